@@ -1,0 +1,226 @@
+//! The YAML documents exactly as analysts write them. Nothing here is
+//! validated beyond its shape; `crate::model` turns these into checked types.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// A file under `indicators/`: one or many indicators.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorFile {
+    /// The indicators declared in this file.
+    pub indicators: Vec<Spanned<IndicatorDoc>>,
+}
+
+/// One indicator: what it measures, how it is judged and how it is shown.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDoc {
+    /// Short unique identifier, usable as a name in expressions (letters, digits, `_`).
+    pub id: Spanned<String>,
+    /// Title as printed in the scorecard.
+    pub title: String,
+    /// Scorecard section the indicator appears in.
+    pub section: String,
+    /// The role accountable for the indicator (a role title, not a person).
+    pub owner: String,
+    /// The outcome the indicator evidences, in one sentence.
+    pub outcome: String,
+    /// Unit of the value: count, percent, rate, days or number.
+    pub unit: Spanned<Unit>,
+    /// Whether a higher value is better, worse, or neither.
+    pub polarity: Polarity,
+    /// Decimal places shown in reports.
+    pub decimals: Spanned<u8>,
+    /// How the value is computed from the data.
+    pub measure: MeasureDoc,
+    /// Target per financial year, keyed `2023-24`.
+    #[serde(default)]
+    pub targets: BTreeMap<String, Spanned<f64>>,
+    /// Named comparison values, e.g. `england: 21`.
+    #[serde(default)]
+    pub benchmarks: BTreeMap<String, f64>,
+    /// Name of the direction-of-travel rule set.
+    pub dot: Option<Spanned<String>>,
+    /// Parameters overriding the DoT rule set's defaults for this indicator.
+    #[serde(default)]
+    pub dot_params: BTreeMap<String, Spanned<f64>>,
+    /// Name of the RAG rule set.
+    pub rag: Option<Spanned<String>>,
+    /// Parameters overriding the RAG rule set's defaults for this indicator.
+    #[serde(default)]
+    pub rag_params: BTreeMap<String, Spanned<f64>>,
+    /// A column to break the figures down by (e.g. `team`).
+    pub breakdown: Option<Spanned<String>>,
+    /// Commentary per period, keyed `2023-07`.
+    #[serde(default)]
+    pub commentary: BTreeMap<String, Spanned<String>>,
+    /// First period with data; earlier periods report "not collected".
+    pub collected_from: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Percent,
+    Rate,
+    Days,
+    Number,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Percent => "percent",
+            Unit::Rate => "rate",
+            Unit::Days => "days",
+            Unit::Number => "number",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    Neutral,
+}
+
+impl Polarity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher_is_better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::Neutral => "neutral",
+        }
+    }
+}
+
+/// A measure. One flat shape for every kind so that each field keeps its
+/// place in the file; which fields a kind needs is checked when compiling.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDoc {
+    /// flow, snapshot, ratio, rate, window or expression.
+    pub kind: Spanned<MeasureKind>,
+    /// Source table (the Parquet file name under `data/` without `.parquet`).
+    pub source: Option<Spanned<String>>,
+    /// flow: the date column placing each row in a period.
+    pub date: Option<Spanned<String>>,
+    /// snapshot: the date the row opens.
+    pub start: Option<Spanned<String>>,
+    /// snapshot: the date the row closes (empty while still open).
+    pub end: Option<Spanned<String>>,
+    /// A Rhai expression over the row's columns; rows where it is false are left out.
+    pub filter: Option<Spanned<String>>,
+    /// Count distinct values of this column instead of rows.
+    pub distinct: Option<Spanned<String>>,
+    /// Sum this column instead of counting rows.
+    pub sum: Option<Spanned<String>>,
+    /// Average this column instead of counting rows.
+    pub mean: Option<Spanned<String>>,
+    /// ratio: the measure counted on top.
+    pub numerator: Option<Box<MeasureDoc>>,
+    /// ratio: the measure counted below.
+    pub denominator: Option<Box<MeasureDoc>>,
+    /// ratio: multiplier of numerator / denominator (100 for a percentage).
+    pub scale: Option<Spanned<f64>>,
+    /// rate and window: the measure being rated or windowed.
+    pub measure: Option<Box<MeasureDoc>>,
+    /// rate: the population the measure is divided by.
+    pub population: Option<PopulationDoc>,
+    /// rate: the rate is per this many of the population (e.g. 10000).
+    pub per: Option<Spanned<f64>>,
+    /// window: rolling_12m or financial_year_to_date.
+    pub window: Option<Spanned<WindowKind>>,
+    /// expression: a Rhai formula over other indicators' values in the same period.
+    pub formula: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    Flow,
+    Snapshot,
+    Ratio,
+    Rate,
+    Window,
+    Expression,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowKind {
+    #[serde(rename = "rolling_12m")]
+    Rolling12m,
+    FinancialYearToDate,
+}
+
+/// A population: either a fixed number or a table with one row per year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationDoc {
+    /// A fixed population.
+    pub value: Option<Spanned<f64>>,
+    /// A source table with one row per calendar year.
+    pub source: Option<Spanned<String>>,
+    /// The integer year column of that table.
+    pub year: Option<Spanned<String>>,
+    /// The population column of that table.
+    pub column: Option<Spanned<String>>,
+    /// Rows to keep, if the table holds several populations.
+    pub filter: Option<Spanned<String>>,
+}
+
+/// A file under `rules/`: one or many rule sets.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rule sets declared in this file.
+    pub rules: Vec<Spanned<RuleSetDoc>>,
+}
+
+/// A named, reusable rule: a Rhai expression returning one of its outcomes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetDoc {
+    /// The name indicators refer to.
+    pub name: Spanned<String>,
+    /// dot (direction of travel) or rag (red/amber/green).
+    pub kind: RuleKind,
+    /// What the rule does, in words.
+    pub description: Option<String>,
+    /// Default parameters, available as variables in the expression.
+    #[serde(default)]
+    pub params: BTreeMap<String, f64>,
+    /// Variables that must have a value; otherwise the result is "not rated" with the reason.
+    #[serde(default)]
+    pub requires: Vec<Spanned<String>>,
+    /// The outcomes the expression may return, in display order.
+    pub outcomes: Vec<OutcomeDoc>,
+    /// A Rhai expression returning an outcome name, or `()` for "not rated".
+    pub expression: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    Dot,
+    Rag,
+}
+
+/// One possible result of a rule.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDoc {
+    /// The name the expression returns.
+    pub name: String,
+    /// Symbol shown in reports (e.g. an arrow).
+    pub symbol: Option<String>,
+    /// Label shown in reports.
+    pub label: Option<String>,
+}

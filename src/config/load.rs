@@ -1,0 +1,230 @@
+//! Reads the YAML files of a project and turns parse failures into
+//! diagnostics with their place and a suggestion.
+
+use super::document::{IndicatorFile, RuleFile};
+use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused: no indicator file is legitimately this big.
+const MAX_YAML_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A parsed document and the file it came from (relative to the project).
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub file: PathBuf,
+    pub doc: T,
+}
+
+/// Every YAML document of a project, parsed, with the problems found.
+#[derive(Debug, Default)]
+pub struct ProjectFiles {
+    pub indicators: Vec<Loaded<IndicatorFile>>,
+    pub rules: Vec<Loaded<RuleFile>>,
+    pub texts: SourceTexts,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads `indicators/**/*.yaml` and `rules/**/*.yaml` under `root`.
+pub fn load_project(root: &Path) -> ProjectFiles {
+    let mut files = ProjectFiles::default();
+    for (folder, is_rules) in [("indicators", false), ("rules", true)] {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            files.problems.push(
+                Diagnostic::new(
+                    folder,
+                    Place::WHOLE_FILE,
+                    format!("the project has no `{folder}/` folder"),
+                )
+                .help(format!(
+                    "run rubric in the project folder, or pass --project DIR; expected {}",
+                    dir.display()
+                )),
+            );
+            continue;
+        }
+        for path in yaml_files(&dir) {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let Some(text) = read_text(&path, &relative, &mut files.problems) else {
+                continue;
+            };
+            files.texts.insert(relative.clone(), text.clone());
+            if is_rules {
+                if let Some(doc) = parse::<RuleFile>(&text, &relative, &mut files.problems) {
+                    files.rules.push(Loaded {
+                        file: relative,
+                        doc,
+                    });
+                }
+            } else if let Some(doc) = parse::<IndicatorFile>(&text, &relative, &mut files.problems)
+            {
+                files.indicators.push(Loaded {
+                    file: relative,
+                    doc,
+                });
+            }
+        }
+    }
+    files
+}
+
+/// YAML files below `dir`, in a stable order.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extensions(dir, &["yaml", "yml"])
+}
+
+/// Files below `dir` whose extension is one of `extensions`, sorted by path.
+pub fn files_with_extensions(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn read_text(path: &Path, relative: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    let fail = |message: String, help: &str| {
+        Diagnostic::new(relative, Place::WHOLE_FILE, message).help(help)
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_YAML_BYTES => {
+            problems.push(fail(
+                format!(
+                    "the file is {} bytes, more than the {} allowed",
+                    meta.len(),
+                    MAX_YAML_BYTES
+                ),
+                "split the indicators over several smaller files",
+            ));
+            return None;
+        }
+        Err(e) => {
+            problems.push(fail(
+                format!("cannot read the file: {e}"),
+                "check the file exists and is readable",
+            ));
+            return None;
+        }
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                problems.push(fail(
+                    format!(
+                        "the file is not valid UTF-8 (bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                    "save the file as UTF-8 in your editor",
+                ));
+                None
+            }
+        },
+        Err(e) => {
+            problems.push(fail(
+                format!("cannot read the file: {e}"),
+                "check the file exists and is readable",
+            ));
+            None
+        }
+    }
+}
+
+/// Parses one YAML document, recording a diagnostic on failure.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_saphyr::from_str::<T>(text) {
+        Ok(doc) => Some(doc),
+        Err(err) => {
+            problems.push(yaml_error_to_diagnostic(&err, file));
+            None
+        }
+    }
+}
+
+fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let place = err
+        .location()
+        .map(|l| Place::from_location(&l))
+        .unwrap_or(Place::WHOLE_FILE);
+    let inner = err.without_snippet();
+    let (message, help) = match inner {
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let help = match did_you_mean(field, expected.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? allowed keys here: {}",
+                    expected.join(", ")
+                ),
+                None => format!("allowed keys here: {}", expected.join(", ")),
+            };
+            (format!("unknown key `{field}`"), help)
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let help = match did_you_mean(variant, expected.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean `{s}`? allowed values: {}",
+                    expected.join(", ")
+                ),
+                None => format!("allowed values: {}", expected.join(", ")),
+            };
+            (format!("unknown value `{variant}`"), help)
+        }
+        E::SerdeMissingField { field, .. } => (
+            format!("missing required key `{field}`"),
+            format!("add `{field}:` to this mapping (see the YAML reference in the README)"),
+        ),
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!("the key `{k}` appears twice in the same mapping"),
+                None => "a key appears twice in the same mapping".to_string(),
+            },
+            "keep one of them: YAML would otherwise silently drop the first".to_string(),
+        ),
+        other => (
+            plain_message(other),
+            "fix the YAML at this place; indentation and `key: value` spacing are the usual causes"
+                .to_string(),
+        ),
+    };
+    Diagnostic::new(file, place, message).help(help)
+}
+
+/// The error's own words without its location suffix (we print the place ourselves).
+fn plain_message(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    match first.find(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}

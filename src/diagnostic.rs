@@ -1,0 +1,176 @@
+//! Problems an analyst can cause, each tied to a place in a file, and the
+//! renderer that prints them the way compilers do: `--> file:line:col`, the
+//! offending line, a caret under it, then what is wrong and how to fix it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A 1-based line and column inside a file; `line == 0` means "the whole file".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Place {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Place {
+    pub const WHOLE_FILE: Place = Place { line: 0, column: 0 };
+
+    pub fn new(line: u32, column: u32) -> Self {
+        Place { line, column }
+    }
+
+    pub fn from_location(location: &serde_saphyr::Location) -> Self {
+        Place::new(location.line() as u32, location.column() as u32)
+    }
+}
+
+/// One problem found while loading, checking or running a project.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file, relative to the project folder where possible.
+    pub file: PathBuf,
+    pub place: Place,
+    /// The indicator or rule set the problem concerns, as `indicator CP1` or `rule set dot_banded`.
+    pub subject: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, place: Place, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            place,
+            subject: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Renders with an excerpt of the source when its text is known.
+    pub fn render(&self, sources: &SourceTexts) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "error: {}", self.message);
+        let location = if self.place.line == 0 {
+            self.file.display().to_string()
+        } else {
+            format!(
+                "{}:{}:{}",
+                self.file.display(),
+                self.place.line,
+                self.place.column
+            )
+        };
+        match &self.subject {
+            Some(subject) => {
+                let _ = writeln!(out, "  --> {location} ({subject})");
+            }
+            None => {
+                let _ = writeln!(out, "  --> {location}");
+            }
+        }
+        if let Some(line_text) = sources.line(&self.file, self.place.line) {
+            let number = self.place.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_indent: String = line_text
+                .chars()
+                .take(self.place.column.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {line_text}");
+            let _ = writeln!(out, "{pad} | {caret_indent}^");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// The text of every file read, so diagnostics can quote the offending line.
+#[derive(Debug, Default, Clone)]
+pub struct SourceTexts {
+    texts: BTreeMap<PathBuf, String>,
+}
+
+impl SourceTexts {
+    pub fn insert(&mut self, file: PathBuf, text: String) {
+        self.texts.insert(file, text);
+    }
+
+    pub fn line(&self, file: &Path, line: u32) -> Option<&str> {
+        if line == 0 {
+            return None;
+        }
+        self.texts
+            .get(file)?
+            .lines()
+            .nth(line as usize - 1)
+            .map(|l| l.trim_end_matches('\r'))
+    }
+}
+
+/// Renders all diagnostics, sorted by file and place, ending with a count.
+pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceTexts) -> String {
+    let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
+    sorted.sort();
+    let mut out = String::new();
+    for d in &sorted {
+        out.push_str(&d.render(sources));
+        out.push('\n');
+    }
+    let n = sorted.len();
+    let _ = writeln!(out, "{n} problem{} found", if n == 1 { "" } else { "s" });
+    out
+}
+
+/// The closest candidate to `wrong`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wrong_lower = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wrong_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_caret_under_the_column() {
+        let mut sources = SourceTexts::default();
+        sources.insert("a.yaml".into(), "x: 1\nkind: flw\n".into());
+        let d = Diagnostic::new("a.yaml", Place::new(2, 7), "unknown measure kind `flw`")
+            .subject("indicator A1")
+            .help("did you mean `flow`?");
+        assert_eq!(
+            d.render(&sources),
+            "error: unknown measure kind `flw`\n  --> a.yaml:2:7 (indicator A1)\n  |\n2 | kind: flw\n  |       ^\n  = help: did you mean `flow`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let cols = ["referral_date", "child_id", "team"];
+        assert_eq!(did_you_mean("referal_date", cols), Some("referral_date"));
+        assert_eq!(did_you_mean("zzz", cols), None);
+    }
+}

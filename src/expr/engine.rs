@@ -1,0 +1,209 @@
+//! The one sandboxed Rhai engine every expression runs in: no I/O, no
+//! clock, no `eval`, explicit limits (the same in debug and release builds),
+//! plus the functions analysts may call. New functions go in `register`.
+
+use crate::measure::period::{date_from_days, days_from_date};
+use chrono::{Datelike, NaiveDate};
+use rhai::packages::{
+    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
+    MoreStringPackage, Package,
+};
+use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, FLOAT, INT};
+
+/// Limits that stop runaway expressions; generous for any real filter or rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_operations: u64,
+    pub max_call_levels: usize,
+    pub max_expr_depth: usize,
+    pub max_string_size: usize,
+    pub max_array_size: usize,
+    pub max_map_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_operations: 100_000,
+            max_call_levels: 16,
+            max_expr_depth: 64,
+            max_string_size: 10_000,
+            max_array_size: 10_000,
+            max_map_size: 1_000,
+        }
+    }
+}
+
+/// A calendar date inside Rhai, stored as days since 1970-01-01 like Arrow's Date32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub i32);
+
+impl Date {
+    pub fn naive(self) -> NaiveDate {
+        date_from_days(self.0)
+    }
+}
+
+/// Builds the sandboxed engine with the given limits.
+pub fn sandboxed_engine(limits: Limits) -> Engine {
+    let mut engine = Engine::new_raw();
+    engine.register_global_module(CorePackage::new().as_shared_module());
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicMathPackage::new().as_shared_module());
+    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.disable_symbol("eval");
+    engine.set_strict_variables(true);
+    engine.set_max_operations(limits.max_operations);
+    engine.set_max_call_levels(limits.max_call_levels);
+    engine.set_max_expr_depths(limits.max_expr_depth, limits.max_expr_depth);
+    engine.set_max_string_size(limits.max_string_size);
+    engine.set_max_array_size(limits.max_array_size);
+    engine.set_max_map_size(limits.max_map_size);
+    register(&mut engine);
+    engine
+}
+
+fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Date>("Date");
+    engine.register_fn("==", |a: Date, b: Date| a == b);
+    engine.register_fn("!=", |a: Date, b: Date| a != b);
+    engine.register_fn("<", |a: Date, b: Date| a < b);
+    engine.register_fn("<=", |a: Date, b: Date| a <= b);
+    engine.register_fn(">", |a: Date, b: Date| a > b);
+    engine.register_fn(">=", |a: Date, b: Date| a >= b);
+    engine.register_fn("to_string", |d: &mut Date| d.naive().to_string());
+    engine.register_fn("to_debug", |d: &mut Date| d.naive().to_string());
+    engine.register_fn("date", parse_date);
+    engine.register_fn("days_between", days_between);
+    engine.register_fn("year", |d: Dynamic| date_part(d, |n| n.year() as INT));
+    engine.register_fn("month", |d: Dynamic| date_part(d, |n| n.month() as INT));
+
+    // A missing value (`()`) in arithmetic gives a missing value, so that
+    // `days_between(start, end) <= 45` is simply false when `end` is empty.
+    macro_rules! null_arith {
+        ($($op:literal),*) => {$(
+            engine.register_fn($op, |_: (), _: INT| ());
+            engine.register_fn($op, |_: INT, _: ()| ());
+            engine.register_fn($op, |_: (), _: FLOAT| ());
+            engine.register_fn($op, |_: FLOAT, _: ()| ());
+            engine.register_fn($op, |_: (), _: ()| ());
+        )*};
+    }
+    null_arith!("+", "-", "*", "/");
+}
+
+fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {
+    NaiveDate::parse_from_str(text.as_str(), "%Y-%m-%d")
+        .map(|d| Date(days_from_date(d)))
+        .map_err(|_| format!("date(\"{text}\") is not a date: write it as \"YYYY-MM-DD\"").into())
+}
+
+/// Days from `start` to `end` (end minus start); missing if either is missing.
+fn days_between(start: Dynamic, end: Dynamic) -> Result<Dynamic, Box<EvalAltResult>> {
+    if start.is_unit() || end.is_unit() {
+        return Ok(Dynamic::UNIT);
+    }
+    match (
+        start.clone().try_cast::<Date>(),
+        end.clone().try_cast::<Date>(),
+    ) {
+        (Some(a), Some(b)) => Ok(Dynamic::from_int(INT::from(b.0) - INT::from(a.0))),
+        _ => Err(format!(
+            "days_between expects two dates, got {} and {}",
+            start.type_name(),
+            end.type_name()
+        )
+        .into()),
+    }
+}
+
+fn date_part(d: Dynamic, part: fn(NaiveDate) -> INT) -> Result<Dynamic, Box<EvalAltResult>> {
+    if d.is_unit() {
+        return Ok(Dynamic::UNIT);
+    }
+    match d.clone().try_cast::<Date>() {
+        Some(date) => Ok(Dynamic::from_int(part(date.naive()))),
+        None => Err(format!("expected a date, got {}", d.type_name()).into()),
+    }
+}
+
+/// The names of the functions analysts may call, for "did you mean".
+pub const FUNCTION_NAMES: &[&str] = &[
+    "date",
+    "days_between",
+    "year",
+    "month",
+    "abs",
+    "floor",
+    "ceiling",
+    "round",
+    "min",
+    "max",
+    "contains",
+    "len",
+    "to_upper",
+    "to_lower",
+    "starts_with",
+    "ends_with",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+        let engine = sandboxed_engine(Limits::default());
+        engine.eval_expression::<Dynamic>(src)
+    }
+
+    #[test]
+    fn dates_compare_and_subtract() {
+        assert_eq!(
+            eval(r#"days_between(date("2023-01-01"), date("2023-03-01"))"#)
+                .unwrap()
+                .as_int()
+                .unwrap(),
+            59
+        );
+        assert!(eval(r#"date("2023-01-02") > date("2023-01-01")"#)
+            .unwrap()
+            .as_bool()
+            .unwrap());
+        assert_eq!(
+            eval(r#"month(date("2023-07-31"))"#)
+                .unwrap()
+                .as_int()
+                .unwrap(),
+            7
+        );
+        assert!(eval(r#"date("2023-02-30")"#).is_err());
+    }
+
+    #[test]
+    fn missing_values_propagate_and_compare_false() {
+        assert!(eval("() + 1").unwrap().is_unit());
+        assert!(!eval("() <= 45").unwrap().as_bool().unwrap());
+        assert!(eval("() != 45").unwrap().as_bool().unwrap());
+        assert!(eval(r#"days_between((), date("2023-01-01"))"#)
+            .unwrap()
+            .is_unit());
+    }
+
+    #[test]
+    fn sandbox_stops_endless_loops_and_refuses_eval() {
+        let engine = sandboxed_engine(Limits::default());
+        let err = engine
+            .eval::<Dynamic>("let x = 0; loop { x += 1; }")
+            .unwrap_err();
+        assert!(
+            matches!(*err, EvalAltResult::ErrorTooManyOperations(..)),
+            "{err}"
+        );
+        assert!(engine.compile("eval(\"1\")").is_err());
+        assert!(engine
+            .compile("timestamp()")
+            .is_ok_and(|ast| engine.eval_ast::<Dynamic>(&ast).is_err()));
+    }
+}

@@ -1,0 +1,135 @@
+//! A Rhai expression over the columns of a source's rows (a filter),
+//! compiled once, evaluated a batch at a time: through the vectorised plan
+//! where it covers the expression, per row otherwise.
+
+use super::column_type::{dynamic_at, ColumnType};
+use super::plan::Plan;
+use super::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
+use crate::diagnostic::Diagnostic;
+use arrow_array::{Array, BooleanArray, RecordBatch};
+use rhai::{Dynamic, Engine, Scope, AST};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A compiled row filter.
+#[derive(Debug, Clone)]
+pub struct RowExpr {
+    pub text: String,
+    pub site: ExprSite,
+    ast: AST,
+    /// The columns the expression reads, in name order.
+    pub columns: Vec<String>,
+    plan: Option<Plan>,
+}
+
+/// A filter failed on a row: the message says which row and why.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub row: usize,
+    pub message: String,
+}
+
+impl RowExpr {
+    /// Compiles `text` against the columns of its source. Unknown names and
+    /// functions, and columns of a type expressions cannot use, are reported.
+    pub fn compile(
+        engine: &Engine,
+        text: &str,
+        site: ExprSite,
+        columns: &BTreeMap<String, Option<ColumnType>>,
+        known_functions: &BTreeSet<String>,
+    ) -> Result<RowExpr, Vec<Diagnostic>> {
+        let mut scope = Scope::new();
+        for name in columns.keys() {
+            scope.push_dynamic(name.as_str(), Dynamic::UNIT);
+        }
+        let names: BTreeSet<String> = columns.keys().cloned().collect();
+        let ast = engine
+            .compile_expression_with_scope(&scope, text)
+            .map_err(|e| vec![parse_error(&site, &e, &names, "the source's columns are")])?;
+        let mut problems: Vec<Diagnostic> = unknown_calls(&ast, known_functions)
+            .into_iter()
+            .map(|(name, pos)| unknown_function(&site, &name, pos, known_functions))
+            .collect();
+        let used = variables(&ast);
+        let mut typed = HashMap::new();
+        for name in &used {
+            match columns.get(name) {
+                Some(Some(t)) => {
+                    typed.insert(name.clone(), *t);
+                }
+                _ => problems.push(
+                    site.diagnostic(
+                        rhai::Position::NONE,
+                        format!("column `{name}` has a type expressions cannot use"),
+                    )
+                    .help("use a column of integers, numbers, text, true/false or dates"),
+                ),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let plan = Plan::build(&ast, &typed);
+        Ok(RowExpr {
+            text: text.to_string(),
+            site,
+            ast,
+            columns: used.into_iter().collect(),
+            plan,
+        })
+    }
+
+    /// True when the whole expression runs on Arrow kernels.
+    pub fn is_vectorised(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Which rows pass, over a batch of normalised columns.
+    pub fn evaluate(&self, engine: &Engine, batch: &RecordBatch) -> Result<BooleanArray, RowError> {
+        if let Some(plan) = &self.plan {
+            if let Ok(mask) = plan.evaluate(batch) {
+                return Ok(mask);
+            }
+        }
+        self.evaluate_per_row(engine, batch)
+    }
+
+    /// The exact reference: the Rhai expression run once per row.
+    pub fn evaluate_per_row(
+        &self,
+        engine: &Engine,
+        batch: &RecordBatch,
+    ) -> Result<BooleanArray, RowError> {
+        let arrays: Vec<(&str, &dyn Array)> = self
+            .columns
+            .iter()
+            .filter_map(|c| batch.column_by_name(c).map(|a| (c.as_str(), a.as_ref())))
+            .collect();
+        let mut scope = Scope::new();
+        for (name, _) in &arrays {
+            scope.push_dynamic(*name, Dynamic::UNIT);
+        }
+        let mut out = Vec::with_capacity(batch.num_rows());
+        for row in 0..batch.num_rows() {
+            for (name, array) in &arrays {
+                scope.set_value(*name, dynamic_at(*array, row));
+            }
+            let value = engine
+                .eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast)
+                .map_err(|e| RowError {
+                    row,
+                    message: e.to_string(),
+                })?;
+            match value.as_bool() {
+                Ok(b) => out.push(b),
+                Err(type_name) => {
+                    return Err(RowError {
+                        row,
+                        message: format!("the filter gave {type_name}, not true or false"),
+                    })
+                }
+            }
+        }
+        Ok(BooleanArray::from(out))
+    }
+}

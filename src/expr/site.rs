@@ -1,0 +1,162 @@
+//! Where an expression sits in a YAML file, so that a Rhai position inside
+//! the expression maps back to the file's line and column.
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
+use rhai::{Engine, ParseError, ParseErrorType, Position};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// The place of an expression's text in its YAML file.
+#[derive(Debug, Clone)]
+pub struct ExprSite {
+    pub file: PathBuf,
+    /// Where the value starts (first character of a `|` block's content,
+    /// or the opening quote of a quoted string).
+    pub start: Place,
+    /// How the value is written, which decides how positions map.
+    pub style: ScalarStyle,
+    /// `indicator CP1` or `rule set dot_banded`.
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// Plain or `|` literal block: every character is where Rhai counts it.
+    Literal,
+    /// A quoted one-line string: one column for the quote.
+    Quoted,
+    /// Folded or escaped text: positions are approximate, point at the start.
+    Other,
+}
+
+impl ExprSite {
+    /// Builds a site from a spanned YAML value, reading the file text to tell the style.
+    pub fn new(
+        file: PathBuf,
+        location: &serde_saphyr::Location,
+        texts: &SourceTexts,
+        subject: String,
+    ) -> ExprSite {
+        let start = Place::from_location(location);
+        let first_char = texts
+            .line(&file, start.line)
+            .and_then(|l| l.chars().nth(start.column.saturating_sub(1) as usize));
+        let style = match first_char {
+            Some('"' | '\'') => ScalarStyle::Quoted,
+            _ => {
+                let previous = (1..start.line)
+                    .rev()
+                    .filter_map(|n| texts.line(&file, n))
+                    .find(|l| !l.trim().is_empty());
+                match previous.map(str::trim_end) {
+                    Some(p) if p.ends_with('>') || p.ends_with(">-") || p.ends_with(">+") => {
+                        ScalarStyle::Other
+                    }
+                    _ => ScalarStyle::Literal,
+                }
+            }
+        };
+        ExprSite {
+            file,
+            start,
+            style,
+            subject,
+        }
+    }
+
+    /// The file place of a Rhai position inside the expression.
+    pub fn place_of(&self, pos: Position) -> Place {
+        let (Some(line), Some(col)) = (pos.line(), pos.position()) else {
+            return self.start;
+        };
+        match self.style {
+            ScalarStyle::Literal => Place::new(
+                self.start.line + line as u32 - 1,
+                // Continuation lines of a `|` block share the first line's indentation.
+                self.start.column + col as u32 - 1,
+            ),
+            ScalarStyle::Quoted if line == 1 => {
+                Place::new(self.start.line, self.start.column + col as u32)
+            }
+            _ => self.start,
+        }
+    }
+
+    pub fn diagnostic(&self, pos: Position, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file.clone(), self.place_of(pos), message)
+            .subject(self.subject.clone())
+    }
+}
+
+/// Turns a Rhai compile error into an analyst's diagnostic.
+pub fn parse_error(
+    site: &ExprSite,
+    err: &ParseError,
+    known_names: &BTreeSet<String>,
+    what_names: &str,
+) -> Diagnostic {
+    let ParseError(kind, pos) = err;
+    match kind.as_ref() {
+        ParseErrorType::VariableUndefined(name) => {
+            let listed: Vec<&str> = known_names.iter().map(String::as_str).collect();
+            let help = match did_you_mean(name, listed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? {what_names}: {}", listed.join(", ")),
+                None => format!("{what_names}: {}", listed.join(", ")),
+            };
+            site.diagnostic(*pos, format!("unknown name `{name}` in expression")).help(help)
+        }
+        other => site
+            .diagnostic(*pos, format!("the expression does not parse: {other}"))
+            .help("check brackets, quotes and operators; strings are written in double quotes, e.g. team == \"North\""),
+    }
+}
+
+/// Names of every function the engine knows, for checking calls before running.
+pub fn known_functions(engine: &Engine) -> BTreeSet<String> {
+    engine
+        .collect_fn_metadata(None, |info| Some(info.metadata.name.to_string()), true)
+        .into_iter()
+        .collect()
+}
+
+/// Calls to functions the engine does not know, with their positions.
+pub fn unknown_calls(ast: &rhai::AST, known: &BTreeSet<String>) -> Vec<(String, Position)> {
+    let mut found = Vec::new();
+    ast.walk(&mut |nodes| {
+        if let Some(rhai::ASTNode::Expr(rhai::Expr::FnCall(call, pos))) = nodes.last() {
+            if call.op_token.is_none() && !known.contains(call.name.as_str()) {
+                found.push((call.name.to_string(), *pos));
+            }
+        }
+        true
+    });
+    found
+}
+
+/// The variables an expression reads.
+pub fn variables(ast: &rhai::AST) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    ast.walk(&mut |nodes| {
+        if let Some(rhai::ASTNode::Expr(rhai::Expr::Variable(v, _, _))) = nodes.last() {
+            found.insert(v.1.to_string());
+        }
+        true
+    });
+    found
+}
+
+/// A diagnostic for a call to an unknown function, with a suggestion.
+pub fn unknown_function(
+    site: &ExprSite,
+    name: &str,
+    pos: Position,
+    known: &BTreeSet<String>,
+) -> Diagnostic {
+    let suggestion = did_you_mean(name, known.iter().map(String::as_str));
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`? date helpers: date(\"YYYY-MM-DD\"), days_between(start, end), year(d), month(d)"),
+        None => "date helpers: date(\"YYYY-MM-DD\"), days_between(start, end), year(d), month(d); maths: abs, floor, round, min, max".to_string(),
+    };
+    site.diagnostic(pos, format!("unknown function `{name}`"))
+        .help(help)
+}

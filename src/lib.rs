@@ -1,0 +1,12 @@
+//! Rubric: a rules-as-config indicator engine. Indicators and rules are
+//! declared in YAML with small Rhai expressions, evaluated over Parquet.
+//!
+//! The pipeline, one folder per stage: `config` reads YAML, `model`
+//! validates it into compiled indicators and rules, `measure` scans sources
+//! into series, `rules` compares and rates them, `output` writes reports,
+//! `cli` is the command line.
+
+pub mod config;
+pub mod diagnostic;
+pub mod expr;
+pub mod measure;

@@ -1,0 +1,3 @@
+//! Measures: from record-level Parquet tables to series.
+
+pub mod period;

@@ -1,0 +1,173 @@
+//! Calendar months and financial years (April to March), the periods every
+//! measure is reported in.
+
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+
+/// A calendar month, stored as `year * 12 + month0` so months subtract as integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(pub i32);
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Month {
+        Month(year * 12 + month as i32 - 1)
+    }
+
+    pub fn of_date(date: NaiveDate) -> Month {
+        Month::new(date.year(), date.month())
+    }
+
+    /// The month of a date stored as days since 1970-01-01 (Arrow's Date32).
+    pub fn of_days(days: i32) -> Month {
+        Month::of_date(date_from_days(days))
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// 1 to 12.
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+
+    pub fn offset(self, months: i32) -> Month {
+        Month(self.0 + months)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year(), self.month(), 1).expect("month is always valid")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.offset(1)
+            .first_day()
+            .pred_opt()
+            .expect("not the first day of time")
+    }
+
+    /// The financial year (April to March) holding this month.
+    pub fn financial_year(self) -> FinancialYear {
+        FinancialYear(if self.month() >= 4 {
+            self.year()
+        } else {
+            self.year() - 1
+        })
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Month> {
+        let (y, m) = text.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        (1..=12).contains(&month).then(|| Month::new(year, month))
+    }
+
+    /// `Jul-23`, the heading style of the reference reports.
+    pub fn short_label(self) -> String {
+        const NAMES: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{}-{:02}",
+            NAMES[self.month() as usize - 1],
+            self.year().rem_euclid(100)
+        )
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+/// A financial year, named by the calendar year it starts in (2023 is 2023-24).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FinancialYear(pub i32);
+
+impl FinancialYear {
+    pub fn first_month(self) -> Month {
+        Month::new(self.0, 4)
+    }
+
+    pub fn last_month(self) -> Month {
+        Month::new(self.0 + 1, 3)
+    }
+
+    /// Parses `2023-24`; the second year must follow the first.
+    pub fn parse(text: &str) -> Option<FinancialYear> {
+        let (a, b) = text.trim().split_once('-')?;
+        if a.len() != 4 || b.len() != 2 {
+            return None;
+        }
+        let start: i32 = a.parse().ok()?;
+        let end: i32 = b.parse().ok()?;
+        ((start + 1).rem_euclid(100) == end).then_some(FinancialYear(start))
+    }
+}
+
+impl fmt::Display for FinancialYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.0, (self.0 + 1).rem_euclid(100))
+    }
+}
+
+pub const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+pub fn date_from_days(days: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(days.saturating_add(UNIX_EPOCH_DAYS_FROM_CE))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+pub fn days_from_date(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_round_trip_and_label() {
+        let m = Month::parse("2023-07").unwrap();
+        assert_eq!(m.to_string(), "2023-07");
+        assert_eq!(m.short_label(), "Jul-23");
+        assert_eq!(m.offset(-12).to_string(), "2022-07");
+        assert_eq!(m.offset(6).to_string(), "2024-01");
+        assert_eq!(Month::parse("2023-13"), None);
+        assert_eq!(Month::parse("23-07"), None);
+    }
+
+    #[test]
+    fn financial_years_start_in_april() {
+        assert_eq!(
+            Month::parse("2023-03")
+                .unwrap()
+                .financial_year()
+                .to_string(),
+            "2022-23"
+        );
+        assert_eq!(
+            Month::parse("2023-04")
+                .unwrap()
+                .financial_year()
+                .to_string(),
+            "2023-24"
+        );
+        assert_eq!(FinancialYear::parse("2023-24"), Some(FinancialYear(2023)));
+        assert_eq!(FinancialYear::parse("2023-25"), None);
+        assert_eq!(FinancialYear::parse("1999-00"), Some(FinancialYear(1999)));
+    }
+
+    #[test]
+    fn month_ends() {
+        let feb = Month::parse("2024-02").unwrap();
+        assert_eq!(feb.last_day().to_string(), "2024-02-29");
+        assert_eq!(Month::of_days(days_from_date(feb.last_day())), feb);
+        assert_eq!(date_from_days(0).to_string(), "1970-01-01");
+    }
+}
