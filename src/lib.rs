@@ -6,7 +6,12 @@
 //! into series, `rules` compares and rates them, `output` writes reports,
 //! `cli` is the command line.
 
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod expr;
 pub mod measure;
+pub mod model;
+pub mod output;
+pub mod rules;
+pub mod scorecard;

@@ -1,0 +1,47 @@
+//! `rubric list`: the indicators, one line each.
+
+use super::{report, EXIT_PROBLEMS};
+use crate::model::compile_project;
+use std::path::Path;
+
+pub fn list(project: &Path) -> u8 {
+    let p = match compile_project(project) {
+        Ok(p) => p,
+        Err(failure) => {
+            report(&failure.problems, &failure.texts);
+            return EXIT_PROBLEMS;
+        }
+    };
+    let rows: Vec<[&str; 5]> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            [
+                i.id.as_str(),
+                i.title.as_str(),
+                i.section.as_str(),
+                i.unit.name(),
+                i.source_label.as_str(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "TITLE", "SECTION", "UNIT", "SOURCE"];
+    let widths: Vec<usize> = (0..5)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in std::iter::once(header).chain(rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    0
+}

@@ -1,0 +1,67 @@
+//! The command line: one file per subcommand. Exit codes: 0 success,
+//! 1 problems in the project's definitions, 2 bad command-line usage,
+//! 3 a run failed on the data or while writing.
+
+mod check;
+mod list;
+mod run;
+
+use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_RUN_FAILED: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rubric",
+    version,
+    about = "Rules-as-config indicator engine: YAML indicators and rules over Parquet, into a scorecard"
+)]
+pub struct Cli {
+    /// The project folder (holding indicators/, rules/ and data/).
+    #[arg(long, global = true, default_value = ".")]
+    pub project: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every indicator and write the scorecard to out/.
+    Run {
+        /// Where to write the outputs (default: out/ in the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The reporting month, YYYY-MM (default: the latest month with data).
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::measure::period::Month>,
+    },
+    /// Load, compile and validate everything; write nothing.
+    Check,
+    /// List the indicators, one line each.
+    List,
+}
+
+fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
+    crate::measure::period::Month::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a month: write it as YYYY-MM, e.g. 2023-07"))
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run { out, period } => run::run(&cli.project, out, period),
+        Command::Check => check::check(&cli.project),
+        Command::List => list::list(&cli.project),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints diagnostics to stderr, sorted, with a count.
+fn report(problems: &[Diagnostic], texts: &SourceTexts) {
+    eprint!("{}", render_all(problems, texts));
+}

@@ -1,0 +1,410 @@
+//! One scan per source: every base measure over a source is computed in a
+//! single pass over its batches. Each kept row is reduced to a range of
+//! periods it counts in (its month for a flow, the months it is open at
+//! the end of for a snapshot, widened by any window) and added to the
+//! accumulators of its group: counts through difference arrays, sums and
+//! distinct ids per period.
+
+use super::domain::Domain;
+use super::period::Month;
+use super::source::{read_columns, Table};
+use crate::config::document::WindowKind;
+use crate::diagnostic::Diagnostic;
+use crate::expr::column_type::str_at;
+use crate::model::measure::{Aggregate, BaseMeasure, Population, Timing};
+use crate::model::Project;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+use std::collections::{BTreeMap, HashSet};
+
+/// The group a row belongs to: `None` for the whole, `Some(value)` for a breakdown value.
+pub type Group = Option<String>;
+
+/// Label for rows whose breakdown column is empty.
+pub const UNRECORDED_GROUP: &str = "(not recorded)";
+
+/// Per-period results of a base measure for one group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cells {
+    /// Rows kept in each period.
+    pub rows: Vec<i64>,
+    /// Sum of the summed or averaged column, per period.
+    pub sums: Vec<f64>,
+    /// Distinct ids per period.
+    pub distinct: Vec<i64>,
+}
+
+/// The results of one base measure, per group.
+#[derive(Debug, Clone, Default)]
+pub struct BaseResult {
+    pub groups: BTreeMap<Group, Cells>,
+}
+
+/// Read tables, by source name; each read once with the union of the columns needed.
+pub struct Tables {
+    pub by_source: BTreeMap<String, Table>,
+}
+
+/// Reads every source some measure needs, projecting only the needed columns.
+pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
+    let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for base in &project.base_measures {
+        needed
+            .entry(base.source.clone())
+            .or_default()
+            .extend(base.columns());
+    }
+    for ind in &project.indicators {
+        collect_population_columns(&ind.measure, &mut needed);
+    }
+    let mut by_source = BTreeMap::new();
+    for (name, mut columns) in needed {
+        columns.sort();
+        columns.dedup();
+        let source = &project.sources.by_name[&name];
+        by_source.insert(name, read_columns(source, &columns)?);
+    }
+    Ok(Tables { by_source })
+}
+
+fn collect_population_columns(
+    m: &crate::model::measure::Measure,
+    needed: &mut BTreeMap<String, Vec<String>>,
+) {
+    use crate::model::measure::Measure;
+    match m {
+        Measure::Rate {
+            measure,
+            population,
+            ..
+        } => {
+            if let Population::Table {
+                source,
+                year,
+                column,
+                filter,
+            } = population
+            {
+                let cols = needed.entry(source.clone()).or_default();
+                cols.push(year.clone());
+                cols.push(column.clone());
+                if let Some(f) = filter {
+                    cols.extend(f.columns.iter().cloned());
+                }
+            }
+            collect_population_columns(measure, needed);
+        }
+        Measure::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => {
+            collect_population_columns(numerator, needed);
+            collect_population_columns(denominator, needed);
+        }
+        Measure::Base(_) | Measure::Expression(_) => {}
+    }
+}
+
+/// The latest month in which any measure's period column has a date.
+pub fn latest_month(project: &Project, tables: &Tables) -> Option<Month> {
+    let mut latest: Option<i32> = None;
+    for base in &project.base_measures {
+        for batch in &tables.by_source[&base.source].batches {
+            if let Some(col) = batch.column_by_name(base.period_column()) {
+                if let Some(m) = arrow_arith::aggregate::max(col.as_primitive::<Date32Type>()) {
+                    latest = Some(latest.map_or(m, |l| l.max(m)));
+                }
+            }
+        }
+    }
+    latest.map(Month::of_days)
+}
+
+/// A runtime failure while evaluating: names the indicator or source and why.
+#[derive(Debug, Clone)]
+pub struct EvalError(pub Diagnostic);
+
+/// Computes every base measure, one pass per source.
+pub fn scan(
+    project: &Project,
+    tables: &Tables,
+    domain: Domain,
+) -> Result<Vec<BaseResult>, EvalError> {
+    let mut results: Vec<BaseResult> = project
+        .base_measures
+        .iter()
+        .map(|_| BaseResult::default())
+        .collect();
+    let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, base) in project.base_measures.iter().enumerate() {
+        by_source.entry(base.source.as_str()).or_default().push(i);
+    }
+    for (source, measures) in by_source {
+        let table = &tables.by_source[source];
+        let mut accs: Vec<Accumulator> =
+            measures.iter().map(|_| Accumulator::new(domain)).collect();
+        for batch in &table.batches {
+            for (acc, &i) in accs.iter_mut().zip(&measures) {
+                acc.add_batch(project, &project.base_measures[i], batch)?;
+            }
+        }
+        for (acc, &i) in accs.into_iter().zip(&measures) {
+            results[i] = acc.finish();
+        }
+    }
+    Ok(results)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum IdKey {
+    Int(i64),
+    Str(String),
+}
+
+#[derive(Default)]
+struct GroupAcc {
+    rows_diff: Vec<i64>,
+    sums: Vec<f64>,
+    ids: Vec<HashSet<IdKey>>,
+}
+
+struct Accumulator {
+    domain: Domain,
+    groups: BTreeMap<Group, GroupAcc>,
+}
+
+impl Accumulator {
+    fn new(domain: Domain) -> Self {
+        let mut groups = BTreeMap::new();
+        groups.insert(None, GroupAcc::new(domain.len()));
+        Accumulator { domain, groups }
+    }
+
+    fn add_batch(
+        &mut self,
+        project: &Project,
+        base: &BaseMeasure,
+        batch: &RecordBatch,
+    ) -> Result<(), EvalError> {
+        let mask = match &base.filter {
+            Some(f) => Some(f.evaluate(&project.engine, batch).map_err(|e| {
+                EvalError(
+                    f.site
+                        .diagnostic(rhai::Position::NONE, format!("the filter failed on a row of `{}`: {}", base.source, e.message))
+                        .help(format!("the filter is: {}; a missing value in `&&`, `||` or `!` is an error: compare it first, e.g. `flag == true`", f.text.trim())),
+                )
+            })?),
+            None => None,
+        };
+        let col = |name: &str| batch.column_by_name(name).expect("projected column");
+        let dates = |name: &str| col(name).as_primitive::<Date32Type>().clone();
+        let (starts, ends) = match &base.timing {
+            Timing::Flow { date } => (dates(date), None),
+            Timing::Snapshot { start, end } => (dates(start), Some(dates(end))),
+        };
+        let values = match &base.aggregate {
+            Aggregate::Sum(c) | Aggregate::Mean(c) => Some(
+                arrow_cast::cast(col(c), &DataType::Float64)
+                    .expect("numeric column casts to float"),
+            ),
+            _ => None,
+        };
+        let values = values.as_ref().map(|v| v.as_primitive::<Float64Type>());
+        let ids = match &base.aggregate {
+            Aggregate::Distinct(c) => Some(col(c)),
+            _ => None,
+        };
+        let groups = base.breakdown.as_ref().map(|b| col(b));
+        for row in 0..batch.num_rows() {
+            if mask.as_ref().is_some_and(|m| !m.value(row)) || starts.is_null(row) {
+                continue;
+            }
+            let start = Month::of_days(starts.value(row));
+            let range = match &ends {
+                None => flow_range(start, base.window),
+                Some(ends) => {
+                    let end = (!ends.is_null(row)).then(|| ends.value(row));
+                    if end.is_some_and(|e| e < starts.value(row)) {
+                        // Closed before it opened: a data error that counts nowhere.
+                        continue;
+                    }
+                    snapshot_range(start, end.map(Month::of_days), base.window, self.domain)
+                }
+            };
+            let Some((from, to)) = range.and_then(|(a, b)| self.domain.clip(a, b)) else {
+                continue;
+            };
+            let value = match values {
+                Some(v) if v.is_null(row) => continue,
+                Some(v) => v.value(row),
+                None => 0.0,
+            };
+            let id = match ids {
+                Some(a) if a.is_null(row) => continue,
+                Some(a) => Some(id_at(a.as_ref(), row)),
+                None => None,
+            };
+            let len = self.domain.len();
+            let group_key = groups.map(|g| Some(group_at(g.as_ref(), row)));
+            for key in std::iter::once(None).chain(group_key) {
+                let acc = self.groups.entry(key).or_insert_with(|| GroupAcc::new(len));
+                acc.rows_diff[from] += 1;
+                acc.rows_diff[to + 1] -= 1;
+                if values.is_some() {
+                    for s in &mut acc.sums[from..=to] {
+                        *s += value;
+                    }
+                }
+                if let Some(id) = &id {
+                    for set in &mut acc.ids[from..=to] {
+                        set.insert(id.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> BaseResult {
+        let groups = self
+            .groups
+            .into_iter()
+            .map(|(k, acc)| {
+                let mut running = 0;
+                let rows = acc.rows_diff[..acc.rows_diff.len() - 1]
+                    .iter()
+                    .map(|d| {
+                        running += d;
+                        running
+                    })
+                    .collect();
+                let distinct = acc.ids.iter().map(|s| s.len() as i64).collect();
+                (
+                    k,
+                    Cells {
+                        rows,
+                        sums: acc.sums,
+                        distinct,
+                    },
+                )
+            })
+            .collect();
+        BaseResult { groups }
+    }
+}
+
+impl GroupAcc {
+    fn new(len: usize) -> Self {
+        GroupAcc {
+            rows_diff: vec![0; len + 1],
+            sums: vec![0.0; len],
+            ids: vec![HashSet::new(); len],
+        }
+    }
+}
+
+/// The periods a row dated in `month` counts in.
+fn flow_range(month: Month, window: Option<WindowKind>) -> Option<(Month, Month)> {
+    Some(match window {
+        None => (month, month),
+        Some(WindowKind::Rolling12m) => (month, month.offset(11)),
+        Some(WindowKind::FinancialYearToDate) => (month, month.financial_year().last_month()),
+    })
+}
+
+/// The periods a row open from `start` until `end` counts in: without a
+/// window, those it is open at the end of (opened on or before the last
+/// day, not closed by it); with one, those whose window it is open in.
+fn snapshot_range(
+    start: Month,
+    end: Option<Month>,
+    window: Option<WindowKind>,
+    domain: Domain,
+) -> Option<(Month, Month)> {
+    let open_end = domain.last;
+    match window {
+        None => {
+            let last = end.map(|e| e.offset(-1)).unwrap_or(open_end);
+            (start <= last).then_some((start, last))
+        }
+        Some(WindowKind::Rolling12m) => {
+            Some((start, end.map(|e| e.offset(11)).unwrap_or(open_end)))
+        }
+        Some(WindowKind::FinancialYearToDate) => Some((
+            start,
+            end.map(|e| e.financial_year().last_month())
+                .unwrap_or(open_end),
+        )),
+    }
+}
+
+fn id_at(array: &dyn Array, row: usize) -> IdKey {
+    match array.data_type() {
+        DataType::Int64 => IdKey::Int(array.as_primitive::<Int64Type>().value(row)),
+        DataType::Date32 => IdKey::Int(i64::from(array.as_primitive::<Date32Type>().value(row))),
+        _ => IdKey::Str(str_at(array, row).unwrap_or_default().to_string()),
+    }
+}
+
+fn group_at(array: &dyn Array, row: usize) -> String {
+    if array.is_null(row) {
+        return UNRECORDED_GROUP.to_string();
+    }
+    match array.data_type() {
+        DataType::Int64 => array.as_primitive::<Int64Type>().value(row).to_string(),
+        _ => str_at(array, row).unwrap_or(UNRECORDED_GROUP).to_string(),
+    }
+}
+
+/// Population per calendar year from a population table.
+pub fn population_by_year(
+    project: &Project,
+    tables: &Tables,
+    population: &Population,
+) -> Result<BTreeMap<i32, f64>, EvalError> {
+    let Population::Table {
+        source,
+        year,
+        column,
+        filter,
+    } = population
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let mut out = BTreeMap::new();
+    for batch in &tables.by_source[source].batches {
+        let mask = match filter {
+            Some(f) => Some(f.evaluate(&project.engine, batch).map_err(|e| {
+                EvalError(f.site.diagnostic(
+                    rhai::Position::NONE,
+                    format!("the population filter failed: {}", e.message),
+                ))
+            })?),
+            None => None,
+        };
+        let years = batch
+            .column_by_name(year)
+            .expect("projected")
+            .as_primitive::<Int64Type>()
+            .clone();
+        let values = arrow_cast::cast(
+            batch.column_by_name(column).expect("projected"),
+            &DataType::Float64,
+        )
+        .expect("numeric");
+        let values = values.as_primitive::<Float64Type>();
+        for row in 0..batch.num_rows() {
+            if mask.as_ref().is_some_and(|m| !m.value(row))
+                || years.is_null(row)
+                || values.is_null(row)
+            {
+                continue;
+            }
+            *out.entry(years.value(row) as i32).or_insert(0.0) += values.value(row);
+        }
+    }
+    Ok(out)
+}

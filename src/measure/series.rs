@@ -1,0 +1,305 @@
+//! From base-measure results to each indicator's series: ratios, rates
+//! and formulas are combined per group and period. A value that cannot be
+//! given is a `Point` with the reason, never NaN or infinity.
+
+use super::domain::Domain;
+use super::scan::{population_by_year, BaseResult, EvalError, Group, Tables};
+use crate::model::indicator::Indicator;
+use crate::model::measure::{Aggregate, Measure, Population};
+use crate::model::Project;
+use rhai::{Dynamic, Scope};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One indicator's figure for one group and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// Why there is no value; `None` when there is one.
+    pub missing: Option<String>,
+}
+
+impl Point {
+    pub fn value(v: f64) -> Point {
+        Point {
+            value: Some(v),
+            numerator: None,
+            denominator: None,
+            missing: None,
+        }
+    }
+
+    pub fn missing(reason: impl Into<String>) -> Point {
+        Point {
+            value: None,
+            numerator: None,
+            denominator: None,
+            missing: Some(reason.into()),
+        }
+    }
+}
+
+/// An indicator's points per group (`None` is the whole), indexed like the domain.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorSeries {
+    pub groups: BTreeMap<Group, Vec<Point>>,
+}
+
+/// Evaluates every indicator; formulas after the indicators they read.
+pub fn evaluate_all(
+    project: &Project,
+    tables: &Tables,
+    bases: &[BaseResult],
+    domain: Domain,
+) -> Result<Vec<IndicatorSeries>, EvalError> {
+    let mut populations: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    let mut out: Vec<Option<IndicatorSeries>> = vec![None; project.indicators.len()];
+    let index: BTreeMap<&str, usize> = project
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.id.as_str(), i))
+        .collect();
+    // Formulas read other indicators: evaluate in rounds until all are done
+    // (cycles were refused when compiling, so every round makes progress).
+    while out.iter().any(Option::is_none) {
+        let mut progressed = false;
+        for (i, ind) in project.indicators.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            let ready = match &ind.measure {
+                Measure::Expression(f) => f
+                    .inputs
+                    .iter()
+                    .all(|id| index.get(id.as_str()).is_some_and(|&j| out[j].is_some())),
+                _ => true,
+            };
+            if !ready {
+                continue;
+            }
+            let ctx = EvalCtx {
+                project,
+                tables,
+                bases,
+                domain,
+                populations: &mut populations,
+                done: &out,
+                index: &index,
+            };
+            let series = evaluate_indicator(ind, ctx)?;
+            out[i] = Some(series);
+            progressed = true;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+struct EvalCtx<'a> {
+    project: &'a Project,
+    tables: &'a Tables,
+    bases: &'a [BaseResult],
+    domain: Domain,
+    populations: &'a mut BTreeMap<String, BTreeMap<i32, f64>>,
+    done: &'a [Option<IndicatorSeries>],
+    index: &'a BTreeMap<&'a str, usize>,
+}
+
+fn evaluate_indicator(ind: &Indicator, mut ctx: EvalCtx) -> Result<IndicatorSeries, EvalError> {
+    let mut groups: BTreeSet<Group> = BTreeSet::from([None]);
+    if ind.breakdown.is_some() {
+        collect_groups(&ind.measure, ctx.bases, &mut groups);
+    }
+    let mut series = IndicatorSeries::default();
+    for group in groups {
+        let mut points = Vec::with_capacity(ctx.domain.len());
+        for t in 0..ctx.domain.len() {
+            let month = ctx.domain.month(t);
+            let point = match ind.collected_from {
+                Some(from) if month < from => {
+                    Point::missing(format!("not collected before {from}"))
+                }
+                _ => point(&ind.measure, ind, &group, t, &mut ctx)?,
+            };
+            points.push(point);
+        }
+        series.groups.insert(group, points);
+    }
+    Ok(series)
+}
+
+fn collect_groups(m: &Measure, bases: &[BaseResult], groups: &mut BTreeSet<Group>) {
+    match m {
+        Measure::Base(id) => groups.extend(bases[*id].groups.keys().cloned()),
+        Measure::Ratio {
+            numerator,
+            denominator,
+            ..
+        } => {
+            collect_groups(numerator, bases, groups);
+            collect_groups(denominator, bases, groups);
+        }
+        Measure::Rate { measure, .. } => collect_groups(measure, bases, groups),
+        Measure::Expression(_) => {}
+    }
+}
+
+fn point(
+    m: &Measure,
+    ind: &Indicator,
+    group: &Group,
+    t: usize,
+    ctx: &mut EvalCtx,
+) -> Result<Point, EvalError> {
+    Ok(match m {
+        Measure::Base(id) => {
+            let cells = ctx.bases[*id].groups.get(group);
+            let rows = cells.map_or(0, |c| c.rows[t]);
+            match &ctx.project.base_measures[*id].aggregate {
+                Aggregate::Count => Point::value(rows as f64),
+                Aggregate::Distinct(_) => Point::value(cells.map_or(0, |c| c.distinct[t]) as f64),
+                Aggregate::Sum(_) | Aggregate::Mean(_) if rows == 0 => {
+                    Point::missing("no rows in this period")
+                }
+                Aggregate::Sum(_) => Point::value(cells.map_or(0.0, |c| c.sums[t])),
+                Aggregate::Mean(_) => Point::value(cells.map_or(0.0, |c| c.sums[t]) / rows as f64),
+            }
+        }
+        Measure::Ratio {
+            numerator,
+            denominator,
+            scale,
+        } => {
+            let n = point(numerator, ind, group, t, ctx)?;
+            let d = point(denominator, ind, group, t, ctx)?;
+            match (n.value, d.value) {
+                (None, _) => {
+                    Point::missing(format!("numerator: {}", n.missing.unwrap_or_default()))
+                }
+                (_, None) => {
+                    Point::missing(format!("denominator: {}", d.missing.unwrap_or_default()))
+                }
+                (Some(_), Some(0.0)) => Point {
+                    value: None,
+                    numerator: n.value,
+                    denominator: d.value,
+                    missing: Some("the denominator is 0".to_string()),
+                },
+                (Some(nv), Some(dv)) => finite(Point {
+                    value: Some(nv * scale / dv),
+                    numerator: Some(nv),
+                    denominator: Some(dv),
+                    missing: None,
+                }),
+            }
+        }
+        Measure::Rate {
+            measure,
+            population,
+            per,
+        } => {
+            let m = point(measure, ind, group, t, ctx)?;
+            let Some(mv) = m.value else {
+                return Ok(m);
+            };
+            let year = ctx.domain.month(t).year();
+            let pop = match population {
+                Population::Fixed(v) => Some(*v),
+                Population::Table { source, .. } => {
+                    let key = format!("{source}:{}", ind.id);
+                    if !ctx.populations.contains_key(&key) {
+                        let by_year = population_by_year(ctx.project, ctx.tables, population)?;
+                        ctx.populations.insert(key.clone(), by_year);
+                    }
+                    // The latest population published for the period's year or before.
+                    ctx.populations[&key]
+                        .range(..=year)
+                        .next_back()
+                        .map(|(_, v)| *v)
+                }
+            };
+            match pop {
+                None => Point::missing(format!("no population for {year} or earlier")),
+                Some(p) if p <= 0.0 => Point::missing(format!("the population for {year} is {p}")),
+                Some(p) => finite(Point {
+                    value: Some(mv * per / p),
+                    numerator: Some(mv),
+                    denominator: Some(p),
+                    missing: None,
+                }),
+            }
+        }
+        Measure::Expression(formula) => {
+            let mut scope = Scope::new();
+            for input in &formula.inputs {
+                let j = ctx.index[input.as_str()];
+                let p = ctx.done[j]
+                    .as_ref()
+                    .and_then(|s| s.groups.get(&None))
+                    .map(|pts| &pts[t]);
+                match p.and_then(|p| p.value) {
+                    Some(v) => {
+                        scope.push_dynamic(input.as_str(), Dynamic::from_float(v));
+                    }
+                    None => {
+                        let why = p.and_then(|p| p.missing.clone()).unwrap_or_default();
+                        return Ok(Point::missing(format!("{input} is missing: {why}")));
+                    }
+                }
+            }
+            let result = ctx
+                .project
+                .engine
+                .eval_ast_with_scope::<Dynamic>(&mut scope, &formula.ast)
+                .map_err(|e| {
+                    EvalError(
+                        formula
+                            .site
+                            .diagnostic(
+                                e.position(),
+                                format!("the formula failed in {}: {e}", ctx.domain.month(t)),
+                            )
+                            .help(format!("the formula is: {}", formula.text.trim())),
+                    )
+                })?;
+            let v = result
+                .as_float()
+                .ok()
+                .or_else(|| result.as_int().ok().map(|i| i as f64));
+            match v {
+                Some(v) => finite(Point::value(v)),
+                None => {
+                    return Err(EvalError(
+                        formula
+                            .site
+                            .diagnostic(
+                                rhai::Position::NONE,
+                                format!(
+                                    "the formula gave {}, not a number, in {}",
+                                    result.type_name(),
+                                    ctx.domain.month(t)
+                                ),
+                            )
+                            .help("a formula must give a number, e.g. CP1 / CIN1 * 100"),
+                    ))
+                }
+            }
+        }
+    })
+}
+
+/// Keeps NaN and infinity out of every output.
+fn finite(p: Point) -> Point {
+    match p.value {
+        Some(v) if !v.is_finite() => Point {
+            value: None,
+            missing: Some("the result is not a finite number (a division by zero?)".to_string()),
+            ..p
+        },
+        _ => p,
+    }
+}

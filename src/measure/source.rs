@@ -1,0 +1,195 @@
+//! Sources: the Parquet tables under `data/`, discovered by file name
+//! (`data/referrals.parquet` is the source `referrals`). Each is read once
+//! per run, only the columns some indicator needs, in large batches, with
+//! every column normalised to the types expressions understand.
+
+use crate::config::load::files_with_extensions;
+use crate::diagnostic::{Diagnostic, Place};
+use crate::expr::column_type::{normalise, ColumnType};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{Field, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const BATCH_ROWS: usize = 65_536;
+
+/// A table found under `data/` with its columns (type `None`: not usable).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    /// Path relative to the project, for messages.
+    pub file: PathBuf,
+    pub path: PathBuf,
+    pub columns: BTreeMap<String, Option<ColumnType>>,
+    /// The Parquet/Arrow type of each column as written, for messages.
+    pub arrow_types: BTreeMap<String, String>,
+}
+
+impl Source {
+    pub fn column_list(&self) -> String {
+        self.columns
+            .iter()
+            .map(|(n, t)| match t {
+                Some(t) => format!("{n} ({})", t.name()),
+                None => format!("{n} ({}, not usable)", self.arrow_types[n]),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every source of a project, by name.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    pub by_name: BTreeMap<String, Source>,
+}
+
+/// Finds `data/**/*.parquet` and reads each file's schema (not its data).
+pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
+    let mut sources = Sources::default();
+    let mut problems = Vec::new();
+    let data = root.join("data");
+    if !data.is_dir() {
+        problems.push(
+            Diagnostic::new(
+                "data",
+                Place::WHOLE_FILE,
+                "the project has no `data/` folder",
+            )
+            .help("put the Parquet tables indicators read under data/"),
+        );
+        return (sources, problems);
+    }
+    for path in files_with_extensions(&data, &["parquet"]) {
+        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if let Some(existing) = sources.by_name.get(&name) {
+            problems.push(
+                Diagnostic::new(
+                    &file,
+                    Place::WHOLE_FILE,
+                    format!("two tables are both named `{name}`"),
+                )
+                .help(format!(
+                    "rename one of {} and {}: a source is named by its file name",
+                    existing.file.display(),
+                    file.display()
+                )),
+            );
+            continue;
+        }
+        match read_schema(&path) {
+            Ok(schema) => {
+                let columns = schema
+                    .fields()
+                    .iter()
+                    .map(|f| (f.name().clone(), ColumnType::of(f.data_type())))
+                    .collect();
+                let arrow_types = schema
+                    .fields()
+                    .iter()
+                    .map(|f| (f.name().clone(), f.data_type().to_string()))
+                    .collect();
+                sources.by_name.insert(
+                    name.clone(),
+                    Source {
+                        name,
+                        file,
+                        path,
+                        columns,
+                        arrow_types,
+                    },
+                );
+            }
+            Err(message) => problems.push(
+                Diagnostic::new(
+                    &file,
+                    Place::WHOLE_FILE,
+                    format!("cannot read this Parquet file: {message}"),
+                )
+                .help(
+                    "regenerate or re-export the file; it may be truncated or not Parquet at all",
+                ),
+            ),
+        }
+    }
+    (sources, problems)
+}
+
+fn read_schema(path: &Path) -> Result<Arc<Schema>, String> {
+    guarded(|| {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        Ok(Arc::clone(builder.schema()))
+    })
+}
+
+/// Runs a Parquet read, turning a panic inside the reader (possible on
+/// corrupt files) into an error instead of a crash.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(_) => {
+            Err("the Parquet reader failed on this file (it is probably corrupt)".to_string())
+        }
+    }
+}
+
+/// The columns of one source read for a run, normalised.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub batches: Vec<RecordBatch>,
+}
+
+/// Reads the named columns of a source.
+pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
+    let fail = |message: String| {
+        Diagnostic::new(&source.file, Place::WHOLE_FILE, message)
+            .help("regenerate or re-export the file; it may be truncated or corrupt")
+    };
+    let batches = guarded(|| {
+        let file = std::fs::File::open(&source.path).map_err(|e| e.to_string())?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        let schema = Arc::clone(builder.schema());
+        let indices: Vec<usize> = columns
+            .iter()
+            .map(|c| {
+                schema
+                    .index_of(c)
+                    .map_err(|_| format!("column `{c}` is missing"))
+            })
+            .collect::<Result<_, _>>()?;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let mut batches = Vec::new();
+        for batch in reader {
+            let batch = batch.map_err(|e| e.to_string())?;
+            batches.push(normalise_batch(&batch)?);
+        }
+        Ok(batches)
+    })
+    .map_err(|m| fail(format!("cannot read this Parquet file: {m}")))?;
+    Ok(Table { batches })
+}
+
+fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, String> {
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
+        let array = normalise(array).map_err(|e| format!("column `{}`: {e}", field.name()))?;
+        fields.push(Field::new(field.name(), array.data_type().clone(), true));
+        arrays.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+}

@@ -1,0 +1,1005 @@
+//! The compile pass: YAML documents in, validated project out. Every
+//! problem found is collected (not just the first), each with its place.
+
+use super::indicator::{Indicator, RuleUse};
+use super::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
+use super::rule_set::{RuleSet, RULE_SCOPE};
+use crate::config::document::*;
+use crate::config::{load_project, Loaded};
+use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
+use crate::expr::column_type::ColumnType;
+use crate::expr::engine::{sandboxed_engine, Limits};
+use crate::expr::row_expr::RowExpr;
+use crate::expr::site::{
+    known_functions, parse_error, unknown_calls, unknown_function, variables, ExprSite,
+};
+use crate::measure::period::{FinancialYear, Month};
+use crate::measure::source::{discover, Source, Sources};
+use rhai::{Dynamic, Engine, Scope};
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A validated project: everything needed to run.
+pub struct Project {
+    pub root: PathBuf,
+    pub indicators: Vec<Indicator>,
+    pub base_measures: Vec<BaseMeasure>,
+    pub rule_sets: BTreeMap<String, RuleSet>,
+    pub sources: Sources,
+    pub engine: Engine,
+    pub texts: SourceTexts,
+}
+
+/// Problems found while compiling, with the texts needed to quote them.
+pub struct CompileFailure {
+    pub problems: Vec<Diagnostic>,
+    pub texts: SourceTexts,
+}
+
+/// Loads and validates the project in `root`.
+pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
+    let files = load_project(root);
+    let (sources, source_problems) = discover(root);
+    let mut problems = files.problems;
+    problems.extend(source_problems);
+    let engine = sandboxed_engine(Limits::default());
+    let mut ctx = Ctx {
+        known_functions: known_functions(&engine),
+        engine,
+        sources,
+        texts: files.texts,
+        problems,
+        base_measures: Vec::new(),
+        indicator_ids: BTreeSet::new(),
+    };
+    let rule_sets = compile_rule_sets(&files.rules, &mut ctx);
+    for file in &files.indicators {
+        for ind in &file.doc.indicators {
+            ctx.indicator_ids.insert(ind.value.id.value.clone());
+        }
+    }
+    let mut indicators = Vec::new();
+    let mut seen: BTreeMap<String, (PathBuf, Place)> = BTreeMap::new();
+    for file in &files.indicators {
+        for doc in &file.doc.indicators {
+            let id = &doc.value.id;
+            let place = Place::from_location(&id.referenced);
+            if let Some((other_file, other_place)) = seen.get(&id.value) {
+                ctx.problems.push(
+                    Diagnostic::new(
+                        &file.file,
+                        place,
+                        format!("the indicator id `{}` is used twice", id.value),
+                    )
+                    .subject(format!("indicator {}", id.value))
+                    .help(format!(
+                        "it is also declared at {}:{}:{}; ids must be unique across all files",
+                        other_file.display(),
+                        other_place.line,
+                        other_place.column
+                    )),
+                );
+                continue;
+            }
+            seen.insert(id.value.clone(), (file.file.clone(), place));
+            if let Some(ind) = compile_indicator(&doc.value, &file.file, &rule_sets, &mut ctx) {
+                indicators.push(ind);
+            }
+        }
+    }
+    check_formula_cycles(&indicators, &mut ctx);
+    if !ctx.problems.is_empty() {
+        ctx.problems.sort();
+        ctx.problems.dedup();
+        return Err(CompileFailure {
+            problems: ctx.problems,
+            texts: ctx.texts,
+        });
+    }
+    Ok(Project {
+        root: root.to_path_buf(),
+        indicators,
+        base_measures: ctx.base_measures,
+        rule_sets,
+        sources: ctx.sources,
+        engine: ctx.engine,
+        texts: ctx.texts,
+    })
+}
+
+struct Ctx {
+    engine: Engine,
+    known_functions: BTreeSet<String>,
+    sources: Sources,
+    texts: SourceTexts,
+    problems: Vec<Diagnostic>,
+    base_measures: Vec<BaseMeasure>,
+    indicator_ids: BTreeSet<String>,
+}
+
+/// Where in the files an indicator's parts are, for messages.
+struct IndicatorSite<'a> {
+    file: &'a Path,
+    subject: String,
+    breakdown: Option<&'a Spanned<String>>,
+}
+
+impl IndicatorSite<'_> {
+    fn at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            self.file,
+            Place::from_location(&spanned.referenced),
+            message,
+        )
+        .subject(self.subject.clone())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn compile_rule_sets(files: &[Loaded<RuleFile>], ctx: &mut Ctx) -> BTreeMap<String, RuleSet> {
+    let mut sets = BTreeMap::new();
+    for file in files {
+        for doc in &file.doc.rules {
+            let doc = &doc.value;
+            let name = doc.name.value.clone();
+            let subject = format!("rule set {name}");
+            let at = |s: &Spanned<String>, m: String| {
+                Diagnostic::new(&file.file, Place::from_location(&s.referenced), m)
+                    .subject(subject.clone())
+            };
+            if sets.contains_key(&name) {
+                ctx.problems.push(
+                    at(
+                        &doc.name,
+                        format!("the rule set `{name}` is declared twice"),
+                    )
+                    .help("rename one of them"),
+                );
+                continue;
+            }
+            let mut ok = true;
+            if doc.outcomes.is_empty() {
+                ctx.problems.push(
+                    at(&doc.name, "the rule set declares no outcomes".into())
+                        .help("list the names the rule may return under `outcomes:`"),
+                );
+                ok = false;
+            }
+            let mut outcome_names = BTreeSet::new();
+            for o in &doc.outcomes {
+                if !outcome_names.insert(o.name.clone()) {
+                    ctx.problems.push(
+                        at(
+                            &doc.name,
+                            format!("the outcome `{}` is listed twice", o.name),
+                        )
+                        .help("each outcome name must be unique"),
+                    );
+                    ok = false;
+                }
+            }
+            let mut scope_names: BTreeSet<String> =
+                RULE_SCOPE.iter().map(|s| s.to_string()).collect();
+            for p in doc.params.keys() {
+                if !is_identifier(p) {
+                    ctx.problems.push(
+                        at(
+                            &doc.name,
+                            format!("the parameter name `{p}` is not a valid name"),
+                        )
+                        .help("use letters, digits and `_`, starting with a letter"),
+                    );
+                    ok = false;
+                }
+                scope_names.insert(p.clone());
+            }
+            for r in &doc.requires {
+                if !scope_names.contains(&r.value) {
+                    let help = match did_you_mean(&r.value, scope_names.iter().map(String::as_str))
+                    {
+                        Some(s) => format!(
+                            "did you mean `{s}`? rules can read: {}",
+                            RULE_SCOPE.join(", ")
+                        ),
+                        None => format!("rules can read: {}", RULE_SCOPE.join(", ")),
+                    };
+                    ctx.problems.push(
+                        at(r, format!("`{}` is not a variable rules can read", r.value)).help(help),
+                    );
+                    ok = false;
+                }
+            }
+            let site = ExprSite::new(
+                file.file.clone(),
+                &doc.expression.referenced,
+                &ctx.texts,
+                subject.clone(),
+            );
+            let mut scope = Scope::new();
+            for n in &scope_names {
+                scope.push_dynamic(n.as_str(), Dynamic::UNIT);
+            }
+            let ast = match ctx.engine.compile_with_scope(&scope, &doc.expression.value) {
+                Ok(ast) => ast,
+                Err(e) => {
+                    ctx.problems
+                        .push(parse_error(&site, &e, &scope_names, "rules can read"));
+                    continue;
+                }
+            };
+            for (fname, pos) in unknown_calls(&ast, &ctx.known_functions) {
+                ctx.problems
+                    .push(unknown_function(&site, &fname, pos, &ctx.known_functions));
+                ok = false;
+            }
+            if ok {
+                sets.insert(
+                    name.clone(),
+                    RuleSet {
+                        name,
+                        kind: doc.kind,
+                        description: doc.description.clone(),
+                        params: doc.params.clone(),
+                        requires: doc.requires.iter().map(|r| r.value.clone()).collect(),
+                        outcomes: doc.outcomes.clone(),
+                        text: doc.expression.value.clone(),
+                        site,
+                        ast,
+                    },
+                );
+            }
+        }
+    }
+    sets
+}
+
+fn compile_indicator(
+    doc: &IndicatorDoc,
+    file: &Path,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    ctx: &mut Ctx,
+) -> Option<Indicator> {
+    let id = doc.id.value.clone();
+    let site = IndicatorSite {
+        file,
+        subject: format!("indicator {id}"),
+        breakdown: doc.breakdown.as_ref(),
+    };
+    let before = ctx.problems.len();
+    if !is_identifier(&id) {
+        ctx.problems.push(
+            site.at(&doc.id, format!("the id `{id}` is not a valid name"))
+                .help("use letters, digits and `_`, starting with a letter (e.g. CP3 or re_referrals), so formulas can refer to it"),
+        );
+    }
+    if doc.decimals.value > 6 {
+        ctx.problems.push(
+            site.at(
+                &doc.decimals,
+                format!("{} decimal places is too many", doc.decimals.value),
+            )
+            .help("use 0 to 6"),
+        );
+    }
+    let mut targets = BTreeMap::new();
+    for (key, value) in &doc.targets {
+        match FinancialYear::parse(key) {
+            Some(fy) => {
+                if !value.value.is_finite() {
+                    ctx.problems.push(
+                        site.at(value, "the target is not a finite number")
+                            .help("write a plain number such as 95"),
+                    );
+                }
+                targets.insert(fy, value.value);
+            }
+            None => ctx.problems.push(
+                site.at(value, format!("`{key}` is not a financial year"))
+                    .help(
+                    "write targets per financial year as `2023-24: 95` (April 2023 to March 2024)",
+                ),
+            ),
+        }
+    }
+    let mut commentary = BTreeMap::new();
+    for (key, text) in &doc.commentary {
+        match Month::parse(key) {
+            Some(m) => {
+                commentary.insert(m, text.value.clone());
+            }
+            None => ctx.problems.push(
+                site.at(text, format!("`{key}` is not a month"))
+                    .help("key commentary by month, as `2023-07: ...`"),
+            ),
+        }
+    }
+    let collected_from = doc.collected_from.as_ref().and_then(|c| {
+        let m = Month::parse(&c.value);
+        if m.is_none() {
+            ctx.problems.push(
+                site.at(c, format!("`{}` is not a month", c.value))
+                    .help("write the first month collected as `2022-04`"),
+            );
+        }
+        m
+    });
+    let dot = rule_use(
+        doc.dot.as_ref(),
+        &doc.dot_params,
+        RuleKind::Dot,
+        rule_sets,
+        &site,
+        ctx,
+    );
+    let rag = rule_use(
+        doc.rag.as_ref(),
+        &doc.rag_params,
+        RuleKind::Rag,
+        rule_sets,
+        &site,
+        ctx,
+    );
+    let measure = compile_measure(&doc.measure, None, &site, ctx);
+    if ctx.problems.len() > before {
+        return None;
+    }
+    Some(Indicator {
+        id,
+        title: doc.title.clone(),
+        section: doc.section.clone(),
+        owner: doc.owner.clone(),
+        outcome: doc.outcome.clone(),
+        unit: doc.unit.value,
+        polarity: doc.polarity,
+        decimals: doc.decimals.value,
+        source_label: first_source(&doc.measure),
+        measure: measure?,
+        targets,
+        benchmarks: doc.benchmarks.clone(),
+        dot,
+        rag,
+        breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
+        commentary,
+        collected_from,
+        file: file.to_path_buf(),
+        place: Place::from_location(&doc.id.referenced),
+    })
+}
+
+fn first_source(doc: &MeasureDoc) -> String {
+    if let Some(s) = &doc.source {
+        return s.value.clone();
+    }
+    if doc.kind.value == MeasureKind::Expression {
+        return "(formula)".to_string();
+    }
+    [&doc.numerator, &doc.measure]
+        .into_iter()
+        .flatten()
+        .map(|m| first_source(m))
+        .next()
+        .unwrap_or_default()
+}
+
+fn rule_use(
+    name: Option<&Spanned<String>>,
+    overrides: &BTreeMap<String, Spanned<f64>>,
+    kind: RuleKind,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<RuleUse> {
+    let kind_name = if kind == RuleKind::Dot { "dot" } else { "rag" };
+    let Some(name) = name else {
+        if let Some((k, v)) = overrides.iter().next() {
+            ctx.problems.push(
+                site.at(
+                    v,
+                    format!("`{k}` overrides a parameter, but no `{kind_name}` rule set is named"),
+                )
+                .help(format!("name the rule set with `{kind_name}: ...`")),
+            );
+        }
+        return None;
+    };
+    let Some(set) = rule_sets.get(&name.value) else {
+        let same_kind: Vec<&str> = rule_sets
+            .values()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.name.as_str())
+            .collect();
+        let help = match did_you_mean(&name.value, same_kind.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? {kind_name} rule sets: {}",
+                same_kind.join(", ")
+            ),
+            None => format!(
+                "{kind_name} rule sets in rules/: {}",
+                if same_kind.is_empty() {
+                    "none".to_string()
+                } else {
+                    same_kind.join(", ")
+                }
+            ),
+        };
+        ctx.problems.push(
+            site.at(name, format!("there is no rule set named `{}`", name.value))
+                .help(help),
+        );
+        return None;
+    };
+    if set.kind != kind {
+        ctx.problems.push(
+            site.at(
+                name,
+                format!("`{}` is not a {kind_name} rule set", name.value),
+            )
+            .help(format!(
+                "`{kind_name}:` must name a rule set with `kind: {kind_name}`"
+            )),
+        );
+        return None;
+    }
+    let mut params = set.params.clone();
+    for (k, v) in overrides {
+        if !params.contains_key(k) {
+            let known: Vec<&str> = set.params.keys().map(String::as_str).collect();
+            ctx.problems.push(
+                site.at(
+                    v,
+                    format!("the rule set `{}` has no parameter `{k}`", set.name),
+                )
+                .help(format!(
+                    "its parameters are: {}",
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )),
+            );
+            continue;
+        }
+        params.insert(k.clone(), v.value);
+    }
+    Some(RuleUse {
+        rule: set.name.clone(),
+        params,
+    })
+}
+
+/// The fields a measure may carry, with whether each is set and where.
+fn set_fields(doc: &MeasureDoc) -> Vec<(&'static str, Option<&serde_saphyr::Location>)> {
+    fn loc<T>(s: &Option<Spanned<T>>) -> Option<&serde_saphyr::Location> {
+        s.as_ref().map(|s| &s.referenced)
+    }
+    let kind_loc = Some(&doc.kind.referenced);
+    vec![
+        ("source", loc(&doc.source)),
+        ("date", loc(&doc.date)),
+        ("start", loc(&doc.start)),
+        ("end", loc(&doc.end)),
+        ("filter", loc(&doc.filter)),
+        ("distinct", loc(&doc.distinct)),
+        ("sum", loc(&doc.sum)),
+        ("mean", loc(&doc.mean)),
+        ("numerator", doc.numerator.as_ref().and(kind_loc)),
+        ("denominator", doc.denominator.as_ref().and(kind_loc)),
+        ("scale", loc(&doc.scale)),
+        ("measure", doc.measure.as_ref().and(kind_loc)),
+        ("population", doc.population.as_ref().and(kind_loc)),
+        ("per", loc(&doc.per)),
+        ("window", loc(&doc.window)),
+        ("formula", loc(&doc.formula)),
+    ]
+}
+
+fn compile_measure(
+    doc: &MeasureDoc,
+    window: Option<WindowKind>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<Measure> {
+    let kind = doc.kind.value;
+    let (kind_name, allowed): (&str, &[&str]) = match kind {
+        MeasureKind::Flow => (
+            "flow",
+            &["source", "date", "filter", "distinct", "sum", "mean"],
+        ),
+        MeasureKind::Snapshot => (
+            "snapshot",
+            &[
+                "source", "start", "end", "filter", "distinct", "sum", "mean",
+            ],
+        ),
+        MeasureKind::Ratio => ("ratio", &["numerator", "denominator", "scale"]),
+        MeasureKind::Rate => ("rate", &["measure", "population", "per"]),
+        MeasureKind::Window => ("window", &["measure", "window"]),
+        MeasureKind::Expression => ("expression", &["formula"]),
+    };
+    let mut ok = true;
+    for (field, location) in set_fields(doc) {
+        if let Some(location) = location {
+            if !allowed.contains(&field) {
+                ctx.problems.push(
+                    Diagnostic::new(
+                        site.file,
+                        Place::from_location(location),
+                        format!("`{field}` is not used by a {kind_name} measure"),
+                    )
+                    .subject(site.subject.clone())
+                    .help(format!(
+                        "a {kind_name} measure takes: kind, {}",
+                        allowed.join(", ")
+                    )),
+                );
+                ok = false;
+            }
+        }
+    }
+    let missing = |field: &str, ctx: &mut Ctx| {
+        ctx.problems.push(
+            site.at(&doc.kind, format!("a {kind_name} measure needs `{field}`"))
+                .help(format!(
+                    "a {kind_name} measure takes: kind, {}",
+                    allowed.join(", ")
+                )),
+        );
+    };
+    match kind {
+        MeasureKind::Flow | MeasureKind::Snapshot => {
+            let Some(source_name) = &doc.source else {
+                missing("source", ctx);
+                return None;
+            };
+            let source = lookup_source(source_name, site, ctx)?;
+            let timing = if kind == MeasureKind::Flow {
+                let Some(date) = &doc.date else {
+                    missing("date", ctx);
+                    return None;
+                };
+                Timing::Flow {
+                    date: column(&source, date, &[ColumnType::Date], "a date", site, ctx)?,
+                }
+            } else {
+                let (Some(start), Some(end)) = (&doc.start, &doc.end) else {
+                    missing(if doc.start.is_none() { "start" } else { "end" }, ctx);
+                    return None;
+                };
+                let start = column(&source, start, &[ColumnType::Date], "a date", site, ctx);
+                let end = column(&source, end, &[ColumnType::Date], "a date", site, ctx);
+                Timing::Snapshot {
+                    start: start?,
+                    end: end?,
+                }
+            };
+            let aggregates: Vec<_> = [
+                ("distinct", &doc.distinct),
+                ("sum", &doc.sum),
+                ("mean", &doc.mean),
+            ]
+            .into_iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .collect();
+            if aggregates.len() > 1 {
+                ctx.problems.push(site.at(aggregates[1].1, "a measure computes one thing: choose one of `distinct`, `sum` or `mean`").help("split it into two indicators, or combine them with an expression indicator"));
+                return None;
+            }
+            let numeric = [ColumnType::Int, ColumnType::Float];
+            let aggregate = match aggregates.first() {
+                None => Aggregate::Count,
+                Some(("distinct", c)) => Aggregate::Distinct(column(
+                    &source,
+                    c,
+                    &[ColumnType::Int, ColumnType::Str, ColumnType::Date],
+                    "an id (integer, text or date)",
+                    site,
+                    ctx,
+                )?),
+                Some(("sum", c)) => {
+                    Aggregate::Sum(column(&source, c, &numeric, "a number", site, ctx)?)
+                }
+                Some((_, c)) => {
+                    Aggregate::Mean(column(&source, c, &numeric, "a number", site, ctx)?)
+                }
+            };
+            let breakdown = match site.breakdown {
+                Some(b) => Some(column(
+                    &source,
+                    b,
+                    &[ColumnType::Str, ColumnType::Int],
+                    "text or an integer",
+                    site,
+                    ctx,
+                )?),
+                None => None,
+            };
+            let filter = match &doc.filter {
+                Some(f) => Some(row_filter(f, &source, site, ctx)?),
+                None => None,
+            };
+            if !ok {
+                return None;
+            }
+            ctx.base_measures.push(BaseMeasure {
+                source: source.name.clone(),
+                timing,
+                window,
+                filter,
+                aggregate,
+                breakdown,
+            });
+            Some(Measure::Base(ctx.base_measures.len() - 1))
+        }
+        MeasureKind::Ratio => {
+            let (Some(num), Some(den)) = (&doc.numerator, &doc.denominator) else {
+                missing(
+                    if doc.numerator.is_none() {
+                        "numerator"
+                    } else {
+                        "denominator"
+                    },
+                    ctx,
+                );
+                return None;
+            };
+            let numerator = compile_measure(num, window, site, ctx);
+            let denominator = compile_measure(den, window, site, ctx);
+            let scale = doc.scale.as_ref().map(|s| s.value).unwrap_or(100.0);
+            if let Some(s) = &doc.scale {
+                if !(s.value.is_finite() && s.value > 0.0) {
+                    ctx.problems.push(
+                        site.at(s, "the scale must be a positive number")
+                            .help("use 100 for a percentage, 1 for a plain ratio"),
+                    );
+                    return None;
+                }
+            }
+            (ok).then_some(())?;
+            Some(Measure::Ratio {
+                numerator: Box::new(numerator?),
+                denominator: Box::new(denominator?),
+                scale,
+            })
+        }
+        MeasureKind::Rate => {
+            let Some(inner) = &doc.measure else {
+                missing("measure", ctx);
+                return None;
+            };
+            let Some(pop) = &doc.population else {
+                missing("population", ctx);
+                return None;
+            };
+            let measure = compile_measure(inner, window, site, ctx);
+            let population = compile_population(pop, &doc.kind, site, ctx);
+            let per = doc.per.as_ref().map(|p| p.value).unwrap_or(10_000.0);
+            if let Some(p) = &doc.per {
+                if !(p.value.is_finite() && p.value > 0.0) {
+                    ctx.problems.push(
+                        site.at(p, "`per` must be a positive number")
+                            .help("e.g. per: 10000 for a rate per 10,000 children"),
+                    );
+                    return None;
+                }
+            }
+            (ok).then_some(())?;
+            Some(Measure::Rate {
+                measure: Box::new(measure?),
+                population: population?,
+                per,
+            })
+        }
+        MeasureKind::Window => {
+            let (Some(inner), Some(w)) = (&doc.measure, &doc.window) else {
+                missing(
+                    if doc.measure.is_none() {
+                        "measure"
+                    } else {
+                        "window"
+                    },
+                    ctx,
+                );
+                return None;
+            };
+            if window.is_some() {
+                ctx.problems.push(
+                    site.at(w, "a window inside a window")
+                        .help("use one window around the whole measure"),
+                );
+                return None;
+            }
+            if inner.kind.value == MeasureKind::Expression {
+                ctx.problems.push(
+                    site.at(&inner.kind, "a window cannot hold an expression measure")
+                        .help("window the measures the formula's inputs are built on instead"),
+                );
+                return None;
+            }
+            let measure = compile_measure(inner, Some(w.value), site, ctx);
+            (ok).then_some(())?;
+            measure
+        }
+        MeasureKind::Expression => {
+            let Some(formula) = &doc.formula else {
+                missing("formula", ctx);
+                return None;
+            };
+            if let Some(b) = site.breakdown {
+                ctx.problems.push(site.at(b, "an expression indicator cannot have a breakdown").help("remove `breakdown:`; break down the indicators the formula reads instead"));
+                return None;
+            }
+            let fsite = ExprSite::new(
+                site.file.to_path_buf(),
+                &formula.referenced,
+                &ctx.texts,
+                site.subject.clone(),
+            );
+            let mut scope = Scope::new();
+            for id in &ctx.indicator_ids {
+                scope.push_dynamic(id.as_str(), Dynamic::UNIT);
+            }
+            let ast = match ctx
+                .engine
+                .compile_expression_with_scope(&scope, &formula.value)
+            {
+                Ok(ast) => ast,
+                Err(e) => {
+                    ctx.problems.push(parse_error(
+                        &fsite,
+                        &e,
+                        &ctx.indicator_ids,
+                        "indicator ids are",
+                    ));
+                    return None;
+                }
+            };
+            let unknown = unknown_calls(&ast, &ctx.known_functions);
+            if !unknown.is_empty() {
+                for (fname, pos) in unknown {
+                    ctx.problems
+                        .push(unknown_function(&fsite, &fname, pos, &ctx.known_functions));
+                }
+                return None;
+            }
+            (ok).then_some(())?;
+            let inputs = variables(&ast).into_iter().collect();
+            Some(Measure::Expression(Formula {
+                text: formula.value.clone(),
+                site: fsite,
+                ast,
+                inputs,
+            }))
+        }
+    }
+}
+
+fn compile_population(
+    doc: &PopulationDoc,
+    kind: &Spanned<MeasureKind>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<Population> {
+    if let Some(v) = &doc.value {
+        if doc.source.is_some()
+            || doc.year.is_some()
+            || doc.column.is_some()
+            || doc.filter.is_some()
+        {
+            ctx.problems.push(site.at(v, "a population is either a `value` or a table (`source`, `year`, `column`), not both").help("keep one of the two"));
+            return None;
+        }
+        if !(v.value.is_finite() && v.value > 0.0) {
+            ctx.problems.push(
+                site.at(v, "the population must be a positive number")
+                    .help("e.g. value: 49500"),
+            );
+            return None;
+        }
+        return Some(Population::Fixed(v.value));
+    }
+    let (Some(source_name), Some(year), Some(col)) = (&doc.source, &doc.year, &doc.column) else {
+        ctx.problems.push(
+            site.at(
+                kind,
+                "the population needs either `value`, or `source`, `year` and `column`",
+            )
+            .help("e.g. population: { source: population, year: year, column: children_0_17 }"),
+        );
+        return None;
+    };
+    if let Some(b) = site.breakdown {
+        ctx.problems.push(site.at(b, "a rate over a population table cannot have a breakdown").help("the population is for the whole area; remove `breakdown:` or use a fixed `value`"));
+        return None;
+    }
+    let source = lookup_source(source_name, site, ctx)?;
+    let year = column(
+        &source,
+        year,
+        &[ColumnType::Int],
+        "an integer year",
+        site,
+        ctx,
+    );
+    let col = column(
+        &source,
+        col,
+        &[ColumnType::Int, ColumnType::Float],
+        "a number",
+        site,
+        ctx,
+    );
+    let filter = match &doc.filter {
+        Some(f) => Some(Box::new(row_filter(f, &source, site, ctx)?)),
+        None => None,
+    };
+    Some(Population::Table {
+        source: source.name.clone(),
+        year: year?,
+        column: col?,
+        filter,
+    })
+}
+
+fn lookup_source(name: &Spanned<String>, site: &IndicatorSite, ctx: &mut Ctx) -> Option<Source> {
+    if let Some(s) = ctx.sources.by_name.get(&name.value) {
+        return Some(s.clone());
+    }
+    let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
+    let help = match did_you_mean(&name.value, names.iter().copied()) {
+        Some(s) => format!(
+            "did you mean `{s}`? sources are the .parquet files under data/: {}",
+            names.join(", ")
+        ),
+        None => format!(
+            "sources are the .parquet files under data/: {}",
+            if names.is_empty() {
+                "none found".to_string()
+            } else {
+                names.join(", ")
+            }
+        ),
+    };
+    ctx.problems.push(
+        site.at(name, format!("there is no source named `{}`", name.value))
+            .help(help),
+    );
+    None
+}
+
+fn column(
+    source: &Source,
+    name: &Spanned<String>,
+    types: &[ColumnType],
+    wanted: &str,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<String> {
+    match source.columns.get(&name.value) {
+        Some(Some(t)) if types.contains(t) => Some(name.value.clone()),
+        Some(t) => {
+            let actual = t
+                .map(|t| t.name().to_string())
+                .unwrap_or_else(|| source.arrow_types[&name.value].clone());
+            ctx.problems.push(
+                site.at(
+                    name,
+                    format!(
+                        "column `{}` of `{}` holds {actual} values, but this needs {wanted}",
+                        name.value, source.name
+                    ),
+                )
+                .help(format!(
+                    "choose a column of the right type; `{}` has: {}",
+                    source.name,
+                    source.column_list()
+                )),
+            );
+            None
+        }
+        None => {
+            let help = match did_you_mean(&name.value, source.columns.keys().map(String::as_str)) {
+                Some(s) => format!(
+                    "did you mean `{s}`? `{}` has: {}",
+                    source.name,
+                    source.column_list()
+                ),
+                None => format!("`{}` has: {}", source.name, source.column_list()),
+            };
+            ctx.problems.push(
+                site.at(
+                    name,
+                    format!(
+                        "there is no column `{}` in `{}` ({})",
+                        name.value,
+                        source.name,
+                        source.file.display()
+                    ),
+                )
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn row_filter(
+    text: &Spanned<String>,
+    source: &Source,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<RowExpr> {
+    let esite = ExprSite::new(
+        site.file.to_path_buf(),
+        &text.referenced,
+        &ctx.texts,
+        site.subject.clone(),
+    );
+    match RowExpr::compile(
+        &ctx.engine,
+        &text.value,
+        esite,
+        &source.columns,
+        &ctx.known_functions,
+    ) {
+        Ok(f) => Some(f),
+        Err(problems) => {
+            ctx.problems.extend(problems);
+            None
+        }
+    }
+}
+
+/// Reports formulas that read each other in a loop.
+fn check_formula_cycles(indicators: &[Indicator], ctx: &mut Ctx) {
+    let formulas: BTreeMap<&str, &Formula> = indicators
+        .iter()
+        .filter_map(|i| match &i.measure {
+            Measure::Expression(f) => Some((i.id.as_str(), f)),
+            _ => None,
+        })
+        .collect();
+    let mut reported = BTreeSet::new();
+    for (&start, formula) in &formulas {
+        let mut path = vec![start];
+        if let Some(cycle) = find_cycle(start, &formulas, &mut path) {
+            let key: BTreeSet<&str> = cycle.iter().copied().collect();
+            if reported.insert(key) {
+                ctx.problems.push(
+                    formula.site.diagnostic(rhai::Position::NONE, format!("formulas read each other in a loop: {}", cycle.join(" -> ")))
+                        .help("break the loop: one of these must be computed from data, not from the others"),
+                );
+            }
+        }
+    }
+}
+
+fn find_cycle<'a>(
+    node: &'a str,
+    formulas: &BTreeMap<&'a str, &'a Formula>,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<&'a str>> {
+    let formula = formulas.get(node)?;
+    for input in &formula.inputs {
+        let input = input.as_str();
+        if let Some(i) = path.iter().position(|p| *p == input) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(input);
+            return Some(cycle);
+        }
+        if formulas.contains_key(input) {
+            path.push(input);
+            if let Some(c) = find_cycle(input, formulas, path) {
+                return Some(c);
+            }
+            path.pop();
+        }
+    }
+    None
+}

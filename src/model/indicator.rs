@@ -1,0 +1,39 @@
+//! A validated indicator, ready to evaluate.
+
+use super::measure::Measure;
+use crate::config::document::{Polarity, Unit};
+use crate::diagnostic::Place;
+use crate::measure::period::{FinancialYear, Month};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub title: String,
+    pub section: String,
+    pub owner: String,
+    pub outcome: String,
+    pub unit: Unit,
+    pub polarity: Polarity,
+    pub decimals: u8,
+    pub measure: Measure,
+    pub targets: BTreeMap<FinancialYear, f64>,
+    pub benchmarks: BTreeMap<String, f64>,
+    pub dot: Option<RuleUse>,
+    pub rag: Option<RuleUse>,
+    pub breakdown: Option<String>,
+    pub commentary: BTreeMap<Month, String>,
+    pub collected_from: Option<Month>,
+    /// The source named first in the measure, for listings.
+    pub source_label: String,
+    pub file: PathBuf,
+    pub place: Place,
+}
+
+/// A rule set used by an indicator, with its parameter overrides applied.
+#[derive(Debug, Clone)]
+pub struct RuleUse {
+    pub rule: String,
+    pub params: BTreeMap<String, f64>,
+}

@@ -1,0 +1,104 @@
+//! Validated measures. Every flow or snapshot anywhere in an indicator's
+//! measure becomes a `BaseMeasure`, the unit the scan computes; ratios,
+//! rates and expressions combine base results per period.
+
+use crate::config::document::WindowKind;
+use crate::expr::row_expr::RowExpr;
+use crate::expr::site::ExprSite;
+use rhai::AST;
+
+/// Index of a base measure in `Project::base_measures`.
+pub type BaseId = usize;
+
+#[derive(Debug, Clone)]
+pub enum Measure {
+    Base(BaseId),
+    Ratio {
+        numerator: Box<Measure>,
+        denominator: Box<Measure>,
+        scale: f64,
+    },
+    Rate {
+        measure: Box<Measure>,
+        population: Population,
+        per: f64,
+    },
+    Expression(Formula),
+}
+
+/// How rows are placed in periods.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timing {
+    /// The row counts in the period its date falls in.
+    Flow { date: String },
+    /// The row counts in every period it is open at the end of.
+    Snapshot { start: String, end: String },
+}
+
+/// What is computed over the rows kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Aggregate {
+    Count,
+    Distinct(String),
+    Sum(String),
+    Mean(String),
+}
+
+/// A flow or snapshot over one source: the unit the scan computes.
+#[derive(Debug, Clone)]
+pub struct BaseMeasure {
+    pub source: String,
+    pub timing: Timing,
+    pub window: Option<WindowKind>,
+    pub filter: Option<RowExpr>,
+    pub aggregate: Aggregate,
+    pub breakdown: Option<String>,
+}
+
+impl BaseMeasure {
+    /// Every column the scan must read for this measure.
+    pub fn columns(&self) -> Vec<String> {
+        let mut cols = match &self.timing {
+            Timing::Flow { date } => vec![date.clone()],
+            Timing::Snapshot { start, end } => vec![start.clone(), end.clone()],
+        };
+        if let Some(f) = &self.filter {
+            cols.extend(f.columns.iter().cloned());
+        }
+        match &self.aggregate {
+            Aggregate::Count => {}
+            Aggregate::Distinct(c) | Aggregate::Sum(c) | Aggregate::Mean(c) => cols.push(c.clone()),
+        }
+        cols.extend(self.breakdown.iter().cloned());
+        cols
+    }
+
+    /// The column whose latest month decides the default reporting period.
+    pub fn period_column(&self) -> &str {
+        match &self.timing {
+            Timing::Flow { date } => date,
+            Timing::Snapshot { start, .. } => start,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Population {
+    Fixed(f64),
+    Table {
+        source: String,
+        year: String,
+        column: String,
+        filter: Option<Box<RowExpr>>,
+    },
+}
+
+/// A formula over other indicators' values in the same period.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub text: String,
+    pub site: ExprSite,
+    pub ast: AST,
+    /// The indicator ids it reads.
+    pub inputs: Vec<String>,
+}

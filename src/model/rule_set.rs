@@ -1,0 +1,47 @@
+//! A validated rule set: a compiled Rhai rule with its declared outcomes.
+
+use crate::config::document::{OutcomeDoc, RuleKind};
+use crate::expr::site::ExprSite;
+use rhai::AST;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub name: String,
+    pub kind: RuleKind,
+    pub description: Option<String>,
+    pub params: BTreeMap<String, f64>,
+    pub requires: Vec<String>,
+    pub outcomes: Vec<OutcomeDoc>,
+    pub text: String,
+    pub site: ExprSite,
+    pub ast: AST,
+}
+
+impl RuleSet {
+    pub fn outcome(&self, name: &str) -> Option<&OutcomeDoc> {
+        self.outcomes.iter().find(|o| o.name == name)
+    }
+}
+
+/// The variables every rule can read, documented in the README.
+pub const RULE_SCOPE: &[&str] = &[
+    "value",
+    "previous",
+    "change",
+    "change_pct",
+    "last_year",
+    "change_yoy",
+    "change_yoy_pct",
+    "avg_12m",
+    "max_12m",
+    "min_12m",
+    "target",
+    "higher_is_better",
+    "polarity",
+    "benchmarks",
+    "numerator",
+    "denominator",
+    "unit",
+    "period",
+];

@@ -1,0 +1,126 @@
+//! How numbers are shown in reports: rounded half away from zero (as
+//! spreadsheets do) to the indicator's decimals, with its unit.
+
+use crate::config::document::Unit;
+
+/// Rounds half away from zero to `decimals` places, never giving `-0`.
+pub fn round(v: f64, decimals: u8) -> f64 {
+    let factor = 10f64.powi(i32::from(decimals));
+    let r = (v * factor).round() / factor;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+pub fn number(v: f64, decimals: u8) -> String {
+    format!("{:.*}", usize::from(decimals), round(v, decimals))
+}
+
+/// A value with its unit: `89%`, `112.4`, `1804`.
+pub fn value(v: f64, unit: Unit, decimals: u8) -> String {
+    match unit {
+        Unit::Percent => format!("{}%", number(v, decimals)),
+        _ => number(v, decimals),
+    }
+}
+
+/// A count shown plainly: whole numbers without decimals.
+pub fn count(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        number(v, 1)
+    }
+}
+
+/// A value with its parts: `89% (254/325)`.
+pub fn with_parts(
+    v: f64,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    unit: Unit,
+    decimals: u8,
+) -> String {
+    match (numerator, denominator) {
+        (Some(n), Some(d)) if unit == Unit::Percent => {
+            format!("{} ({}/{})", value(v, unit, decimals), count(n), count(d))
+        }
+        _ => value(v, unit, decimals),
+    }
+}
+
+/// A signed change: points for percentages, a percent change otherwise.
+pub fn change(
+    change: Option<f64>,
+    change_pct: Option<f64>,
+    unit: Unit,
+    decimals: u8,
+) -> Option<String> {
+    let signed = |s: String, v: f64| {
+        if round(v, decimals) > 0.0 && !s.starts_with('-') {
+            format!("+{s}")
+        } else {
+            s
+        }
+    };
+    match unit {
+        Unit::Percent => change.map(|c| {
+            let s = number(c, decimals);
+            format!("{} pts", signed(s, c))
+        }),
+        _ => match (change_pct, change) {
+            (Some(p), _) => {
+                let s = number(p, 0);
+                Some(format!(
+                    "{}%",
+                    if round(p, 0) > 0.0 {
+                        format!("+{s}")
+                    } else {
+                        s
+                    }
+                ))
+            }
+            (None, Some(c)) => Some(signed(number(c, decimals), c)),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(number(2.5, 0), "3");
+        assert_eq!(number(-2.5, 0), "-3");
+        assert_eq!(number(0.125, 2), "0.13");
+        assert_eq!(number(-0.0001, 1), "0.0");
+    }
+
+    #[test]
+    fn shows_parts_and_changes() {
+        assert_eq!(
+            with_parts(
+                254.0 / 325.0 * 100.0,
+                Some(254.0),
+                Some(325.0),
+                Unit::Percent,
+                0
+            ),
+            "78% (254/325)"
+        );
+        assert_eq!(
+            change(Some(3.04), None, Unit::Percent, 0).unwrap(),
+            "+3 pts"
+        );
+        assert_eq!(
+            change(Some(-30.0), Some(-16.4), Unit::Count, 0).unwrap(),
+            "-16%"
+        );
+        assert_eq!(change(Some(5.0), None, Unit::Count, 0).unwrap(), "+5");
+        assert_eq!(change(Some(0.0), Some(0.0), Unit::Count, 0).unwrap(), "0%");
+    }
+}

@@ -1,0 +1,217 @@
+//! The long-form table, one row per indicator x period x breakdown value,
+//! shared by the Parquet and CSV writers so the two always agree.
+
+use crate::measure::scan::Group;
+use crate::model::Project;
+use crate::rules::evaluate::Rating;
+use crate::scorecard::Scorecard;
+use std::collections::BTreeSet;
+
+/// A cell: text, a number, or nothing (written as `NA` in CSV, null in Parquet).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Null,
+}
+
+/// A column of the long-form table.
+pub struct Column {
+    pub name: String,
+    pub numeric: bool,
+    pub cells: Vec<Cell>,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn num(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Null, Cell::Number)
+}
+
+fn opt_text(s: Option<&str>) -> Cell {
+    s.map_or(Cell::Null, text)
+}
+
+fn rating(r: &Rating) -> (Cell, Cell) {
+    match r {
+        Rating::Outcome(o) => (text(o.as_str()), Cell::Null),
+        Rating::NotRated(why) => (text("not_rated"), text(why.as_str())),
+    }
+}
+
+/// Builds the columns, in their documented order.
+pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
+    let benchmark_names: BTreeSet<&str> = project
+        .indicators
+        .iter()
+        .flat_map(|i| i.benchmarks.keys().map(String::as_str))
+        .collect();
+    let mut cols: Vec<(String, bool, Vec<Cell>)> = Vec::new();
+    let mut push =
+        |name: &str, numeric: bool, cells: Vec<Cell>| cols.push((name.to_string(), numeric, cells));
+    let rows = &card.rows;
+    let ind = |r: &crate::scorecard::Row| &project.indicators[r.indicator];
+    push(
+        "indicator",
+        false,
+        rows.iter().map(|r| text(ind(r).id.as_str())).collect(),
+    );
+    push(
+        "title",
+        false,
+        rows.iter().map(|r| text(ind(r).title.as_str())).collect(),
+    );
+    push(
+        "section",
+        false,
+        rows.iter().map(|r| text(ind(r).section.as_str())).collect(),
+    );
+    push(
+        "unit",
+        false,
+        rows.iter().map(|r| text(ind(r).unit.name())).collect(),
+    );
+    push(
+        "period",
+        false,
+        rows.iter().map(|r| text(r.period.to_string())).collect(),
+    );
+    push(
+        "breakdown",
+        false,
+        rows.iter()
+            .map(|r| text(breakdown_name(project, r.indicator, &r.group)))
+            .collect(),
+    );
+    push(
+        "breakdown_value",
+        false,
+        rows.iter()
+            .map(|r| text(r.group.as_deref().unwrap_or("all")))
+            .collect(),
+    );
+    push(
+        "status",
+        false,
+        rows.iter()
+            .map(|r| {
+                text(if r.point.value.is_some() {
+                    "ok"
+                } else {
+                    "missing"
+                })
+            })
+            .collect(),
+    );
+    push(
+        "reason",
+        false,
+        rows.iter()
+            .map(|r| opt_text(r.point.missing.as_deref()))
+            .collect(),
+    );
+    push(
+        "value",
+        true,
+        rows.iter().map(|r| num(r.point.value)).collect(),
+    );
+    push(
+        "numerator",
+        true,
+        rows.iter().map(|r| num(r.point.numerator)).collect(),
+    );
+    push(
+        "denominator",
+        true,
+        rows.iter().map(|r| num(r.point.denominator)).collect(),
+    );
+    push(
+        "previous",
+        true,
+        rows.iter().map(|r| num(r.comparison.previous)).collect(),
+    );
+    push(
+        "change",
+        true,
+        rows.iter().map(|r| num(r.comparison.change)).collect(),
+    );
+    push(
+        "change_pct",
+        true,
+        rows.iter().map(|r| num(r.comparison.change_pct)).collect(),
+    );
+    push(
+        "last_year",
+        true,
+        rows.iter().map(|r| num(r.comparison.last_year)).collect(),
+    );
+    push(
+        "change_yoy",
+        true,
+        rows.iter().map(|r| num(r.comparison.change_yoy)).collect(),
+    );
+    push(
+        "change_yoy_pct",
+        true,
+        rows.iter()
+            .map(|r| num(r.comparison.change_yoy_pct))
+            .collect(),
+    );
+    push(
+        "avg_12m",
+        true,
+        rows.iter().map(|r| num(r.comparison.avg_12m)).collect(),
+    );
+    push(
+        "max_12m",
+        true,
+        rows.iter().map(|r| num(r.comparison.max_12m)).collect(),
+    );
+    push(
+        "min_12m",
+        true,
+        rows.iter().map(|r| num(r.comparison.min_12m)).collect(),
+    );
+    push("target", true, rows.iter().map(|r| num(r.target)).collect());
+    let (rag, rag_note): (Vec<Cell>, Vec<Cell>) = rows.iter().map(|r| rating(&r.rag)).unzip();
+    push("rag", false, rag);
+    push("rag_note", false, rag_note);
+    let (dot, dot_note): (Vec<Cell>, Vec<Cell>) = rows.iter().map(|r| rating(&r.dot)).unzip();
+    push("dot", false, dot);
+    push("dot_note", false, dot_note);
+    for name in &benchmark_names {
+        push(
+            &format!("benchmark_{name}"),
+            true,
+            rows.iter()
+                .map(|r| num(ind(r).benchmarks.get(*name).copied()))
+                .collect(),
+        );
+    }
+    push(
+        "commentary",
+        false,
+        rows.iter()
+            .map(|r| opt_text(r.commentary.as_deref()))
+            .collect(),
+    );
+    cols.into_iter()
+        .map(|(name, numeric, cells)| Column {
+            name,
+            numeric,
+            cells,
+        })
+        .collect()
+}
+
+fn breakdown_name(project: &Project, indicator: usize, group: &Group) -> String {
+    match group {
+        None => "all".to_string(),
+        Some(_) => project.indicators[indicator]
+            .breakdown
+            .clone()
+            .unwrap_or_default(),
+    }
+}

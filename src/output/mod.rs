@@ -1,0 +1,35 @@
+//! Outputs of a run, one file per format, written all or nothing.
+
+pub mod atomic;
+pub mod csv;
+pub mod format;
+pub mod long_form;
+pub mod markdown;
+pub mod parquet;
+
+use crate::model::Project;
+use crate::scorecard::Scorecard;
+use std::path::Path;
+
+/// The names of the files a run writes.
+pub const FILES: [&str; 3] = ["scorecard.parquet", "scorecard.csv", "scorecard.md"];
+
+/// Renders every output in memory.
+pub fn render_all(
+    project: &Project,
+    card: &Scorecard,
+) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let columns = long_form::columns(project, card);
+    let parquet =
+        parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
+    let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
+    let md = markdown::render(project, card).into_bytes();
+    Ok(vec![(FILES[0], parquet), (FILES[1], csv), (FILES[2], md)])
+}
+
+/// Renders and writes every output into `out_dir`, all or nothing.
+pub fn write(project: &Project, card: &Scorecard, out_dir: &Path) -> Result<(), String> {
+    let files = render_all(project, card)?;
+    let refs: Vec<(&str, Vec<u8>)> = files.into_iter().collect();
+    atomic::write_all(out_dir, &refs).map_err(|e| format!("writing to {}: {e}", out_dir.display()))
+}

@@ -1,0 +1,91 @@
+//! Comparisons of a period's value with earlier periods: the previous
+//! period, the same period last year, and the last 12 periods.
+
+use crate::measure::series::Point;
+
+/// Every comparison of one period, each `None` when it cannot be made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Comparison {
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+    pub change_pct: Option<f64>,
+    pub last_year: Option<f64>,
+    pub change_yoy: Option<f64>,
+    pub change_yoy_pct: Option<f64>,
+    pub avg_12m: Option<f64>,
+    pub max_12m: Option<f64>,
+    pub min_12m: Option<f64>,
+}
+
+/// Compares period `t` of `points` (monthly, so a year is 12 periods back).
+pub fn compare(points: &[Point], t: usize) -> Comparison {
+    let value = points[t].value;
+    let back = |n: usize| t.checked_sub(n).and_then(|i| points[i].value);
+    let previous = back(1);
+    let last_year = back(12);
+    let (change, change_pct) = changes(value, previous);
+    let (change_yoy, change_yoy_pct) = changes(value, last_year);
+    // The 12 periods ending at t, counting those that have a value.
+    let window: Vec<f64> = points[t.saturating_sub(11)..=t]
+        .iter()
+        .filter_map(|p| p.value)
+        .collect();
+    let avg_12m = (!window.is_empty()).then(|| window.iter().sum::<f64>() / window.len() as f64);
+    let max_12m = window.iter().copied().reduce(f64::max);
+    let min_12m = window.iter().copied().reduce(f64::min);
+    Comparison {
+        previous,
+        change,
+        change_pct,
+        last_year,
+        change_yoy,
+        change_yoy_pct,
+        avg_12m,
+        max_12m,
+        min_12m,
+    }
+}
+
+/// The change and the change in percent of `base` (none when base is 0).
+fn changes(value: Option<f64>, base: Option<f64>) -> (Option<f64>, Option<f64>) {
+    match (value, base) {
+        (Some(v), Some(b)) => (Some(v - b), (b != 0.0).then(|| (v - b) / b.abs() * 100.0)),
+        _ => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(values: &[Option<f64>]) -> Vec<Point> {
+        values
+            .iter()
+            .map(|v| v.map_or_else(|| Point::missing("gap"), Point::value))
+            .collect()
+    }
+
+    #[test]
+    fn changes_against_previous_and_last_year() {
+        let mut values: Vec<Option<f64>> = (0..13).map(|i| Some(100.0 + i as f64)).collect();
+        values[12] = Some(90.0);
+        let c = compare(&pts(&values), 12);
+        assert_eq!(c.previous, Some(111.0));
+        assert_eq!(c.change, Some(-21.0));
+        assert_eq!(c.last_year, Some(100.0));
+        assert_eq!(c.change_yoy_pct, Some(-10.0));
+        assert_eq!(c.max_12m, Some(111.0));
+        assert_eq!(c.min_12m, Some(90.0));
+    }
+
+    #[test]
+    fn gaps_and_zero_bases_give_none() {
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 1);
+        assert_eq!(c.change, Some(5.0));
+        assert_eq!(c.change_pct, None);
+        assert_eq!(c.last_year, None);
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2);
+        assert_eq!(c.avg_12m, Some(2.5));
+        assert_eq!(c.change, None);
+    }
+}

@@ -1,0 +1,161 @@
+//! Runs a DoT or RAG rule set for one indicator, group and period. The rule
+//! reads a documented scope (see `RULE_SCOPE`); it returns a declared
+//! outcome, or `()` for "not rated". Anything else is an error naming the
+//! rule, the indicator and the period.
+
+use super::comparisons::Comparison;
+use crate::diagnostic::Diagnostic;
+use crate::measure::period::Month;
+use crate::measure::scan::EvalError;
+use crate::measure::series::Point;
+use crate::model::indicator::{Indicator, RuleUse};
+use crate::model::rule_set::RuleSet;
+use crate::model::Project;
+use rhai::{Dynamic, Map, Scope};
+
+/// The result of a rule: an outcome, or the reason there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rating {
+    Outcome(String),
+    NotRated(String),
+}
+
+impl Rating {
+    pub fn outcome(&self) -> Option<&str> {
+        match self {
+            Rating::Outcome(o) => Some(o),
+            Rating::NotRated(_) => None,
+        }
+    }
+}
+
+/// Everything a rule may read about one indicator, group and period.
+pub struct RuleInput<'a> {
+    pub indicator: &'a Indicator,
+    pub period: Month,
+    pub point: &'a Point,
+    pub comparison: &'a Comparison,
+    pub target: Option<f64>,
+}
+
+pub fn rate(
+    project: &Project,
+    rule_use: Option<&RuleUse>,
+    input: &RuleInput,
+) -> Result<Rating, EvalError> {
+    let Some(rule_use) = rule_use else {
+        return Ok(Rating::NotRated("no rule set is named".to_string()));
+    };
+    let rule = &project.rule_sets[&rule_use.rule];
+    if input.point.value.is_none() {
+        return Ok(Rating::NotRated("no value".to_string()));
+    }
+    let mut scope = scope(input, rule_use);
+    for required in &rule.requires {
+        if scope.get(required).is_none_or(Dynamic::is_unit) {
+            return Ok(Rating::NotRated(format!(
+                "no {}",
+                required.replace('_', " ")
+            )));
+        }
+    }
+    let result = project
+        .engine
+        .eval_ast_with_scope::<Dynamic>(&mut scope, &rule.ast)
+        .map_err(|e| {
+            rule_error(
+                rule,
+                input,
+                rule.site.diagnostic(
+                    e.position(),
+                    format!(
+                        "the rule `{}` failed for {} in {}: {e}",
+                        rule.name, input.indicator.id, input.period
+                    ),
+                ),
+            )
+        })?;
+    if result.is_unit() {
+        return Ok(Rating::NotRated(format!(
+            "the rule `{}` gave no rating",
+            rule.name
+        )));
+    }
+    let name = result.clone().into_string().ok();
+    match name {
+        Some(n) if rule.outcome(&n).is_some() => Ok(Rating::Outcome(n)),
+        _ => Err(rule_error(
+            rule,
+            input,
+            rule.site.diagnostic(
+                rhai::Position::NONE,
+                format!(
+                    "the rule `{}` returned {} for {} in {}, which is not one of its outcomes",
+                    rule.name,
+                    describe(&result),
+                    input.indicator.id,
+                    input.period
+                ),
+            ),
+        )),
+    }
+}
+
+fn describe(d: &Dynamic) -> String {
+    if d.is_string() {
+        format!("\"{d}\"")
+    } else {
+        format!("{d} ({})", d.type_name())
+    }
+}
+
+fn rule_error(rule: &RuleSet, input: &RuleInput, d: Diagnostic) -> EvalError {
+    let outcomes: Vec<&str> = rule.outcomes.iter().map(|o| o.name.as_str()).collect();
+    EvalError(d.help(format!(
+        "the rule must return one of: {} (as a string), or () for not rated; used by indicator {} ({}:{})",
+        outcomes.join(", "),
+        input.indicator.id,
+        input.indicator.file.display(),
+        input.indicator.place.line
+    )))
+}
+
+fn num(v: Option<f64>) -> Dynamic {
+    v.map_or(Dynamic::UNIT, Dynamic::from_float)
+}
+
+fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
+    let c = input.comparison;
+    let ind = input.indicator;
+    let mut scope = Scope::new();
+    scope.push_dynamic("value", num(input.point.value));
+    scope.push_dynamic("numerator", num(input.point.numerator));
+    scope.push_dynamic("denominator", num(input.point.denominator));
+    scope.push_dynamic("previous", num(c.previous));
+    scope.push_dynamic("change", num(c.change));
+    scope.push_dynamic("change_pct", num(c.change_pct));
+    scope.push_dynamic("last_year", num(c.last_year));
+    scope.push_dynamic("change_yoy", num(c.change_yoy));
+    scope.push_dynamic("change_yoy_pct", num(c.change_yoy_pct));
+    scope.push_dynamic("avg_12m", num(c.avg_12m));
+    scope.push_dynamic("max_12m", num(c.max_12m));
+    scope.push_dynamic("min_12m", num(c.min_12m));
+    scope.push_dynamic("target", num(input.target));
+    scope.push_dynamic(
+        "higher_is_better",
+        Dynamic::from_bool(ind.polarity == crate::config::document::Polarity::HigherIsBetter),
+    );
+    scope.push_dynamic("polarity", Dynamic::from(ind.polarity.name()));
+    scope.push_dynamic("unit", Dynamic::from(ind.unit.name()));
+    scope.push_dynamic("period", Dynamic::from(input.period.to_string()));
+    let benchmarks: Map = ind
+        .benchmarks
+        .iter()
+        .map(|(k, v)| (k.as_str().into(), Dynamic::from_float(*v)))
+        .collect();
+    scope.push_dynamic("benchmarks", Dynamic::from_map(benchmarks));
+    for (k, v) in &rule_use.params {
+        scope.push_dynamic(k.as_str(), Dynamic::from_float(*v));
+    }
+    scope
+}
