@@ -1,8 +1,7 @@
 //! Vectorised evaluation of row expressions. A filter's Rhai syntax tree is
 //! translated once into a plan of Arrow compute kernels. The plan gives
 //! exactly the answers per-row Rhai gives (missing values included); where
-//! it cannot be sure for a batch (an overflow, a NaN, a missing value in
-//! `&&`) it says so and the caller falls back to per-row Rhai for that batch.
+//! it cannot be sure for a batch (an overflow, a missing value in `&&`) it says so and the caller falls back to per-row Rhai for that batch.
 //! Constructs the plan does not know make `build` return `None`.
 
 use super::column_type::ColumnType;
@@ -166,10 +165,12 @@ impl Plan {
     /// Translates a compiled expression; `None` when it uses anything the
     /// plan does not cover (those expressions always run per row).
     pub fn build(ast: &AST, columns: &HashMap<String, ColumnType>) -> Option<Plan> {
-        let [rhai::Stmt::Expr(expr)] = ast.statements() else {
-            return None;
+        let root = match ast.statements() {
+            [rhai::Stmt::Expr(expr)] => build_node(expr, columns)?,
+            // Rhai hoists a call at the top of an expression into a statement.
+            [rhai::Stmt::FnCall(call, _)] => build_call(call, columns)?,
+            _ => return None,
         };
-        let root = build_node(expr, columns)?;
         (root.ty() == Ty::Bool).then_some(Plan { root })
     }
 
@@ -213,83 +214,85 @@ fn build_node(expr: &Expr, columns: &HashMap<String, ColumnType>) -> Option<Node
                 Node::Or(nodes)
             }
         }
-        Expr::FnCall(call, _) => {
-            let args = &call.args;
-            let arg = |i: usize| build_node(&args[i], columns);
-            match (call.name.as_str(), args.len()) {
-                (op @ ("==" | "!=" | "<" | "<=" | ">" | ">="), 2) => {
-                    let op = match op {
-                        "==" => CmpOp::Eq,
-                        "!=" => CmpOp::Ne,
-                        "<" => CmpOp::Lt,
-                        "<=" => CmpOp::Le,
-                        ">" => CmpOp::Gt,
-                        _ => CmpOp::Ge,
-                    };
-                    Node::Cmp(op, Box::new(arg(0)?), Box::new(arg(1)?))
-                }
-                (op @ ("+" | "-" | "*" | "/"), 2) => {
-                    let (a, b) = (arg(0)?, arg(1)?);
-                    let ty = match (a.ty(), b.ty()) {
-                        (Ty::Unit, t) | (t, Ty::Unit) if t.numeric() || t == Ty::Unit => Ty::Unit,
-                        (Ty::Int, Ty::Int) => Ty::Int,
-                        (x, y) if x.numeric() && y.numeric() => Ty::Float,
-                        _ => return None,
-                    };
-                    let op = match op {
-                        "+" => ArithOp::Add,
-                        "-" => ArithOp::Sub,
-                        "*" => ArithOp::Mul,
-                        _ => ArithOp::Div,
-                    };
-                    Node::Arith(op, Box::new(a), Box::new(b), ty)
-                }
-                ("!", 1) => Node::Not(Box::new(arg(0).filter(|n| n.ty() == Ty::Bool)?)),
-                ("contains", 2) => {
-                    let items = match &args[0] {
-                        Expr::Array(items, _) => items
-                            .iter()
-                            .map(|e| match build_node(e, columns)? {
-                                Node::Lit(l) => Some(l),
-                                _ => None,
-                            })
-                            .collect::<Option<Vec<_>>>()?,
-                        Expr::DynamicConstant(d, _) if d.is_array() => d
-                            .clone()
-                            .into_array()
-                            .ok()?
-                            .iter()
-                            .map(Lit::from_dynamic)
-                            .collect::<Option<Vec<_>>>()?,
-                        _ => return None,
-                    };
-                    Node::In(Box::new(arg(1)?), items)
-                }
-                ("days_between", 2) => {
-                    let (a, b) = (arg(0)?, arg(1)?);
-                    let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
-                    (is_date(&a) && is_date(&b)).then_some(())?;
-                    Node::DaysBetween(Box::new(a), Box::new(b))
-                }
-                (part @ ("year" | "month"), 1) => {
-                    let a = arg(0).filter(|n| matches!(n.ty(), Ty::Date | Ty::Unit))?;
-                    let part = if part == "year" {
-                        Part::Year
-                    } else {
-                        Part::Month
-                    };
-                    Node::DatePart(part, Box::new(a))
-                }
-                ("date", 1) => match &args[0] {
-                    Expr::StringConstant(s, _) => {
-                        let d = chrono::NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d").ok()?;
-                        Node::Lit(Lit::Date(days_from_date(d)))
-                    }
-                    _ => return None,
-                },
-                _ => return None,
-            }
+        Expr::FnCall(call, _) => build_call(call, columns)?,
+        _ => return None,
+    })
+}
+
+fn build_call(call: &rhai::FnCallExpr, columns: &HashMap<String, ColumnType>) -> Option<Node> {
+    let args = &call.args;
+    let arg = |i: usize| build_node(&args[i], columns);
+    Some(match (call.name.as_str(), args.len()) {
+        (op @ ("==" | "!=" | "<" | "<=" | ">" | ">="), 2) => {
+            let op = match op {
+                "==" => CmpOp::Eq,
+                "!=" => CmpOp::Ne,
+                "<" => CmpOp::Lt,
+                "<=" => CmpOp::Le,
+                ">" => CmpOp::Gt,
+                _ => CmpOp::Ge,
+            };
+            Node::Cmp(op, Box::new(arg(0)?), Box::new(arg(1)?))
         }
+        (op @ ("+" | "-" | "*" | "/"), 2) => {
+            let (a, b) = (arg(0)?, arg(1)?);
+            let ty = match (a.ty(), b.ty()) {
+                (Ty::Unit, t) | (t, Ty::Unit) if t.numeric() || t == Ty::Unit => Ty::Unit,
+                (Ty::Int, Ty::Int) => Ty::Int,
+                (x, y) if x.numeric() && y.numeric() => Ty::Float,
+                _ => return None,
+            };
+            let op = match op {
+                "+" => ArithOp::Add,
+                "-" => ArithOp::Sub,
+                "*" => ArithOp::Mul,
+                _ => ArithOp::Div,
+            };
+            Node::Arith(op, Box::new(a), Box::new(b), ty)
+        }
+        ("!", 1) => Node::Not(Box::new(arg(0).filter(|n| n.ty() == Ty::Bool)?)),
+        ("contains", 2) => {
+            let items = match &args[0] {
+                Expr::Array(items, _) => items
+                    .iter()
+                    .map(|e| match build_node(e, columns)? {
+                        Node::Lit(l) => Some(l),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+                Expr::DynamicConstant(d, _) if d.is_array() => d
+                    .clone()
+                    .into_array()
+                    .ok()?
+                    .iter()
+                    .map(Lit::from_dynamic)
+                    .collect::<Option<Vec<_>>>()?,
+                _ => return None,
+            };
+            Node::In(Box::new(arg(1)?), items)
+        }
+        ("days_between", 2) => {
+            let (a, b) = (arg(0)?, arg(1)?);
+            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
+            (is_date(&a) && is_date(&b)).then_some(())?;
+            Node::DaysBetween(Box::new(a), Box::new(b))
+        }
+        (part @ ("year" | "month"), 1) => {
+            let a = arg(0).filter(|n| matches!(n.ty(), Ty::Date | Ty::Unit))?;
+            let part = if part == "year" {
+                Part::Year
+            } else {
+                Part::Month
+            };
+            Node::DatePart(part, Box::new(a))
+        }
+        ("date", 1) => match &args[0] {
+            Expr::StringConstant(s, _) => {
+                let d = chrono::NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d").ok()?;
+                Node::Lit(Lit::Date(days_from_date(d)))
+            }
+            _ => return None,
+        },
         _ => return None,
     })
 }
@@ -443,8 +446,21 @@ fn compare(op: CmpOp, a: Val, at: Ty, b: Val, bt: Ty) -> Eval<Val> {
         });
     }
     if !comparable {
-        // Different kinds: a missing row is `()`, which is also of another kind.
-        return Ok(const_bool(op == CmpOp::Ne));
+        // Different kinds are never equal, but a missing value is `()`
+        // whatever its column's kind, and `()` equals `()`.
+        let both_missing = match (&a, &b) {
+            (Val::Array(x), Val::Array(y)) => {
+                let x = arrow_arith::boolean::is_null(x).map_err(|_| Fallback)?;
+                let y = arrow_arith::boolean::is_null(y).map_err(|_| Fallback)?;
+                arrow_arith::boolean::and(&x, &y).map_err(|_| Fallback)?
+            }
+            _ => return Ok(const_bool(op == CmpOp::Ne)),
+        };
+        return Ok(Val::Array(Arc::new(match op {
+            CmpOp::Eq => both_missing,
+            CmpOp::Ne => arrow_arith::boolean::not(&both_missing).map_err(|_| Fallback)?,
+            _ => BooleanArray::from(vec![false; both_missing.len()]),
+        })));
     }
     let (a, b) = if at != bt {
         (to_float(a)?, to_float(b)?)
@@ -456,10 +472,8 @@ fn compare(op: CmpOp, a: Val, at: Ty, b: Val, bt: Ty) -> Eval<Val> {
         (Val::Array(_), Val::Array(_)) => (plain_strings(a)?, plain_strings(b)?),
         _ => (a, b),
     };
-    for v in [&a, &b] {
-        if has_unordered_float(v) {
-            return Err(Fallback);
-        }
+    if is_float(&a) || is_float(&b) {
+        return float_compare(op, &a, &b);
     }
     let (da, db) = (a.datum().ok_or(Fallback)?, b.datum().ok_or(Fallback)?);
     let (da, db) = (da.as_ref(), db.as_ref());
@@ -509,17 +523,72 @@ fn plain_strings(v: Val) -> Eval<Val> {
     })
 }
 
-/// NaN and -0.0 order differently in Arrow's kernels than in IEEE (and Rhai).
-fn has_unordered_float(v: &Val) -> bool {
+fn is_float(v: &Val) -> bool {
     match v {
-        Val::Scalar(Lit::Float(f)) => f.is_nan() || (*f == 0.0 && f.is_sign_negative()),
-        Val::Array(a) if a.data_type() == &DataType::Float64 => a
-            .as_primitive::<Float64Type>()
-            .iter()
-            .flatten()
-            .any(|f| f.is_nan() || (f == 0.0 && f.is_sign_negative())),
-        _ => false,
+        Val::Scalar(l) => l.ty() == Ty::Float,
+        Val::Array(a) => a.data_type() == &DataType::Float64,
     }
+}
+
+/// Rhai compares floats with a relative tolerance (so `0.1 + 0.2 == 0.3`);
+/// this is the same formula, element by element, so both paths agree.
+fn rhai_float_cmp(op: CmpOp, x: f64, y: f64) -> bool {
+    let max = if x * y == 0.0 {
+        1.0
+    } else {
+        x.abs().max(y.abs())
+    };
+    let eps = f64::EPSILON;
+    if max == 0.0 {
+        return matches!(op, CmpOp::Eq | CmpOp::Ge | CmpOp::Le);
+    }
+    match op {
+        CmpOp::Eq => (x - y).abs() / max <= eps,
+        CmpOp::Ne => (x - y).abs() / max > eps,
+        CmpOp::Gt => (x - y) / max > eps,
+        CmpOp::Ge => (x - y) / max > -eps,
+        CmpOp::Lt => (y - x) / max > eps,
+        CmpOp::Le => (y - x) / max > -eps,
+    }
+}
+
+fn float_compare(op: CmpOp, a: &Val, b: &Val) -> Eval<Val> {
+    let get = |v: &Val| -> Eval<(Option<Float64Array>, Option<f64>)> {
+        Ok(match v {
+            Val::Scalar(Lit::Float(f)) => (None, Some(*f)),
+            Val::Array(arr) => (
+                Some(
+                    arr.as_primitive_opt::<Float64Type>()
+                        .ok_or(Fallback)?
+                        .clone(),
+                ),
+                None,
+            ),
+            _ => return Err(Fallback),
+        })
+    };
+    let (xa, xs) = get(a)?;
+    let (ya, ys) = get(b)?;
+    let rows = xa.as_ref().or(ya.as_ref()).map_or(1, |a| a.len());
+    let at = |arr: &Option<Float64Array>, s: Option<f64>, i: usize| match arr {
+        Some(a) if a.is_null(i) => None,
+        Some(a) => Some(a.value(i)),
+        None => s,
+    };
+    let out: BooleanArray = (0..rows)
+        .map(|i| {
+            Some(match (at(&xa, xs, i), at(&ya, ys, i)) {
+                (Some(x), Some(y)) => rhai_float_cmp(op, x, y),
+                // A missing value equals only another missing value.
+                (None, None) => op == CmpOp::Eq,
+                _ => op == CmpOp::Ne,
+            })
+        })
+        .collect();
+    if xa.is_none() && ya.is_none() {
+        return Ok(const_bool(out.value(0)));
+    }
+    Ok(Val::Array(Arc::new(out)))
 }
 
 fn arith(op: ArithOp, a: Val, b: Val, ty: Ty) -> Eval<Val> {
@@ -541,15 +610,6 @@ fn arith(op: ArithOp, a: Val, b: Val, ty: Ty) -> Eval<Val> {
         ArithOp::Div => arrow_arith::numeric::div(da, db),
     }
     .map_err(|_| Fallback)?;
-    if ty == Ty::Float
-        && out
-            .as_primitive::<Float64Type>()
-            .iter()
-            .flatten()
-            .any(f64::is_nan)
-    {
-        return Err(Fallback);
-    }
     if matches!((&a, &b), (Val::Scalar(_), Val::Scalar(_))) {
         return Ok(match ty {
             Ty::Int => Val::Scalar(Lit::Int(

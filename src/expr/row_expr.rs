@@ -94,6 +94,15 @@ impl RowExpr {
         self.evaluate_per_row(engine, batch)
     }
 
+    /// The vectorised plan's answer alone: `None` when the expression has no
+    /// plan, `Some(Err(Fallback))` when the plan declined this batch.
+    pub fn evaluate_vectorised(
+        &self,
+        batch: &RecordBatch,
+    ) -> Option<Result<BooleanArray, super::plan::Fallback>> {
+        self.plan.as_ref().map(|p| p.evaluate(batch))
+    }
+
     /// The exact reference: the Rhai expression run once per row.
     pub fn evaluate_per_row(
         &self,
@@ -118,7 +127,7 @@ impl RowExpr {
                 .eval_ast_with_scope::<Dynamic>(&mut scope, &self.ast)
                 .map_err(|e| RowError {
                     row,
-                    message: e.to_string(),
+                    message: super::site::runtime_message(&e),
                 })?;
             match value.as_bool() {
                 Ok(b) => out.push(b),

@@ -160,3 +160,27 @@ pub fn unknown_function(
     site.diagnostic(pos, format!("unknown function `{name}`"))
         .help(help)
 }
+
+/// A Rhai runtime error in words, without Rhai's own position (the
+/// diagnostic gives the place in the YAML file instead).
+pub fn runtime_message(err: &rhai::EvalAltResult) -> String {
+    use rhai::EvalAltResult as E;
+    match err {
+        E::ErrorTooManyOperations(_) => {
+            "it was stopped after too many operations (an endless loop?)".to_string()
+        }
+        E::ErrorStackOverflow(_) | E::ErrorTooManyModules(_) => {
+            "it was stopped for calling too deep (endless recursion?)".to_string()
+        }
+        E::ErrorDataTooLarge(what, _) => {
+            format!("it was stopped for building a value too large ({what})")
+        }
+        other => {
+            let text = other.to_string();
+            match text.rfind(" (line ") {
+                Some(i) if text.ends_with(')') => text[..i].to_string(),
+                _ => text,
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 use super::domain::Domain;
 use super::scan::{population_by_year, BaseResult, EvalError, Group, Tables};
+use crate::expr::site::runtime_message;
 use crate::model::indicator::Indicator;
 use crate::model::measure::{Aggregate, Measure, Population};
 use crate::model::Project;
@@ -261,7 +262,11 @@ fn point(
                             .site
                             .diagnostic(
                                 e.position(),
-                                format!("the formula failed in {}: {e}", ctx.domain.month(t)),
+                                format!(
+                                    "the formula failed in {}: {}",
+                                    ctx.domain.month(t),
+                                    runtime_message(&e)
+                                ),
                             )
                             .help(format!("the formula is: {}", formula.text.trim())),
                     )

@@ -49,7 +49,7 @@ pub fn compare(points: &[Point], t: usize) -> Comparison {
 /// The change and the change in percent of `base` (none when base is 0).
 fn changes(value: Option<f64>, base: Option<f64>) -> (Option<f64>, Option<f64>) {
     match (value, base) {
-        (Some(v), Some(b)) => (Some(v - b), (b != 0.0).then(|| (v - b) / b.abs() * 100.0)),
+        (Some(v), Some(b)) => (Some(v - b), (b != 0.0).then(|| (v - b) * 100.0 / b.abs())),
         _ => (None, None),
     }
 }

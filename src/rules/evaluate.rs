@@ -5,6 +5,7 @@
 
 use super::comparisons::Comparison;
 use crate::diagnostic::Diagnostic;
+use crate::expr::site::runtime_message;
 use crate::measure::period::Month;
 use crate::measure::scan::EvalError;
 use crate::measure::series::Point;
@@ -69,8 +70,11 @@ pub fn rate(
                 rule.site.diagnostic(
                     e.position(),
                     format!(
-                        "the rule `{}` failed for {} in {}: {e}",
-                        rule.name, input.indicator.id, input.period
+                        "the rule `{}` failed for {} in {}: {}",
+                        rule.name,
+                        input.indicator.id,
+                        input.period,
+                        runtime_message(&e)
                     ),
                 ),
             )

@@ -1,0 +1,199 @@
+//! Builds small fixture projects in a temporary folder and runs the real
+//! `rubric` binary on them.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the helper"
+)]
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
+use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn date(s: &str) -> i32 {
+    rubric::measure::period::days_from_date(
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date"),
+    )
+}
+
+pub fn dates(values: &[Option<&str>]) -> ArrayRef {
+    Arc::new(Date32Array::from(
+        values.iter().map(|v| v.map(date)).collect::<Vec<_>>(),
+    ))
+}
+
+pub fn ints(values: &[Option<i64>]) -> ArrayRef {
+    Arc::new(Int64Array::from(values.to_vec()))
+}
+
+pub fn floats(values: &[Option<f64>]) -> ArrayRef {
+    Arc::new(Float64Array::from(values.to_vec()))
+}
+
+pub fn strs(values: &[Option<&str>]) -> ArrayRef {
+    Arc::new(StringArray::from(values.to_vec()))
+}
+
+pub fn bools(values: &[Option<bool>]) -> ArrayRef {
+    Arc::new(BooleanArray::from(values.to_vec()))
+}
+
+/// `n` copies of a date, for building monthly counts.
+pub fn repeat(date: &str, n: usize) -> Vec<Option<&str>> {
+    vec![Some(date); n]
+}
+
+/// The shipped rule sets, so fixtures rate like the example does.
+pub const STANDARD_RULES: &str = include_str!("../../rules/standard.yaml");
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["indicators", "rules", "data"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("folder");
+        }
+        Fixture { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, relative: &str, text: &str) -> &Self {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(path, text).expect("write fixture file");
+        self
+    }
+
+    pub fn standard_rules(&self) -> &Self {
+        self.file("rules/standard.yaml", STANDARD_RULES)
+    }
+
+    pub fn table(&self, name: &str, columns: Vec<(&str, ArrayRef)>) -> &Self {
+        let batch = RecordBatch::try_from_iter(columns).expect("fixture columns");
+        let file = std::fs::File::create(self.path().join("data").join(format!("{name}.parquet")))
+            .expect("create");
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
+        writer.write(&batch).expect("write");
+        writer.close().expect("close");
+        self
+    }
+
+    pub fn rubric(&self, args: &[&str]) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
+            .arg("--project")
+            .arg(self.path())
+            .args(args)
+            .output()
+            .expect("run rubric");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr)
+                .replace(&self.path().display().to_string(), "[PROJECT]"),
+        }
+    }
+
+    /// Runs `rubric run` and returns the long-form CSV keyed by (indicator, breakdown value, period).
+    pub fn run(&self, extra: &[&str]) -> Table {
+        let out = self.rubric(&[&["run"], extra].concat());
+        assert_eq!(out.code, 0, "run failed:\n{}", out.stderr);
+        self.read_csv()
+    }
+
+    pub fn read_csv(&self) -> Table {
+        let mut reader = csv::Reader::from_path(self.out_dir().join("scorecard.csv")).expect("csv");
+        let headers: Vec<String> = reader
+            .headers()
+            .expect("headers")
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut rows = BTreeMap::new();
+        for record in reader.records() {
+            let record = record.expect("record");
+            let row: BTreeMap<String, String> = headers
+                .iter()
+                .cloned()
+                .zip(record.iter().map(String::from))
+                .collect();
+            rows.insert(
+                (
+                    row["indicator"].clone(),
+                    row["breakdown_value"].clone(),
+                    row["period"].clone(),
+                ),
+                row,
+            );
+        }
+        Table { rows }
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.path().join("out")
+    }
+}
+
+pub struct Table {
+    pub rows: BTreeMap<(String, String, String), BTreeMap<String, String>>,
+}
+
+impl Table {
+    pub fn get(&self, indicator: &str, period: &str, column: &str) -> String {
+        self.group(indicator, "all", period, column)
+    }
+
+    pub fn group(&self, indicator: &str, group: &str, period: &str, column: &str) -> String {
+        let row = self
+            .rows
+            .get(&(indicator.to_string(), group.to_string(), period.to_string()))
+            .unwrap_or_else(|| panic!("no row for {indicator} {group} {period}"));
+        row.get(column)
+            .unwrap_or_else(|| panic!("no column {column}"))
+            .clone()
+    }
+
+    pub fn value(&self, indicator: &str, period: &str) -> String {
+        self.get(indicator, period, "value")
+    }
+}
+
+/// An indicator's YAML with the fields every indicator needs filled in.
+pub fn indicator(id: &str, unit: &str, polarity: &str, measure: &str, extra: &str) -> String {
+    let measure = measure
+        .trim_end()
+        .lines()
+        .map(|l| format!("      {l}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let extra = extra
+        .trim_end()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "  - id: {id}\n    title: Indicator {id}\n    section: Tests\n    owner: Performance Analyst\n    outcome: Tested.\n    unit: {unit}\n    polarity: {polarity}\n    decimals: 1\n    measure:\n{measure}\n{extra}\n"
+    )
+}
+
+pub fn indicators(items: &[String]) -> String {
+    format!("indicators:\n{}", items.concat())
+}
