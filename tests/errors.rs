@@ -266,3 +266,22 @@ fn a_bad_period_argument_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_filter_failing_on_a_row_names_the_row_and_the_expression() {
+    let f = Fixture::new();
+    f.table(
+        "visits",
+        vec![
+            ("visit_date", dates(&[Some("2023-03-01"), Some("2023-03-02"), Some("2023-03-03")])),
+            ("seen", bools(&[Some(true), Some(false), None])),
+        ],
+    )
+    .file(
+        "indicators/v.yaml",
+        &indicators(&[indicator("V1", "count", "neutral", "kind: flow\nsource: visits\ndate: visit_date\nfilter: seen || false\n", "")]),
+    );
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 3);
+    insta::assert_snapshot!(out.stderr);
+}

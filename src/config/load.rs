@@ -50,6 +50,7 @@ pub fn load_project(root: &Path) -> ProjectFiles {
                 continue;
             };
             files.texts.insert(relative.clone(), text.clone());
+            let before = files.problems.len();
             if is_rules {
                 if let Some(doc) = parse::<RuleFile>(&text, &relative, &mut files.problems) {
                     files.rules.push(Loaded {
@@ -64,9 +65,35 @@ pub fn load_project(root: &Path) -> ProjectFiles {
                     doc,
                 });
             }
+            let (key, what) = if is_rules {
+                ("name", "rule set")
+            } else {
+                ("id", "indicator")
+            };
+            for problem in &mut files.problems[before..] {
+                if let Some(name) = enclosing_entry(&text, problem.place.line, key) {
+                    problem.subject = Some(format!("{what} {name}"));
+                }
+            }
         }
     }
     files
+}
+
+/// The `id:` (or `name:`) of the list entry holding `line`: the nearest one
+/// above it, so a problem in a file that does not parse still names the
+/// indicator it is in.
+fn enclosing_entry(text: &str, line: u32, key: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(line as usize).collect();
+    lines.iter().rev().find_map(|l| {
+        let rest = l.trim_start().trim_start_matches("- ").trim_start();
+        let value = rest
+            .strip_prefix(key)?
+            .trim_start()
+            .strip_prefix(':')?
+            .trim();
+        (!value.is_empty()).then(|| value.trim_matches(|c| c == '"' || c == '\'').to_string())
+    })
 }
 
 /// YAML files below `dir`, in a stable order.

@@ -146,10 +146,12 @@ pub fn scan(
         let table = &tables.by_source[source];
         let mut accs: Vec<Accumulator> =
             measures.iter().map(|_| Accumulator::new(domain)).collect();
+        let mut first_row = 0;
         for batch in &table.batches {
             for (acc, &i) in accs.iter_mut().zip(&measures) {
-                acc.add_batch(project, &project.base_measures[i], batch)?;
+                acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
             }
+            first_row += batch.num_rows();
         }
         for (acc, &i) in accs.into_iter().zip(&measures) {
             results[i] = acc.finish();
@@ -188,12 +190,13 @@ impl Accumulator {
         project: &Project,
         base: &BaseMeasure,
         batch: &RecordBatch,
+        first_row: usize,
     ) -> Result<(), EvalError> {
         let mask = match &base.filter {
             Some(f) => Some(f.evaluate(&project.engine, batch).map_err(|e| {
                 EvalError(
                     f.site
-                        .diagnostic(rhai::Position::NONE, format!("the filter failed on a row of `{}`: {}", base.source, e.message))
+                        .diagnostic(rhai::Position::NONE, format!("the filter failed on row {} of `{}`: {}", first_row + e.row + 1, base.source, e.message))
                         .help(format!("the filter is: {}; a missing value in `&&`, `||` or `!` is an error: compare it first, e.g. `flag == true`", f.text.trim())),
                 )
             })?),
