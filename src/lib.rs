@@ -6,6 +6,7 @@
 //! into series, `rules` compares and rates them, `output` writes reports,
 //! `cli` is the command line.
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -273,13 +273,22 @@ fn a_filter_failing_on_a_row_names_the_row_and_the_expression() {
     f.table(
         "visits",
         vec![
-            ("visit_date", dates(&[Some("2023-03-01"), Some("2023-03-02"), Some("2023-03-03")])),
+            (
+                "visit_date",
+                dates(&[Some("2023-03-01"), Some("2023-03-02"), Some("2023-03-03")]),
+            ),
             ("seen", bools(&[Some(true), Some(false), None])),
         ],
     )
     .file(
         "indicators/v.yaml",
-        &indicators(&[indicator("V1", "count", "neutral", "kind: flow\nsource: visits\ndate: visit_date\nfilter: seen || false\n", "")]),
+        &indicators(&[indicator(
+            "V1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: visits\ndate: visit_date\nfilter: seen || false\n",
+            "",
+        )]),
     );
     let out = f.rubric(&["run"]);
     assert_eq!(out.code, 3);

@@ -2,7 +2,10 @@
 //! Each document type's keys are read from its own "unknown key" error, so
 //! a key added to the types and not to the README fails here.
 
-use rubric::config::document::{IndicatorDoc, MeasureDoc, OutcomeDoc, PopulationDoc, RuleSetDoc};
+use rubric::config::document::{
+    CalendarDoc, HolidayDoc, IndicatorDoc, MeasureDoc, OutcomeDoc, PopulationDoc, ProjectDoc,
+    RuleSetDoc,
+};
 
 fn keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<&'static str> {
     match serde_saphyr::from_str::<T>("not_a_key_of_anything: 1\n") {
@@ -23,6 +26,9 @@ fn every_yaml_key_is_documented_in_the_readme() {
         keys::<PopulationDoc>(),
         keys::<RuleSetDoc>(),
         keys::<OutcomeDoc>(),
+        keys::<ProjectDoc>(),
+        keys::<CalendarDoc>(),
+        keys::<HolidayDoc>(),
     ]
     .concat();
     assert!(all.len() > 30, "the keys were read: {all:?}");

@@ -7,11 +7,13 @@ use arrow_array::{
     StringArray,
 };
 use proptest::prelude::*;
+use rubric::calendar::Calendar;
 use rubric::diagnostic::Place;
 use rubric::expr::column_type::ColumnType;
 use rubric::expr::engine::{sandboxed_engine, Limits};
 use rubric::expr::row_expr::RowExpr;
 use rubric::expr::site::{known_functions, ExprSite, ScalarStyle};
+use rubric::model::compile::builtin_calendar;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -31,16 +33,36 @@ fn columns() -> BTreeMap<String, Option<ColumnType>> {
     .collect()
 }
 
+fn calendar() -> Arc<Calendar> {
+    static CALENDAR: std::sync::OnceLock<Arc<Calendar>> = std::sync::OnceLock::new();
+    Arc::clone(
+        CALENDAR.get_or_init(|| {
+            Arc::new(builtin_calendar("england-and-wales").expect("shipped calendar"))
+        }),
+    )
+}
+
+fn engine() -> rhai::Engine {
+    sandboxed_engine(Limits::default(), calendar())
+}
+
 fn compile(text: &str) -> Result<RowExpr, String> {
-    let engine = sandboxed_engine(Limits::default());
+    let engine = engine();
     let site = ExprSite {
         file: "test.yaml".into(),
         start: Place::new(1, 1),
         style: ScalarStyle::Literal,
         subject: "indicator T".into(),
     };
-    RowExpr::compile(&engine, text, site, &columns(), &known_functions(&engine))
-        .map_err(|d| format!("{d:?}"))
+    RowExpr::compile(
+        &engine,
+        &calendar(),
+        text,
+        site,
+        &columns(),
+        &known_functions(&engine),
+    )
+    .map_err(|d| format!("{d:?}"))
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +165,8 @@ fn number() -> impl Strategy<Value = String> {
         prop_oneof![Just("2.5"), Just("0.0"), Just("-1.5")].prop_map(String::from),
         Just("()".to_string()),
         Just("days_between(d, e)".to_string()),
+        Just("working_days_between(d, e)".to_string()),
+        Just("days_between(d, add_working_days(e, n))".to_string()),
         Just("month(d)".to_string()),
         Just("year(e)".to_string()),
     ];
@@ -194,7 +218,7 @@ proptest! {
 
     #[test]
     fn vectorised_plan_agrees_with_per_row_rhai(expr in boolean(), rows in prop::collection::vec(row(), 1..40), dictionary in any::<bool>()) {
-        let engine = sandboxed_engine(Limits::default());
+        let engine = engine();
         let Ok(compiled) = compile(&expr) else { return Ok(()) };
         let b = batch(&rows, dictionary);
         let per_row = compiled.evaluate_per_row(&engine, &b);
@@ -220,6 +244,8 @@ fn common_filters_are_vectorised() {
         "month(d) == 4 && year(d) >= 2023",
         "n + m * 2 > x",
         "d >= date(\"2023-01-01\")",
+        "working_days_between(d, e) <= 45",
+        "add_working_days(d, 10) >= e",
     ] {
         let expr = expr.replace("team", "s");
         let compiled = compile(&expr).unwrap();

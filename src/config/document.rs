@@ -224,3 +224,36 @@ pub struct OutcomeDoc {
     /// Label shown in reports.
     pub label: Option<String>,
 }
+
+/// `rubric.yaml` at the project root: settings for the whole project. Optional.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDoc {
+    /// The working-day calendar: `england-and-wales` (the default),
+    /// `scotland`, `northern-ireland`, or the path of a calendar YAML file
+    /// inside the project.
+    pub calendar: Option<Spanned<String>>,
+    /// Extra non-working days, such as office closures: `[2023-12-29]`.
+    #[serde(default)]
+    pub closure_days: Vec<Spanned<String>>,
+}
+
+/// A working-day calendar file: the days that are not working days besides weekends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDoc {
+    /// The calendar's name.
+    pub name: String,
+    /// The bank holidays.
+    pub holidays: Vec<HolidayDoc>,
+}
+
+/// One bank holiday.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayDoc {
+    /// The day, `YYYY-MM-DD`.
+    pub date: Spanned<String>,
+    /// What the day is.
+    pub title: String,
+}

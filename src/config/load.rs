@@ -1,13 +1,16 @@
 //! Reads the YAML files of a project and turns parse failures into
 //! diagnostics with their place and a suggestion.
 
-use super::document::{IndicatorFile, RuleFile};
+use super::document::{IndicatorFile, ProjectDoc, RuleFile};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are refused: no indicator file is legitimately this big.
 const MAX_YAML_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The optional settings file at the project root.
+pub const SETTINGS_FILE: &str = "rubric.yaml";
 
 /// A parsed document and the file it came from (relative to the project).
 #[derive(Debug)]
@@ -21,6 +24,8 @@ pub struct Loaded<T> {
 pub struct ProjectFiles {
     pub indicators: Vec<Loaded<IndicatorFile>>,
     pub rules: Vec<Loaded<RuleFile>>,
+    /// `rubric.yaml`, when the project has one.
+    pub settings: Option<Loaded<ProjectDoc>>,
     pub texts: SourceTexts,
     pub problems: Vec<Diagnostic>,
 }
@@ -28,6 +33,19 @@ pub struct ProjectFiles {
 /// Reads `indicators/**/*.yaml` and `rules/**/*.yaml` under `root`.
 pub fn load_project(root: &Path) -> ProjectFiles {
     let mut files = ProjectFiles::default();
+    let settings = root.join(SETTINGS_FILE);
+    if settings.is_file() {
+        let relative = PathBuf::from(SETTINGS_FILE);
+        if let Some(text) = read_text(&settings, &relative, &mut files.problems) {
+            files.texts.insert(relative.clone(), text.clone());
+            if let Some(doc) = parse::<ProjectDoc>(&text, &relative, &mut files.problems) {
+                files.settings = Some(Loaded {
+                    file: relative,
+                    doc,
+                });
+            }
+        }
+    }
     for (folder, is_rules) in [("indicators", false), ("rules", true)] {
         let dir = root.join(folder);
         if !dir.is_dir() {
@@ -130,7 +148,7 @@ pub fn files_with_extensions(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     found
 }
 
-fn read_text(path: &Path, relative: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn read_text(path: &Path, relative: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
     let fail = |message: String, help: &str| {
         Diagnostic::new(relative, Place::WHOLE_FILE, message).help(help)
     };

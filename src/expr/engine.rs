@@ -2,6 +2,7 @@
 //! clock, no `eval`, explicit limits (the same in debug and release builds),
 //! plus the functions analysts may call. New functions go in `register`.
 
+use crate::calendar::Calendar;
 use crate::measure::period::{date_from_days, days_from_date};
 use chrono::{Datelike, NaiveDate};
 use rhai::packages::{
@@ -9,6 +10,7 @@ use rhai::packages::{
     MoreStringPackage, Package,
 };
 use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, FLOAT, INT};
+use std::sync::Arc;
 
 /// Limits that stop runaway expressions; generous for any real filter or rule.
 #[derive(Debug, Clone, Copy)]
@@ -44,8 +46,9 @@ impl Date {
     }
 }
 
-/// Builds the sandboxed engine with the given limits.
-pub fn sandboxed_engine(limits: Limits) -> Engine {
+/// Builds the sandboxed engine with the given limits, counting working
+/// days with `calendar`.
+pub fn sandboxed_engine(limits: Limits, calendar: Arc<Calendar>) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(CorePackage::new().as_shared_module());
     engine.register_global_module(LogicPackage::new().as_shared_module());
@@ -62,7 +65,64 @@ pub fn sandboxed_engine(limits: Limits) -> Engine {
     engine.set_max_array_size(limits.max_array_size);
     engine.set_max_map_size(limits.max_map_size);
     register(&mut engine);
+    register_working_days(&mut engine, calendar);
     engine
+}
+
+fn register_working_days(engine: &mut Engine, calendar: Arc<Calendar>) {
+    let cal = Arc::clone(&calendar);
+    engine.register_fn(
+        "working_days_between",
+        move |start: Dynamic, end: Dynamic| {
+            two_dates(&start, &end, "working_days_between").map(|d| match d {
+                Some((a, b)) => Dynamic::from_int(cal.working_days_between(a.0, b.0)),
+                None => Dynamic::UNIT,
+            })
+        },
+    );
+    engine.register_fn(
+        "add_working_days",
+        move |date: Dynamic, n: INT| -> Result<Dynamic, Box<EvalAltResult>> {
+            if date.is_unit() {
+                return Ok(Dynamic::UNIT);
+            }
+            match date.clone().try_cast::<Date>() {
+                Some(d) if n.abs() <= MAX_WORKING_DAYS_STEP => {
+                    Ok(Dynamic::from(Date(calendar.add_working_days(d.0, n))))
+                }
+                Some(_) => Err(format!(
+                    "add_working_days moves at most {MAX_WORKING_DAYS_STEP} working days"
+                )
+                .into()),
+                None => {
+                    Err(format!("add_working_days expects a date, got {}", date.type_name()).into())
+                }
+            }
+        },
+    );
+}
+
+/// The largest move `add_working_days` makes, so a typo cannot hang a run.
+pub const MAX_WORKING_DAYS_STEP: i64 = 100_000;
+
+/// Both values as dates, `None` when either is missing.
+fn two_dates(
+    a: &Dynamic,
+    b: &Dynamic,
+    function: &str,
+) -> Result<Option<(Date, Date)>, Box<EvalAltResult>> {
+    if a.is_unit() || b.is_unit() {
+        return Ok(None);
+    }
+    match (a.clone().try_cast::<Date>(), b.clone().try_cast::<Date>()) {
+        (Some(x), Some(y)) => Ok(Some((x, y))),
+        _ => Err(format!(
+            "{function} expects two dates, got {} and {}",
+            a.type_name(),
+            b.type_name()
+        )
+        .into()),
+    }
 }
 
 fn register(engine: &mut Engine) {
@@ -102,21 +162,10 @@ fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {
 
 /// Days from `start` to `end` (end minus start); missing if either is missing.
 fn days_between(start: Dynamic, end: Dynamic) -> Result<Dynamic, Box<EvalAltResult>> {
-    if start.is_unit() || end.is_unit() {
-        return Ok(Dynamic::UNIT);
-    }
-    match (
-        start.clone().try_cast::<Date>(),
-        end.clone().try_cast::<Date>(),
-    ) {
-        (Some(a), Some(b)) => Ok(Dynamic::from_int(INT::from(b.0) - INT::from(a.0))),
-        _ => Err(format!(
-            "days_between expects two dates, got {} and {}",
-            start.type_name(),
-            end.type_name()
-        )
-        .into()),
-    }
+    two_dates(&start, &end, "days_between").map(|d| match d {
+        Some((a, b)) => Dynamic::from_int(INT::from(b.0) - INT::from(a.0)),
+        None => Dynamic::UNIT,
+    })
 }
 
 fn date_part(d: Dynamic, part: fn(NaiveDate) -> INT) -> Result<Dynamic, Box<EvalAltResult>> {
@@ -129,32 +178,16 @@ fn date_part(d: Dynamic, part: fn(NaiveDate) -> INT) -> Result<Dynamic, Box<Eval
     }
 }
 
-/// The names of the functions analysts may call, for "did you mean".
-pub const FUNCTION_NAMES: &[&str] = &[
-    "date",
-    "days_between",
-    "year",
-    "month",
-    "abs",
-    "floor",
-    "ceiling",
-    "round",
-    "min",
-    "max",
-    "contains",
-    "len",
-    "to_upper",
-    "to_lower",
-    "starts_with",
-    "ends_with",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    pub fn test_engine() -> Engine {
+        sandboxed_engine(Limits::default(), Arc::new(Calendar::new("none", [])))
+    }
+
     fn eval(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
-        let engine = sandboxed_engine(Limits::default());
+        let engine = test_engine();
         engine.eval_expression::<Dynamic>(src)
     }
 
@@ -193,7 +226,7 @@ mod tests {
 
     #[test]
     fn sandbox_stops_endless_loops_and_refuses_eval() {
-        let engine = sandboxed_engine(Limits::default());
+        let engine = test_engine();
         let err = engine
             .eval::<Dynamic>("let x = 0; loop { x += 1; }")
             .unwrap_err();

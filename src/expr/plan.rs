@@ -5,10 +5,11 @@
 //! Constructs the plan does not know make `build` return `None`.
 
 use super::column_type::ColumnType;
-use super::engine::Date;
+use super::engine::{Date, MAX_WORKING_DAYS_STEP};
+use crate::calendar::Calendar;
 use crate::measure::period::days_from_date;
 use arrow_array::cast::AsArray;
-use arrow_array::types::Float64Type;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Datum, Float64Array, Int64Array, RecordBatch,
     Scalar, StringArray,
@@ -133,6 +134,8 @@ enum Node {
     In(Box<Node>, Vec<Lit>),
     DaysBetween(Box<Node>, Box<Node>),
     DatePart(Part, Box<Node>),
+    WorkingDaysBetween(Box<Node>, Box<Node>, Arc<Calendar>),
+    AddWorkingDays(Box<Node>, Box<Node>, Arc<Calendar>),
 }
 
 impl Node {
@@ -144,6 +147,12 @@ impl Node {
             Node::Arith(.., t) => *t,
             Node::DaysBetween(a, b) if a.ty() == Ty::Unit || b.ty() == Ty::Unit => Ty::Unit,
             Node::DatePart(_, a) if a.ty() == Ty::Unit => Ty::Unit,
+            Node::WorkingDaysBetween(a, b, _) if a.ty() == Ty::Unit || b.ty() == Ty::Unit => {
+                Ty::Unit
+            }
+            Node::WorkingDaysBetween(..) => Ty::Int,
+            Node::AddWorkingDays(a, _, _) if a.ty() == Ty::Unit => Ty::Unit,
+            Node::AddWorkingDays(..) => Ty::Date,
             Node::DaysBetween(..) | Node::DatePart(..) => Ty::Int,
         }
     }
@@ -164,11 +173,15 @@ type Eval<T> = Result<T, Fallback>;
 impl Plan {
     /// Translates a compiled expression; `None` when it uses anything the
     /// plan does not cover (those expressions always run per row).
-    pub fn build(ast: &AST, columns: &HashMap<String, ColumnType>) -> Option<Plan> {
+    pub fn build(
+        ast: &AST,
+        columns: &HashMap<String, ColumnType>,
+        cal: &Arc<Calendar>,
+    ) -> Option<Plan> {
         let root = match ast.statements() {
-            [rhai::Stmt::Expr(expr)] => build_node(expr, columns)?,
+            [rhai::Stmt::Expr(expr)] => build_node(expr, columns, cal)?,
             // Rhai hoists a call at the top of an expression into a statement.
-            [rhai::Stmt::FnCall(call, _)] => build_call(call, columns)?,
+            [rhai::Stmt::FnCall(call, _)] => build_call(call, columns, cal)?,
             _ => return None,
         };
         (root.ty() == Ty::Bool).then_some(Plan { root })
@@ -191,7 +204,11 @@ impl Plan {
     }
 }
 
-fn build_node(expr: &Expr, columns: &HashMap<String, ColumnType>) -> Option<Node> {
+fn build_node(
+    expr: &Expr,
+    columns: &HashMap<String, ColumnType>,
+    cal: &Arc<Calendar>,
+) -> Option<Node> {
     Some(match expr {
         Expr::BoolConstant(b, _) => Node::Lit(Lit::Bool(*b)),
         Expr::IntegerConstant(i, _) => Node::Lit(Lit::Int(*i)),
@@ -206,7 +223,7 @@ fn build_node(expr: &Expr, columns: &HashMap<String, ColumnType>) -> Option<Node
         Expr::And(items, _) | Expr::Or(items, _) => {
             let nodes = items
                 .iter()
-                .map(|e| build_node(e, columns).filter(|n| n.ty() == Ty::Bool))
+                .map(|e| build_node(e, columns, cal).filter(|n| n.ty() == Ty::Bool))
                 .collect::<Option<Vec<_>>>()?;
             if matches!(expr, Expr::And(..)) {
                 Node::And(nodes)
@@ -214,14 +231,18 @@ fn build_node(expr: &Expr, columns: &HashMap<String, ColumnType>) -> Option<Node
                 Node::Or(nodes)
             }
         }
-        Expr::FnCall(call, _) => build_call(call, columns)?,
+        Expr::FnCall(call, _) => build_call(call, columns, cal)?,
         _ => return None,
     })
 }
 
-fn build_call(call: &rhai::FnCallExpr, columns: &HashMap<String, ColumnType>) -> Option<Node> {
+fn build_call(
+    call: &rhai::FnCallExpr,
+    columns: &HashMap<String, ColumnType>,
+    cal: &Arc<Calendar>,
+) -> Option<Node> {
     let args = &call.args;
-    let arg = |i: usize| build_node(&args[i], columns);
+    let arg = |i: usize| build_node(&args[i], columns, cal);
     Some(match (call.name.as_str(), args.len()) {
         (op @ ("==" | "!=" | "<" | "<=" | ">" | ">="), 2) => {
             let op = match op {
@@ -255,7 +276,7 @@ fn build_call(call: &rhai::FnCallExpr, columns: &HashMap<String, ColumnType>) ->
             let items = match &args[0] {
                 Expr::Array(items, _) => items
                     .iter()
-                    .map(|e| match build_node(e, columns)? {
+                    .map(|e| match build_node(e, columns, cal)? {
                         Node::Lit(l) => Some(l),
                         _ => None,
                     })
@@ -270,6 +291,17 @@ fn build_call(call: &rhai::FnCallExpr, columns: &HashMap<String, ColumnType>) ->
                 _ => return None,
             };
             Node::In(Box::new(arg(1)?), items)
+        }
+        ("working_days_between", 2) => {
+            let (a, b) = (arg(0)?, arg(1)?);
+            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
+            (is_date(&a) && is_date(&b)).then_some(())?;
+            Node::WorkingDaysBetween(Box::new(a), Box::new(b), Arc::clone(cal))
+        }
+        ("add_working_days", 2) => {
+            let (a, n) = (arg(0)?, arg(1)?);
+            (matches!(a.ty(), Ty::Date | Ty::Unit) && n.ty() == Ty::Int).then_some(())?;
+            Node::AddWorkingDays(Box::new(a), Box::new(n), Arc::clone(cal))
         }
         ("days_between", 2) => {
             let (a, b) = (arg(0)?, arg(1)?);
@@ -369,6 +401,12 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
             };
             Val::Array(arrow_arith::numeric::sub(&b, &a).map_err(|_| Fallback)?)
         }
+        Node::WorkingDaysBetween(a, b, cal) => {
+            working_days(eval(a, batch)?, eval(b, batch)?, cal, rows)?
+        }
+        Node::AddWorkingDays(a, n, cal) => {
+            add_working_days(eval(a, batch)?, eval(n, batch)?, cal, rows)?
+        }
         Node::DatePart(part, a) => match eval(a, batch)? {
             Val::Scalar(Lit::Unit) => Val::Scalar(Lit::Unit),
             v => {
@@ -382,6 +420,41 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
             }
         },
     })
+}
+
+/// Working days between two date columns, element by element.
+fn working_days(a: Val, b: Val, cal: &Calendar, rows: usize) -> Eval<Val> {
+    let (Some(a), Some(b)) = (broadcast(a, rows), broadcast(b, rows)) else {
+        return Ok(Val::Scalar(Lit::Unit));
+    };
+    let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
+    let b = b.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
+    let out: Int64Array = a
+        .iter()
+        .zip(b.iter())
+        .map(|(s, e)| Some(cal.working_days_between(s?, e?)))
+        .collect();
+    Ok(Val::Array(Arc::new(out)))
+}
+
+/// A date column moved by a number of working days, element by element.
+fn add_working_days(a: Val, n: Val, cal: &Calendar, rows: usize) -> Eval<Val> {
+    let Some(a) = broadcast(a, rows) else {
+        return Ok(Val::Scalar(Lit::Unit));
+    };
+    let n = broadcast(n, rows).ok_or(Fallback)?;
+    let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
+    let n = n.as_primitive_opt::<Int64Type>().ok_or(Fallback)?;
+    // Rhai refuses a missing or huge step: let it say so.
+    if n.null_count() > 0 || n.values().iter().any(|k| k.abs() > MAX_WORKING_DAYS_STEP) {
+        return Err(Fallback);
+    }
+    let out: Date32Array = a
+        .iter()
+        .zip(n.values().iter())
+        .map(|(d, k)| Some(cal.add_working_days(d?, *k)))
+        .collect();
+    Ok(Val::Array(Arc::new(out)))
 }
 
 fn clone_val(v: &Val) -> Val {

@@ -5,10 +5,12 @@
 use super::column_type::{dynamic_at, ColumnType};
 use super::plan::Plan;
 use super::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
+use crate::calendar::Calendar;
 use crate::diagnostic::Diagnostic;
 use arrow_array::{Array, BooleanArray, RecordBatch};
 use rhai::{Dynamic, Engine, Scope, AST};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A compiled row filter.
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ impl RowExpr {
     /// functions, and columns of a type expressions cannot use, are reported.
     pub fn compile(
         engine: &Engine,
+        calendar: &Arc<Calendar>,
         text: &str,
         site: ExprSite,
         columns: &BTreeMap<String, Option<ColumnType>>,
@@ -69,7 +72,7 @@ impl RowExpr {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let plan = Plan::build(&ast, &typed);
+        let plan = Plan::build(&ast, &typed, calendar);
         Ok(RowExpr {
             text: text.to_string(),
             site,

@@ -4,7 +4,9 @@
 use super::indicator::{Indicator, RuleUse};
 use super::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
 use super::rule_set::{RuleSet, RULE_SCOPE};
+use crate::calendar::{parse_day, Calendar, BUILTIN};
 use crate::config::document::*;
+use crate::config::load::{parse, read_text};
 use crate::config::{load_project, Loaded};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
 use crate::expr::column_type::ColumnType;
@@ -19,10 +21,13 @@ use rhai::{Dynamic, Engine, Scope};
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A validated project: everything needed to run.
 pub struct Project {
     pub root: PathBuf,
+    /// The working-day calendar expressions use.
+    pub calendar: Arc<Calendar>,
     pub indicators: Vec<Indicator>,
     pub base_measures: Vec<BaseMeasure>,
     pub rule_sets: BTreeMap<String, RuleSet>,
@@ -39,12 +44,19 @@ pub struct CompileFailure {
 
 /// Loads and validates the project in `root`.
 pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
-    let files = load_project(root);
+    let mut files = load_project(root);
     let (sources, source_problems) = discover(root);
     let mut problems = files.problems;
     problems.extend(source_problems);
-    let engine = sandboxed_engine(Limits::default());
+    let calendar = Arc::new(build_calendar(
+        files.settings.as_ref(),
+        root,
+        &mut files.texts,
+        &mut problems,
+    ));
+    let engine = sandboxed_engine(Limits::default(), Arc::clone(&calendar));
     let mut ctx = Ctx {
+        calendar: Arc::clone(&calendar),
         known_functions: known_functions(&engine),
         engine,
         sources,
@@ -99,6 +111,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
     }
     Ok(Project {
         root: root.to_path_buf(),
+        calendar: ctx.calendar,
         indicators,
         base_measures: ctx.base_measures,
         rule_sets,
@@ -110,6 +123,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
 
 struct Ctx {
     engine: Engine,
+    calendar: Arc<Calendar>,
     known_functions: BTreeSet<String>,
     sources: Sources,
     texts: SourceTexts,
@@ -943,6 +957,7 @@ fn row_filter(
     );
     match RowExpr::compile(
         &ctx.engine,
+        &ctx.calendar,
         &text.value,
         esite,
         &source.columns,
@@ -1002,4 +1017,87 @@ fn find_cycle<'a>(
         }
     }
     None
+}
+
+/// The calendar named in `rubric.yaml` (England and Wales by default), with
+/// the project's closure days.
+fn build_calendar(
+    settings: Option<&Loaded<ProjectDoc>>,
+    root: &Path,
+    texts: &mut SourceTexts,
+    problems: &mut Vec<Diagnostic>,
+) -> Calendar {
+    let builtin = |name: &str, problems: &mut Vec<Diagnostic>| {
+        let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+        let file = PathBuf::from(format!("calendars/{name}.yaml"));
+        parse::<CalendarDoc>(text, &file, problems).map(|d| (d, file))
+    };
+    let chosen = match settings.and_then(|s| s.doc.calendar.as_ref().map(|c| (s, c))) {
+        None => builtin(BUILTIN[0].0, problems),
+        Some((_, name)) if BUILTIN.iter().any(|(n, _)| *n == name.value) => {
+            builtin(&name.value, problems)
+        }
+        Some((s, name)) => {
+            let path = root.join(&name.value);
+            if !path.is_file() {
+                let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+                problems.push(
+                    Diagnostic::new(&s.file, Place::from_location(&name.referenced), format!("there is no calendar `{}`", name.value))
+                        .help(format!("name a built-in calendar ({}) or the path of a calendar file in the project", names.join(", "))),
+                );
+                return Calendar::new("(no calendar)", []);
+            }
+            let relative = PathBuf::from(&name.value);
+            read_text(&path, &relative, problems).and_then(|t| {
+                texts.insert(relative.clone(), t.clone());
+                parse::<CalendarDoc>(&t, &relative, problems).map(|d| (d, relative))
+            })
+        }
+    };
+    let Some((doc, file)) = chosen else {
+        return Calendar::new("(no calendar)", []);
+    };
+    let mut days = Vec::new();
+    for h in &doc.holidays {
+        match parse_day(&h.date.value) {
+            Some(d) => days.push(d),
+            None => problems.push(
+                Diagnostic::new(
+                    &file,
+                    Place::from_location(&h.date.referenced),
+                    format!("`{}` is not a date", h.date.value),
+                )
+                .help("write holidays as `- { date: 2023-05-08, title: ... }`"),
+            ),
+        }
+    }
+    let mut closures = Vec::new();
+    if let Some(s) = settings {
+        for c in &s.doc.closure_days {
+            match parse_day(&c.value) {
+                Some(d) => closures.push(d),
+                None => problems.push(
+                    Diagnostic::new(
+                        &s.file,
+                        Place::from_location(&c.referenced),
+                        format!("`{}` is not a date", c.value),
+                    )
+                    .help("write closure days as dates: `closure_days: [2023-12-29]`"),
+                ),
+            }
+        }
+    }
+    Calendar::new(doc.name, days).with_closures(closures)
+}
+
+/// A built-in calendar by name (`england-and-wales`, `scotland`, `northern-ireland`).
+pub fn builtin_calendar(name: &str) -> Option<Calendar> {
+    let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name)?;
+    let doc: CalendarDoc = parse(text, Path::new(name), &mut Vec::new())?;
+    let days: Vec<i32> = doc
+        .holidays
+        .iter()
+        .filter_map(|h| parse_day(&h.date.value))
+        .collect();
+    Some(Calendar::new(doc.name, days))
 }
