@@ -123,6 +123,9 @@ pub struct MeasureDoc {
     pub sum: Option<Spanned<String>>,
     /// Average this column instead of counting rows.
     pub mean: Option<Spanned<String>>,
+    /// With `sum` or `mean`: a text column saying why a row has no value
+    /// (as pre-aggregated tables often do); it becomes the missing reason.
+    pub missing_reason: Option<Spanned<String>>,
     /// ratio: the measure counted on top.
     pub numerator: Option<Box<MeasureDoc>>,
     /// ratio: the measure counted below.

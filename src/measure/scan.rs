@@ -34,6 +34,8 @@ pub struct Cells {
     pub sums: Vec<f64>,
     /// Distinct ids per period.
     pub distinct: Vec<i64>,
+    /// Why values are empty, per period (from a `missing_reason` column).
+    pub reasons: Vec<Option<String>>,
 }
 
 /// The results of one base measure, per group.
@@ -171,6 +173,7 @@ struct GroupAcc {
     rows_diff: Vec<i64>,
     sums: Vec<f64>,
     ids: Vec<HashSet<IdKey>>,
+    reasons: Vec<Option<String>>,
 }
 
 struct Accumulator {
@@ -221,6 +224,7 @@ impl Accumulator {
             _ => None,
         };
         let groups = base.breakdown.as_ref().map(|b| col(b));
+        let reasons = base.missing_reason.as_ref().map(|r| col(r));
         for row in 0..batch.num_rows() {
             if mask.as_ref().is_some_and(|m| !m.value(row)) || starts.is_null(row) {
                 continue;
@@ -240,8 +244,14 @@ impl Accumulator {
             let Some((from, to)) = range.and_then(|(a, b)| self.domain.clip(a, b)) else {
                 continue;
             };
+            let group_key = groups.map(|g| Some(group_at(g.as_ref(), row)));
             let value = match values {
-                Some(v) if v.is_null(row) => continue,
+                Some(v) if v.is_null(row) => {
+                    if let Some(r) = reasons.and_then(|r| str_at(r.as_ref(), row)) {
+                        self.note_reason(&group_key, from, to, r);
+                    }
+                    continue;
+                }
                 Some(v) => v.value(row),
                 None => 0.0,
             };
@@ -251,7 +261,6 @@ impl Accumulator {
                 None => None,
             };
             let len = self.domain.len();
-            let group_key = groups.map(|g| Some(group_at(g.as_ref(), row)));
             for key in std::iter::once(None).chain(group_key) {
                 let acc = self.groups.entry(key).or_insert_with(|| GroupAcc::new(len));
                 acc.rows_diff[from] += 1;
@@ -269,6 +278,17 @@ impl Accumulator {
             }
         }
         Ok(())
+    }
+
+    /// Keeps the first reason given for an empty value, per period.
+    fn note_reason(&mut self, group: &Option<Group>, from: usize, to: usize, reason: &str) {
+        let len = self.domain.len();
+        for key in std::iter::once(None).chain(group.clone()) {
+            let acc = self.groups.entry(key).or_insert_with(|| GroupAcc::new(len));
+            for slot in &mut acc.reasons[from..=to] {
+                slot.get_or_insert_with(|| reason.to_string());
+            }
+        }
     }
 
     fn finish(self) -> BaseResult {
@@ -291,6 +311,7 @@ impl Accumulator {
                         rows,
                         sums: acc.sums,
                         distinct,
+                        reasons: acc.reasons,
                     },
                 )
             })
@@ -305,6 +326,7 @@ impl GroupAcc {
             rows_diff: vec![0; len + 1],
             sums: vec![0.0; len],
             ids: vec![HashSet::new(); len],
+            reasons: vec![None; len],
         }
     }
 }

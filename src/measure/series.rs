@@ -163,9 +163,11 @@ fn point(
             match &ctx.project.base_measures[*id].aggregate {
                 Aggregate::Count => Point::value(rows as f64),
                 Aggregate::Distinct(_) => Point::value(cells.map_or(0, |c| c.distinct[t]) as f64),
-                Aggregate::Sum(_) | Aggregate::Mean(_) if rows == 0 => {
-                    Point::missing("no rows in this period")
-                }
+                Aggregate::Sum(_) | Aggregate::Mean(_) if rows == 0 => Point::missing(
+                    cells
+                        .and_then(|c| c.reasons[t].clone())
+                        .unwrap_or_else(|| "no rows in this period".to_string()),
+                ),
                 Aggregate::Sum(_) => Point::value(cells.map_or(0.0, |c| c.sums[t])),
                 Aggregate::Mean(_) => Point::value(cells.map_or(0.0, |c| c.sums[t]) / rows as f64),
             }

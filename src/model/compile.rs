@@ -503,6 +503,7 @@ fn set_fields(doc: &MeasureDoc) -> Vec<(&'static str, Option<&serde_saphyr::Loca
         ("distinct", loc(&doc.distinct)),
         ("sum", loc(&doc.sum)),
         ("mean", loc(&doc.mean)),
+        ("missing_reason", loc(&doc.missing_reason)),
         ("numerator", doc.numerator.as_ref().and(kind_loc)),
         ("denominator", doc.denominator.as_ref().and(kind_loc)),
         ("scale", loc(&doc.scale)),
@@ -524,12 +525,27 @@ fn compile_measure(
     let (kind_name, allowed): (&str, &[&str]) = match kind {
         MeasureKind::Flow => (
             "flow",
-            &["source", "date", "filter", "distinct", "sum", "mean"],
+            &[
+                "source",
+                "date",
+                "filter",
+                "distinct",
+                "sum",
+                "mean",
+                "missing_reason",
+            ],
         ),
         MeasureKind::Snapshot => (
             "snapshot",
             &[
-                "source", "start", "end", "filter", "distinct", "sum", "mean",
+                "source",
+                "start",
+                "end",
+                "filter",
+                "distinct",
+                "sum",
+                "mean",
+                "missing_reason",
             ],
         ),
         MeasureKind::Ratio => ("ratio", &["numerator", "denominator", "scale"]),
@@ -634,6 +650,17 @@ fn compile_measure(
                 )?),
                 None => None,
             };
+            let missing_reason = match &doc.missing_reason {
+                Some(r) if !matches!(aggregate, Aggregate::Sum(_) | Aggregate::Mean(_)) => {
+                    ctx.problems.push(
+                        site.at(r, "`missing_reason` goes with `sum` or `mean`")
+                            .help("a count has no empty values to explain"),
+                    );
+                    return None;
+                }
+                Some(r) => Some(column(&source, r, &[ColumnType::Str], "text", site, ctx)?),
+                None => None,
+            };
             let filter = match &doc.filter {
                 Some(f) => Some(row_filter(f, &source, site, ctx)?),
                 None => None,
@@ -647,6 +674,7 @@ fn compile_measure(
                 window,
                 filter,
                 aggregate,
+                missing_reason,
                 breakdown,
             });
             Some(Measure::Base(ctx.base_measures.len() - 1))

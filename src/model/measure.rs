@@ -52,6 +52,8 @@ pub struct BaseMeasure {
     pub window: Option<WindowKind>,
     pub filter: Option<RowExpr>,
     pub aggregate: Aggregate,
+    /// A text column giving why a row's value is empty.
+    pub missing_reason: Option<String>,
     pub breakdown: Option<String>,
 }
 
@@ -70,6 +72,7 @@ impl BaseMeasure {
             Aggregate::Distinct(c) | Aggregate::Sum(c) | Aggregate::Mean(c) => cols.push(c.clone()),
         }
         cols.extend(self.breakdown.iter().cloned());
+        cols.extend(self.missing_reason.iter().cloned());
         cols
     }
 
