@@ -1,310 +1,832 @@
-//! Writes the shipped example's record-level tables into `data/`:
-//! referrals, assessments, child protection plans and the population of
-//! children aged 0-17. Synthetic, with a fixed seed: the same bytes every run.
+//! Writes the shipped example's record-level tables into `data/`: one
+//! English city's children's services from January 2018 to July 2023
+//! (warm-up included, so July 2023 has 13 months shown, last year's figures
+//! and full rolling windows). Synthetic, calibrated to the reference board
+//! reports (about 1,750 contacts and 320 referrals a month, a quarter of them
+//! re-referrals, 300-400 children on a plan, 500-560 in care, 250-300 care
+//! leavers), with a fixed seed: the same bytes every run.
 //!
-//! Run: `cargo run --example generate_example_data -- [DIR]` (default `data`).
+//! Run: `cargo run --release --example generate_example_data -- [--scale N] [DIR]`
+//! (default scale 1, the city; 100 is about national size; default DIR `data`).
 
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, Date32Array, DictionaryArray, Int64Array, RecordBatch};
-use chrono::NaiveDate;
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
+};
 use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use rubric::calendar::{parse_day, Calendar};
+use rubric::model::compile::builtin_calendar;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const TEAMS: [&str; 4] = ["Central", "East", "North", "West"];
-const SOURCES: [&str; 5] = ["police", "school", "health", "local authority", "other"];
-const CATEGORIES: [&str; 4] = [
+const TEAMS: [(&str, &str); 6] = [
+    ("North 1", "North"),
+    ("North 2", "North"),
+    ("Central 1", "Central"),
+    ("Central 2", "Central"),
+    ("West 1", "West"),
+    ("West 2", "West"),
+];
+const CONTACT_SOURCES: [&str; 6] = [
+    "police",
+    "school",
+    "health",
+    "local authority",
+    "individual",
+    "other",
+];
+const CP_CATEGORIES: [&str; 4] = [
     "neglect",
     "emotional abuse",
     "physical abuse",
     "sexual abuse",
 ];
+const PLACEMENT_TYPES: [(&str, f64); 6] = [
+    ("in-house foster", 0.35),
+    ("independent fostering agency", 0.27),
+    ("residential", 0.13),
+    ("connected carer", 0.12),
+    ("placed with parents", 0.06),
+    ("other", 0.07),
+];
 
-fn days(d: NaiveDate) -> i32 {
-    rubric::measure::period::days_from_date(d)
+/// A column being built: values pushed row by row.
+enum Col {
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Date(Vec<Option<i32>>),
+    Text(Vec<&'static str>),
+    Bool(Vec<Option<bool>>),
+}
+
+/// A table being built, written to `data/NAME.parquet`.
+struct Table {
+    name: &'static str,
+    cols: Vec<(&'static str, Col)>,
+}
+
+/// One cell of a row being added.
+enum V {
+    I(i64),
+    OI(Option<i64>),
+    F(f64),
+    D(Option<i32>),
+    T(&'static str),
+    B(bool),
+}
+
+impl Table {
+    fn new(name: &'static str, cols: &[(&'static str, char)]) -> Table {
+        let cols = cols
+            .iter()
+            .map(|&(n, kind)| {
+                let col = match kind {
+                    'i' => Col::Int(Vec::new()),
+                    'f' => Col::Float(Vec::new()),
+                    'd' => Col::Date(Vec::new()),
+                    't' => Col::Text(Vec::new()),
+                    _ => Col::Bool(Vec::new()),
+                };
+                (n, col)
+            })
+            .collect();
+        Table { name, cols }
+    }
+
+    fn push(&mut self, row: Vec<V>) {
+        assert_eq!(row.len(), self.cols.len(), "row of {}", self.name);
+        for ((_, col), v) in self.cols.iter_mut().zip(row) {
+            match (col, v) {
+                (Col::Int(c), V::I(x)) => c.push(Some(x)),
+                (Col::Int(c), V::OI(x)) => c.push(x),
+                (Col::Float(c), V::F(x)) => c.push(Some(x)),
+                (Col::Date(c), V::D(x)) => c.push(x),
+                (Col::Text(c), V::T(x)) => c.push(x),
+                (Col::Bool(c), V::B(x)) => c.push(Some(x)),
+                _ => panic!("wrong cell type in {}", self.name),
+            }
+        }
+    }
+
+    fn write(self, dir: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+        let arrays: Vec<(&str, ArrayRef)> = self
+            .cols
+            .into_iter()
+            .map(|(n, c)| {
+                let a: ArrayRef = match c {
+                    Col::Int(v) => Arc::new(Int64Array::from(v)),
+                    Col::Float(v) => Arc::new(Float64Array::from(v)),
+                    Col::Date(v) => Arc::new(Date32Array::from(v)),
+                    Col::Text(v) => Arc::new(v.into_iter().collect::<DictionaryArray<Int32Type>>()),
+                    Col::Bool(v) => Arc::new(BooleanArray::from(v)),
+                };
+                (n, a)
+            })
+            .collect();
+        let batch = RecordBatch::try_from_iter(arrays)?;
+        let props = WriterProperties::builder()
+            .set_created_by("rubric example generator".to_string())
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let file = std::fs::File::create(dir.join(format!("{}.parquet", self.name)))?;
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props))?;
+        writer.write(&batch)?;
+        writer.close()?;
+        Ok(batch.num_rows())
+    }
+}
+
+/// The random side of the generator.
+struct Rand {
+    rng: ChaCha8Rng,
+}
+
+/// The calendar side: working days and the end of the data.
+struct Dates {
+    cal: Calendar,
+    last: i32,
+}
+
+struct Gen {
+    r: Rand,
+    d: Dates,
+}
+
+impl Rand {
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        self.rng.random_range(lo..=hi)
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.rng.random_range(0..items.len())]
+    }
+
+    fn weighted(&mut self, items: &[(&'static str, f64)]) -> &'static str {
+        let mut x: f64 = self.rng.random_range(0.0..1.0);
+        for (name, w) in items {
+            if x < *w {
+                return name;
+            }
+            x -= w;
+        }
+        items[items.len() - 1].0
+    }
+
+    /// A count around `mean`, varying by up to 15% either way.
+    fn around(&mut self, mean: f64) -> usize {
+        let f: f64 = self.rng.random_range(0.85..1.15);
+        let x = mean * f;
+        let whole = x.floor();
+        (whole as usize) + usize::from(self.chance(x - whole))
+    }
+}
+
+impl Dates {
+    /// The day `n` working days after `day`.
+    fn wd(&self, day: i32, n: i64) -> i32 {
+        self.cal.add_working_days(day, n)
+    }
+
+    /// `day` if it is before the end of the data, else `None` (still open).
+    fn closed(&self, day: i32) -> Option<i32> {
+        (day <= self.last).then_some(day)
+    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("data"));
-    std::fs::create_dir_all(&dir)?;
-    let mut rng = ChaCha8Rng::seed_from_u64(20230731);
-    let first = days(NaiveDate::from_ymd_opt(2019, 1, 1).expect("date"));
-    let last = days(NaiveDate::from_ymd_opt(2023, 7, 31).expect("date"));
-
-    let mut referrals = Referrals::default();
-    let mut assessments = Assessments::default();
-    let mut plans = Plans::default();
-    let mut last_referral: Vec<Option<i32>> = Vec::new();
-    let mut plan_count: Vec<i64> = Vec::new();
-    let mut recent: Vec<usize> = Vec::new();
-    for day in first..=last {
-        let weekday = (day + 3).rem_euclid(7); // 0 = Monday
-        let per_day = if weekday >= 5 {
-            3
+    let mut scale = 1.0f64;
+    let mut dir = PathBuf::from("data");
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--scale" {
+            scale = args
+                .next()
+                .and_then(|s| s.parse().ok())
+                .filter(|s: &f64| *s > 0.0)
+                .ok_or("--scale takes a positive number")?;
         } else {
-            rng.random_range(11..=18)
-        };
-        for _ in 0..per_day {
-            // About a quarter of referrals are of a child referred in the last year.
-            let child = if !recent.is_empty() && rng.random_bool(0.26) {
-                recent[rng.random_range(0..recent.len())]
+            dir = PathBuf::from(a);
+        }
+    }
+    for (name, rows) in generate(&dir, scale)? {
+        println!("{name}: {rows} rows");
+    }
+    println!("wrote example data (scale {scale}) to {}", dir.display());
+    Ok(())
+}
+
+/// Writes every table into `dir`; returns each table's name and row count.
+fn generate(
+    dir: &Path,
+    scale: f64,
+) -> Result<Vec<(&'static str, usize)>, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let day = |s: &str| parse_day(s).expect("date");
+    let mut g = Gen {
+        r: Rand {
+            rng: ChaCha8Rng::seed_from_u64(20_230_731),
+        },
+        d: Dates {
+            cal: builtin_calendar("england-and-wales").ok_or("calendar")?,
+            last: day("2023-07-31"),
+        },
+    };
+    let first = day("2018-01-01");
+
+    let mut contacts = Table::new(
+        "contacts",
+        &[
+            ("contact_id", 'i'),
+            ("child_id", 'i'),
+            ("contact_date", 'd'),
+            ("source", 't'),
+            ("outcome", 't'),
+        ],
+    );
+    let mut referrals = Table::new(
+        "referrals",
+        &[
+            ("referral_id", 'i'),
+            ("child_id", 'i'),
+            ("referral_date", 'd'),
+            ("previous_referral_date", 'd'),
+            ("team", 't'),
+            ("source", 't'),
+            ("outcome", 't'),
+        ],
+    );
+    let mut assessments = Table::new(
+        "assessments",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("completed_date", 'd'),
+            ("days_to_complete", 'i'),
+            ("team", 't'),
+            ("outcome", 't'),
+        ],
+    );
+    let mut strategy = Table::new(
+        "strategy_discussions",
+        &[
+            ("strategy_id", 'i'),
+            ("child_id", 'i'),
+            ("strategy_date", 'd'),
+            ("team", 't'),
+        ],
+    );
+    let mut s47 = Table::new(
+        "section47_enquiries",
+        &[
+            ("child_id", 'i'),
+            ("strategy_id", 'i'),
+            ("start_date", 'd'),
+            ("completed_date", 'd'),
+            ("outcome", 't'),
+            ("team", 't'),
+        ],
+    );
+    let mut icpcs = Table::new(
+        "initial_conferences",
+        &[
+            ("child_id", 'i'),
+            ("strategy_id", 'i'),
+            ("strategy_date", 'd'),
+            ("conference_date", 'd'),
+            ("outcome", 't'),
+            ("team", 't'),
+        ],
+    );
+    let mut plans = Table::new(
+        "cp_plans",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("category", 't'),
+            ("plan_number", 'i'),
+            ("team", 't'),
+        ],
+    );
+    let mut visits = Table::new(
+        "visits",
+        &[
+            ("child_id", 'i'),
+            ("cohort", 't'),
+            ("visit_date", 'd'),
+            ("previous_visit_date", 'd'),
+            ("team", 't'),
+        ],
+    );
+    let mut supervisions = Table::new(
+        "supervisions",
+        &[
+            ("child_id", 'i'),
+            ("cohort", 't'),
+            ("due_date", 'd'),
+            ("held_date", 'd'),
+            ("team", 't'),
+        ],
+    );
+    let mut episodes = Table::new(
+        "care_episodes",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("legal_status", 't'),
+            ("uasc", 'b'),
+            ("reason_ceased", 't'),
+            ("health_assessment_date", 'd'),
+            ("team", 't'),
+        ],
+    );
+    let mut placements = Table::new(
+        "placements",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("placement_type", 't'),
+            ("distance_miles", 'f'),
+        ],
+    );
+    let mut leavers = Table::new(
+        "care_leavers",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("in_touch", 'b'),
+            ("suitable_accommodation", 'b'),
+        ],
+    );
+    let mut early_help = Table::new(
+        "early_help",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("outcome", 't'),
+            ("team", 't'),
+        ],
+    );
+
+    let mut next_child: i64 = 1;
+    let mut recent: Vec<(i64, i32, usize)> = Vec::new(); // child, last referral, team
+    let mut prior_plans: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    let (mut contact_id, mut referral_id, mut strategy_id) = (0i64, 0i64, 0i64);
+
+    for today in first..=g.d.last {
+        if !g.d.cal.is_working_day(today) {
+            continue;
+        }
+        for _ in 0..g.r.around(81.0 * scale) {
+            contact_id += 1;
+            let source = g.r.pick(&CONTACT_SOURCES);
+            // Referrals come from recent families about a quarter of the time.
+            let (child, previous, team) = if !recent.is_empty() && g.r.chance(0.245) {
+                let i = g.r.rng.random_range(0..recent.len());
+                (recent[i].0, Some(recent[i].1), recent[i].2)
             } else {
-                last_referral.push(None);
-                plan_count.push(0);
-                last_referral.len() - 1
+                next_child += 1;
+                (next_child, None, g.r.rng.random_range(0..TEAMS.len()))
             };
-            let team = TEAMS[child % TEAMS.len()];
-            referrals.push(
-                referrals.id.len() as i64 + 1,
-                child as i64 + 1,
-                day,
-                last_referral[child],
-                team,
-                SOURCES[rng.random_range(0..SOURCES.len())],
-            );
-            last_referral[child] = Some(day);
-            recent.push(child);
-            if recent.len() > 4000 {
-                recent.remove(0);
-            }
-            if rng.random_bool(0.9) {
-                let start = day + rng.random_range(0..5);
-                let took = if rng.random_bool(0.82) {
-                    rng.random_range(12..=45)
+            let to_referral = g.r.chance(0.18);
+            let outcome = if to_referral {
+                "referral to children's social care"
+            } else if g.r.chance(0.35) {
+                "early help"
+            } else if g.r.chance(0.5) {
+                "information and advice"
+            } else {
+                "no further action"
+            };
+            contacts.push(vec![
+                V::I(contact_id),
+                V::I(child),
+                V::D(Some(today)),
+                V::T(source),
+                V::T(outcome),
+            ]);
+            if outcome == "early help" && g.r.chance(0.3) {
+                let end = g.d.closed(today + g.r.between(60, 270) as i32);
+                let o = if end.is_none() {
+                    "open"
+                } else if g.r.chance(0.7) {
+                    "outcomes achieved"
+                } else if g.r.chance(0.5) {
+                    "stepped up"
                 } else {
-                    rng.random_range(46..100)
+                    "disengaged"
                 };
-                let done = (start + took <= last && !rng.random_bool(0.02)).then_some(start + took);
-                assessments.push(
-                    child as i64 + 1,
-                    start,
-                    done,
-                    team,
-                    if rng.random_bool(0.5) {
-                        "nfa"
-                    } else {
-                        "services"
-                    },
+                let start = g.d.wd(today, g.r.between(1, 10));
+                if start <= g.d.last {
+                    early_help.push(vec![
+                        V::I(child),
+                        V::D(Some(start)),
+                        V::D(end.filter(|e| *e > start)),
+                        V::T(o),
+                        V::T(TEAMS[team].0),
+                    ]);
+                }
+            }
+            if !to_referral {
+                continue;
+            }
+            referral_id += 1;
+            let team_name = TEAMS[team].0;
+            let nfa = g.r.chance(0.06);
+            referrals.push(vec![
+                V::I(referral_id),
+                V::I(child),
+                V::D(Some(today)),
+                V::D(previous),
+                V::T(team_name),
+                V::T(source),
+                V::T(if nfa {
+                    "no further action"
+                } else {
+                    "assessment"
+                }),
+            ]);
+            recent.retain(|r| r.0 != child && today - r.1 <= 365);
+            recent.push((child, today, team));
+            if nfa {
+                continue;
+            }
+            // The assessment: most within 45 working days.
+            let start = g.d.wd(today, g.r.between(0, 3));
+            if start > g.d.last {
+                continue;
+            }
+            let took = if g.r.chance(0.84) {
+                g.r.between(10, 45)
+            } else {
+                g.r.between(46, 80)
+            };
+            let done = g.d.closed(g.d.wd(start, took));
+            let outcome = match g.r.rng.random_range(0..100) {
+                0..=49 => "no further action",
+                50..=74 => "child in need plan",
+                75..=89 => "early help",
+                _ => "child protection",
+            };
+            assessments.push(vec![
+                V::I(child),
+                V::D(Some(start)),
+                V::D(done),
+                V::OI(done.map(|d| i64::from(d - start))),
+                V::T(team_name),
+                V::T(outcome),
+            ]);
+            if !g.r.chance(0.6) {
+                continue;
+            }
+            // Safeguarding: strategy discussion, section 47, conference, plan.
+            strategy_id += 1;
+            let sd = g.d.wd(today, g.r.between(0, 2));
+            if sd > g.d.last {
+                continue;
+            }
+            strategy.push(vec![
+                V::I(strategy_id),
+                V::I(child),
+                V::D(Some(sd)),
+                V::T(team_name),
+            ]);
+            if !g.r.chance(0.76) {
+                continue;
+            }
+            let s47_done = g.d.closed(g.d.wd(sd, g.r.between(3, 15)));
+            let s47_outcome = match g.r.rng.random_range(0..100) {
+                0..=25 => "initial conference",
+                26..=78 => "no further action",
+                _ => "child in need plan",
+            };
+            s47.push(vec![
+                V::I(child),
+                V::I(strategy_id),
+                V::D(Some(sd)),
+                V::D(s47_done),
+                V::T(s47_outcome),
+                V::T(team_name),
+            ]);
+            if s47_outcome != "initial conference" {
+                continue;
+            }
+            let conf = g.d.wd(
+                sd,
+                if g.r.chance(0.72) {
+                    g.r.between(8, 15)
+                } else {
+                    g.r.between(16, 26)
+                },
+            );
+            if conf > g.d.last {
+                continue;
+            }
+            let to_plan = g.r.chance(0.86);
+            icpcs.push(vec![
+                V::I(child),
+                V::I(strategy_id),
+                V::D(Some(sd)),
+                V::D(Some(conf)),
+                V::T(if to_plan {
+                    "child protection plan"
+                } else {
+                    "no plan"
+                }),
+                V::T(team_name),
+            ]);
+            if to_plan {
+                let n = prior_plans
+                    .entry(child)
+                    .or_insert(i64::from(g.r.chance(0.2)));
+                *n += 1;
+                let number = *n;
+                let end = g.d.closed(conf + g.r.between(100, 620) as i32);
+                plans.push(vec![
+                    V::I(child),
+                    V::D(Some(conf)),
+                    V::D(end),
+                    V::T(g.r.pick(&CP_CATEGORIES)),
+                    V::I(number),
+                    V::T(team_name),
+                ]);
+                cohort_contacts(
+                    &mut g,
+                    Some(&mut visits),
+                    &mut supervisions,
+                    child,
+                    "CP",
+                    conf,
+                    end,
+                    team_name,
+                    (4, 10),
                 );
             }
-            if rng.random_bool(0.105) {
-                let start = day + rng.random_range(20..60);
-                let length = rng.random_range(90..540);
-                let end = (start + length <= last).then_some(start + length);
-                plan_count[child] += 1;
-                if start <= last {
-                    plans.push(
-                        child as i64 + 1,
-                        start,
-                        end,
+        }
+    }
+
+    // Children in care: episodes since 2008 so that the stock is right by 2018.
+    let care_from = day("2008-01-01");
+    for today in care_from..=g.d.last {
+        if (today - care_from) % 7 != 0 {
+            continue;
+        }
+        for _ in 0..g.r.around(3.4 * scale) {
+            next_child += 1;
+            let child = next_child;
+            let team = g.r.pick(&TEAMS).0;
+            let start = today + g.r.between(0, 6) as i32;
+            if start > g.d.last {
+                continue;
+            }
+            let uasc = g.r.chance(if start > day("2021-06-01") {
+                0.12
+            } else {
+                0.04
+            });
+            let months = if g.r.chance(0.45) {
+                g.r.between(2, 24)
+            } else {
+                g.r.between(24, 90)
+            };
+            let end = g.d.closed(start + (months * 30) as i32);
+            let reason = match (end, g.r.rng.random_range(0..100)) {
+                (None, _) => "still looked after",
+                (_, 0..=39) => "turned 18",
+                (_, 40..=56) => "returned home",
+                (_, 57..=74) => "special guardianship or arrangements order",
+                (_, 75..=87) => "adopted",
+                _ => "other",
+            };
+            let legal = g.r.pick(&[
+                "interim care order",
+                "care order",
+                "section 20",
+                "placement order",
+            ]);
+            let health = g.d.closed(g.d.wd(
+                start,
+                if g.r.chance(0.4) {
+                    g.r.between(5, 20)
+                } else {
+                    g.r.between(21, 70)
+                },
+            ));
+            episodes.push(vec![
+                V::I(child),
+                V::D(Some(start)),
+                V::D(end),
+                V::T(legal),
+                V::B(uasc),
+                V::T(reason),
+                V::D(health),
+                V::T(team),
+            ]);
+            // Placements, one after another, covering the episode.
+            let mut from = start;
+            let stop = end.unwrap_or(g.d.last + 1);
+            while from < stop {
+                let to = (from + g.r.between(60, 900) as i32).min(stop);
+                let kind = g.r.weighted(&PLACEMENT_TYPES);
+                let miles = if g.r.chance(0.69) {
+                    g.r.between(0, 19) as f64 + 0.5
+                } else {
+                    g.r.between(20, 120) as f64 + 0.5
+                };
+                placements.push(vec![
+                    V::I(child),
+                    V::D(Some(from)),
+                    V::D(g.d.closed(to)),
+                    V::T(kind),
+                    V::F(miles),
+                ]);
+                from = to;
+            }
+            if start + 400 > first {
+                cohort_contacts(
+                    &mut g,
+                    Some(&mut visits),
+                    &mut supervisions,
+                    child,
+                    "CLA",
+                    start.max(first),
+                    end,
+                    team,
+                    (15, 28),
+                );
+            }
+            if reason == "turned 18" {
+                let leave = end.expect("left care");
+                let until = g.d.closed(leave + g.r.between(2 * 365, 5 * 365) as i32);
+                let in_touch = g.r.chance(0.9);
+                leavers.push(vec![
+                    V::I(child),
+                    V::D(Some(leave)),
+                    V::D(until),
+                    V::B(in_touch),
+                    V::B(in_touch && g.r.chance(0.9)),
+                ]);
+                if until.is_none_or(|u| u > first) {
+                    cohort_contacts(
+                        &mut g,
+                        None,
+                        &mut supervisions,
+                        child,
+                        "care leaver",
+                        leave.max(first),
+                        until,
                         team,
-                        CATEGORIES[rng.random_range(0..CATEGORIES.len())],
-                        plan_count[child] + i64::from(rng.random_bool(0.2)),
+                        (30, 60),
                     );
                 }
             }
         }
     }
-    write(&dir.join("referrals.parquet"), referrals.batch()?)?;
-    write(&dir.join("assessments.parquet"), assessments.batch()?)?;
-    write(&dir.join("cp_plans.parquet"), plans.batch()?)?;
-    let years: Vec<i64> = (2018..=2023).collect();
-    let population: Vec<i64> = vec![48_900, 49_150, 49_400, 49_600, 49_800, 50_000];
-    write(
-        &dir.join("population.parquet"),
-        RecordBatch::try_from_iter([
-            ("year", Arc::new(Int64Array::from(years)) as ArrayRef),
-            (
-                "children_0_17",
-                Arc::new(Int64Array::from(population)) as ArrayRef,
-            ),
-        ])?,
-    )?;
-    println!("wrote example data to {}", dir.display());
-    Ok(())
-}
 
-fn dict(values: &[&'static str]) -> ArrayRef {
-    Arc::new(
-        values
-            .iter()
-            .copied()
-            .collect::<DictionaryArray<Int32Type>>(),
-    )
-}
-
-#[derive(Default)]
-struct Referrals {
-    id: Vec<i64>,
-    child: Vec<i64>,
-    date: Vec<i32>,
-    previous: Vec<Option<i32>>,
-    team: Vec<&'static str>,
-    source: Vec<&'static str>,
-}
-
-impl Referrals {
-    fn push(
-        &mut self,
-        id: i64,
-        child: i64,
-        date: i32,
-        previous: Option<i32>,
-        team: &'static str,
-        source: &'static str,
-    ) {
-        self.id.push(id);
-        self.child.push(child);
-        self.date.push(date);
-        self.previous.push(previous);
-        self.team.push(team);
-        self.source.push(source);
+    let mut teams = Table::new("teams", &[("team", 't'), ("locality", 't')]);
+    for (team, locality) in TEAMS {
+        teams.push(vec![V::T(team), V::T(locality)]);
+    }
+    let mut population = Table::new("population", &[("year", 'i'), ("children_0_17", 'i')]);
+    for (year, n) in [
+        (2017, 48_700.0),
+        (2018, 48_900.0),
+        (2019, 49_150.0),
+        (2020, 49_400.0),
+        (2021, 49_600.0),
+        (2022, 49_800.0),
+        (2023, 50_000.0),
+    ] {
+        population.push(vec![V::I(year), V::I((n * scale).round() as i64)]);
     }
 
-    fn batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
-        RecordBatch::try_from_iter([
-            (
-                "referral_id",
-                Arc::new(Int64Array::from(self.id.clone())) as ArrayRef,
-            ),
-            (
-                "child_id",
-                Arc::new(Int64Array::from(self.child.clone())) as ArrayRef,
-            ),
-            (
-                "referral_date",
-                Arc::new(Date32Array::from(self.date.clone())) as ArrayRef,
-            ),
-            (
-                "previous_referral_date",
-                Arc::new(Date32Array::from(self.previous.clone())) as ArrayRef,
-            ),
-            ("team", dict(&self.team)),
-            ("source", dict(&self.source)),
-        ])
+    let mut written = Vec::new();
+    for t in [
+        contacts,
+        referrals,
+        assessments,
+        strategy,
+        s47,
+        icpcs,
+        plans,
+        visits,
+        supervisions,
+        episodes,
+        placements,
+        leavers,
+        early_help,
+        teams,
+        population,
+    ] {
+        let name = t.name;
+        written.push((name, t.write(dir)?));
     }
+    Ok(written)
 }
 
-#[derive(Default)]
-struct Assessments {
-    child: Vec<i64>,
-    start: Vec<i32>,
-    completed: Vec<Option<i32>>,
-    team: Vec<&'static str>,
-    outcome: Vec<&'static str>,
-}
-
-impl Assessments {
-    fn push(
-        &mut self,
-        child: i64,
-        start: i32,
-        completed: Option<i32>,
-        team: &'static str,
-        outcome: &'static str,
-    ) {
-        self.child.push(child);
-        self.start.push(start);
-        self.completed.push(completed);
-        self.team.push(team);
-        self.outcome.push(outcome);
+/// Visits every few working days (when the cohort is visited) and
+/// supervisions every two months, while the child is in the cohort.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a generator helper called from three places"
+)]
+fn cohort_contacts(
+    g: &mut Gen,
+    mut visits: Option<&mut Table>,
+    supervisions: &mut Table,
+    child: i64,
+    cohort: &'static str,
+    start: i32,
+    end: Option<i32>,
+    team: &'static str,
+    visit_gap: (i64, i64),
+) {
+    let stop = end.unwrap_or(g.d.last).min(g.d.last);
+    let mut previous = start;
+    while let Some(visits) = visits.as_deref_mut() {
+        let late = g.r.chance(0.12);
+        let gap = if late {
+            g.r.between(visit_gap.1 + 1, visit_gap.1 + 8)
+        } else {
+            g.r.between(visit_gap.0, visit_gap.1)
+        };
+        let next = g.d.wd(previous, gap);
+        if next > stop {
+            break;
+        }
+        visits.push(vec![
+            V::I(child),
+            V::T(cohort),
+            V::D(Some(next)),
+            V::D(Some(previous)),
+            V::T(team),
+        ]);
+        previous = next;
     }
-
-    fn batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
-        let took: Vec<Option<i64>> = self
-            .start
-            .iter()
-            .zip(&self.completed)
-            .map(|(s, c)| c.map(|c| i64::from(c - s)))
-            .collect();
-        RecordBatch::try_from_iter([
-            (
-                "child_id",
-                Arc::new(Int64Array::from(self.child.clone())) as ArrayRef,
-            ),
-            (
-                "start_date",
-                Arc::new(Date32Array::from(self.start.clone())) as ArrayRef,
-            ),
-            (
-                "completed_date",
-                Arc::new(Date32Array::from(self.completed.clone())) as ArrayRef,
-            ),
-            (
-                "days_to_complete",
-                Arc::new(Int64Array::from(took)) as ArrayRef,
-            ),
-            ("team", dict(&self.team)),
-            ("outcome", dict(&self.outcome)),
-        ])
+    let mut due = start + 42;
+    while due <= stop {
+        let held = if g.r.chance(0.86) {
+            Some(due - g.r.between(0, 10) as i32)
+        } else if g.r.chance(0.7) {
+            g.d.closed(due + g.r.between(1, 30) as i32)
+        } else {
+            None
+        };
+        supervisions.push(vec![
+            V::I(child),
+            V::T(cohort),
+            V::D(Some(due)),
+            V::D(held),
+            V::T(team),
+        ]);
+        due += 61;
     }
 }
 
-#[derive(Default)]
-struct Plans {
-    child: Vec<i64>,
-    start: Vec<i32>,
-    end: Vec<Option<i32>>,
-    team: Vec<&'static str>,
-    category: Vec<&'static str>,
-    number: Vec<i64>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Plans {
-    fn push(
-        &mut self,
-        child: i64,
-        start: i32,
-        end: Option<i32>,
-        team: &'static str,
-        category: &'static str,
-        number: i64,
-    ) {
-        self.child.push(child);
-        self.start.push(start);
-        self.end.push(end);
-        self.team.push(team);
-        self.category.push(category);
-        self.number.push(number);
+    #[test]
+    fn the_same_seed_gives_the_same_bytes() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let tables = generate(a.path(), 0.05).unwrap();
+        generate(b.path(), 0.05).unwrap();
+        assert_eq!(tables.len(), 15);
+        for (name, rows) in tables {
+            let file = format!("{name}.parquet");
+            assert!(rows > 0, "{name} is empty");
+            assert_eq!(
+                std::fs::read(a.path().join(&file)).unwrap(),
+                std::fs::read(b.path().join(&file)).unwrap(),
+                "{file} differs"
+            );
+        }
     }
 
-    fn batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {
-        RecordBatch::try_from_iter([
-            (
-                "child_id",
-                Arc::new(Int64Array::from(self.child.clone())) as ArrayRef,
-            ),
-            (
-                "start_date",
-                Arc::new(Date32Array::from(self.start.clone())) as ArrayRef,
-            ),
-            (
-                "end_date",
-                Arc::new(Date32Array::from(self.end.clone())) as ArrayRef,
-            ),
-            ("team", dict(&self.team)),
-            ("category", dict(&self.category)),
-            (
-                "plan_number",
-                Arc::new(Int64Array::from(self.number.clone())) as ArrayRef,
-            ),
-        ])
+    #[test]
+    fn scale_multiplies_volumes() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let small: std::collections::BTreeMap<_, _> =
+            generate(a.path(), 0.05).unwrap().into_iter().collect();
+        let large: std::collections::BTreeMap<_, _> =
+            generate(b.path(), 0.2).unwrap().into_iter().collect();
+        let ratio = large["referrals"] as f64 / small["referrals"] as f64;
+        assert!(
+            (3.0..5.0).contains(&ratio),
+            "referrals grew {ratio}x for 4x the scale"
+        );
     }
-}
-
-fn write(path: &Path, batch: RecordBatch) -> Result<(), Box<dyn std::error::Error>> {
-    let props = WriterProperties::builder()
-        .set_created_by("rubric example generator".to_string())
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(std::fs::File::create(path)?, batch.schema(), Some(props))?;
-    writer.write(&batch)?;
-    writer.close()?;
-    Ok(())
 }
