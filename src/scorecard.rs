@@ -1,7 +1,7 @@
 //! A run from compiled project to scorecard: read each source once, scan,
 //! evaluate every indicator, compare and rate each period.
 
-use crate::config::document::Unit;
+use crate::config::document::{Frequency, Unit};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
 use crate::measure::period::Month;
@@ -11,8 +11,30 @@ use crate::model::Project;
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
 
-/// How many months the scorecard shows, ending at the reporting month.
-pub const SHOWN_MONTHS: usize = 13;
+/// The periods shown for an indicator of this frequency, by their last
+/// month: the 13 months to the reporting month, the 5 complete quarters or
+/// the 3 complete financial years up to it.
+pub fn shown_periods(reporting: Month, frequency: Frequency) -> Vec<Month> {
+    let (count, mut latest) = match frequency {
+        Frequency::Monthly => (13, reporting),
+        Frequency::Quarterly => (5, reporting.offset(1).quarter_end().offset(-3)),
+        Frequency::Annual => (
+            3,
+            reporting
+                .offset(1)
+                .financial_year()
+                .first_month()
+                .offset(-1),
+        ),
+    };
+    if frequency != Frequency::Monthly && latest > reporting {
+        latest = latest.offset(-(frequency.step() as i32));
+    }
+    (0..count)
+        .rev()
+        .map(|k| latest.offset(-((k * frequency.step()) as i32)))
+        .collect()
+}
 
 /// One indicator, group and period, with everything reports show.
 #[derive(Debug, Clone)]
@@ -57,16 +79,16 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
     let domain = Domain::ending(reporting);
     let bases = scan(project, &tables, domain)?;
     let series = evaluate_all(project, &tables, &bases, domain)?;
-    let shown_from = domain.len() - SHOWN_MONTHS;
-    let periods: Vec<Month> = (shown_from..domain.len())
-        .map(|t| domain.month(t))
-        .collect();
+    let periods = shown_periods(reporting, Frequency::Monthly);
     let mut rows = Vec::new();
     for (i, (ind, s)) in project.indicators.iter().zip(&series).enumerate() {
+        let shown = shown_periods(reporting, ind.frequency);
         for (group, points) in &s.groups {
-            for t in shown_from..domain.len() {
-                let period = domain.month(t);
-                let comparison = compare(points, t);
+            for &period in &shown {
+                let Some(t) = domain.index(period) else {
+                    continue;
+                };
+                let comparison = compare(points, t, ind.frequency.step());
                 let target = if group.is_none() || applies_to_parts(ind.unit) {
                     ind.targets.get(&period.financial_year()).copied()
                 } else {
@@ -111,4 +133,38 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
 /// counts and rates, which are totals of the whole.
 pub fn applies_to_parts(unit: Unit) -> bool {
     matches!(unit, Unit::Percent | Unit::Days | Unit::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn complete_quarters_and_years_up_to_the_reporting_month() {
+        let q = shown_periods(m("2023-07"), Frequency::Quarterly);
+        assert_eq!(
+            q.iter().map(Month::to_string).collect::<Vec<_>>(),
+            ["2022-06", "2022-09", "2022-12", "2023-03", "2023-06"]
+        );
+        let q = shown_periods(m("2023-06"), Frequency::Quarterly);
+        assert_eq!(q.last(), Some(&m("2023-06")));
+        let y = shown_periods(m("2023-07"), Frequency::Annual);
+        assert_eq!(
+            y.iter().map(Month::to_string).collect::<Vec<_>>(),
+            ["2021-03", "2022-03", "2023-03"]
+        );
+        assert_eq!(
+            shown_periods(m("2023-03"), Frequency::Annual).last(),
+            Some(&m("2023-03"))
+        );
+        assert_eq!(
+            shown_periods(m("2023-02"), Frequency::Annual).last(),
+            Some(&m("2022-03"))
+        );
+        assert_eq!(shown_periods(m("2023-07"), Frequency::Monthly).len(), 13);
+    }
 }

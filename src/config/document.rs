@@ -58,6 +58,48 @@ pub struct IndicatorDoc {
     pub commentary: BTreeMap<String, Spanned<String>>,
     /// First period with data; earlier periods report "not collected".
     pub collected_from: Option<Spanned<String>>,
+    /// How often the indicator is reported: monthly (the default),
+    /// quarterly (financial quarters, Q1 is April to June) or annual
+    /// (financial years).
+    #[serde(default)]
+    pub frequency: Frequency,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    #[default]
+    Monthly,
+    Quarterly,
+    Annual,
+}
+
+impl Frequency {
+    pub fn name(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Annual => "annual",
+        }
+    }
+
+    /// Months from one period to the next.
+    pub fn step(self) -> usize {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Annual => 12,
+        }
+    }
+
+    /// The window that makes a monthly flow count a whole period.
+    pub fn flow_window(self) -> Option<WindowKind> {
+        match self {
+            Frequency::Monthly => None,
+            Frequency::Quarterly => Some(WindowKind::QuarterToDate),
+            Frequency::Annual => Some(WindowKind::FinancialYearToDate),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +203,7 @@ pub enum WindowKind {
     #[serde(rename = "rolling_12m")]
     Rolling12m,
     FinancialYearToDate,
+    QuarterToDate,
 }
 
 /// A population: either a fixed number or a table with one row per year.

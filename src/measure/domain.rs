@@ -1,11 +1,11 @@
-//! The run of months a run computes: from three years before the
-//! reporting month to the reporting month, enough for 13 months shown,
-//! each with its previous month, same month last year and 12-month stats.
+//! The run of months a run computes: the four years to the reporting
+//! month, enough for 13 months, 5 quarters or 3 financial years shown, each
+//! with its previous period, the same period last year and 12-month stats.
 
 use super::period::Month;
 
 /// How many months before the reporting month are computed.
-pub const HISTORY_MONTHS: i32 = 35;
+pub const HISTORY_MONTHS: i32 = 47;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Domain {

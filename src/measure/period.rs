@@ -1,6 +1,7 @@
 //! Calendar months and financial years (April to March), the periods every
 //! measure is reported in.
 
+use crate::config::document::Frequency;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
@@ -55,6 +56,17 @@ impl Month {
         })
     }
 
+    /// The last month of the quarter holding this month (March, June,
+    /// September or December: calendar and financial quarters end together).
+    pub fn quarter_end(self) -> Month {
+        self.offset(2 - (self.month() as i32 - 1) % 3)
+    }
+
+    /// The financial quarter holding this month: 1 is April to June.
+    pub fn financial_quarter(self) -> u32 {
+        (self.month() + 8) % 12 / 3 + 1
+    }
+
     /// Parses `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Month> {
         let (y, m) = text.trim().split_once('-')?;
@@ -76,6 +88,33 @@ impl Month {
             NAMES[self.month() as usize - 1],
             self.year().rem_euclid(100)
         )
+    }
+}
+
+/// The name of the period of this frequency ending with `end`:
+/// `2023-07`, `2023-24 Q1` or `2022-23`.
+pub fn period_label(end: Month, frequency: Frequency) -> String {
+    match frequency {
+        Frequency::Monthly => end.to_string(),
+        Frequency::Quarterly => format!("{} Q{}", end.financial_year(), end.financial_quarter()),
+        Frequency::Annual => end.financial_year().to_string(),
+    }
+}
+
+/// A column heading for the period: `Jul-23`, `Q1 23-24` or `2022-23`.
+pub fn period_heading(end: Month, frequency: Frequency) -> String {
+    match frequency {
+        Frequency::Monthly => end.short_label(),
+        Frequency::Quarterly => {
+            let fy = end.financial_year().0;
+            format!(
+                "Q{} {:02}-{:02}",
+                end.financial_quarter(),
+                fy.rem_euclid(100),
+                (fy + 1).rem_euclid(100)
+            )
+        }
+        Frequency::Annual => end.financial_year().to_string(),
     }
 }
 
@@ -161,6 +200,20 @@ mod tests {
         assert_eq!(FinancialYear::parse("2023-24"), Some(FinancialYear(2023)));
         assert_eq!(FinancialYear::parse("2023-25"), None);
         assert_eq!(FinancialYear::parse("1999-00"), Some(FinancialYear(1999)));
+    }
+
+    #[test]
+    fn financial_quarters() {
+        let m = |s: &str| Month::parse(s).unwrap();
+        assert_eq!(m("2023-04").financial_quarter(), 1);
+        assert_eq!(m("2023-06").financial_quarter(), 1);
+        assert_eq!(m("2023-07").financial_quarter(), 2);
+        assert_eq!(m("2023-12").financial_quarter(), 3);
+        assert_eq!(m("2024-01").financial_quarter(), 4);
+        assert_eq!(m("2024-03").financial_quarter(), 4);
+        assert_eq!(m("2023-07").quarter_end(), m("2023-09"));
+        assert_eq!(m("2023-09").quarter_end(), m("2023-09"));
+        assert_eq!(m("2024-01").quarter_end(), m("2024-03"));
     }
 
     #[test]

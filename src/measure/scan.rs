@@ -331,13 +331,18 @@ impl GroupAcc {
     }
 }
 
+/// The last period whose window holds `month`.
+fn window_end(month: Month, window: WindowKind) -> Month {
+    match window {
+        WindowKind::Rolling12m => month.offset(11),
+        WindowKind::FinancialYearToDate => month.financial_year().last_month(),
+        WindowKind::QuarterToDate => month.quarter_end(),
+    }
+}
+
 /// The periods a row dated in `month` counts in.
 fn flow_range(month: Month, window: Option<WindowKind>) -> Option<(Month, Month)> {
-    Some(match window {
-        None => (month, month),
-        Some(WindowKind::Rolling12m) => (month, month.offset(11)),
-        Some(WindowKind::FinancialYearToDate) => (month, month.financial_year().last_month()),
-    })
+    Some((month, window.map_or(month, |w| window_end(month, w))))
 }
 
 /// The periods a row open from `start` until `end` counts in: without a
@@ -355,14 +360,7 @@ fn snapshot_range(
             let last = end.map(|e| e.offset(-1)).unwrap_or(open_end);
             (start <= last).then_some((start, last))
         }
-        Some(WindowKind::Rolling12m) => {
-            Some((start, end.map(|e| e.offset(11)).unwrap_or(open_end)))
-        }
-        Some(WindowKind::FinancialYearToDate) => Some((
-            start,
-            end.map(|e| e.financial_year().last_month())
-                .unwrap_or(open_end),
-        )),
+        Some(w) => Some((start, end.map_or(open_end, |e| window_end(e, w)))),
     }
 }
 

@@ -359,7 +359,11 @@ fn compile_indicator(
         &site,
         ctx,
     );
-    let measure = compile_measure(&doc.measure, None, &site, ctx);
+    let windows = Windows {
+        explicit: None,
+        flow_default: doc.frequency.flow_window(),
+    };
+    let measure = compile_measure(&doc.measure, windows, &site, ctx);
     if ctx.problems.len() > before {
         return None;
     }
@@ -381,6 +385,7 @@ fn compile_indicator(
         breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
         commentary,
         collected_from,
+        frequency: doc.frequency,
         file: file.to_path_buf(),
         place: Place::from_location(&doc.id.referenced),
     })
@@ -488,6 +493,15 @@ fn rule_use(
     })
 }
 
+/// The windows in force while compiling a measure: one written in the
+/// YAML, and the one a quarterly or annual indicator gives its flows (a
+/// quarter's referrals are the quarter to date at its last month).
+#[derive(Debug, Clone, Copy)]
+struct Windows {
+    explicit: Option<WindowKind>,
+    flow_default: Option<WindowKind>,
+}
+
 /// The fields a measure may carry, with whether each is set and where.
 fn set_fields(doc: &MeasureDoc) -> Vec<(&'static str, Option<&serde_saphyr::Location>)> {
     fn loc<T>(s: &Option<Spanned<T>>) -> Option<&serde_saphyr::Location> {
@@ -517,7 +531,7 @@ fn set_fields(doc: &MeasureDoc) -> Vec<(&'static str, Option<&serde_saphyr::Loca
 
 fn compile_measure(
     doc: &MeasureDoc,
-    window: Option<WindowKind>,
+    windows: Windows,
     site: &IndicatorSite,
     ctx: &mut Ctx,
 ) -> Option<Measure> {
@@ -670,8 +684,11 @@ fn compile_measure(
             }
             ctx.base_measures.push(BaseMeasure {
                 source: source.name.clone(),
+                window: match timing {
+                    Timing::Flow { .. } => windows.explicit.or(windows.flow_default),
+                    Timing::Snapshot { .. } => windows.explicit,
+                },
                 timing,
-                window,
                 filter,
                 aggregate,
                 missing_reason,
@@ -691,8 +708,8 @@ fn compile_measure(
                 );
                 return None;
             };
-            let numerator = compile_measure(num, window, site, ctx);
-            let denominator = compile_measure(den, window, site, ctx);
+            let numerator = compile_measure(num, windows, site, ctx);
+            let denominator = compile_measure(den, windows, site, ctx);
             let scale = doc.scale.as_ref().map(|s| s.value).unwrap_or(100.0);
             if let Some(s) = &doc.scale {
                 if !(s.value.is_finite() && s.value > 0.0) {
@@ -719,7 +736,7 @@ fn compile_measure(
                 missing("population", ctx);
                 return None;
             };
-            let measure = compile_measure(inner, window, site, ctx);
+            let measure = compile_measure(inner, windows, site, ctx);
             let population = compile_population(pop, &doc.kind, site, ctx);
             let per = doc.per.as_ref().map(|p| p.value).unwrap_or(10_000.0);
             if let Some(p) = &doc.per {
@@ -750,7 +767,7 @@ fn compile_measure(
                 );
                 return None;
             };
-            if window.is_some() {
+            if windows.explicit.is_some() {
                 ctx.problems.push(
                     site.at(w, "a window inside a window")
                         .help("use one window around the whole measure"),
@@ -764,7 +781,15 @@ fn compile_measure(
                 );
                 return None;
             }
-            let measure = compile_measure(inner, Some(w.value), site, ctx);
+            let measure = compile_measure(
+                inner,
+                Windows {
+                    explicit: Some(w.value),
+                    ..windows
+                },
+                site,
+                ctx,
+            );
             (ok).then_some(())?;
             measure
         }

@@ -1,7 +1,7 @@
 //! A validated indicator, ready to evaluate.
 
 use super::measure::Measure;
-use crate::config::document::{Polarity, Unit};
+use crate::config::document::{Frequency, Polarity, Unit};
 use crate::diagnostic::Place;
 use crate::measure::period::{FinancialYear, Month};
 use std::collections::BTreeMap;
@@ -25,6 +25,7 @@ pub struct Indicator {
     pub breakdown: Option<String>,
     pub commentary: BTreeMap<Month, String>,
     pub collected_from: Option<Month>,
+    pub frequency: Frequency,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,

@@ -1,6 +1,7 @@
 //! The long-form table, one row per indicator x period x breakdown value,
 //! shared by the Parquet and CSV writers so the two always agree.
 
+use crate::measure::period::period_label;
 use crate::measure::scan::Group;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
@@ -74,9 +75,16 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
         rows.iter().map(|r| text(ind(r).unit.name())).collect(),
     );
     push(
+        "frequency",
+        false,
+        rows.iter().map(|r| text(ind(r).frequency.name())).collect(),
+    );
+    push(
         "period",
         false,
-        rows.iter().map(|r| text(r.period.to_string())).collect(),
+        rows.iter()
+            .map(|r| text(period_label(r.period, ind(r).frequency)))
+            .collect(),
     );
     push(
         "breakdown",

@@ -4,10 +4,12 @@
 //! commentary for the reporting month and team breakdowns.
 
 use super::format;
+use crate::config::document::Frequency;
+use crate::measure::period::period_heading;
 use crate::model::indicator::Indicator;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::{Row, Scorecard};
+use crate::scorecard::{shown_periods, Row, Scorecard};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -108,9 +110,80 @@ fn render_section(
         .iter()
         .flat_map(|&i| project.indicators[i].benchmarks.keys().map(String::as_str))
         .collect();
-    let _ = writeln!(out, "## {}\n", escape(section));
+    let _ = writeln!(
+        out,
+        "## {}
+",
+        escape(section)
+    );
+    let mut notes: Vec<String> = Vec::new();
+    let mut commentary: Vec<String> = Vec::new();
+    for frequency in [Frequency::Monthly, Frequency::Quarterly, Frequency::Annual] {
+        let group: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| project.indicators[i].frequency == frequency)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        if frequency != Frequency::Monthly {
+            let _ = writeln!(
+                out,
+                "{}:\n",
+                if frequency == Frequency::Quarterly {
+                    "Quarterly"
+                } else {
+                    "Annual"
+                }
+            );
+        }
+        render_table(
+            out,
+            project,
+            card,
+            frequency,
+            &group,
+            &benchmarks,
+            totals,
+            &mut notes,
+            &mut commentary,
+        );
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "Missing values:\n\n{}\n", notes.join("\n"));
+    }
+    if !commentary.is_empty() {
+        let _ = writeln!(
+            out,
+            "Commentary ({}):\n\n{}\n",
+            card.reporting.short_label(),
+            commentary.join("\n")
+        );
+    }
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one table's inputs and the notes it adds to"
+)]
+fn render_table(
+    out: &mut String,
+    project: &Project,
+    card: &Scorecard,
+    frequency: Frequency,
+    members: &[usize],
+    benchmarks: &BTreeSet<&str>,
+    totals: &BTreeMap<usize, Vec<&Row>>,
+    notes: &mut Vec<String>,
+    commentary: &mut Vec<String>,
+) {
     let mut header = vec!["ID".to_string(), "Indicator".to_string()];
-    header.extend(card.periods.iter().map(|m| m.short_label()));
+    header.extend(
+        shown_periods(card.reporting, frequency)
+            .into_iter()
+            .map(|m| period_heading(m, frequency)),
+    );
     header.extend(
         [
             "vs prev",
@@ -134,12 +207,10 @@ fn render_section(
             .map(|(i, _)| if i < 2 { "---|" } else { "---:|" })
             .collect::<String>()
     );
-    let mut notes: Vec<String> = Vec::new();
-    let mut commentary: Vec<String> = Vec::new();
     for &i in members {
         let ind = &project.indicators[i];
         let Some(rows) = totals.get(&i) else { continue };
-        let latest = rows.last().expect("13 periods per indicator");
+        let Some(latest) = rows.last() else { continue };
         let mut cells = vec![ind.id.clone(), escape(&ind.title)];
         cells.extend(rows.iter().map(|r| cell_value(ind, r)));
         let c = &latest.comparison;
@@ -158,27 +229,27 @@ fn render_section(
             format::value(t, ind.unit, ind.decimals)
         }));
         cells.push(rating_cell(project, ind, &latest.rag, false));
-        for b in &benchmarks {
+        for b in benchmarks {
             cells.push(ind.benchmarks.get(*b).map_or(NONE.to_string(), |v| {
                 format::value(*v, ind.unit, ind.decimals)
             }));
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
-        // Missing values, one note per reason with the months it applies to.
+        // Missing values, one note per reason with the periods it applies to.
         let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for r in rows {
             if let Some(why) = &r.point.missing {
                 reasons
                     .entry(why.as_str())
                     .or_default()
-                    .push(r.period.short_label());
+                    .push(period_heading(r.period, frequency));
             }
         }
-        for (why, months) in reasons {
+        for (why, periods) in reasons {
             notes.push(format!(
                 "- **{}** ({}): {}",
                 ind.id,
-                months.join(", "),
+                periods.join(", "),
                 escape(why)
             ));
         }
@@ -187,17 +258,6 @@ fn render_section(
         }
     }
     out.push('\n');
-    if !notes.is_empty() {
-        let _ = writeln!(out, "Missing values:\n\n{}\n", notes.join("\n"));
-    }
-    if !commentary.is_empty() {
-        let _ = writeln!(
-            out,
-            "Commentary ({}):\n\n{}\n",
-            card.reporting.short_label(),
-            commentary.join("\n")
-        );
-    }
 }
 
 fn render_breakdowns(out: &mut String, project: &Project, card: &Scorecard) {
@@ -205,18 +265,25 @@ fn render_breakdowns(out: &mut String, project: &Project, card: &Scorecard) {
     if groups.is_empty() {
         return;
     }
-    let _ = writeln!(out, "## Breakdowns ({})\n", card.reporting.short_label());
+    let _ = writeln!(out, "## Breakdowns\n");
     for (i, rows) in groups {
         let ind = &project.indicators[i];
         let column = ind.breakdown.as_deref().unwrap_or_default();
-        let _ = writeln!(out, "### {} {} by {}\n", ind.id, escape(&ind.title), column);
+        let Some(latest) = shown_periods(card.reporting, ind.frequency).last().copied() else {
+            continue;
+        };
+        let heading = period_heading(latest, ind.frequency);
         let _ = writeln!(
             out,
-            "| {column} | {} | vs prev | DoT | RAG |",
-            card.reporting.short_label()
+            "### {} {} by {}, {}\n",
+            ind.id,
+            escape(&ind.title),
+            column,
+            heading
         );
+        let _ = writeln!(out, "| {column} | {heading} | vs prev | DoT | RAG |");
         let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-        for r in rows.iter().filter(|r| r.period == card.reporting) {
+        for r in rows.iter().filter(|r| r.period == latest) {
             let c = &r.comparison;
             let _ = writeln!(
                 out,

@@ -17,18 +17,21 @@ pub struct Comparison {
     pub min_12m: Option<f64>,
 }
 
-/// Compares period `t` of `points` (monthly, so a year is 12 periods back).
-pub fn compare(points: &[Point], t: usize) -> Comparison {
+/// Compares month `t` of monthly `points` for an indicator reported every
+/// `step` months: the previous period is `step` months back, the same
+/// period last year 12 months back, and the 12-month statistics use the
+/// periods ending in the 12 months to `t`.
+pub fn compare(points: &[Point], t: usize, step: usize) -> Comparison {
     let value = points[t].value;
     let back = |n: usize| t.checked_sub(n).and_then(|i| points[i].value);
-    let previous = back(1);
+    let previous = back(step);
     let last_year = back(12);
     let (change, change_pct) = changes(value, previous);
     let (change_yoy, change_yoy_pct) = changes(value, last_year);
-    // The 12 periods ending at t, counting those that have a value.
-    let window: Vec<f64> = points[t.saturating_sub(11)..=t]
-        .iter()
-        .filter_map(|p| p.value)
+    // The periods ending in the 12 months to t, counting those with a value.
+    let window: Vec<f64> = (0..12 / step)
+        .filter_map(|k| t.checked_sub(k * step))
+        .filter_map(|i| points[i].value)
         .collect();
     let avg_12m = (!window.is_empty()).then(|| window.iter().sum::<f64>() / window.len() as f64);
     let max_12m = window.iter().copied().reduce(f64::max);
@@ -69,7 +72,7 @@ mod tests {
     fn changes_against_previous_and_last_year() {
         let mut values: Vec<Option<f64>> = (0..13).map(|i| Some(100.0 + i as f64)).collect();
         values[12] = Some(90.0);
-        let c = compare(&pts(&values), 12);
+        let c = compare(&pts(&values), 12, 1);
         assert_eq!(c.previous, Some(111.0));
         assert_eq!(c.change, Some(-21.0));
         assert_eq!(c.last_year, Some(100.0));
@@ -80,11 +83,11 @@ mod tests {
 
     #[test]
     fn gaps_and_zero_bases_give_none() {
-        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 1);
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 1, 1);
         assert_eq!(c.change, Some(5.0));
         assert_eq!(c.change_pct, None);
         assert_eq!(c.last_year, None);
-        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2);
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2, 1);
         assert_eq!(c.avg_12m, Some(2.5));
         assert_eq!(c.change, None);
     }

@@ -6,7 +6,7 @@
 use super::comparisons::Comparison;
 use crate::diagnostic::Diagnostic;
 use crate::expr::site::runtime_message;
-use crate::measure::period::Month;
+use crate::measure::period::{period_label, Month};
 use crate::measure::scan::EvalError;
 use crate::measure::series::Point;
 use crate::model::indicator::{Indicator, RuleUse};
@@ -151,7 +151,10 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     );
     scope.push_dynamic("polarity", Dynamic::from(ind.polarity.name()));
     scope.push_dynamic("unit", Dynamic::from(ind.unit.name()));
-    scope.push_dynamic("period", Dynamic::from(input.period.to_string()));
+    scope.push_dynamic(
+        "period",
+        Dynamic::from(period_label(input.period, ind.frequency)),
+    );
     let benchmarks: Map = ind
         .benchmarks
         .iter()

@@ -1,0 +1,106 @@
+//! Quarterly and annual indicators: financial quarters (Q1 is April to
+//! June) and financial years, with the previous period and the same period
+//! last year meaning the right thing. Figures worked out by hand.
+
+mod common;
+use common::*;
+
+fn fixture() -> Fixture {
+    let f = Fixture::new();
+    let mut when = repeat("2021-06-15", 7);
+    for (d, n) in [
+        ("2022-04-01", 1),
+        ("2022-05-01", 2),
+        ("2022-06-30", 3),
+        ("2022-07-01", 4),
+        ("2022-08-01", 5),
+        ("2022-09-30", 6),
+        ("2023-02-10", 10),
+        ("2023-05-10", 12),
+        ("2023-07-01", 1),
+    ] {
+        when.extend(repeat(d, n));
+    }
+    let flow = "kind: flow\nsource: events\ndate: event_date\n";
+    let snapshot = "kind: snapshot\nsource: plans\nstart: start_date\nend: end_date\n";
+    f.table("events", vec![("event_date", dates(&when))])
+        .table(
+            "plans",
+            vec![
+                (
+                    "start_date",
+                    dates(&[Some("2022-05-10"), Some("2022-08-01")]),
+                ),
+                ("end_date", dates(&[Some("2022-07-15"), None])),
+            ],
+        )
+        .file(
+            "indicators/p.yaml",
+            &indicators(&[
+                indicator("QTR", "count", "neutral", flow, "frequency: quarterly"),
+                indicator("YEAR", "count", "neutral", flow, "frequency: annual"),
+                indicator(
+                    "QOPEN",
+                    "count",
+                    "neutral",
+                    snapshot,
+                    "frequency: quarterly",
+                ),
+            ]),
+        );
+    f
+}
+
+#[test]
+fn quarters_sum_their_months_and_compare_with_the_previous_quarter_and_last_year() {
+    let t = fixture().run(&["--period", "2023-07"]);
+    // Five complete quarters up to July 2023; the July row is not a whole quarter.
+    let quarters: Vec<String> = [
+        "2022-23 Q1",
+        "2022-23 Q2",
+        "2022-23 Q3",
+        "2022-23 Q4",
+        "2023-24 Q1",
+    ]
+    .iter()
+    .map(|q| t.value("QTR", q))
+    .collect();
+    assert_eq!(quarters, ["6", "15", "0", "10", "12"]);
+    let q = |c: &str| t.get("QTR", "2023-24 Q1", c);
+    assert_eq!(
+        [q("previous"), q("change"), q("change_pct")],
+        ["10", "2", "20"]
+    );
+    assert_eq!(
+        [q("last_year"), q("change_yoy"), q("change_yoy_pct")],
+        ["6", "6", "100"]
+    );
+    // The four quarters ending in the last 12 months: 12, 10, 0 and 15.
+    assert_eq!(q("avg_12m"), "9.25");
+    assert_eq!(q("max_12m"), "15");
+    assert_eq!(q("frequency"), "quarterly");
+}
+
+#[test]
+fn financial_years_and_quarter_end_snapshots() {
+    let t = fixture().run(&["--period", "2023-07"]);
+    let years: Vec<String> = ["2020-21", "2021-22", "2022-23"]
+        .iter()
+        .map(|y| t.value("YEAR", y))
+        .collect();
+    assert_eq!(years, ["0", "7", "31"]);
+    assert_eq!(t.get("YEAR", "2022-23", "previous"), "7");
+    assert_eq!(t.get("YEAR", "2022-23", "last_year"), "7");
+    // Open at the end of June 2022 only the first plan; at the end of September only the second.
+    assert_eq!(t.value("QOPEN", "2022-23 Q1"), "1");
+    assert_eq!(t.value("QOPEN", "2022-23 Q2"), "1");
+    assert_eq!(t.value("QOPEN", "2023-24 Q1"), "1");
+}
+
+#[test]
+fn the_report_has_a_table_per_frequency() {
+    let f = fixture();
+    f.run(&["--period", "2023-07"]);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    insta::assert_snapshot!(md);
+}
