@@ -1,9 +1,12 @@
 //! The command line: one file per subcommand. Exit codes: 0 success,
 //! 1 problems in the project's definitions, 2 bad command-line usage,
-//! 3 a run failed on the data or while writing.
+//! 3 a run failed on the data or while writing, 4 `run --check` or `diff`
+//! found differences.
 
 mod check;
+mod diff;
 mod list;
+mod review;
 mod run;
 
 use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
@@ -13,6 +16,7 @@ use std::process::ExitCode;
 
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_RUN_FAILED: u8 = 3;
+pub const EXIT_DIFFERENT: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +42,26 @@ pub enum Command {
         /// The reporting month, YYYY-MM (default: the latest month with data).
         #[arg(long, value_parser = parse_month)]
         period: Option<crate::measure::period::Month>,
+        /// Write nothing: compare what would be written with the outputs
+        /// already there, and fail if they differ.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Show each indicator's definition review: its normalised definition
+    /// and what it gives on the data.
+    Review {
+        /// The indicators to review (default: all).
+        ids: Vec<String>,
+        /// Write one file per indicator (ID.md) into this folder instead of printing.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compare two scorecards (output folders or scorecard.parquet files), per indicator.
+    Diff {
+        /// The scorecard before.
+        old: PathBuf,
+        /// The scorecard after.
+        new: PathBuf,
     },
     /// Load, compile and validate everything; write nothing.
     Check,
@@ -54,7 +78,9 @@ fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run { out, period } => run::run(&cli.project, out, period),
+        Command::Run { out, period, check } => run::run(&cli.project, out, period, check),
+        Command::Review { ids, out } => review::review(&cli.project, &ids, out),
+        Command::Diff { old, new } => diff::diff(&old, &new),
         Command::Check => check::check(&cli.project),
         Command::List => list::list(&cli.project),
     };

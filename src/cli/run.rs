@@ -1,12 +1,13 @@
 //! `rubric run`: evaluate the project and write the scorecard.
 
-use super::{report, EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use super::{report, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::measure::period::Month;
 use crate::model::compile_project;
+use crate::output::compare;
 use crate::{output, scorecard};
 use std::path::{Path, PathBuf};
 
-pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>) -> u8 {
+pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>, check: bool) -> u8 {
     let p = match compile_project(project) {
         Ok(p) => p,
         Err(failure) => {
@@ -22,6 +23,9 @@ pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>) -> u8 {
         }
     };
     let out_dir = out.unwrap_or_else(|| project.join("out"));
+    if check {
+        return check_outputs(&p, &card, &out_dir);
+    }
     if let Err(e) = output::write(&p, &card, &out_dir) {
         eprintln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
         return EXIT_RUN_FAILED;
@@ -34,4 +38,51 @@ pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>) -> u8 {
         p.indicators.len()
     );
     0
+}
+
+/// Compares the outputs this run would write with those in `out_dir`.
+fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir: &Path) -> u8 {
+    let files = match output::render_all(p, card) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_RUN_FAILED;
+        }
+    };
+    let mut stale = Vec::new();
+    let mut fresh_csv = None;
+    for (name, bytes) in &files {
+        if *name == output::FILES[1] {
+            fresh_csv = Some(bytes.clone());
+        }
+        match std::fs::read(out_dir.join(name)) {
+            Ok(old) if &old == bytes => {}
+            Ok(_) => stale.push(format!("{name} differs")),
+            Err(_) => stale.push(format!("{name} is missing")),
+        }
+    }
+    if stale.is_empty() {
+        println!("{} is up to date", out_dir.display());
+        return 0;
+    }
+    eprintln!("error: {} is not up to date:", out_dir.display());
+    for s in &stale {
+        eprintln!("  {s}");
+    }
+    let old_csv = std::fs::read(out_dir.join(output::FILES[1])).unwrap_or_default();
+    if let (Ok(old), Some(Ok(new))) = (
+        compare::read_csv(&old_csv),
+        fresh_csv.map(|b| compare::read_csv(&b)),
+    ) {
+        let diffs = compare::differences(&old, &new);
+        if !diffs.is_empty() {
+            let ids: Vec<&str> = diffs.keys().map(String::as_str).collect();
+            eprintln!("  indicators that differ: {}", ids.join(", "));
+        }
+    }
+    eprintln!(
+        "  = help: run `rubric run` and commit {}",
+        out_dir.display()
+    );
+    EXIT_DIFFERENT
 }

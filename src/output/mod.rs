@@ -1,11 +1,13 @@
 //! Outputs of a run, one file per format, written all or nothing.
 
 pub mod atomic;
+pub mod compare;
 pub mod csv;
 pub mod format;
 pub mod long_form;
 pub mod markdown;
 pub mod parquet;
+pub mod review;
 
 use crate::model::Project;
 use crate::scorecard::Scorecard;

@@ -166,3 +166,30 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     }
     scope
 }
+
+/// The values a rule reads for this input, by name, as shown in reviews:
+/// the variables its expression uses, in name order.
+pub fn rule_inputs(
+    project: &Project,
+    rule_use: &RuleUse,
+    input: &RuleInput,
+) -> Vec<(String, String)> {
+    let rule = &project.rule_sets[&rule_use.rule];
+    let scope = scope(input, rule_use);
+    crate::expr::site::variables(&rule.ast)
+        .into_iter()
+        .filter_map(|name| {
+            let value = scope.get(&name)?;
+            let shown = if value.is_unit() {
+                "none".to_string()
+            } else if let Ok(f) = value.as_float() {
+                crate::output::format::number(f, 2)
+            } else if value.is_string() {
+                format!("\"{value}\"")
+            } else {
+                value.to_string()
+            };
+            Some((name, shown))
+        })
+        .collect()
+}
