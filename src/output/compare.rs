@@ -129,26 +129,6 @@ pub fn render(diffs: &BTreeMap<String, Vec<String>>) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(csv: &str) -> Rows {
-        read_csv(csv.as_bytes()).unwrap()
-    }
-
-    #[test]
-    fn reports_changed_columns_added_and_removed_indicators() {
-        let old = rows("indicator,breakdown_value,period,value,rag\nA,all,2023-07,1.5,red\nB,all,2023-07,2,green\n");
-        let new = rows("indicator,breakdown_value,period,value,rag\nA,all,2023-07,1.5,amber\nC,all,2023-07,3,green\n");
-        let d = differences(&old, &new);
-        assert_eq!(d["A"], vec!["2023-07: rag red -> amber"]);
-        assert_eq!(d["B"], vec!["removed"]);
-        assert_eq!(d["C"], vec!["added"]);
-        assert!(differences(&old, &old).is_empty());
-    }
-}
-
 /// Reads the rows of a `scorecard.parquet`, or of the one in a folder.
 pub fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
     use arrow_array::cast::AsArray;
@@ -197,4 +177,24 @@ pub fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(csv: &str) -> Rows {
+        read_csv(csv.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn reports_changed_columns_added_and_removed_indicators() {
+        let old = rows("indicator,breakdown_value,period,value,rag\nA,all,2023-07,1.5,red\nB,all,2023-07,2,green\n");
+        let new = rows("indicator,breakdown_value,period,value,rag\nA,all,2023-07,1.5,amber\nC,all,2023-07,3,green\n");
+        let d = differences(&old, &new);
+        assert_eq!(d["A"], vec!["2023-07: rag red -> amber"]);
+        assert_eq!(d["B"], vec!["removed"]);
+        assert_eq!(d["C"], vec!["added"]);
+        assert!(differences(&old, &old).is_empty());
+    }
 }
