@@ -8,6 +8,7 @@ mod diff;
 mod list;
 mod review;
 mod run;
+mod schema;
 
 use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
 use clap::{Parser, Subcommand};
@@ -56,6 +57,12 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write JSON Schemas of the YAML files, for editor completion and checks.
+    Schema {
+        /// Where to write them (default: schemas/ in the project).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Compare two scorecards (output folders or scorecard.parquet files), per indicator.
     Diff {
         /// The scorecard before.
@@ -81,6 +88,9 @@ pub fn main() -> ExitCode {
         Command::Run { out, period, check } => run::run(&cli.project, out, period, check),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
+        Command::Schema { out } => {
+            schema::schema(&out.unwrap_or_else(|| cli.project.join("schemas")))
+        }
         Command::Check => check::check(&cli.project),
         Command::List => list::list(&cli.project),
     };

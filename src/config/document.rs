@@ -1,23 +1,26 @@
 //! The YAML documents exactly as analysts write them. Nothing here is
 //! validated beyond its shape; `crate::model` turns these into checked types.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 /// A file under `indicators/`: one or many indicators.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorFile {
     /// The indicators declared in this file.
+    #[schemars(with = "Vec<IndicatorDoc>")]
     pub indicators: Vec<Spanned<IndicatorDoc>>,
 }
 
 /// One indicator: what it measures, how it is judged and how it is shown.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorDoc {
     /// Short unique identifier, usable as a name in expressions (letters, digits, `_`).
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Title as printed in the scorecard.
     pub title: String,
@@ -28,35 +31,45 @@ pub struct IndicatorDoc {
     /// The outcome the indicator evidences, in one sentence.
     pub outcome: String,
     /// Unit of the value: count, percent, rate, days or number.
+    #[schemars(with = "Unit")]
     pub unit: Spanned<Unit>,
     /// Whether a higher value is better, worse, or neither.
     pub polarity: Polarity,
     /// Decimal places shown in reports.
+    #[schemars(with = "u8")]
     pub decimals: Spanned<u8>,
     /// How the value is computed from the data.
     pub measure: MeasureDoc,
     /// Target per financial year, keyed `2023-24`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub targets: BTreeMap<String, Spanned<f64>>,
     /// Named comparison values, e.g. `england: 21`.
     #[serde(default)]
     pub benchmarks: BTreeMap<String, f64>,
     /// Name of the direction-of-travel rule set.
+    #[schemars(with = "Option<String>")]
     pub dot: Option<Spanned<String>>,
     /// Parameters overriding the DoT rule set's defaults for this indicator.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub dot_params: BTreeMap<String, Spanned<f64>>,
     /// Name of the RAG rule set.
+    #[schemars(with = "Option<String>")]
     pub rag: Option<Spanned<String>>,
     /// Parameters overriding the RAG rule set's defaults for this indicator.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     pub rag_params: BTreeMap<String, Spanned<f64>>,
     /// A column to break the figures down by (e.g. `team`).
+    #[schemars(with = "Option<String>")]
     pub breakdown: Option<Spanned<String>>,
     /// Commentary per period, keyed `2023-07`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     pub commentary: BTreeMap<String, Spanned<String>>,
     /// First period with data; earlier periods report "not collected".
+    #[schemars(with = "Option<String>")]
     pub collected_from: Option<Spanned<String>>,
     /// How often the indicator is reported: monthly (the default),
     /// quarterly (financial quarters, Q1 is April to June) or annual
@@ -65,7 +78,7 @@ pub struct IndicatorDoc {
     pub frequency: Frequency,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     #[default]
@@ -102,7 +115,7 @@ impl Frequency {
     }
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Count,
@@ -124,7 +137,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     HigherIsBetter,
@@ -144,49 +157,63 @@ impl Polarity {
 
 /// A measure. One flat shape for every kind so that each field keeps its
 /// place in the file; which fields a kind needs is checked when compiling.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureDoc {
     /// flow, snapshot, ratio, rate, window or expression.
+    #[schemars(with = "MeasureKind")]
     pub kind: Spanned<MeasureKind>,
     /// Source table (the Parquet file name under `data/` without `.parquet`).
+    #[schemars(with = "Option<String>")]
     pub source: Option<Spanned<String>>,
     /// flow: the date column placing each row in a period.
+    #[schemars(with = "Option<String>")]
     pub date: Option<Spanned<String>>,
     /// snapshot: the date the row opens.
+    #[schemars(with = "Option<String>")]
     pub start: Option<Spanned<String>>,
     /// snapshot: the date the row closes (empty while still open).
+    #[schemars(with = "Option<String>")]
     pub end: Option<Spanned<String>>,
     /// A Rhai expression over the row's columns; rows where it is false are left out.
+    #[schemars(with = "Option<String>")]
     pub filter: Option<Spanned<String>>,
     /// Count distinct values of this column instead of rows.
+    #[schemars(with = "Option<String>")]
     pub distinct: Option<Spanned<String>>,
     /// Sum this column instead of counting rows.
+    #[schemars(with = "Option<String>")]
     pub sum: Option<Spanned<String>>,
     /// Average this column instead of counting rows.
+    #[schemars(with = "Option<String>")]
     pub mean: Option<Spanned<String>>,
     /// With `sum` or `mean`: a text column saying why a row has no value
     /// (as pre-aggregated tables often do); it becomes the missing reason.
+    #[schemars(with = "Option<String>")]
     pub missing_reason: Option<Spanned<String>>,
     /// ratio: the measure counted on top.
     pub numerator: Option<Box<MeasureDoc>>,
     /// ratio: the measure counted below.
     pub denominator: Option<Box<MeasureDoc>>,
     /// ratio: multiplier of numerator / denominator (100 for a percentage).
+    #[schemars(with = "Option<f64>")]
     pub scale: Option<Spanned<f64>>,
     /// rate and window: the measure being rated or windowed.
     pub measure: Option<Box<MeasureDoc>>,
     /// rate: the population the measure is divided by.
     pub population: Option<PopulationDoc>,
     /// rate: the rate is per this many of the population (e.g. 10000).
+    #[schemars(with = "Option<f64>")]
     pub per: Option<Spanned<f64>>,
     /// window: rolling_12m or financial_year_to_date.
+    #[schemars(with = "Option<WindowKind>")]
     pub window: Option<Spanned<WindowKind>>,
     /// expression: a Rhai formula over other indicators' values in the same period.
+    #[schemars(with = "Option<String>")]
     pub formula: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
     Flow,
@@ -197,7 +224,7 @@ pub enum MeasureKind {
     Expression,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowKind {
     #[serde(rename = "rolling_12m")]
@@ -207,34 +234,41 @@ pub enum WindowKind {
 }
 
 /// A population: either a fixed number or a table with one row per year.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PopulationDoc {
     /// A fixed population.
+    #[schemars(with = "Option<f64>")]
     pub value: Option<Spanned<f64>>,
     /// A source table with one row per calendar year.
+    #[schemars(with = "Option<String>")]
     pub source: Option<Spanned<String>>,
     /// The integer year column of that table.
+    #[schemars(with = "Option<String>")]
     pub year: Option<Spanned<String>>,
     /// The population column of that table.
+    #[schemars(with = "Option<String>")]
     pub column: Option<Spanned<String>>,
     /// Rows to keep, if the table holds several populations.
+    #[schemars(with = "Option<String>")]
     pub filter: Option<Spanned<String>>,
 }
 
 /// A file under `rules/`: one or many rule sets.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     /// The rule sets declared in this file.
+    #[schemars(with = "Vec<RuleSetDoc>")]
     pub rules: Vec<Spanned<RuleSetDoc>>,
 }
 
 /// A named, reusable rule: a Rhai expression returning one of its outcomes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetDoc {
     /// The name indicators refer to.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// dot (direction of travel) or rag (red/amber/green).
     pub kind: RuleKind,
@@ -245,14 +279,16 @@ pub struct RuleSetDoc {
     pub params: BTreeMap<String, f64>,
     /// Variables that must have a value; otherwise the result is "not rated" with the reason.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub requires: Vec<Spanned<String>>,
     /// The outcomes the expression may return, in display order.
     pub outcomes: Vec<OutcomeDoc>,
     /// A Rhai expression returning an outcome name, or `()` for "not rated".
+    #[schemars(with = "String")]
     pub expression: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     Dot,
@@ -260,7 +296,7 @@ pub enum RuleKind {
 }
 
 /// One possible result of a rule.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeDoc {
     /// The name the expression returns.
@@ -272,20 +308,22 @@ pub struct OutcomeDoc {
 }
 
 /// `rubric.yaml` at the project root: settings for the whole project. Optional.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectDoc {
     /// The working-day calendar: `england-and-wales` (the default),
     /// `scotland`, `northern-ireland`, or the path of a calendar YAML file
     /// inside the project.
+    #[schemars(with = "Option<String>")]
     pub calendar: Option<Spanned<String>>,
     /// Extra non-working days, such as office closures: `[2023-12-29]`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub closure_days: Vec<Spanned<String>>,
 }
 
 /// A working-day calendar file: the days that are not working days besides weekends.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarDoc {
     /// The calendar's name.
@@ -295,10 +333,11 @@ pub struct CalendarDoc {
 }
 
 /// One bank holiday.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayDoc {
     /// The day, `YYYY-MM-DD`.
+    #[schemars(with = "String")]
     pub date: Spanned<String>,
     /// What the day is.
     pub title: String,

@@ -3,6 +3,7 @@
 
 pub mod document;
 pub mod load;
+pub mod schema;
 
 pub use document::*;
 pub use load::{load_project, Loaded, ProjectFiles};

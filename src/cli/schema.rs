@@ -1,0 +1,22 @@
+//! `rubric schema [--out DIR]`: write the JSON Schemas of the YAML files.
+
+use super::EXIT_RUN_FAILED;
+use crate::config::schema;
+use std::path::Path;
+
+pub fn schema(out: &Path) -> u8 {
+    let files: Vec<(&str, Vec<u8>)> = schema::all()
+        .into_iter()
+        .map(|(n, t)| (n, t.into_bytes()))
+        .collect();
+    match crate::output::atomic::write_all(out, &files) {
+        Ok(()) => {
+            println!("wrote {} schemas to {}", files.len(), out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: writing to {}: {e}", out.display());
+            EXIT_RUN_FAILED
+        }
+    }
+}
