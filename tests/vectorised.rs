@@ -53,6 +53,7 @@ fn compile(text: &str) -> Result<RowExpr, String> {
         start: Place::new(1, 1),
         style: ScalarStyle::Literal,
         subject: "indicator T".into(),
+        end: None,
     };
     RowExpr::compile(
         &engine,

@@ -6,6 +6,7 @@
 mod check;
 mod diff;
 mod list;
+mod new;
 mod review;
 mod run;
 mod schema;
@@ -57,6 +58,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Scaffold a new definition file.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Write JSON Schemas of the YAML files, for editor completion and checks.
     Schema {
         /// Where to write them (default: schemas/ in the project).
@@ -71,9 +77,37 @@ pub enum Command {
         new: PathBuf,
     },
     /// Load, compile and validate everything; write nothing.
-    Check,
+    Check {
+        /// text (default) or json.
+        #[arg(long, value_enum, default_value_t = check::Format::Text)]
+        format: check::Format,
+    },
     /// List the indicators, one line each.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A commented indicator file, valid as written: indicators/ID.yaml.
+    Indicator {
+        /// The new indicator's id.
+        id: String,
+        /// The source table (a .parquet file under data/, without the extension).
+        #[arg(long)]
+        source: String,
+        /// The measure kind.
+        #[arg(long, value_enum, default_value_t = new::Kind::Flow)]
+        kind: new::Kind,
+        /// The unit (default: count, or percent for a ratio, rate for a rate).
+        #[arg(long, value_enum)]
+        unit: Option<new::Unit>,
+        /// Whether higher values are better.
+        #[arg(long, value_enum, default_value_t = new::Polarity::Neutral)]
+        polarity: new::Polarity,
+        /// The scorecard section.
+        #[arg(long, default_value = "New indicators")]
+        section: String,
+    },
 }
 
 fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
@@ -88,10 +122,31 @@ pub fn main() -> ExitCode {
         Command::Run { out, period, check } => run::run(&cli.project, out, period, check),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
+        Command::New {
+            what:
+                NewCommand::Indicator {
+                    id,
+                    source,
+                    kind,
+                    unit,
+                    polarity,
+                    section,
+                },
+        } => new::new_indicator(
+            &cli.project,
+            &new::Options {
+                id,
+                source,
+                kind,
+                unit,
+                polarity,
+                section,
+            },
+        ),
         Command::Schema { out } => {
             schema::schema(&out.unwrap_or_else(|| cli.project.join("schemas")))
         }
-        Command::Check => check::check(&cli.project),
+        Command::Check { format } => check::check(&cli.project, format),
         Command::List => list::list(&cli.project),
     };
     ExitCode::from(code)

@@ -246,7 +246,7 @@ fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnosti
         }
         E::SerdeMissingField { field, .. } => (
             format!("missing required key `{field}`"),
-            format!("add `{field}:` to this mapping (see the YAML reference in the README)"),
+            format!("add `{field}:` to this mapping (see the YAML reference in the README); if it is there, check it is indented like the keys around it"),
         ),
         E::DuplicateMappingKey { key, .. } => (
             match key {
@@ -255,11 +255,7 @@ fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnosti
             },
             "keep one of them: YAML would otherwise silently drop the first".to_string(),
         ),
-        other => (
-            plain_message(other),
-            "fix the YAML at this place; indentation and `key: value` spacing are the usual causes"
-                .to_string(),
-        ),
+        other => explain_plain(&plain_message(other)),
     };
     Diagnostic::new(file, place, message).help(help)
 }
@@ -272,4 +268,36 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
         Some(i) => first[..i].to_string(),
         None => first.to_string(),
     }
+}
+
+/// Plain parser messages in an analyst's words, with a fix.
+fn explain_plain(message: &str) -> (String, String) {
+    let lower = message.to_lowercase();
+    let (what, help) = if lower.starts_with("invalid u") || lower.starts_with("invalid i") {
+        (
+            "expected a whole number here".to_string(),
+            "write digits only, e.g. `decimals: 1`",
+        )
+    } else if lower.contains("floating point") {
+        (
+            "expected a number here".to_string(),
+            "write a plain number such as 95 or 12.5, without % or words",
+        )
+    } else if lower.contains("tab") {
+        (
+            message.to_string(),
+            "indent with spaces: YAML does not allow tabs for indentation",
+        )
+    } else if lower.contains("expected string scalar") || lower.contains("flow") {
+        (
+            format!("{message} (a bracket or quote may be left open)"),
+            "close every `[`, `{` and quote opened on this line",
+        )
+    } else {
+        (
+            message.to_string(),
+            "fix the YAML at this place; indentation and `key: value` spacing are the usual causes",
+        )
+    };
+    (what, help.to_string())
 }

@@ -17,6 +17,9 @@ pub struct ExprSite {
     pub style: ScalarStyle,
     /// `indicator CP1` or `rule set dot_banded`.
     pub subject: String,
+    /// The last line of the expression (1-based, counted within it) and
+    /// its length, so a position past the end points just after the text.
+    pub end: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,7 @@ impl ExprSite {
         location: &serde_saphyr::Location,
         texts: &SourceTexts,
         subject: String,
+        text: &str,
     ) -> ExprSite {
         let start = Place::from_location(location);
         let first_char = texts
@@ -56,19 +60,33 @@ impl ExprSite {
                 }
             }
         };
+        let trimmed = text.trim_end();
+        let end = Some((
+            trimmed.lines().count().max(1) as u32,
+            trimmed
+                .lines()
+                .last()
+                .map_or(0, |l| l.chars().count() as u32),
+        ));
         ExprSite {
             file,
             start,
             style,
             subject,
+            end,
         }
     }
 
     /// The file place of a Rhai position inside the expression.
     pub fn place_of(&self, pos: Position) -> Place {
-        let (Some(line), Some(col)) = (pos.line(), pos.position()) else {
+        let (Some(mut line), Some(mut col)) = (pos.line(), pos.position()) else {
             return self.start;
         };
+        if let Some((last, len)) = self.end {
+            if line as u32 > last || (line as u32 == last && col as u32 > len + 1) {
+                (line, col) = (last as usize, len as usize + 1);
+            }
+        }
         match self.style {
             ScalarStyle::Literal => Place::new(
                 self.start.line + line as u32 - 1,
@@ -105,6 +123,9 @@ pub fn parse_error(
             };
             site.diagnostic(*pos, format!("unknown name `{name}` in expression")).help(help)
         }
+        ParseErrorType::UnexpectedEOF => site
+            .diagnostic(*pos, "the expression ends too early")
+            .help("an operator or a bracket is missing its other side, e.g. `a &&` needs something after `&&`"),
         other => site
             .diagnostic(*pos, format!("the expression does not parse: {other}"))
             .help("check brackets, quotes and operators; strings are written in double quotes, e.g. team == \"North\""),

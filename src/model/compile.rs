@@ -234,6 +234,7 @@ fn compile_rule_sets(files: &[Loaded<RuleFile>], ctx: &mut Ctx) -> BTreeMap<Stri
                 &doc.expression.referenced,
                 &ctx.texts,
                 subject.clone(),
+                &doc.expression.value,
             );
             let mut scope = Scope::new();
             for n in &scope_names {
@@ -807,6 +808,7 @@ fn compile_measure(
                 &formula.referenced,
                 &ctx.texts,
                 site.subject.clone(),
+                &formula.value,
             );
             let mut scope = Scope::new();
             for id in &ctx.indicator_ids {
@@ -1007,6 +1009,7 @@ fn row_filter(
         &text.referenced,
         &ctx.texts,
         site.subject.clone(),
+        &text.value,
     );
     match RowExpr::compile(
         &ctx.engine,
