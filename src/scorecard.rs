@@ -10,6 +10,7 @@ use crate::measure::series::{evaluate_all, Point};
 use crate::model::Project;
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
+use std::time::{Duration, Instant};
 
 /// The periods shown for an indicator of this frequency, by their last
 /// month: the 13 months to the reporting month, the 5 complete quarters or
@@ -58,11 +59,15 @@ pub struct Scorecard {
     pub reporting: Month,
     pub periods: Vec<Month>,
     pub rows: Vec<Row>,
+    /// How long each stage took, for `run --timings`; never written to outputs.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Evaluates the project for the reporting month (default: the latest month with data).
 pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, EvalError> {
+    let started = Instant::now();
     let tables = read_tables(project).map_err(EvalError)?;
+    let mut timings = vec![("read sources", started.elapsed())];
     let reporting = match reporting.or_else(|| latest_month(project, &tables)) {
         Some(m) => m,
         None => {
@@ -77,8 +82,13 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
         }
     };
     let domain = Domain::ending(reporting);
+    let step = Instant::now();
     let bases = scan(project, &tables, domain)?;
+    timings.push(("scan measures", step.elapsed()));
+    let step = Instant::now();
     let series = evaluate_all(project, &tables, &bases, domain)?;
+    timings.push(("combine series", step.elapsed()));
+    let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);
     let mut rows = Vec::new();
     for (i, (ind, s)) in project.indicators.iter().zip(&series).enumerate() {
@@ -121,10 +131,12 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
             }
         }
     }
+    timings.push(("compare and rate", step.elapsed()));
     Ok(Scorecard {
         reporting,
         periods,
         rows,
+        timings,
     })
 }
 

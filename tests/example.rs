@@ -45,3 +45,23 @@ fn list_shows_one_line_per_indicator() {
     let text = String::from_utf8_lossy(&out.stdout);
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn every_shipped_filter_runs_on_arrow_kernels() {
+    let Ok(project) =
+        rubric::model::compile_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+    else {
+        panic!("the example does not compile");
+    };
+    let slow: Vec<&str> = project
+        .base_measures
+        .iter()
+        .filter_map(|b| b.filter.as_ref())
+        .filter(|f| !f.is_vectorised())
+        .map(|f| f.text.as_str())
+        .collect();
+    assert!(
+        slow.is_empty(),
+        "these filters would run row by row: {slow:?}"
+    );
+}

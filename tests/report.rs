@@ -178,3 +178,34 @@ fn a_failed_run_leaves_the_previous_outputs_in_place() {
         before
     );
 }
+
+#[test]
+fn outputs_do_not_depend_on_the_number_of_threads() {
+    let f = fixture();
+    let run = |threads: &str, out: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_rubric"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "--project",
+                f.path().to_str().unwrap(),
+                "run",
+                "--period",
+                "2023-03",
+                "--out",
+                out,
+            ])
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+    };
+    let (one, two) = (f.path().join("one"), f.path().join("two"));
+    run("1", one.to_str().unwrap());
+    run("2", two.to_str().unwrap());
+    for name in rubric::output::FILES {
+        assert_eq!(
+            std::fs::read(one.join(name)).unwrap(),
+            std::fs::read(two.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}

@@ -48,6 +48,9 @@ pub enum Command {
         /// already there, and fail if they differ.
         #[arg(long)]
         check: bool,
+        /// Print how long each stage took, to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Show each indicator's definition review: its normalised definition
     /// and what it gives on the data.
@@ -119,7 +122,12 @@ fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run { out, period, check } => run::run(&cli.project, out, period, check),
+        Command::Run {
+            out,
+            period,
+            check,
+            timings,
+        } => run::run(&cli.project, out, period, check, timings),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::New {

@@ -7,7 +7,13 @@ use crate::output::compare;
 use crate::{output, scorecard};
 use std::path::{Path, PathBuf};
 
-pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>, check: bool) -> u8 {
+pub fn run(
+    project: &Path,
+    out: Option<PathBuf>,
+    period: Option<Month>,
+    check: bool,
+    timings: bool,
+) -> u8 {
     let p = match compile_project(project) {
         Ok(p) => p,
         Err(failure) => {
@@ -22,6 +28,11 @@ pub fn run(project: &Path, out: Option<PathBuf>, period: Option<Month>, check: b
             return EXIT_RUN_FAILED;
         }
     };
+    if timings {
+        for (stage, took) in &card.timings {
+            eprintln!("{stage:>16}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     let out_dir = out.unwrap_or_else(|| project.join("out"));
     if check {
         return check_outputs(&p, &card, &out_dir);

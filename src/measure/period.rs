@@ -18,9 +18,19 @@ impl Month {
         Month::new(date.year(), date.month())
     }
 
-    /// The month of a date stored as days since 1970-01-01 (Arrow's Date32).
+    /// The month of a date stored as days since 1970-01-01 (Arrow's Date32),
+    /// by integer arithmetic (the civil-from-days algorithm): this runs once
+    /// per row, so it avoids building a calendar date.
     pub fn of_days(days: i32) -> Month {
-        Month::of_date(date_from_days(days))
+        let z = i64::from(days) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Month((year * 12 + month - 1) as i32)
     }
 
     pub fn year(self) -> i32 {
@@ -214,6 +224,17 @@ mod tests {
         assert_eq!(m("2023-07").quarter_end(), m("2023-09"));
         assert_eq!(m("2023-09").quarter_end(), m("2023-09"));
         assert_eq!(m("2024-01").quarter_end(), m("2024-03"));
+    }
+
+    #[test]
+    fn months_of_days_agree_with_the_calendar() {
+        for days in (-800_000..800_000).step_by(7).chain(-40..40) {
+            assert_eq!(
+                Month::of_days(days),
+                Month::of_date(date_from_days(days)),
+                "day {days}"
+            );
+        }
     }
 
     #[test]

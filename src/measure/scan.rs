@@ -1,5 +1,6 @@
-//! One scan per source: every base measure over a source is computed in a
-//! single pass over its batches. Each kept row is reduced to a range of
+//! Base measures over the sources read once per run: each measure passes
+//! over its source's in-memory batches (shared, never copied), measures in
+//! parallel. Each kept row is reduced to a range of
 //! periods it counts in (its month for a flow, the months it is open at
 //! the end of for a snapshot, widened by any window) and added to the
 //! accumulators of its group: counts through difference arrays, sums and
@@ -17,7 +18,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
-use std::collections::{BTreeMap, HashSet};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 /// The group a row belongs to: `None` for the whole, `Some(value)` for a breakdown value.
 pub type Group = Option<String>;
@@ -61,13 +63,17 @@ pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
     for ind in &project.indicators {
         collect_population_columns(&ind.measure, &mut needed);
     }
-    let mut by_source = BTreeMap::new();
-    for (name, mut columns) in needed {
-        columns.sort();
-        columns.dedup();
-        let source = &project.sources.by_name[&name];
-        by_source.insert(name, read_columns(source, &columns)?);
-    }
+    // Sources are read in parallel; the first failure in name order is reported.
+    let read: Vec<Result<(String, Table), Diagnostic>> = needed
+        .into_par_iter()
+        .map(|(name, mut columns)| {
+            columns.sort();
+            columns.dedup();
+            let table = read_columns(&project.sources.by_name[&name], &columns)?;
+            Ok((name, table))
+        })
+        .collect();
+    let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
     Ok(Tables { by_source })
 }
 
@@ -135,57 +141,109 @@ pub fn scan(
     tables: &Tables,
     domain: Domain,
 ) -> Result<Vec<BaseResult>, EvalError> {
-    let mut results: Vec<BaseResult> = project
+    // Each base measure passes over its source's batches in row order, so
+    // the result does not depend on how many threads run.
+    let results: Vec<Result<BaseResult, EvalError>> = project
         .base_measures
-        .iter()
-        .map(|_| BaseResult::default())
-        .collect();
-    let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, base) in project.base_measures.iter().enumerate() {
-        by_source.entry(base.source.as_str()).or_default().push(i);
-    }
-    for (source, measures) in by_source {
-        let table = &tables.by_source[source];
-        let mut accs: Vec<Accumulator> =
-            measures.iter().map(|_| Accumulator::new(domain)).collect();
-        let mut first_row = 0;
-        for batch in &table.batches {
-            for (acc, &i) in accs.iter_mut().zip(&measures) {
-                acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
+        .par_iter()
+        .map(|base| {
+            let mut acc = Accumulator::new(domain);
+            let mut first_row = 0;
+            for batch in &tables.by_source[&base.source].batches {
+                acc.add_batch(project, base, batch, first_row)?;
+                first_row += batch.num_rows();
             }
-            first_row += batch.num_rows();
-        }
-        for (acc, &i) in accs.into_iter().zip(&measures) {
-            results[i] = acc.finish();
-        }
-    }
-    Ok(results)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum IdKey {
-    Int(i64),
-    Str(String),
+            Ok(acc.finish())
+        })
+        .collect();
+    // The first failure in declaration order, whichever thread met it first.
+    results.into_iter().collect()
 }
 
 #[derive(Default)]
 struct GroupAcc {
     rows_diff: Vec<i64>,
     sums: Vec<f64>,
-    ids: Vec<HashSet<IdKey>>,
+    /// (period, id) pairs of a distinct count, partitioned by period only
+    /// when the scan ends (sorted and counted), not hashed row by row.
+    ids: Vec<(u32, i64)>,
     reasons: Vec<Option<String>>,
 }
 
 struct Accumulator {
     domain: Domain,
-    groups: BTreeMap<Group, GroupAcc>,
+    /// Index 0 is the whole; the others are breakdown values, as first met.
+    groups: Vec<GroupAcc>,
+    names: Vec<Group>,
+    index: HashMap<String, usize>,
+    /// Text ids as numbers, so distinct counts sort integers.
+    text_ids: HashMap<String, i64>,
 }
 
 impl Accumulator {
     fn new(domain: Domain) -> Self {
-        let mut groups = BTreeMap::new();
-        groups.insert(None, GroupAcc::new(domain.len()));
-        Accumulator { domain, groups }
+        Accumulator {
+            domain,
+            groups: vec![GroupAcc::new(domain.len())],
+            names: vec![None],
+            index: HashMap::new(),
+            text_ids: HashMap::new(),
+        }
+    }
+
+    /// The id of a row as a number: integers and dates as they are, text
+    /// through a table of the texts met (one column is one kind).
+    fn id_at(&mut self, array: &dyn Array, row: usize) -> i64 {
+        match array.data_type() {
+            DataType::Int64 => array.as_primitive::<Int64Type>().value(row),
+            DataType::Date32 => i64::from(array.as_primitive::<Date32Type>().value(row)),
+            _ => {
+                let text = str_at(array, row).unwrap_or_default();
+                if let Some(&id) = self.text_ids.get(text) {
+                    return id;
+                }
+                let id = self.text_ids.len() as i64;
+                self.text_ids.insert(text.to_string(), id);
+                id
+            }
+        }
+    }
+
+    fn group_id(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.groups.push(GroupAcc::new(self.domain.len()));
+        self.names.push(Some(name.to_string()));
+        self.index.insert(name.to_string(), self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+
+    /// The group of every row of a breakdown column. A dictionary's values
+    /// are looked up once each, not once per row.
+    fn row_groups(&mut self, array: &dyn Array) -> Vec<usize> {
+        match array.data_type() {
+            DataType::Dictionary(_, _) => {
+                let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
+                let values = dict.values().as_string::<i32>();
+                let ids: Vec<Option<usize>> = (0..values.len())
+                    .map(|i| (!values.is_null(i)).then(|| self.group_id(values.value(i))))
+                    .collect();
+                (0..array.len())
+                    .map(|row| {
+                        let id = if dict.is_null(row) {
+                            None
+                        } else {
+                            ids[dict.keys().value(row) as usize]
+                        };
+                        id.unwrap_or_else(|| self.group_id(UNRECORDED_GROUP))
+                    })
+                    .collect()
+            }
+            _ => (0..array.len())
+                .map(|row| self.group_id(&group_at(array, row)))
+                .collect(),
+        }
     }
 
     fn add_batch(
@@ -223,7 +281,10 @@ impl Accumulator {
             Aggregate::Distinct(c) => Some(col(c)),
             _ => None,
         };
-        let groups = base.breakdown.as_ref().map(|b| col(b));
+        let row_groups = base
+            .breakdown
+            .as_ref()
+            .map(|b| self.row_groups(col(b).as_ref()));
         let reasons = base.missing_reason.as_ref().map(|r| col(r));
         for row in 0..batch.num_rows() {
             if mask.as_ref().is_some_and(|m| !m.value(row)) || starts.is_null(row) {
@@ -244,11 +305,11 @@ impl Accumulator {
             let Some((from, to)) = range.and_then(|(a, b)| self.domain.clip(a, b)) else {
                 continue;
             };
-            let group_key = groups.map(|g| Some(group_at(g.as_ref(), row)));
+            let group = row_groups.as_ref().map(|g| g[row]);
             let value = match values {
                 Some(v) if v.is_null(row) => {
                     if let Some(r) = reasons.and_then(|r| str_at(r.as_ref(), row)) {
-                        self.note_reason(&group_key, from, to, r);
+                        self.note_reason(group, from, to, r);
                     }
                     continue;
                 }
@@ -257,12 +318,11 @@ impl Accumulator {
             };
             let id = match ids {
                 Some(a) if a.is_null(row) => continue,
-                Some(a) => Some(id_at(a.as_ref(), row)),
+                Some(a) => Some(self.id_at(a.as_ref(), row)),
                 None => None,
             };
-            let len = self.domain.len();
-            for key in std::iter::once(None).chain(group_key) {
-                let acc = self.groups.entry(key).or_insert_with(|| GroupAcc::new(len));
+            for g in std::iter::once(0).chain(group) {
+                let acc = &mut self.groups[g];
                 acc.rows_diff[from] += 1;
                 acc.rows_diff[to + 1] -= 1;
                 if values.is_some() {
@@ -270,10 +330,8 @@ impl Accumulator {
                         *s += value;
                     }
                 }
-                if let Some(id) = &id {
-                    for set in &mut acc.ids[from..=to] {
-                        set.insert(id.clone());
-                    }
+                if let Some(id) = id {
+                    acc.ids.extend((from..=to).map(|p| (p as u32, id)));
                 }
             }
         }
@@ -281,10 +339,9 @@ impl Accumulator {
     }
 
     /// Keeps the first reason given for an empty value, per period.
-    fn note_reason(&mut self, group: &Option<Group>, from: usize, to: usize, reason: &str) {
-        let len = self.domain.len();
-        for key in std::iter::once(None).chain(group.clone()) {
-            let acc = self.groups.entry(key).or_insert_with(|| GroupAcc::new(len));
+    fn note_reason(&mut self, group: Option<usize>, from: usize, to: usize, reason: &str) {
+        for g in std::iter::once(0).chain(group) {
+            let acc = &mut self.groups[g];
             for slot in &mut acc.reasons[from..=to] {
                 slot.get_or_insert_with(|| reason.to_string());
             }
@@ -293,8 +350,9 @@ impl Accumulator {
 
     fn finish(self) -> BaseResult {
         let groups = self
-            .groups
+            .names
             .into_iter()
+            .zip(self.groups)
             .map(|(k, acc)| {
                 let mut running = 0;
                 let rows = acc.rows_diff[..acc.rows_diff.len() - 1]
@@ -304,7 +362,13 @@ impl Accumulator {
                         running
                     })
                     .collect();
-                let distinct = acc.ids.iter().map(|s| s.len() as i64).collect();
+                let mut pairs = acc.ids;
+                pairs.sort_unstable();
+                pairs.dedup();
+                let mut distinct = vec![0i64; acc.sums.len()];
+                for (p, _) in pairs {
+                    distinct[p as usize] += 1;
+                }
                 (
                     k,
                     Cells {
@@ -325,7 +389,7 @@ impl GroupAcc {
         GroupAcc {
             rows_diff: vec![0; len + 1],
             sums: vec![0.0; len],
-            ids: vec![HashSet::new(); len],
+            ids: Vec::new(),
             reasons: vec![None; len],
         }
     }
@@ -361,14 +425,6 @@ fn snapshot_range(
             (start <= last).then_some((start, last))
         }
         Some(w) => Some((start, end.map_or(open_end, |e| window_end(e, w)))),
-    }
-}
-
-fn id_at(array: &dyn Array, row: usize) -> IdKey {
-    match array.data_type() {
-        DataType::Int64 => IdKey::Int(array.as_primitive::<Int64Type>().value(row)),
-        DataType::Date32 => IdKey::Int(i64::from(array.as_primitive::<Date32Type>().value(row))),
-        _ => IdKey::Str(str_at(array, row).unwrap_or_default().to_string()),
     }
 }
 
