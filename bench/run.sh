@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark: bash bench/run.sh [SCALE...]   (default scales: 1 10 100)
+# Builds Rubric, generates the example data at each scale with the
+# project's generator, installs DuckDB from PyPI into a local virtual
+# environment, checks both give the same numbers, then prints the table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scales=("${@:-1 10 100}")
+[ $# -gt 0 ] || scales=(1 10 100)
+cargo build --release --locked --quiet --bin rubric --example generate_example_data
+venv=target/bench/venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet duckdb
+fi
+for s in "${scales[@]}"; do
+  base=target/bench/x$s
+  if [ ! -f "$base/data/referrals.parquet" ]; then
+    mkdir -p "$base"
+    ./target/release/examples/generate_example_data --scale "$s" "$base/data" > "$base/generate.log"
+    cp data/published.parquet "$base/data/"
+  fi
+  grep '^referrals:' "$base/generate.log" | awk '{print $2}' > "$base/referrals.count"
+  for p in full four; do
+    rm -rf "$base/$p"; mkdir -p "$base/$p"
+    ln -s "$(pwd)/$base/data" "$base/$p/data"
+  done
+  cp -r indicators rules "$base/full/"
+  cp -r bench/project/indicators "$base/four/"; mkdir -p "$base/four/rules"
+done
+"$venv/bin/python" bench/bench.py "$(pwd)/$venv/bin/python" "${scales[@]}"
