@@ -5,36 +5,11 @@
 
 mod common;
 use common::*;
-use std::sync::Arc;
-
-fn project() -> Fixture {
-    let f = Fixture::new();
-    f.standard_rules().table(
-        "referrals",
-        vec![
-            (
-                "referral_date",
-                dates(&[Some("2023-03-01"), Some("2023-03-02")]),
-            ),
-            ("team", strs(&[Some("North"), Some("South")])),
-            ("child_id", ints(&[Some(1), Some(2)])),
-            (
-                "flags",
-                Arc::new(arrow_array::ListArray::from_iter_primitive::<
-                    arrow_array::types::Int32Type,
-                    _,
-                    _,
-                >(vec![Some(vec![Some(1)]), None])) as arrow_array::ArrayRef,
-            ),
-        ],
-    );
-    f
-}
 
 #[test]
 fn every_broken_file_gets_its_message() {
     insta::glob!("broken/*.yaml", |path| {
-        let f = project();
+        let f = referrals_project();
         let text = std::fs::read(path).unwrap();
         std::fs::write(f.path().join("indicators/broken.yaml"), text).unwrap();
         let out = f.rubric(&["check"]);
@@ -60,7 +35,7 @@ fn the_corpus_covers_at_least_25_kinds_of_mistake() {
 
 #[test]
 fn a_file_that_is_not_utf8_is_refused_clearly() {
-    let f = project();
+    let f = referrals_project();
     std::fs::write(
         f.path().join("indicators/latin1.yaml"),
         b"indicators:\n  - id: A1\n    title: Caf\xe9\n",
@@ -94,7 +69,7 @@ fn check_output_validator() -> (boon::Schemas, boon::SchemaIndex) {
 #[test]
 fn check_json_output_matches_its_documented_shape() {
     let (schemas, index) = check_output_validator();
-    let f = project();
+    let f = referrals_project();
     std::fs::write(
         f.path().join("indicators/broken.yaml"),
         std::fs::read(concat!(

@@ -4,33 +4,6 @@
 mod common;
 use common::*;
 
-/// A fixture with one referrals table and the standard rules.
-fn project() -> Fixture {
-    let f = Fixture::new();
-    f.standard_rules().table(
-        "referrals",
-        vec![
-            (
-                "referral_date",
-                dates(&[Some("2023-03-01"), Some("2023-03-02")]),
-            ),
-            ("team", strs(&[Some("North"), Some("South")])),
-            ("child_id", ints(&[Some(1), Some(2)])),
-            (
-                "flags",
-                Arc::new(arrow_array::ListArray::from_iter_primitive::<
-                    arrow_array::types::Int32Type,
-                    _,
-                    _,
-                >(vec![Some(vec![Some(1)]), None])) as arrow_array::ArrayRef,
-            ),
-        ],
-    );
-    f
-}
-
-use std::sync::Arc;
-
 const GOOD_MEASURE: &str = "kind: flow\nsource: referrals\ndate: referral_date\n";
 
 fn check(f: &Fixture) -> String {
@@ -44,7 +17,7 @@ fn check(f: &Fixture) -> String {
 }
 
 fn check_indicator(measure: &str, extra: &str) -> String {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         &indicators(&[indicator("A1", "count", "neutral", measure, extra)]),
@@ -120,7 +93,7 @@ fn a_field_the_measure_kind_does_not_use() {
 
 #[test]
 fn duplicate_ids_across_files_and_duplicate_keys() {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         &indicators(&[indicator("A1", "count", "neutral", GOOD_MEASURE, "")]),
@@ -149,7 +122,7 @@ fn duplicate_ids_across_files_and_duplicate_keys() {
 
 #[test]
 fn formulas_in_a_loop() {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         &indicators(&[
@@ -182,7 +155,7 @@ fn bad_targets_and_months() {
 
 #[test]
 fn corrupt_and_truncated_parquet_files_name_the_file() {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         &indicators(&[indicator("A1", "count", "neutral", GOOD_MEASURE, "")]),
@@ -203,7 +176,7 @@ fn corrupt_and_truncated_parquet_files_name_the_file() {
 
 #[test]
 fn a_yaml_syntax_error() {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         "indicators:\n  - id: A1\n    title: [unclosed\n",
@@ -213,7 +186,7 @@ fn a_yaml_syntax_error() {
 
 #[test]
 fn problems_in_rule_sets() {
-    let f = project();
+    let f = referrals_project();
     f.file("indicators/a.yaml", &indicators(&[indicator("A1", "count", "neutral", GOOD_MEASURE, "")]))
         .file(
             "rules/more.yaml",
@@ -224,7 +197,7 @@ fn problems_in_rule_sets() {
 
 #[test]
 fn run_stops_on_definition_problems_with_exit_code_1_and_writes_nothing() {
-    let f = project();
+    let f = referrals_project();
     f.file(
         "indicators/a.yaml",
         &indicators(&[indicator(
@@ -256,7 +229,7 @@ fn a_missing_project_folder_is_explained() {
 
 #[test]
 fn a_bad_period_argument_is_a_usage_error() {
-    let f = project();
+    let f = referrals_project();
     let out = f.rubric(&["run", "--period", "July"]);
     assert_eq!(out.code, 2);
     assert!(

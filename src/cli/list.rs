@@ -1,16 +1,12 @@
 //! `rubric list`: the indicators, one line each.
 
-use super::{report, EXIT_PROBLEMS};
-use crate::model::compile_project;
+use super::compiled;
 use std::path::Path;
 
 pub fn list(project: &Path) -> u8 {
-    let p = match compile_project(project) {
+    let p = match compiled(project) {
         Ok(p) => p,
-        Err(failure) => {
-            report(&failure.problems, &failure.texts);
-            return EXIT_PROBLEMS;
-        }
+        Err(code) => return code,
     };
     let rows: Vec<[&str; 5]> = p
         .indicators

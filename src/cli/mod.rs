@@ -160,6 +160,14 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The compiled project, or the exit code after its problems were printed.
+fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
+    crate::model::compile_project(project).map_err(|failure| {
+        report(&failure.problems, &failure.texts);
+        EXIT_PROBLEMS
+    })
+}
+
 /// Prints diagnostics to stderr, sorted, with a count.
 fn report(problems: &[Diagnostic], texts: &SourceTexts) {
     eprint!("{}", render_all(problems, texts));

@@ -1,18 +1,14 @@
 //! `rubric review [ID...]`: the definition review of each indicator.
 
-use super::{report, EXIT_PROBLEMS, EXIT_RUN_FAILED};
-use crate::model::compile_project;
+use super::{compiled, report, EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::output::review;
 use crate::scorecard;
 use std::path::{Path, PathBuf};
 
 pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
-    let p = match compile_project(project) {
+    let p = match compiled(project) {
         Ok(p) => p,
-        Err(failure) => {
-            report(&failure.problems, &failure.texts);
-            return EXIT_PROBLEMS;
-        }
+        Err(code) => return code,
     };
     let unknown: Vec<&String> = ids
         .iter()

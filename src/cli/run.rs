@@ -1,8 +1,7 @@
 //! `rubric run`: evaluate the project and write the scorecard.
 
-use super::{report, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use super::{compiled, report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
 use crate::measure::period::Month;
-use crate::model::compile_project;
 use crate::output::compare;
 use crate::{output, scorecard};
 use std::path::{Path, PathBuf};
@@ -14,12 +13,9 @@ pub fn run(
     check: bool,
     timings: bool,
 ) -> u8 {
-    let p = match compile_project(project) {
+    let p = match compiled(project) {
         Ok(p) => p,
-        Err(failure) => {
-            report(&failure.problems, &failure.texts);
-            return EXIT_PROBLEMS;
-        }
+        Err(code) => return code,
     };
     let card = match scorecard::build(&p, period) {
         Ok(card) => card,

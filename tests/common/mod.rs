@@ -151,6 +151,30 @@ impl Fixture {
     }
 }
 
+/// A project with the standard rules and one small referrals table, whose
+/// `flags` column (a list) is of a type expressions cannot use.
+pub fn referrals_project() -> Fixture {
+    let f = Fixture::new();
+    let flags =
+        arrow_array::ListArray::from_iter_primitive::<arrow_array::types::Int32Type, _, _>(vec![
+            Some(vec![Some(1)]),
+            None,
+        ]);
+    f.standard_rules().table(
+        "referrals",
+        vec![
+            (
+                "referral_date",
+                dates(&[Some("2023-03-01"), Some("2023-03-02")]),
+            ),
+            ("team", strs(&[Some("North"), Some("South")])),
+            ("child_id", ints(&[Some(1), Some(2)])),
+            ("flags", Arc::new(flags) as ArrayRef),
+        ],
+    );
+    f
+}
+
 pub struct Table {
     pub rows: BTreeMap<(String, String, String), BTreeMap<String, String>>,
 }
