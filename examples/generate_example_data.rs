@@ -381,7 +381,8 @@ fn generate(
     );
 
     let mut next_child: i64 = 1;
-    let mut recent: Vec<(i64, i32, usize)> = Vec::new(); // child, last referral, team
+    // Children referred in the last year, oldest first: child, referral day, team.
+    let mut recent: std::collections::VecDeque<(i64, i32, usize)> = std::collections::VecDeque::new();
     let mut prior_plans: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     let (mut contact_id, mut referral_id, mut strategy_id) = (0i64, 0i64, 0i64);
 
@@ -458,8 +459,10 @@ fn generate(
                     "assessment"
                 }),
             ]);
-            recent.retain(|r| r.0 != child && today - r.1 <= 365);
-            recent.push((child, today, team));
+            while recent.front().is_some_and(|r| today - r.1 > 365) {
+                recent.pop_front();
+            }
+            recent.push_back((child, today, team));
             if nfa {
                 continue;
             }
