@@ -382,7 +382,8 @@ fn generate(
 
     let mut next_child: i64 = 1;
     // Children referred in the last year, oldest first: child, referral day, team.
-    let mut recent: std::collections::VecDeque<(i64, i32, usize)> = std::collections::VecDeque::new();
+    let mut recent: std::collections::VecDeque<(i64, i32, usize)> =
+        std::collections::VecDeque::new();
     let mut prior_plans: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     let (mut contact_id, mut referral_id, mut strategy_id) = (0i64, 0i64, 0i64);
 
