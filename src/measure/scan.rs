@@ -1,6 +1,6 @@
-//! Base measures over the sources read once per run: each measure passes
-//! over its source's in-memory batches (shared, never copied), measures in
-//! parallel. Each kept row is reduced to a range of
+//! One scan per source: every base measure over a source is computed in a
+//! single pass over its in-memory batches (shared, never copied), batches
+//! in parallel. Each kept row is reduced to a range of
 //! periods it counts in (its month for a flow, the months it is open at
 //! the end of for a snapshot, widened by any window) and added to the
 //! accumulators of its group: counts through difference arrays, sums and
@@ -135,29 +135,53 @@ pub fn latest_month(project: &Project, tables: &Tables) -> Option<Month> {
 #[derive(Debug, Clone)]
 pub struct EvalError(pub Diagnostic);
 
-/// Computes every base measure, one pass per source.
+/// Computes every base measure, one pass per source: each batch feeds every
+/// measure over its source, batches in parallel, and the partial results
+/// are merged in batch order, so the outputs do not depend on the threads.
 pub fn scan(
     project: &Project,
     tables: &Tables,
     domain: Domain,
 ) -> Result<Vec<BaseResult>, EvalError> {
-    // Each base measure passes over its source's batches in row order, so
-    // the result does not depend on how many threads run.
-    let results: Vec<Result<BaseResult, EvalError>> = project
-        .base_measures
-        .par_iter()
-        .map(|base| {
-            let mut acc = Accumulator::new(domain);
-            let mut first_row = 0;
-            for batch in &tables.by_source[&base.source].batches {
-                acc.add_batch(project, base, batch, first_row)?;
-                first_row += batch.num_rows();
+    let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, base) in project.base_measures.iter().enumerate() {
+        by_source.entry(base.source.as_str()).or_default().push(i);
+    }
+    let mut results = vec![BaseResult::default(); project.base_measures.len()];
+    for (source, measures) in by_source {
+        let batches = &tables.by_source[source].batches;
+        let first_rows: Vec<usize> = batches
+            .iter()
+            .scan(0, |row, b| {
+                let first = *row;
+                *row += b.num_rows();
+                Some(first)
+            })
+            .collect();
+        let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
+            .par_iter()
+            .zip(first_rows.par_iter())
+            .map(|(batch, &first_row)| {
+                let mut accs: Vec<Accumulator> =
+                    measures.iter().map(|_| Accumulator::new(domain)).collect();
+                for (acc, &i) in accs.iter_mut().zip(&measures) {
+                    acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
+                }
+                Ok(accs)
+            })
+            .collect();
+        let mut merged: Vec<Accumulator> =
+            measures.iter().map(|_| Accumulator::new(domain)).collect();
+        for partial in partials {
+            for (acc, part) in merged.iter_mut().zip(partial?) {
+                acc.merge(part);
             }
-            Ok(acc.finish())
-        })
-        .collect();
-    // The first failure in declaration order, whichever thread met it first.
-    results.into_iter().collect()
+        }
+        for (acc, &i) in merged.into_iter().zip(&measures) {
+            results[i] = acc.finish();
+        }
+    }
+    Ok(results)
 }
 
 #[derive(Default)]
@@ -191,21 +215,59 @@ impl Accumulator {
         }
     }
 
+    /// Adds the partial results of a later batch.
+    fn merge(&mut self, other: Accumulator) {
+        // Text ids are numbered per accumulator: renumber the other's.
+        let mut texts = vec![String::new(); other.text_ids.len()];
+        for (text, id) in other.text_ids {
+            texts[id as usize] = text;
+        }
+        let renumber: Vec<i64> = texts.iter().map(|t| self.text_id(t)).collect();
+        for (name, part) in other.names.into_iter().zip(other.groups) {
+            let g = match &name {
+                None => 0,
+                Some(n) => self.group_id(n),
+            };
+            let acc = &mut self.groups[g];
+            for (a, b) in acc.rows_diff.iter_mut().zip(&part.rows_diff) {
+                *a += b;
+            }
+            for (a, b) in acc.sums.iter_mut().zip(&part.sums) {
+                *a += b;
+            }
+            if renumber.is_empty() {
+                acc.ids.extend(part.ids);
+            } else {
+                acc.ids.extend(
+                    part.ids
+                        .into_iter()
+                        .map(|(p, id)| (p, renumber[id as usize])),
+                );
+            }
+            for (a, b) in acc.reasons.iter_mut().zip(part.reasons) {
+                if a.is_none() {
+                    *a = b;
+                }
+            }
+        }
+    }
+
+    fn text_id(&mut self, text: &str) -> i64 {
+        if let Some(&id) = self.text_ids.get(text) {
+            return id;
+        }
+        let id = self.text_ids.len() as i64;
+        self.text_ids.insert(text.to_string(), id);
+        id
+    }
+
     /// The id of a row as a number: integers and dates as they are, text
     /// through a table of the texts met (one column is one kind).
     fn id_at(&mut self, array: &dyn Array, row: usize) -> i64 {
         match array.data_type() {
             DataType::Int64 => array.as_primitive::<Int64Type>().value(row),
             DataType::Date32 => i64::from(array.as_primitive::<Date32Type>().value(row)),
-            _ => {
-                let text = str_at(array, row).unwrap_or_default();
-                if let Some(&id) = self.text_ids.get(text) {
-                    return id;
-                }
-                let id = self.text_ids.len() as i64;
-                self.text_ids.insert(text.to_string(), id);
-                id
-            }
+            _ => self.text_id(str_at(array, row).unwrap_or_default()),
         }
     }
 
