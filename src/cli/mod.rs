@@ -92,25 +92,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// A commented indicator file, valid as written: indicators/ID.yaml.
-    Indicator {
-        /// The new indicator's id.
-        id: String,
-        /// The source table (a .parquet file under data/, without the extension).
-        #[arg(long)]
-        source: String,
-        /// The measure kind.
-        #[arg(long, value_enum, default_value_t = new::Kind::Flow)]
-        kind: new::Kind,
-        /// The unit (default: count, or percent for a ratio, rate for a rate).
-        #[arg(long, value_enum)]
-        unit: Option<new::Unit>,
-        /// Whether higher values are better.
-        #[arg(long, value_enum, default_value_t = new::Polarity::Neutral)]
-        polarity: new::Polarity,
-        /// The scorecard section.
-        #[arg(long, default_value = "New indicators")]
-        section: String,
-    },
+    Indicator(new::Options),
 }
 
 fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
@@ -131,26 +113,8 @@ pub fn main() -> ExitCode {
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::New {
-            what:
-                NewCommand::Indicator {
-                    id,
-                    source,
-                    kind,
-                    unit,
-                    polarity,
-                    section,
-                },
-        } => new::new_indicator(
-            &cli.project,
-            &new::Options {
-                id,
-                source,
-                kind,
-                unit,
-                polarity,
-                section,
-            },
-        ),
+            what: NewCommand::Indicator(options),
+        } => new::new_indicator(&cli.project, &options),
         Command::Schema { out } => {
             schema::schema(&out.unwrap_or_else(|| cli.project.join("schemas")))
         }

@@ -32,13 +32,25 @@ pub enum Polarity {
     Neutral,
 }
 
-/// What the scaffold is built from.
+/// What the scaffold is built from: the options of `rubric new indicator`.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// The new indicator's id.
     pub id: String,
+    /// The source table (a .parquet file under data/, without the extension).
+    #[arg(long)]
     pub source: String,
+    /// The measure kind.
+    #[arg(long, value_enum, default_value_t = Kind::Flow)]
     pub kind: Kind,
+    /// The unit (default: count, or percent for a ratio, rate for a rate).
+    #[arg(long, value_enum)]
     pub unit: Option<Unit>,
+    /// Whether higher values are better.
+    #[arg(long, value_enum, default_value_t = Polarity::Neutral)]
     pub polarity: Polarity,
+    /// The scorecard section.
+    #[arg(long, default_value = "New indicators")]
     pub section: String,
 }
 
