@@ -5,7 +5,7 @@ use crate::measure::period::period_label;
 use crate::measure::scan::Group;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::Scorecard;
+use crate::scorecard::{Row, Scorecard};
 use std::collections::BTreeSet;
 
 /// A cell: text, a number, or nothing (written as `NA` in CSV, null in Parquet).
@@ -42,6 +42,26 @@ fn rating(r: &Rating) -> (Cell, Cell) {
     }
 }
 
+/// The numeric columns between `reason` and `rag`, in their documented order.
+/// Reads one number of a row.
+type Number = fn(&Row) -> Option<f64>;
+
+const NUMBERS: [(&str, Number); 13] = [
+    ("value", |r| r.point.value),
+    ("numerator", |r| r.point.numerator),
+    ("denominator", |r| r.point.denominator),
+    ("previous", |r| r.comparison.previous),
+    ("change", |r| r.comparison.change),
+    ("change_pct", |r| r.comparison.change_pct),
+    ("last_year", |r| r.comparison.last_year),
+    ("change_yoy", |r| r.comparison.change_yoy),
+    ("change_yoy_pct", |r| r.comparison.change_yoy_pct),
+    ("avg_12m", |r| r.comparison.avg_12m),
+    ("max_12m", |r| r.comparison.max_12m),
+    ("min_12m", |r| r.comparison.min_12m),
+    ("target", |r| r.target),
+];
+
 /// Builds the columns, in their documented order.
 pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
     let benchmark_names: BTreeSet<&str> = project
@@ -53,7 +73,7 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
     let mut push =
         |name: &str, numeric: bool, cells: Vec<Cell>| cols.push((name.to_string(), numeric, cells));
     let rows = &card.rows;
-    let ind = |r: &crate::scorecard::Row| &project.indicators[r.indicator];
+    let ind = |r: &Row| &project.indicators[r.indicator];
     push(
         "indicator",
         false,
@@ -120,69 +140,9 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
             .map(|r| opt_text(r.point.missing.as_deref()))
             .collect(),
     );
-    push(
-        "value",
-        true,
-        rows.iter().map(|r| num(r.point.value)).collect(),
-    );
-    push(
-        "numerator",
-        true,
-        rows.iter().map(|r| num(r.point.numerator)).collect(),
-    );
-    push(
-        "denominator",
-        true,
-        rows.iter().map(|r| num(r.point.denominator)).collect(),
-    );
-    push(
-        "previous",
-        true,
-        rows.iter().map(|r| num(r.comparison.previous)).collect(),
-    );
-    push(
-        "change",
-        true,
-        rows.iter().map(|r| num(r.comparison.change)).collect(),
-    );
-    push(
-        "change_pct",
-        true,
-        rows.iter().map(|r| num(r.comparison.change_pct)).collect(),
-    );
-    push(
-        "last_year",
-        true,
-        rows.iter().map(|r| num(r.comparison.last_year)).collect(),
-    );
-    push(
-        "change_yoy",
-        true,
-        rows.iter().map(|r| num(r.comparison.change_yoy)).collect(),
-    );
-    push(
-        "change_yoy_pct",
-        true,
-        rows.iter()
-            .map(|r| num(r.comparison.change_yoy_pct))
-            .collect(),
-    );
-    push(
-        "avg_12m",
-        true,
-        rows.iter().map(|r| num(r.comparison.avg_12m)).collect(),
-    );
-    push(
-        "max_12m",
-        true,
-        rows.iter().map(|r| num(r.comparison.max_12m)).collect(),
-    );
-    push(
-        "min_12m",
-        true,
-        rows.iter().map(|r| num(r.comparison.min_12m)).collect(),
-    );
-    push("target", true, rows.iter().map(|r| num(r.target)).collect());
+    for (name, get) in NUMBERS {
+        push(name, true, rows.iter().map(|r| num(get(r))).collect());
+    }
     let (rag, rag_note): (Vec<Cell>, Vec<Cell>) = rows.iter().map(|r| rating(&r.rag)).unzip();
     push("rag", false, rag);
     push("rag_note", false, rag_note);
