@@ -172,6 +172,31 @@ pub fn date_from_days(days: i32) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
+/// The month of a day number by table lookup over a run of months (one
+/// entry per day, a few kilobytes), falling back to arithmetic outside it:
+/// the scan asks this once per kept row.
+#[derive(Debug, Clone)]
+pub struct MonthTable {
+    first_day: i32,
+    months: Vec<Month>,
+}
+
+impl MonthTable {
+    pub fn new(from: Month, to: Month) -> MonthTable {
+        let first_day = days_from_date(from.first_day());
+        let end = days_from_date(to.last_day());
+        let months = (first_day..=end).map(Month::of_days).collect();
+        MonthTable { first_day, months }
+    }
+
+    pub fn month(&self, days: i32) -> Month {
+        usize::try_from(i64::from(days) - i64::from(self.first_day))
+            .ok()
+            .and_then(|i| self.months.get(i).copied())
+            .unwrap_or_else(|| Month::of_days(days))
+    }
+}
+
 pub fn days_from_date(date: NaiveDate) -> i32 {
     date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
 }
@@ -242,6 +267,17 @@ mod tests {
         let feb = Month::parse("2024-02").unwrap();
         assert_eq!(feb.last_day().to_string(), "2024-02-29");
         assert_eq!(Month::of_days(days_from_date(feb.last_day())), feb);
+    }
+
+    #[test]
+    fn month_table_agrees_with_arithmetic_inside_and_outside_its_run() {
+        let table = MonthTable::new(Month::new(2020, 1), Month::new(2023, 12));
+        for days in -800_000..800_000 {
+            assert_eq!(table.month(days), Month::of_days(days), "day {days}");
+        }
+        for days in [i32::MIN, i32::MIN + 1, i32::MAX - 1, i32::MAX] {
+            assert_eq!(table.month(days), Month::of_days(days));
+        }
         assert_eq!(date_from_days(0).to_string(), "1970-01-01");
     }
 }

@@ -7,7 +7,7 @@
 //! distinct ids per period.
 
 use super::domain::Domain;
-use super::period::Month;
+use super::period::{Month, MonthTable};
 use super::source::{read_columns, Table};
 use crate::config::document::WindowKind;
 use crate::diagnostic::Diagnostic;
@@ -196,6 +196,7 @@ struct GroupAcc {
 
 struct Accumulator {
     domain: Domain,
+    months: MonthTable,
     /// Index 0 is the whole; the others are breakdown values, as first met.
     groups: Vec<GroupAcc>,
     names: Vec<Group>,
@@ -208,6 +209,8 @@ impl Accumulator {
     fn new(domain: Domain) -> Self {
         Accumulator {
             domain,
+            // A year before the domain: windowed rows dated then still count in it.
+            months: MonthTable::new(domain.first.offset(-12), domain.last),
             groups: vec![GroupAcc::new(domain.len())],
             names: vec![None],
             index: HashMap::new(),
@@ -348,11 +351,8 @@ impl Accumulator {
             .as_ref()
             .map(|b| self.row_groups(col(b).as_ref()));
         let reasons = base.missing_reason.as_ref().map(|r| col(r));
-        for row in 0..batch.num_rows() {
-            if mask.as_ref().is_some_and(|m| !m.value(row)) || starts.is_null(row) {
-                continue;
-            }
-            let start = Month::of_days(starts.value(row));
+        for row in kept_rows(mask.as_ref(), &starts) {
+            let start = self.months.month(starts.value(row));
             let range = match &ends {
                 None => flow_range(start, base.window),
                 Some(ends) => {
@@ -361,7 +361,12 @@ impl Accumulator {
                         // Closed before it opened: a data error that counts nowhere.
                         continue;
                     }
-                    snapshot_range(start, end.map(Month::of_days), base.window, self.domain)
+                    snapshot_range(
+                        start,
+                        end.map(|e| self.months.month(e)),
+                        base.window,
+                        self.domain,
+                    )
                 }
             };
             let Some((from, to)) = range.and_then(|(a, b)| self.domain.clip(a, b)) else {
@@ -424,13 +429,7 @@ impl Accumulator {
                         running
                     })
                     .collect();
-                let mut pairs = acc.ids;
-                pairs.sort_unstable();
-                pairs.dedup();
-                let mut distinct = vec![0i64; acc.sums.len()];
-                for (p, _) in pairs {
-                    distinct[p as usize] += 1;
-                }
+                let distinct = distinct_per_period(acc.ids, acc.sums.len());
                 (
                     k,
                     Cells {
@@ -455,6 +454,62 @@ impl GroupAcc {
             reasons: vec![None; len],
         }
     }
+}
+
+/// Counts the distinct ids of each period from (period, id) pairs by
+/// sorting. When the ids span fewer than 2^40 values (always, for text ids
+/// and realistic numbers) each pair is packed into one integer, which sorts
+/// about twice as fast as the pair.
+fn distinct_per_period(mut pairs: Vec<(u32, i64)>, periods: usize) -> Vec<i64> {
+    let mut distinct = vec![0i64; periods];
+    let (lo, hi) = pairs
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &(_, id)| {
+            (lo.min(id), hi.max(id))
+        });
+    const ID_BITS: u32 = 40;
+    let span = (hi as i128) - (lo as i128);
+    if pairs.is_empty() || span >= 1i128 << ID_BITS {
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (p, _) in pairs {
+            distinct[p as usize] += 1;
+        }
+        return distinct;
+    }
+    let mut packed: Vec<u64> = pairs
+        .iter()
+        .map(|&(p, id)| (u64::from(p) << ID_BITS) | (id.wrapping_sub(lo) as u64))
+        .collect();
+    drop(pairs);
+    packed.sort_unstable();
+    packed.dedup();
+    for key in packed {
+        distinct[(key >> ID_BITS) as usize] += 1;
+    }
+    distinct
+}
+
+/// The rows a measure keeps before its period logic: those the filter
+/// holds for (a filter's empty result keeps nothing) with a start date.
+/// Walking the set bits skips the filtered-out rows in whole words.
+fn kept_rows(
+    mask: Option<&arrow_array::BooleanArray>,
+    starts: &arrow_array::Date32Array,
+) -> Vec<usize> {
+    let len = starts.len();
+    let all = arrow_buffer::BooleanBuffer::new_set(len);
+    let dated = starts.nulls().map_or(all.clone(), |n| n.inner().clone());
+    let kept = match mask {
+        Some(m) => {
+            let held = m
+                .nulls()
+                .map_or(m.values().clone(), |n| m.values() & n.inner());
+            &held & &dated
+        }
+        None => dated,
+    };
+    kept.set_indices().collect()
 }
 
 /// The last period whose window holds `month`.
