@@ -604,3 +604,27 @@ pub fn population_by_year(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_counts_agree_whether_pairs_are_packed_or_not() {
+        // Period 0: ids 5, 5, 7 (two distinct); period 2: id 5; period 1: none.
+        let narrow = vec![(0, 5), (2, 5), (0, 7), (0, 5)];
+        assert_eq!(distinct_per_period(narrow, 3), vec![2, 0, 1]);
+        // Ids too far apart to pack: the pair sort gives the same counts.
+        let wide = vec![(0, i64::MIN), (2, i64::MAX), (0, i64::MAX), (0, i64::MIN)];
+        assert_eq!(distinct_per_period(wide, 3), vec![2, 0, 1]);
+        assert_eq!(distinct_per_period(Vec::new(), 2), vec![0, 0]);
+    }
+
+    #[test]
+    fn kept_rows_are_those_the_filter_holds_for_with_a_date() {
+        let starts = arrow_array::Date32Array::from(vec![Some(1), None, Some(3), Some(4)]);
+        let mask = arrow_array::BooleanArray::from(vec![true, true, false, true]);
+        assert_eq!(kept_rows(Some(&mask), &starts), vec![0, 3]);
+        assert_eq!(kept_rows(None, &starts), vec![0, 2, 3]);
+    }
+}
