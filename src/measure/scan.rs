@@ -351,7 +351,12 @@ impl Accumulator {
             .as_ref()
             .map(|b| self.row_groups(col(b).as_ref()));
         let reasons = base.missing_reason.as_ref().map(|r| col(r));
-        for row in kept_rows(mask.as_ref(), &starts) {
+        let kept = kept_rows(mask.as_ref(), &starts);
+        if ends.is_none() && base.window.is_none() && row_groups.is_none() && values.is_none() {
+            self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
+            return Ok(());
+        }
+        for row in kept {
             let start = self.months.month(starts.value(row));
             let range = match &ends {
                 None => flow_range(start, base.window),
@@ -403,6 +408,43 @@ impl Accumulator {
             }
         }
         Ok(())
+    }
+
+    /// The common case, a count or distinct count of rows in the month of
+    /// their date for the whole: the general loop with every branch that
+    /// cannot apply taken out.
+    fn add_monthly_counts(
+        &mut self,
+        kept: &[usize],
+        dates: &arrow_array::Date32Array,
+        ids: Option<&dyn Array>,
+    ) {
+        let (domain, months) = (self.domain, self.months.clone());
+        let period = |row: usize| domain.index(months.month(dates.value(row)));
+        match ids {
+            None => {
+                let acc = &mut self.groups[0];
+                for &row in kept {
+                    if let Some(p) = period(row) {
+                        acc.rows_diff[p] += 1;
+                        acc.rows_diff[p + 1] -= 1;
+                    }
+                }
+            }
+            Some(ids) => {
+                for &row in kept {
+                    let Some(p) = period(row) else { continue };
+                    if ids.is_null(row) {
+                        continue;
+                    }
+                    let id = self.id_at(ids, row);
+                    let acc = &mut self.groups[0];
+                    acc.rows_diff[p] += 1;
+                    acc.rows_diff[p + 1] -= 1;
+                    acc.ids.push((p as u32, id));
+                }
+            }
+        }
     }
 
     /// Keeps the first reason given for an empty value, per period.
