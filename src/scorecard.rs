@@ -68,7 +68,11 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
     let started = Instant::now();
     let tables = read_tables(project).map_err(EvalError)?;
     let mut timings = vec![("read sources", started.elapsed())];
-    let reporting = match reporting.or_else(|| latest_month(project, &tables)) {
+    let reporting = match reporting {
+        Some(m) => Some(m),
+        None => latest_month(project, &tables)?,
+    };
+    let reporting = match reporting {
         Some(m) => m,
         None => {
             return Err(EvalError(

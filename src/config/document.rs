@@ -320,6 +320,33 @@ pub struct ProjectDoc {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub closure_days: Vec<Spanned<String>>,
+    /// Limits on every expression of the project; each has a safe default.
+    pub limits: Option<LimitsDoc>,
+}
+
+/// The sandbox's limits on expressions. An expression that passes one is
+/// stopped with an error naming it; raise a limit only for a known reason.
+#[derive(Debug, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsDoc {
+    /// Operations one evaluation may take (default 100,000).
+    #[schemars(with = "Option<u64>")]
+    pub max_operations: Option<Spanned<u64>>,
+    /// Depth of nested function calls (default 16).
+    #[schemars(with = "Option<u64>")]
+    pub max_call_levels: Option<Spanned<u64>>,
+    /// Depth of nested expressions (default 64).
+    #[schemars(with = "Option<u64>")]
+    pub max_expr_depth: Option<Spanned<u64>>,
+    /// Characters in one string (default 10,000).
+    #[schemars(with = "Option<u64>")]
+    pub max_string_size: Option<Spanned<u64>>,
+    /// Items in one array (default 10,000).
+    #[schemars(with = "Option<u64>")]
+    pub max_array_size: Option<Spanned<u64>>,
+    /// Entries in one map (default 1,000).
+    #[schemars(with = "Option<u64>")]
+    pub max_map_size: Option<Spanned<u64>>,
 }
 
 /// A working-day calendar file: the days that are not working days besides weekends.

@@ -203,7 +203,18 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match serde_saphyr::from_str::<T>(text) {
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        problems.push(
+            Diagnostic::new(file, Place::WHOLE_FILE, "the file is empty").help(
+                "write its definitions (see the YAML reference in the README), or delete the file",
+            ),
+        );
+        return None;
+    }
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(doc) => Some(doc),
         Err(err) => {
             problems.push(yaml_error_to_diagnostic(&err, file));
@@ -211,6 +222,27 @@ pub fn parse<T: DeserializeOwned>(
         }
     }
 }
+
+/// The parser's resource limits, set here rather than left to the crate's
+/// defaults so they cannot loosen unnoticed: definition files are small
+/// and shallow, so these are far above any real file and far below harm.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_YAML_DEPTH,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_events: 1_000_000,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+        },
+        reject_unsupported_tags: true,
+    }
+}
+
+/// How deeply a definition file may nest (the deepest real one uses 6).
+const MAX_YAML_DEPTH: usize = 32;
 
 fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnostic {
     use serde_saphyr::Error as E;
@@ -255,6 +287,12 @@ fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnosti
             },
             "keep one of them: YAML would otherwise silently drop the first".to_string(),
         ),
+        E::Budget { breach, .. } => (
+            format!("the YAML is too big or too deeply nested for a definition file ({breach:?})"),
+            format!(
+                "definition files are small and at most {MAX_YAML_DEPTH} levels deep, and aliases (`*name`) may not expand to more than 100,000 items; split the file, or write repeated parts out"
+            ),
+        ),
         other => explain_plain(&plain_message(other)),
     };
     Diagnostic::new(file, place, message).help(help)
@@ -293,6 +331,47 @@ fn explain_plain(message: &str) -> (String, String) {
             format!("{message} (a bracket or quote may be left open)"),
             "close every `[`, `{` and quote opened on this line",
         )
+    } else if lower.contains("alias replay") {
+        (
+            "the YAML is too big: its aliases (`*name`) expand to more than 100,000 items"
+                .to_string(),
+            "write repeated parts out, or split the file; aliases this large are not a definition",
+        )
+    } else if lower.contains("recursive reference") {
+        (
+            "an alias refers to the value that holds it (`*name` inside `&name`)".to_string(),
+            "write the value out instead of referring to itself",
+        )
+    } else if lower.contains("recursion limit") || lower.contains("depth") {
+        (
+            format!("the YAML is nested too deeply (more than {MAX_YAML_DEPTH} levels)"),
+            "definitions need only a few levels: look for brackets `[` or `{` that are never closed",
+        )
+    } else if lower.contains("multiple yaml documents") {
+        (
+            "the file holds more than one YAML document (a `---` line starts another)".to_string(),
+            "keep one document per file: remove the `---` line, or move what follows it to a file of its own",
+        )
+    } else if lower.contains("unsupported tag") || lower.contains("tag") {
+        (
+            format!("{message}: Rubric does not use YAML tags such as `!include`"),
+            "write the value itself; to share definitions, put them in a file of their own under indicators/ or rules/",
+        )
+    } else if lower.contains("expected mapping start") {
+        (
+            "expected `key: value` pairs here".to_string(),
+            "write a mapping, one `key: value` per line, indented alike (see the YAML reference in the README)",
+        )
+    } else if lower.contains("expected sequence start") {
+        (
+            "expected a list here".to_string(),
+            "write a list, one `- item` per line or `[a, b]`",
+        )
+    } else if lower.contains("unexpected character") {
+        (
+            message.to_string(),
+            "remove the character: files exported from other programs sometimes carry invisible control characters",
+        )
     } else {
         (
             message.to_string(),
@@ -300,4 +379,48 @@ fn explain_plain(message: &str) -> (String, String) {
         )
     };
     (what, help.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::IgnoredAny;
+
+    fn problems_of(text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        parse::<IgnoredAny>(text, Path::new("x.yaml"), &mut problems);
+        problems.into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        // Nine levels of nine aliases: 387 million items if expanded.
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            text += &format!("a{i}: &a{i} [{refs}]\n");
+        }
+        text += "all: *a8\n";
+        let started = std::time::Instant::now();
+        let problems = problems_of(&text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("too big"), "{problems:?}");
+        assert!(started.elapsed().as_secs() < 5, "refused quickly");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("x: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let problems = problems_of(&deep);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("nested"), "{problems:?}");
+        let fine = format!("x: {}{}\n", "[".repeat(10), "]".repeat(10));
+        assert!(problems_of(&fine).is_empty());
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_refused_as_empty() {
+        assert_eq!(problems_of(""), vec!["the file is empty"]);
+        assert_eq!(problems_of("# nothing\n\n"), vec!["the file is empty"]);
+    }
 }

@@ -34,7 +34,13 @@ impl ColumnType {
         use DataType::*;
         Some(match data_type {
             Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 => ColumnType::Int,
-            Float16 | Float32 | Float64 => ColumnType::Float,
+            Float16
+            | Float32
+            | Float64
+            | Decimal32(_, _)
+            | Decimal64(_, _)
+            | Decimal128(_, _)
+            | Decimal256(_, _) => ColumnType::Float,
             Utf8 | LargeUtf8 | Utf8View => ColumnType::Str,
             Dictionary(_, value) if ColumnType::of(value) == Some(ColumnType::Str) => {
                 ColumnType::Str

@@ -16,11 +16,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_operations: u64,
-    pub max_call_levels: usize,
-    pub max_expr_depth: usize,
-    pub max_string_size: usize,
-    pub max_array_size: usize,
-    pub max_map_size: usize,
+    pub max_call_levels: u64,
+    pub max_expr_depth: u64,
+    pub max_string_size: u64,
+    pub max_array_size: u64,
+    pub max_map_size: u64,
 }
 
 impl Default for Limits {
@@ -59,14 +59,21 @@ pub fn sandboxed_engine(limits: Limits, calendar: Arc<Calendar>) -> Engine {
     engine.disable_symbol("eval");
     engine.set_strict_variables(true);
     engine.set_max_operations(limits.max_operations);
-    engine.set_max_call_levels(limits.max_call_levels);
-    engine.set_max_expr_depths(limits.max_expr_depth, limits.max_expr_depth);
-    engine.set_max_string_size(limits.max_string_size);
-    engine.set_max_array_size(limits.max_array_size);
-    engine.set_max_map_size(limits.max_map_size);
+    engine.set_max_call_levels(to_usize(limits.max_call_levels));
+    engine.set_max_expr_depths(
+        to_usize(limits.max_expr_depth),
+        to_usize(limits.max_expr_depth),
+    );
+    engine.set_max_string_size(to_usize(limits.max_string_size));
+    engine.set_max_array_size(to_usize(limits.max_array_size));
+    engine.set_max_map_size(to_usize(limits.max_map_size));
     register(&mut engine);
     register_working_days(&mut engine, calendar);
     engine
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 fn register_working_days(engine: &mut Engine, calendar: Arc<Calendar>) {

@@ -10,7 +10,7 @@ use super::domain::Domain;
 use super::period::{Month, MonthTable};
 use super::source::{read_columns, Table};
 use crate::config::document::WindowKind;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::str_at;
 use crate::model::measure::{Aggregate, BaseMeasure, Population, Timing};
 use crate::model::Project;
@@ -117,18 +117,41 @@ fn collect_population_columns(
 }
 
 /// The latest month in which any measure's period column has a date.
-pub fn latest_month(project: &Project, tables: &Tables) -> Option<Month> {
-    let mut latest: Option<i32> = None;
+/// A latest date outside 1900 to 2199 is a data error (a mistyped year,
+/// or a placeholder such as 9999-12-31), reported rather than used.
+pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>, EvalError> {
+    let mut latest: Option<(i32, &BaseMeasure)> = None;
     for base in &project.base_measures {
         for batch in &tables.by_source[&base.source].batches {
             if let Some(col) = batch.column_by_name(base.period_column()) {
                 if let Some(m) = arrow_arith::aggregate::max(col.as_primitive::<Date32Type>()) {
-                    latest = Some(latest.map_or(m, |l| l.max(m)));
+                    if latest.is_none_or(|(l, _)| m > l) {
+                        latest = Some((m, base));
+                    }
                 }
             }
         }
     }
-    latest.map(Month::of_days)
+    let Some((days, base)) = latest else {
+        return Ok(None);
+    };
+    let month = Month::of_days(days);
+    if (1900..2200).contains(&month.year()) {
+        return Ok(Some(month));
+    }
+    let source = &project.sources.by_name[&base.source];
+    Err(EvalError(
+        Diagnostic::new(
+            &source.file,
+            Place::WHOLE_FILE,
+            format!(
+                "the latest date in column `{}` is in the year {}, which cannot be a reporting month",
+                base.period_column(),
+                month.year()
+            ),
+        )
+        .help("fix or remove the rows with that date (a mistyped year, or a placeholder such as 9999-12-31), or choose the month with --period YYYY-MM"),
+    ))
 }
 
 /// A runtime failure while evaluating: names the indicator or source and why.

@@ -168,8 +168,10 @@ fn point(
                         .and_then(|c| c.reasons[t].clone())
                         .unwrap_or_else(|| "no rows in this period".to_string()),
                 ),
-                Aggregate::Sum(_) => Point::value(cells.map_or(0.0, |c| c.sums[t])),
-                Aggregate::Mean(_) => Point::value(cells.map_or(0.0, |c| c.sums[t]) / rows as f64),
+                Aggregate::Sum(_) => finite(Point::value(cells.map_or(0.0, |c| c.sums[t]))),
+                Aggregate::Mean(_) => {
+                    finite(Point::value(cells.map_or(0.0, |c| c.sums[t]) / rows as f64))
+                }
             }
         }
         Measure::Ratio {
@@ -299,14 +301,23 @@ fn point(
     })
 }
 
-/// Keeps NaN and infinity out of every output.
+/// The reason given for a result that is not a finite number.
+pub const NOT_FINITE: &str =
+    "the result is not a finite number (a division by zero, a value too large, or NaN in the data)";
+
+/// Keeps NaN and infinity out of every output: a sum past the largest
+/// number, a ratio over a vanishing denominator or NaN in the data gives
+/// a missing value with its reason, never a non-number.
 fn finite(p: Point) -> Point {
-    match p.value {
-        Some(v) if !v.is_finite() => Point {
-            value: None,
-            missing: Some("the result is not a finite number (a division by zero?)".to_string()),
-            ..p
-        },
-        _ => p,
+    let ok = |x: Option<f64>| x.is_none_or(f64::is_finite);
+    if ok(p.value) && ok(p.numerator) && ok(p.denominator) {
+        return p;
+    }
+    let keep = |x: Option<f64>| x.filter(|v| v.is_finite());
+    Point {
+        value: None,
+        numerator: keep(p.numerator),
+        denominator: keep(p.denominator),
+        missing: Some(NOT_FINITE.to_string()),
     }
 }

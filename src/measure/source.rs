@@ -46,6 +46,8 @@ impl Source {
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub by_name: BTreeMap<String, Source>,
+    /// Sources whose file was found but could not be read (reported once).
+    pub unreadable: std::collections::BTreeSet<String>,
 }
 
 /// Finds `data/**/*.parquet` and reads each file's schema (not its data).
@@ -85,7 +87,16 @@ pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
             );
             continue;
         }
-        match read_schema(&path) {
+        match read_schema(&path).and_then(|schema| {
+            let mut seen = std::collections::BTreeSet::new();
+            match schema.fields().iter().find(|f| !seen.insert(f.name())) {
+                Some(twice) => Err(format!(
+                    "it has two columns named `{}`, so which one is meant is unclear",
+                    twice.name()
+                )),
+                None => Ok(schema),
+            }
+        }) {
             Ok(schema) => {
                 let columns = schema
                     .fields()
@@ -108,16 +119,21 @@ pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
                     },
                 );
             }
-            Err(message) => problems.push(
+            Err(message) => {
+                sources.unreadable.insert(name);
+                problems.push(
                 Diagnostic::new(
                     &file,
                     Place::WHOLE_FILE,
                     format!("cannot read this Parquet file: {message}"),
                 )
-                .help(
-                    "regenerate or re-export the file; it may be truncated or not Parquet at all",
-                ),
-            ),
+                .help(if message.starts_with("it has two columns") {
+                    "rename one of the two columns where the file is exported"
+                } else {
+                    "regenerate or re-export the file; it may be truncated or not Parquet at all"
+                }),
+            )
+            }
         }
     }
     (sources, problems)
@@ -179,7 +195,17 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
         }
         Ok(batches)
     })
-    .map_err(|m| fail(format!("cannot read this Parquet file: {m}")))?;
+    .map_err(|m| {
+        fail(format!(
+            "cannot read column{} {} of this Parquet file: {m}",
+            if columns.len() == 1 { "" } else { "s" },
+            columns
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
     Ok(Table { batches })
 }
 

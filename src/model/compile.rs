@@ -54,7 +54,8 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         &mut files.texts,
         &mut problems,
     ));
-    let engine = sandboxed_engine(Limits::default(), Arc::clone(&calendar));
+    let limits = build_limits(files.settings.as_ref(), &mut problems);
+    let engine = sandboxed_engine(limits, Arc::clone(&calendar));
     let mut ctx = Ctx {
         calendar: Arc::clone(&calendar),
         known_functions: known_functions(&engine),
@@ -64,6 +65,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         problems,
         base_measures: Vec::new(),
         indicator_ids: BTreeSet::new(),
+        declared_rule_sets: BTreeSet::new(),
     };
     let rule_sets = compile_rule_sets(&files.rules, &mut ctx);
     for file in &files.indicators {
@@ -130,6 +132,9 @@ struct Ctx {
     problems: Vec<Diagnostic>,
     base_measures: Vec<BaseMeasure>,
     indicator_ids: BTreeSet<String>,
+    /// Every rule set declared, compiled or not: one that failed to compile
+    /// has its problems reported, so indicators naming it add none.
+    declared_rule_sets: BTreeSet<String>,
 }
 
 /// Where in the files an indicator's parts are, for messages.
@@ -163,6 +168,7 @@ fn compile_rule_sets(files: &[Loaded<RuleFile>], ctx: &mut Ctx) -> BTreeMap<Stri
             let doc = &doc.value;
             let name = doc.name.value.clone();
             let subject = format!("rule set {name}");
+            ctx.declared_rule_sets.insert(name.clone());
             let at = |s: &Spanned<String>, m: String| {
                 Diagnostic::new(&file.file, Place::from_location(&s.referenced), m)
                     .subject(subject.clone())
@@ -429,6 +435,9 @@ fn rule_use(
         return None;
     };
     let Some(set) = rule_sets.get(&name.value) else {
+        if ctx.declared_rule_sets.contains(&name.value) {
+            return None;
+        }
         let same_kind: Vec<&str> = rule_sets
             .values()
             .filter(|r| r.kind == kind)
@@ -920,6 +929,10 @@ fn lookup_source(name: &Spanned<String>, site: &IndicatorSite, ctx: &mut Ctx) ->
     if let Some(s) = ctx.sources.by_name.get(&name.value) {
         return Some(s.clone());
     }
+    if ctx.sources.unreadable.contains(&name.value) {
+        // Its file was found but cannot be read, already reported.
+        return None;
+    }
     let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
     let help = match did_you_mean(&name.value, names.iter().copied()) {
         Some(s) => format!(
@@ -1077,6 +1090,73 @@ fn find_cycle<'a>(
 
 /// The calendar named in `rubric.yaml` (England and Wales by default), with
 /// the project's closure days.
+/// The expression limits: the defaults, with any set in `rubric.yaml`.
+/// Each has a ceiling: deeper calls or expressions could exhaust the
+/// native stack, which no error can catch.
+fn build_limits(settings: Option<&Loaded<ProjectDoc>>, problems: &mut Vec<Diagnostic>) -> Limits {
+    let mut limits = Limits::default();
+    let Some(s) = settings else { return limits };
+    let Some(doc) = &s.doc.limits else {
+        return limits;
+    };
+    let mut set = |name: &str, value: &Option<Spanned<u64>>, ceiling: u64, slot: &mut u64| {
+        let Some(v) = value else { return };
+        if v.value == 0 || v.value > ceiling {
+            problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from_location(&v.referenced),
+                    format!("`limits.{name}` is {}, outside 1 to {ceiling}", v.value),
+                )
+                .subject("limits")
+                .help(format!(
+                    "set `{name}` between 1 and {ceiling}, or remove it for the default ({})",
+                    *slot
+                )),
+            );
+        } else {
+            *slot = v.value;
+        }
+    };
+    set(
+        "max_operations",
+        &doc.max_operations,
+        1_000_000_000,
+        &mut limits.max_operations,
+    );
+    set(
+        "max_call_levels",
+        &doc.max_call_levels,
+        64,
+        &mut limits.max_call_levels,
+    );
+    set(
+        "max_expr_depth",
+        &doc.max_expr_depth,
+        256,
+        &mut limits.max_expr_depth,
+    );
+    set(
+        "max_string_size",
+        &doc.max_string_size,
+        100_000_000,
+        &mut limits.max_string_size,
+    );
+    set(
+        "max_array_size",
+        &doc.max_array_size,
+        10_000_000,
+        &mut limits.max_array_size,
+    );
+    set(
+        "max_map_size",
+        &doc.max_map_size,
+        10_000_000,
+        &mut limits.max_map_size,
+    );
+    limits
+}
+
 fn build_calendar(
     settings: Option<&Loaded<ProjectDoc>>,
     root: &Path,
@@ -1094,6 +1174,16 @@ fn build_calendar(
             builtin(&name.value, problems)
         }
         Some((s, name)) => {
+            let inside = Path::new(&name.value)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                problems.push(
+                    Diagnostic::new(&s.file, Place::from_location(&name.referenced), format!("the calendar `{}` is outside the project", name.value))
+                        .help("put the calendar file inside the project folder and give its path relative to it, e.g. `calendars/local.yaml`"),
+                );
+                return Calendar::new("(no calendar)", []);
+            }
             let path = root.join(&name.value);
             if !path.is_file() {
                 let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();

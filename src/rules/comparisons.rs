@@ -36,14 +36,17 @@ pub fn compare(points: &[Point], t: usize, step: usize) -> Comparison {
     let avg_12m = (!window.is_empty()).then(|| window.iter().sum::<f64>() / window.len() as f64);
     let max_12m = window.iter().copied().reduce(f64::max);
     let min_12m = window.iter().copied().reduce(f64::min);
+    // Values are finite, but a difference or mean of two huge ones, or a
+    // change over a tiny base, may not be: such a comparison is not given.
+    let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     Comparison {
         previous,
-        change,
-        change_pct,
+        change: finite(change),
+        change_pct: finite(change_pct),
         last_year,
-        change_yoy,
-        change_yoy_pct,
-        avg_12m,
+        change_yoy: finite(change_yoy),
+        change_yoy_pct: finite(change_yoy_pct),
+        avg_12m: finite(avg_12m),
         max_12m,
         min_12m,
     }
@@ -90,5 +93,19 @@ mod tests {
         let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2, 1);
         assert_eq!(c.avg_12m, Some(2.5));
         assert_eq!(c.change, None);
+    }
+
+    #[test]
+    fn comparisons_that_overflow_are_not_given() {
+        let c = compare(&pts(&[Some(-f64::MAX), Some(f64::MAX)]), 1, 1);
+        assert_eq!(c.previous, Some(-f64::MAX));
+        assert_eq!(c.change, None);
+        assert_eq!(c.change_pct, None);
+        assert_eq!(c.avg_12m, Some(0.0));
+        let c = compare(&pts(&[Some(f64::MAX), Some(f64::MAX)]), 1, 1);
+        assert_eq!(c.avg_12m, None);
+        let c = compare(&pts(&[Some(1e-320), Some(1e300)]), 1, 1);
+        assert_eq!(c.change, Some(1e300));
+        assert_eq!(c.change_pct, None);
     }
 }

@@ -13,8 +13,9 @@ use chrono::NaiveDate;
 use parquet::arrow::ArrowWriter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,
@@ -96,13 +97,42 @@ impl Fixture {
         self
     }
 
+    /// Runs the binary on the fixture; a run that takes over a minute is
+    /// killed and fails the test (a hang must not stall the suite).
     pub fn rubric(&self, args: &[&str]) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rubric"))
             .arg("--project")
             .arg(self.path())
             .args(args)
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .expect("run rubric");
+        let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                pipe.read_to_end(&mut bytes).expect("read output");
+                bytes
+            })
+        };
+        let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+        let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                child.kill().expect("kill");
+                panic!("rubric {args:?} did not finish within a minute");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let out = std::process::Output {
+            status,
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+        };
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).to_string(),
