@@ -12,6 +12,7 @@ use arrow_array::{
 use arrow_schema::{DataType, Field};
 use common::*;
 use parquet::arrow::ArrowWriter;
+use std::path::Path;
 use std::sync::Arc;
 
 /// What a run printed, with the rows of the indicators it wrote, for pinning.
@@ -39,15 +40,17 @@ fn report(f: &Fixture, out: &Output, ids: &[&str]) -> String {
     text
 }
 
+/// The referrals project with a corpus file copied in at `dest`.
+fn with_corpus_file(path: &Path, dest: &str) -> Fixture {
+    let f = referrals_project();
+    std::fs::write(f.path().join(dest), std::fs::read(path).unwrap()).unwrap();
+    f
+}
+
 #[test]
 fn malformed_yaml_is_refused_with_a_clear_message() {
     insta::glob!("hostile/yaml/*.yaml", |path| {
-        let f = referrals_project();
-        std::fs::write(
-            f.path().join("indicators/hostile.yaml"),
-            std::fs::read(path).unwrap(),
-        )
-        .unwrap();
+        let f = with_corpus_file(path, "indicators/hostile.yaml");
         let out = f.rubric(&["check"]);
         assert_eq!(out.code, 1, "{}: {}", path.display(), out.stderr);
         insta::assert_snapshot!(report(&f, &out, &[]));
@@ -83,12 +86,7 @@ fn files_too_large_or_not_text_are_refused() {
 #[test]
 fn runaway_rules_are_stopped_naming_rule_indicator_and_period() {
     insta::glob!("hostile/rules/*.yaml", |path| {
-        let f = referrals_project();
-        std::fs::write(
-            f.path().join("rules/hostile.yaml"),
-            std::fs::read(path).unwrap(),
-        )
-        .unwrap();
+        let f = with_corpus_file(path, "rules/hostile.yaml");
         f.file(
             "indicators/h.yaml",
             &indicators(&[indicator(
@@ -113,12 +111,7 @@ fn runaway_rules_are_stopped_naming_rule_indicator_and_period() {
 #[test]
 fn hostile_filters_and_formulas_give_an_error_or_a_missing_value() {
     insta::glob!("hostile/expressions/*.yaml", |path| {
-        let f = referrals_project();
-        std::fs::write(
-            f.path().join("indicators/hostile.yaml"),
-            std::fs::read(path).unwrap(),
-        )
-        .unwrap();
+        let f = with_corpus_file(path, "indicators/hostile.yaml");
         let out = f.rubric(&["run", "--period", "2023-03"]);
         insta::assert_snapshot!(report(&f, &out, &["H1"]));
         if out.code == 0 {
