@@ -5,6 +5,7 @@
 
 mod check;
 mod diff;
+mod explain;
 mod list;
 mod new;
 mod review;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_RUN_FAILED: u8 = 3;
 pub const EXIT_DIFFERENT: u8 = 4;
 
@@ -60,6 +62,19 @@ pub enum Command {
         /// Write one file per indicator (ID.md) into this folder instead of printing.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Explain one figure: its definition, value, numerator and denominator,
+    /// comparisons, target, and why its DoT and RAG are what they are.
+    Explain {
+        /// The indicator.
+        id: String,
+        /// The reporting month, YYYY-MM (default: the latest month with data);
+        /// the indicator's latest period as of then is explained.
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::measure::period::Month>,
+        /// A breakdown value, as `team=North` or `North` (default: the whole).
+        #[arg(long)]
+        breakdown: Option<String>,
     },
     /// Scaffold a new definition file.
     New {
@@ -112,6 +127,11 @@ pub fn main() -> ExitCode {
         } => run::run(&cli.project, out, period, check, timings),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
+        Command::Explain {
+            id,
+            period,
+            breakdown,
+        } => explain::explain(&cli.project, &id, period, breakdown.as_deref()),
         Command::New {
             what: NewCommand::Indicator(options),
         } => new::new_indicator(&cli.project, &options),

@@ -146,6 +146,13 @@ fn register(engine: &mut Engine) {
     engine.register_fn("days_between", days_between);
     engine.register_fn("year", |d: Dynamic| date_part(d, |n| n.year() as INT));
     engine.register_fn("month", |d: Dynamic| date_part(d, |n| n.month() as INT));
+    // For the reasons rules give: a number with a fixed count of decimals.
+    engine.register_fn("format_number", |x: FLOAT, decimals: INT| {
+        format!("{:.*}", decimals.clamp(0, 6) as usize, x)
+    });
+    engine.register_fn("format_number", |x: INT, decimals: INT| {
+        format!("{:.*}", decimals.clamp(0, 6) as usize, x as FLOAT)
+    });
 
     // A missing value (`()`) in arithmetic gives a missing value, so that
     // `days_between(start, end) <= 45` is simply false when `end` is empty.

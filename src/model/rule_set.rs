@@ -43,5 +43,6 @@ pub const RULE_SCOPE: &[&str] = &[
     "numerator",
     "denominator",
     "unit",
+    "decimals",
     "period",
 ];

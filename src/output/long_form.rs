@@ -37,7 +37,7 @@ fn opt_text(s: Option<&str>) -> Cell {
 
 fn rating(r: &Rating) -> (Cell, Cell) {
     match r {
-        Rating::Outcome(o) => (text(o.as_str()), Cell::Null),
+        Rating::Outcome { name, because } => (text(name.as_str()), opt_text(because.as_deref())),
         Rating::NotRated(why) => (text("not_rated"), text(why.as_str())),
     }
 }

@@ -72,7 +72,7 @@ fn cell_value(ind: &Indicator, row: &Row) -> String {
 fn rating_cell(project: &Project, ind: &Indicator, r: &Rating, dot: bool) -> String {
     let rule_use = if dot { &ind.dot } else { &ind.rag };
     match (r, rule_use) {
-        (Rating::Outcome(o), Some(u)) => {
+        (Rating::Outcome { name: o, .. }, Some(u)) => {
             let outcome = project.rule_sets[&u.rule].outcome(o);
             let symbol = outcome.and_then(|x| x.symbol.clone());
             let label = outcome

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod compare;
 pub mod csv;
+pub mod explain;
 pub mod format;
 pub mod long_form;
 pub mod markdown;

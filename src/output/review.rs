@@ -102,7 +102,14 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             ("RAG", &latest.rag, &ind.rag),
         ] {
             let verdict = match rating {
-                Rating::Outcome(o) => o.clone(),
+                Rating::Outcome {
+                    name,
+                    because: Some(why),
+                } => format!("{name} ({why})"),
+                Rating::Outcome {
+                    name,
+                    because: None,
+                } => name.clone(),
                 Rating::NotRated(why) => format!("not rated ({why})"),
             };
             let inputs = match rule_use {
@@ -148,7 +155,7 @@ fn describe_rule(out: &mut String, project: &Project, rule_use: Option<&RuleUse>
     let _ = writeln!(out, "```rhai\n{}\n```", rule.text.trim_end());
 }
 
-fn describe_measure(out: &mut String, project: &Project, m: &Measure, depth: usize) {
+pub(crate) fn describe_measure(out: &mut String, project: &Project, m: &Measure, depth: usize) {
     let pad = "  ".repeat(depth);
     match m {
         Measure::Base(id) => {

@@ -14,18 +14,30 @@ use crate::model::rule_set::RuleSet;
 use crate::model::Project;
 use rhai::{Dynamic, Map, Scope};
 
-/// The result of a rule: an outcome, or the reason there is none.
+/// The result of a rule: an outcome with the reason the rule gave for it
+/// (when it gave one), or the reason there is no outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rating {
-    Outcome(String),
+    Outcome {
+        name: String,
+        because: Option<String>,
+    },
     NotRated(String),
 }
 
 impl Rating {
     pub fn outcome(&self) -> Option<&str> {
         match self {
-            Rating::Outcome(o) => Some(o),
+            Rating::Outcome { name, .. } => Some(name),
             Rating::NotRated(_) => None,
+        }
+    }
+
+    /// Why: the rule's reason for its outcome, or why there is none.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Rating::Outcome { because, .. } => because.as_deref(),
+            Rating::NotRated(why) => Some(why),
         }
     }
 }
@@ -85,9 +97,9 @@ pub fn rate(
             rule.name
         )));
     }
-    let name = result.clone().into_string().ok();
+    let (name, because) = outcome_and_reason(&result);
     match name {
-        Some(n) if rule.outcome(&n).is_some() => Ok(Rating::Outcome(n)),
+        Some(n) if rule.outcome(&n).is_some() => Ok(Rating::Outcome { name: n, because }),
         _ => Err(rule_error(
             rule,
             input,
@@ -105,6 +117,20 @@ pub fn rate(
     }
 }
 
+/// A rule returns its outcome as a string, or as a map with the outcome
+/// and the reason: `#{ outcome: "red", because: "..." }`.
+fn outcome_and_reason(result: &Dynamic) -> (Option<String>, Option<String>) {
+    if let Some(map) = result.read_lock::<Map>() {
+        let text = |key: &str| {
+            map.get(key)
+                .and_then(|v| v.clone().into_string().ok())
+                .filter(|t| !t.trim().is_empty())
+        };
+        return (text("outcome"), text("because"));
+    }
+    (result.clone().into_string().ok(), None)
+}
+
 fn describe(d: &Dynamic) -> String {
     if d.is_string() {
         format!("\"{d}\"")
@@ -116,7 +142,7 @@ fn describe(d: &Dynamic) -> String {
 fn rule_error(rule: &RuleSet, input: &RuleInput, d: Diagnostic) -> EvalError {
     let outcomes: Vec<&str> = rule.outcomes.iter().map(|o| o.name.as_str()).collect();
     EvalError(d.help(format!(
-        "the rule must return one of: {} (as a string), or () for not rated; used by indicator {} ({}:{})",
+        "the rule must return one of: {} (as a string, or as #{{ outcome: \"red\", because: \"why\" }}), or () for not rated; used by indicator {} ({}:{})",
         outcomes.join(", "),
         input.indicator.id,
         input.indicator.file.display(),
@@ -151,6 +177,7 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     );
     scope.push_dynamic("polarity", Dynamic::from(ind.polarity.name()));
     scope.push_dynamic("unit", Dynamic::from(ind.unit.name()));
+    scope.push_dynamic("decimals", Dynamic::from_int(i64::from(ind.decimals)));
     scope.push_dynamic(
         "period",
         Dynamic::from(period_label(input.period, ind.frequency)),

@@ -1,0 +1,196 @@
+//! `rubric explain`: why one figure is what it is, in plain words. The
+//! definition with its filters, the value with its numerator and
+//! denominator (or why it is missing), the comparisons, the target, and for
+//! DoT and RAG the outcome, the rule's own reason and every value it read.
+
+use super::format;
+use super::review::describe_measure;
+use crate::measure::period::{period_label, Month};
+use crate::model::indicator::RuleUse;
+use crate::model::Project;
+use crate::rules::evaluate::{rule_inputs, Rating, RuleInput};
+use crate::scorecard::Row;
+use std::fmt::Write as _;
+
+/// The explanation of one scorecard row.
+pub fn render(project: &Project, row: &Row) -> String {
+    let ind = &project.indicators[row.indicator];
+    let (unit, decimals) = (ind.unit, ind.decimals);
+    let shown = |v: f64| format::value(v, unit, decimals);
+    let label = |m: Month| period_label(m, ind.frequency);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", ind.id, ind.title);
+    let _ = writeln!(
+        out,
+        "{} ({}), {}",
+        label(row.period),
+        ind.frequency.name(),
+        match (&ind.breakdown, &row.group) {
+            (Some(column), Some(value)) => format!("{column} = {value}"),
+            _ => "the whole".to_string(),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "defined in {}:{}\n",
+        ind.file.display(),
+        ind.place.line
+    );
+
+    let p = &row.point;
+    match p.value {
+        Some(v) => {
+            let _ = write!(out, "value: {}", shown(v));
+            match (p.numerator, p.denominator) {
+                (Some(n), Some(d)) => {
+                    let _ = writeln!(
+                        out,
+                        " = numerator {} / denominator {}",
+                        format::count(n),
+                        format::count(d)
+                    );
+                }
+                _ => {
+                    let _ = writeln!(out);
+                }
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "value: missing, because {}",
+                p.missing.as_deref().unwrap_or("no value was computed")
+            );
+        }
+    }
+    let _ = writeln!(out, "\nhow it is measured:");
+    describe_measure(&mut out, project, &ind.measure, 1);
+
+    let c = &row.comparison;
+    let step = match ind.frequency {
+        crate::config::document::Frequency::Monthly => 1,
+        crate::config::document::Frequency::Quarterly => 3,
+        crate::config::document::Frequency::Annual => 12,
+    };
+    let _ = writeln!(out, "\ncompared with:");
+    let against =
+        |name: &str, m: Month, base: Option<f64>, change: Option<f64>, pct: Option<f64>| match base
+        {
+            None => format!("- {name} ({}): no value", label(m)),
+            Some(b) => {
+                let moved = format::change(change, pct, unit, decimals)
+                    .map_or(String::new(), |t| format!(", a change of {t}"));
+                format!("- {name} ({}): {}{moved}", label(m), shown(b))
+            }
+        };
+    let _ = writeln!(
+        out,
+        "{}",
+        against(
+            "the previous period",
+            row.period.offset(-step),
+            c.previous,
+            c.change,
+            c.change_pct
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        against(
+            "the same period last year",
+            row.period.offset(-12),
+            c.last_year,
+            c.change_yoy,
+            c.change_yoy_pct
+        )
+    );
+    match (c.avg_12m, c.max_12m, c.min_12m) {
+        (Some(avg), Some(max), Some(min)) => {
+            let _ = writeln!(
+                out,
+                "- the last 12 months: average {}, highest {}, lowest {}",
+                shown(avg),
+                shown(max),
+                shown(min)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "- the last 12 months: no values");
+        }
+    }
+    match row.target {
+        Some(t) => {
+            let _ = writeln!(
+                out,
+                "- the target for {}: {}",
+                row.period.financial_year(),
+                shown(t)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "- the target for {}: none set",
+                row.period.financial_year()
+            );
+        }
+    }
+    for (name, v) in &ind.benchmarks {
+        let _ = writeln!(out, "- benchmark {}: {}", name.replace('_', " "), shown(*v));
+    }
+
+    let input = RuleInput {
+        indicator: ind,
+        period: row.period,
+        point: &row.point,
+        comparison: &row.comparison,
+        target: row.target,
+    };
+    for (title, rating, rule_use) in [
+        ("direction of travel", &row.dot, &ind.dot),
+        ("RAG rating", &row.rag, &ind.rag),
+    ] {
+        let _ = writeln!(out);
+        explain_rating(&mut out, project, title, rating, rule_use.as_ref(), &input);
+    }
+    if let Some(text) = &row.commentary {
+        let _ = writeln!(out, "\ncommentary: {text}");
+    }
+    out
+}
+
+fn explain_rating(
+    out: &mut String,
+    project: &Project,
+    title: &str,
+    rating: &Rating,
+    rule_use: Option<&RuleUse>,
+    input: &RuleInput,
+) {
+    let Some(u) = rule_use else {
+        let _ = writeln!(out, "{title}: not given (no rule set is named)");
+        return;
+    };
+    match rating {
+        Rating::Outcome { name, because } => {
+            let _ = write!(out, "{title}: {name}, by the rule `{}`", u.rule);
+            match because {
+                Some(why) => {
+                    let _ = writeln!(out, ": {why}");
+                }
+                None => {
+                    let _ = writeln!(out);
+                }
+            }
+        }
+        Rating::NotRated(why) => {
+            let _ = writeln!(out, "{title}: not rated by the rule `{}`: {why}", u.rule);
+        }
+    }
+    let read = rule_inputs(project, u, input);
+    if !read.is_empty() {
+        let values: Vec<String> = read.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let _ = writeln!(out, "  the rule read: {}", values.join(", "));
+    }
+}

@@ -1,0 +1,146 @@
+//! `rubric explain`: the plain-words account of one figure, pinned for
+//! shipped indicators, and a hand-worked fixture whose every number and
+//! reason was worked out by hand.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn example(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run rubric");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+#[test]
+fn a_red_percentage_of_the_example_is_explained() {
+    let out = example(&["explain", "AS2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn a_team_of_a_breakdown_and_an_earlier_month_are_explained() {
+    let out = example(&[
+        "explain",
+        "AS2",
+        "--period",
+        "2023-04",
+        "--breakdown",
+        "team=North 1",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn a_rolling_rate_without_a_rag_rule_is_explained() {
+    let out = example(&["explain", "CP3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn unknown_indicators_and_breakdown_values_are_usage_errors() {
+    let out = example(&["explain", "AS22"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("did you mean `AS2`?"), "{}", out.stderr);
+    let out = example(&["explain", "AS2", "--breakdown", "team=Nowhere"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("its values are: "), "{}", out.stderr);
+    let out = example(&["explain", "AS1", "--breakdown", "team=North"]);
+    assert_eq!(out.code, 2);
+}
+
+/// 20 visits in March 2023, 17 within 10 working days (85%); 18 of 20 in
+/// February (90%). Target 95% for 2022-23, amber tolerance 5 points:
+/// 85% is 10 points short, so red; -5.6% against February is within the
+/// 10% band, so similar.
+#[test]
+fn the_reasons_of_a_hand_worked_rating_are_given_and_kept_in_the_outputs() {
+    let f = Fixture::new();
+    let mut days = repeat("2023-02-10", 20);
+    days.extend(repeat("2023-03-10", 20));
+    let late: Vec<Option<bool>> = (0..40)
+        .map(|i| Some(if i < 20 { i < 2 } else { i < 23 }))
+        .collect();
+    f.standard_rules()
+        .table(
+            "visits",
+            vec![("visit_date", dates(&days)), ("late", bools(&late))],
+        )
+        .file(
+            "indicators/v.yaml",
+            &indicators(&[indicator(
+                "V1",
+                "percent",
+                "higher_is_better",
+                "kind: ratio\nnumerator: { kind: flow, source: visits, date: visit_date, filter: late == false }\ndenominator: { kind: flow, source: visits, date: visit_date }",
+                "targets: { 2022-23: 95 }\ndot: dot_banded\nrag: rag_target",
+            )]),
+        );
+    let out = f.rubric(&["explain", "V1", "--period", "2023-03"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("value: 85.0% = numerator 17 / denominator 20"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("RAG rating: red, by the rule `rag_target`: 85.0% is 10.0 points worse than the 95.0% target; the amber tolerance is 5.0 points"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("direction of travel: similar, by the rule `dot_banded`: 85.0% against 90.0%: within the 10% band"),
+        "{}",
+        out.stdout
+    );
+    // The same reasons are kept in the outputs, beside the outcomes.
+    let t = f.run(&["--period", "2023-03"]);
+    assert_eq!(t.get("V1", "2023-03", "rag"), "red");
+    assert_eq!(
+        t.get("V1", "2023-03", "rag_note"),
+        "85.0% is 10.0 points worse than the 95.0% target; the amber tolerance is 5.0 points"
+    );
+    assert_eq!(t.get("V1", "2023-02", "rag"), "amber");
+    assert_eq!(
+        t.get("V1", "2023-02", "rag_note"),
+        "90.0% is 5.0 points worse than the 95.0% target, within the amber tolerance of 5.0 points"
+    );
+}
+
+#[test]
+fn a_rule_may_return_a_bare_outcome_or_one_with_its_reason() {
+    let rules = "rules:\n  - name: plain\n    kind: rag\n    outcomes: [{ name: green }]\n    expression: '\"green\"'\n  - name: reasoned\n    kind: dot\n    outcomes: [{ name: up }]\n    expression: '#{ outcome: \"up\", because: `value is ${value}` }'\n";
+    let f = Fixture::new();
+    f.file("rules/r.yaml", rules)
+        .table(
+            "events",
+            vec![("event_date", dates(&repeat("2023-03-01", 3)))],
+        )
+        .file(
+            "indicators/e.yaml",
+            &indicators(&[indicator(
+                "E1",
+                "count",
+                "neutral",
+                "{ kind: flow, source: events, date: event_date }",
+                "rag: plain\ndot: reasoned",
+            )]),
+        );
+    let t = f.run(&["--period", "2023-03"]);
+    assert_eq!(t.get("E1", "2023-03", "rag"), "green");
+    assert_eq!(t.get("E1", "2023-03", "rag_note"), "NA");
+    assert_eq!(t.get("E1", "2023-03", "dot"), "up");
+    assert_eq!(t.get("E1", "2023-03", "dot_note"), "value is 3.0");
+}
