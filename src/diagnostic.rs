@@ -60,8 +60,17 @@ impl Diagnostic {
 
     /// Renders with an excerpt of the source when its text is known.
     pub fn render(&self, sources: &SourceTexts) -> String {
+        self.render_as("error", sources)
+    }
+
+    /// Renders as a warning: something to look at that does not stop a run.
+    pub fn render_warning(&self, sources: &SourceTexts) -> String {
+        self.render_as("warning", sources)
+    }
+
+    fn render_as(&self, kind: &str, sources: &SourceTexts) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "error: {}", self.message);
+        let _ = writeln!(out, "{kind}: {}", self.message);
         let location = if self.place.line == 0 {
             self.file.display().to_string()
         } else {

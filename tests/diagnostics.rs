@@ -133,3 +133,38 @@ fn new_indicator_scaffolds_are_valid_as_written() {
     let snapshot = std::fs::read_to_string(f.path().join("indicators/n_snapshot.yaml")).unwrap();
     insta::assert_snapshot!(snapshot);
 }
+
+/// A red indicator with no commentary for its latest period is listed by
+/// `check` as a warning (exit 0); commentary for that month clears it.
+#[test]
+fn check_lists_red_indicators_without_commentary() {
+    let project = |commentary: &str| {
+        let f = Fixture::new();
+        f.standard_rules()
+            .table(
+                "events",
+                vec![("event_date", dates(&repeat("2023-03-01", 3)))],
+            )
+            .file(
+                "indicators/e.yaml",
+                &indicators(&[indicator(
+                    "E1",
+                    "count",
+                    "higher_is_better",
+                    "{ kind: flow, source: events, date: event_date }",
+                    &format!("targets: {{ 2022-23: 10 }}\nrag: rag_target{commentary}"),
+                )]),
+            );
+        f
+    };
+    let f = project("");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("; 1 warning"), "{}", out.stdout);
+    insta::assert_snapshot!(out.stderr);
+    let f = project("\ncommentary:\n  2023-03: Three events; the new service starts in April.");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(!out.stdout.contains("warning"), "{}", out.stdout);
+}

@@ -2,9 +2,12 @@
 
 use super::{report, EXIT_PROBLEMS};
 use crate::diagnostic::Diagnostic;
-use crate::model::compile_project;
+use crate::measure::period::period_label;
+use crate::model::{compile_project, Project};
+use crate::scorecard::{self, Row};
 use clap::ValueEnum;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// How `check` prints what it finds.
@@ -19,6 +22,10 @@ pub enum Format {
 
 pub fn check(project: &Path, format: Format) -> u8 {
     let result = compile_project(project);
+    let warnings = match &result {
+        Ok(p) => commentary_warnings(p),
+        Err(_) => Vec::new(),
+    };
     match format {
         Format::Json => {
             let (problems, summary) = match &result {
@@ -28,16 +35,28 @@ pub fn check(project: &Path, format: Format) -> u8 {
                 ),
                 Err(f) => (f.problems.iter().map(record).collect(), json!(null)),
             };
-            let doc = json!({ "ok": result.is_ok(), "count": problems.len(), "problems": problems, "checked": summary });
+            let warnings: Vec<_> = warnings.iter().map(record).collect();
+            let doc = json!({ "ok": result.is_ok(), "count": problems.len(), "problems": problems, "warnings": warnings, "checked": summary });
             println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
         }
         Format::Text => match &result {
-            Ok(p) => println!(
-                "ok: {} indicators, {} rule sets, {} sources checked",
-                p.indicators.len(),
-                p.rule_sets.len(),
-                p.sources.by_name.len()
-            ),
+            Ok(p) => {
+                for w in &warnings {
+                    eprint!("{}", w.render_warning(&p.texts));
+                    eprintln!();
+                }
+                println!(
+                    "ok: {} indicators, {} rule sets, {} sources checked{}",
+                    p.indicators.len(),
+                    p.rule_sets.len(),
+                    p.sources.by_name.len(),
+                    match warnings.len() {
+                        0 => String::new(),
+                        1 => "; 1 warning".to_string(),
+                        n => format!("; {n} warnings"),
+                    }
+                )
+            }
             Err(failure) => report(&failure.problems, &failure.texts),
         },
     }
@@ -58,4 +77,49 @@ fn record(d: &Diagnostic) -> serde_json::Value {
         "message": d.message,
         "help": d.help,
     })
+}
+
+/// Indicators rated red in their latest period with no commentary for it:
+/// a board will ask why, so the scorecard should say. When the data cannot
+/// be evaluated the reason is the one warning (`run` reports it in full).
+fn commentary_warnings(p: &Project) -> Vec<Diagnostic> {
+    let card = match scorecard::build(p, None) {
+        Ok(card) => card,
+        Err(e) => {
+            return vec![Diagnostic::new(
+                "data",
+                crate::diagnostic::Place::WHOLE_FILE,
+                format!(
+                    "commentary was not checked: the run fails ({})",
+                    e.0.message
+                ),
+            )
+            .help("run `rubric run` to see the failure in full")]
+        }
+    };
+    let mut latest: BTreeMap<usize, &Row> = BTreeMap::new();
+    for row in card.rows.iter().filter(|r| r.group.is_none()) {
+        latest.insert(row.indicator, row);
+    }
+    latest
+        .into_values()
+        .filter(|r| r.rag.outcome() == Some("red") && r.commentary.is_none())
+        .map(|r| {
+            let ind = &p.indicators[r.indicator];
+            let period = period_label(r.period, ind.frequency);
+            Diagnostic::new(
+                &ind.file,
+                ind.place,
+                format!("{} is red in {period} and has no commentary for it", ind.id),
+            )
+            .subject(format!("indicator {}", ind.id))
+            .help(format!(
+                "add `commentary: {{ {}: ... }}` saying why, and what is being done{}",
+                r.period,
+                r.rag
+                    .note()
+                    .map_or(String::new(), |why| format!(" (the rating: {why})"))
+            ))
+        })
+        .collect()
 }
