@@ -5,6 +5,7 @@
 
 mod check;
 mod diff;
+mod drill;
 mod explain;
 mod list;
 mod new;
@@ -76,6 +77,25 @@ pub enum Command {
         #[arg(long)]
         breakdown: Option<String>,
     },
+    /// List the source rows behind a figure, chosen by the same filters as
+    /// the measure; their count is the figure.
+    Drill {
+        /// The indicator.
+        id: String,
+        /// The reporting month, YYYY-MM (default: the latest month with data).
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::measure::period::Month>,
+        /// A breakdown value, as `team=North` or `North` (default: the whole).
+        #[arg(long)]
+        breakdown: Option<String>,
+        /// Which rows: those counted (the numerator), the denominator's, or
+        /// those in the denominator but not the numerator.
+        #[arg(long, value_enum, default_value = "numerator")]
+        part: DrillPart,
+        /// Write every row to this .csv or .parquet file instead of showing the first 40.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Scaffold a new definition file.
     New {
         #[command(subcommand)]
@@ -115,6 +135,24 @@ fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
         .ok_or_else(|| format!("`{s}` is not a month: write it as YYYY-MM, e.g. 2023-07"))
 }
 
+/// The parts of a figure `drill` lists.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DrillPart {
+    Numerator,
+    Denominator,
+    Excluded,
+}
+
+impl From<DrillPart> for crate::measure::drill::Part {
+    fn from(p: DrillPart) -> Self {
+        match p {
+            DrillPart::Numerator => Self::Numerator,
+            DrillPart::Denominator => Self::Denominator,
+            DrillPart::Excluded => Self::Excluded,
+        }
+    }
+}
+
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -127,6 +165,20 @@ pub fn main() -> ExitCode {
         } => run::run(&cli.project, out, period, check, timings),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
+        Command::Drill {
+            id,
+            period,
+            breakdown,
+            part,
+            out,
+        } => drill::drill(
+            &cli.project,
+            &id,
+            period,
+            breakdown.as_deref(),
+            part.into(),
+            out,
+        ),
         Command::Explain {
             id,
             period,

@@ -379,25 +379,16 @@ impl Accumulator {
             self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
             return Ok(());
         }
+        let months = self.months.clone();
+        let periods = RowPeriods {
+            starts: &starts,
+            ends: ends.as_ref(),
+            window: base.window,
+            domain: self.domain,
+            months: &months,
+        };
         for row in kept {
-            let start = self.months.month(starts.value(row));
-            let range = match &ends {
-                None => flow_range(start, base.window),
-                Some(ends) => {
-                    let end = (!ends.is_null(row)).then(|| ends.value(row));
-                    if end.is_some_and(|e| e < starts.value(row)) {
-                        // Closed before it opened: a data error that counts nowhere.
-                        continue;
-                    }
-                    snapshot_range(
-                        start,
-                        end.map(|e| self.months.month(e)),
-                        base.window,
-                        self.domain,
-                    )
-                }
-            };
-            let Some((from, to)) = range.and_then(|(a, b)| self.domain.clip(a, b)) else {
+            let Some((from, to)) = periods.of(row) else {
                 continue;
             };
             let group = row_groups.as_ref().map(|g| g[row]);
@@ -555,10 +546,45 @@ fn distinct_per_period(mut pairs: Vec<(u32, i64)>, periods: usize) -> Vec<i64> {
     distinct
 }
 
+/// The periods (domain indices, inclusive) a kept row counts in: its month
+/// for a flow, the months it is open at the end of for a snapshot, widened
+/// by any window and clipped to the domain. One place for the scan and for
+/// drilling down to the rows behind a figure.
+pub(crate) struct RowPeriods<'a> {
+    pub starts: &'a arrow_array::Date32Array,
+    pub ends: Option<&'a arrow_array::Date32Array>,
+    pub window: Option<WindowKind>,
+    pub domain: Domain,
+    pub months: &'a MonthTable,
+}
+
+impl RowPeriods<'_> {
+    pub fn of(&self, row: usize) -> Option<(usize, usize)> {
+        let start = self.months.month(self.starts.value(row));
+        let range = match self.ends {
+            None => flow_range(start, self.window),
+            Some(ends) => {
+                let end = (!ends.is_null(row)).then(|| ends.value(row));
+                if end.is_some_and(|e| e < self.starts.value(row)) {
+                    // Closed before it opened: a data error that counts nowhere.
+                    return None;
+                }
+                snapshot_range(
+                    start,
+                    end.map(|e| self.months.month(e)),
+                    self.window,
+                    self.domain,
+                )
+            }
+        };
+        range.and_then(|(a, b)| self.domain.clip(a, b))
+    }
+}
+
 /// The rows a measure keeps before its period logic: those the filter
 /// holds for (a filter's empty result keeps nothing) with a start date.
 /// Walking the set bits skips the filtered-out rows in whole words.
-fn kept_rows(
+pub(crate) fn kept_rows(
     mask: Option<&arrow_array::BooleanArray>,
     starts: &arrow_array::Date32Array,
 ) -> Vec<usize> {
@@ -610,7 +636,7 @@ fn snapshot_range(
     }
 }
 
-fn group_at(array: &dyn Array, row: usize) -> String {
+pub(crate) fn group_at(array: &dyn Array, row: usize) -> String {
     if array.is_null(row) {
         return UNRECORDED_GROUP.to_string();
     }

@@ -1,0 +1,229 @@
+//! `rubric drill ID [--period YYYY-MM] [--breakdown team=X] [--part P] [--out FILE]`:
+//! the source rows behind a figure.
+
+use super::{compiled, report, EXIT_PROBLEMS, EXIT_RUN_FAILED, EXIT_USAGE};
+use crate::measure::drill::{drill as drill_rows, Part};
+use crate::measure::period::{period_label, Month};
+use crate::scorecard;
+use arrow_array::RecordBatch;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use std::path::{Path, PathBuf};
+
+/// Rows shown on screen; `--out` writes them all.
+const SHOWN: usize = 40;
+
+pub fn drill(
+    project: &Path,
+    id: &str,
+    period: Option<Month>,
+    breakdown: Option<&str>,
+    part: Part,
+    out: Option<PathBuf>,
+) -> u8 {
+    let p = match compiled(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(index) = p.indicators.iter().position(|i| i.id == id) else {
+        let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+        eprintln!(
+            "error: no indicator `{id}`\n  = help: the indicators are: {}",
+            ids.join(", ")
+        );
+        return EXIT_PROBLEMS;
+    };
+    let ind = &p.indicators[index];
+    let group = breakdown.map(|b| b.split_once('=').map_or(b, |(_, v)| v).to_string());
+    let card = match scorecard::build(&p, period) {
+        Ok(card) => card,
+        Err(e) => {
+            report(&[e.0], &p.texts);
+            return EXIT_RUN_FAILED;
+        }
+    };
+    let Some(row) = card
+        .rows
+        .iter()
+        .rfind(|r| r.indicator == index && r.group == group)
+    else {
+        eprintln!(
+            "error: {id} has no figures for `{}`\n  = help: check the breakdown value with `rubric explain {id}`",
+            group.unwrap_or_default()
+        );
+        return EXIT_USAGE;
+    };
+    let drilled = match drill_rows(
+        &p,
+        index,
+        row.period,
+        card.reporting,
+        group.as_deref(),
+        part,
+    ) {
+        Ok(d) => d,
+        Err(why) => {
+            eprintln!("error: cannot drill into {why}");
+            return EXIT_USAGE;
+        }
+    };
+    let figure = match part {
+        Part::Numerator if matches!(ind.measure, crate::model::measure::Measure::Base(_)) => {
+            row.point.value
+        }
+        Part::Numerator => row.point.numerator,
+        Part::Denominator => row.point.denominator,
+        Part::Excluded => row
+            .point
+            .denominator
+            .zip(row.point.numerator)
+            .map(|(d, n)| d - n),
+    };
+    let what = match part {
+        Part::Numerator => "the rows counted",
+        Part::Denominator => "the rows of the denominator",
+        Part::Excluded => "the rows in the denominator but not the numerator",
+    };
+    let heading = format!(
+        "{id} {}, {}: {what}, {} row{} of `{}`{}",
+        period_label(row.period, ind.frequency),
+        group
+            .as_deref()
+            .map_or("the whole".to_string(), |g| format!(
+                "{} = {g}",
+                ind.breakdown.as_deref().unwrap_or("breakdown")
+            )),
+        drilled.rows.num_rows(),
+        if drilled.rows.num_rows() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        drilled.source,
+        figure.map_or(String::new(), |f| format!(
+            " (the figure: {})",
+            crate::output::format::count(f)
+        ))
+    );
+    let written = match &out {
+        Some(file) => write_rows(file, &drilled.rows),
+        None => {
+            println!("{heading}\n");
+            print!("{}", table(&drilled.rows));
+            return 0;
+        }
+    };
+    match written {
+        Ok(()) => {
+            println!(
+                "{heading}; written to {}",
+                out.expect("out given").display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_RUN_FAILED
+        }
+    }
+}
+
+/// Each cell as text, `NA` for a missing value.
+fn cells(rows: &RecordBatch) -> Vec<Vec<String>> {
+    let options = FormatOptions::default().with_null("NA");
+    let formatters: Vec<ArrayFormatter> = rows
+        .columns()
+        .iter()
+        .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("normalised columns display"))
+        .collect();
+    (0..rows.num_rows())
+        .map(|r| formatters.iter().map(|f| f.value(r).to_string()).collect())
+        .collect()
+}
+
+fn table(rows: &RecordBatch) -> String {
+    let names: Vec<String> = rows
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let body = cells(rows);
+    let shown = &body[..body.len().min(SHOWN)];
+    let widths: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            shown
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([n.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |values: &[String]| {
+        values
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = format!("{}\n", line(&names));
+    for r in shown {
+        out += &format!("{}\n", line(r));
+    }
+    if body.len() > SHOWN {
+        out += &format!(
+            "... and {} more rows: write them all with --out rows.csv\n",
+            body.len() - SHOWN
+        );
+    }
+    out
+}
+
+/// Writes the rows as CSV or Parquet (by the file's extension), atomically.
+fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
+    let bytes = match file.extension().and_then(|e| e.to_str()) {
+        Some("parquet") => {
+            let mut bytes = Vec::new();
+            let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, rows.schema(), None)
+                .map_err(|e| e.to_string())?;
+            w.write(rows).map_err(|e| e.to_string())?;
+            w.close().map_err(|e| e.to_string())?;
+            bytes
+        }
+        Some("csv") => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let names: Vec<String> = rows
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            w.write_record(&names).map_err(|e| e.to_string())?;
+            for r in cells(rows) {
+                w.write_record(&r).map_err(|e| e.to_string())?;
+            }
+            w.into_inner().map_err(|e| e.to_string())?
+        }
+        _ => {
+            return Err(format!(
+                "{}: write a .csv or a .parquet file",
+                file.display()
+            ))
+        }
+    };
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or("the file needs a name")?;
+    crate::output::atomic::write_all(dir, &[(name, bytes)])
+        .map_err(|e| format!("writing {}: {e}", file.display()))
+}

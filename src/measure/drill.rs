@@ -1,0 +1,194 @@
+//! Drilling down: the source rows behind a figure, chosen by exactly the
+//! filter, dates, window and breakdown the scan uses, so their count is
+//! the figure in the scorecard.
+
+use super::domain::Domain;
+use super::period::{Month, MonthTable};
+use super::scan::{group_at, kept_rows, RowPeriods};
+use super::source::read_columns;
+use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
+use crate::model::Project;
+use arrow_array::cast::AsArray;
+use arrow_array::types::Date32Type;
+use arrow_array::{Array, RecordBatch, UInt32Array};
+
+/// Which rows of a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The rows counted (of a ratio: its numerator).
+    Numerator,
+    /// The rows of a ratio's denominator.
+    Denominator,
+    /// The rows in a ratio's denominator but not its numerator: the
+    /// assessments that were late, the visits that were missed.
+    Excluded,
+}
+
+/// The rows behind a figure, every usable column of their source.
+#[derive(Debug, Clone)]
+pub struct Drilled {
+    pub source: String,
+    /// The base measure the rows belong to (for `Excluded`, the denominator).
+    pub base: BaseId,
+    pub rows: RecordBatch,
+}
+
+/// The rows of indicator `index` behind its figure for `period`, in the
+/// run whose reporting month is `reporting`, for one breakdown value or
+/// the whole.
+pub fn drill(
+    project: &Project,
+    index: usize,
+    period: Month,
+    reporting: Month,
+    group: Option<&str>,
+    part: Part,
+) -> Result<Drilled, String> {
+    let ind = &project.indicators[index];
+    let (base, minus) = bases_of(&ind.measure, part).map_err(|why| format!("{}: {why}", ind.id))?;
+    let measure = &project.base_measures[base];
+    let source = &project.sources.by_name[&measure.source];
+    let columns: Vec<String> = source
+        .columns
+        .iter()
+        .filter(|(_, t)| t.is_some())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let table = read_columns(source, &columns).map_err(|d| d.message)?;
+    let domain = Domain::ending(reporting);
+    let t = domain
+        .index(period)
+        .ok_or_else(|| format!("{period} is not among the months computed up to {reporting}"))?;
+    let months = MonthTable::new(domain.first.offset(-12), domain.last);
+    let mut parts = Vec::with_capacity(table.batches.len());
+    for batch in &table.batches {
+        let at = Scope {
+            project,
+            domain,
+            months: &months,
+            t,
+            group,
+        };
+        let mut rows = at.counted_rows(measure, batch)?;
+        if let Some(other) = minus {
+            let taken = at.counted_rows(&project.base_measures[other], batch)?;
+            rows.retain(|r| taken.binary_search(r).is_err());
+        }
+        let indices = UInt32Array::from(rows.iter().map(|&r| r as u32).collect::<Vec<_>>());
+        parts.push(
+            arrow_select::take::take_record_batch(batch, &indices).map_err(|e| e.to_string())?,
+        );
+    }
+    let schema = match parts.first() {
+        Some(b) => b.schema(),
+        None => std::sync::Arc::new(arrow_schema::Schema::empty()),
+    };
+    let rows = arrow_select::concat::concat_batches(&schema, &parts).map_err(|e| e.to_string())?;
+    Ok(Drilled {
+        source: measure.source.clone(),
+        base,
+        rows,
+    })
+}
+
+/// The base measure whose rows make up `part`, and one whose rows are
+/// taken away from them.
+fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), String> {
+    match (m, part) {
+        (Measure::Base(b), Part::Numerator) => Ok((*b, None)),
+        (Measure::Base(_), _) => {
+            Err("it counts rows; it has no denominator, so only --part numerator".into())
+        }
+        (
+            Measure::Ratio {
+                numerator,
+                denominator,
+                ..
+            },
+            part,
+        ) => {
+            let (Measure::Base(n), Measure::Base(d)) = (numerator.as_ref(), denominator.as_ref())
+            else {
+                return Err("its numerator or denominator is itself computed; drill into the indicators it is made of".into());
+            };
+            Ok(match part {
+                Part::Numerator => (*n, None),
+                Part::Denominator => (*d, None),
+                Part::Excluded => (*d, Some(*n)),
+            })
+        }
+        (Measure::Rate { measure, .. }, Part::Numerator) => match measure.as_ref() {
+            Measure::Base(b) => Ok((*b, None)),
+            _ => Err(
+                "its measure is itself computed; drill into the indicators it is made of".into(),
+            ),
+        },
+        (Measure::Rate { .. }, _) => {
+            Err("its denominator is a population, not rows, so only --part numerator".into())
+        }
+        (Measure::Expression(_), _) => {
+            Err("it is a formula of other indicators; drill into those".into())
+        }
+    }
+}
+
+struct Scope<'a> {
+    project: &'a Project,
+    domain: Domain,
+    months: &'a MonthTable,
+    t: usize,
+    group: Option<&'a str>,
+}
+
+impl Scope<'_> {
+    /// The rows of `batch` that count for `base` in period `t` (sorted).
+    fn counted_rows(&self, base: &BaseMeasure, batch: &RecordBatch) -> Result<Vec<usize>, String> {
+        let mask = match &base.filter {
+            Some(f) => Some(
+                f.evaluate(&self.project.engine, batch)
+                    .map_err(|e| format!("the filter failed: {}", e.message))?,
+            ),
+            None => None,
+        };
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| format!("column `{name}` was not read"))
+        };
+        let dates = |name: &str| col(name).map(|c| c.as_primitive::<Date32Type>().clone());
+        let (starts, ends) = match &base.timing {
+            Timing::Flow { date } => (dates(date)?, None),
+            Timing::Snapshot { start, end } => (dates(start)?, Some(dates(end)?)),
+        };
+        let periods = RowPeriods {
+            starts: &starts,
+            ends: ends.as_ref(),
+            window: base.window,
+            domain: self.domain,
+            months: self.months,
+        };
+        // Rows the aggregate cannot use are not behind the figure.
+        let needed = match &base.aggregate {
+            Aggregate::Sum(c) | Aggregate::Mean(c) | Aggregate::Distinct(c) => Some(col(c)?),
+            Aggregate::Count => None,
+        };
+        let groups = match (&base.breakdown, self.group) {
+            (Some(b), Some(_)) => Some(col(b)?),
+            (None, Some(_)) => return Err("it has no breakdown".into()),
+            _ => None,
+        };
+        Ok(kept_rows(mask.as_ref(), &starts)
+            .into_iter()
+            .filter(|&row| {
+                periods
+                    .of(row)
+                    .is_some_and(|(from, to)| from <= self.t && self.t <= to)
+            })
+            .filter(|&row| needed.is_none_or(|a| !a.is_null(row)))
+            .filter(|&row| match (groups, self.group) {
+                (Some(a), Some(g)) => group_at(a.as_ref(), row) == g,
+                _ => true,
+            })
+            .collect())
+    }
+}
