@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod definition_tests;
 pub mod diagnostic;
 pub mod expr;
 pub mod measure;

@@ -5,11 +5,12 @@ use crate::config::document::{Frequency, Unit};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
 use crate::measure::period::Month;
-use crate::measure::scan::{latest_month, read_tables, scan, EvalError, Group};
+use crate::measure::scan::{latest_month, read_tables, scan, EvalError, Group, Tables};
 use crate::measure::series::{evaluate_all, Point};
 use crate::model::Project;
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// The periods shown for an indicator of this frequency, by their last
@@ -67,10 +68,25 @@ pub struct Scorecard {
 pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
     let tables = read_tables(project).map_err(EvalError)?;
-    let mut timings = vec![("read sources", started.elapsed())];
+    let read = started.elapsed();
+    let mut card = build_from(project, &tables, reporting, None)?;
+    card.timings.insert(0, ("read sources", read));
+    Ok(card)
+}
+
+/// Evaluates the project over tables already in memory (the data, or a
+/// test's fixture rows). With `only`, just those base measures are
+/// computed; the others count nothing.
+pub fn build_from(
+    project: &Project,
+    tables: &Tables,
+    reporting: Option<Month>,
+    only: Option<&BTreeSet<usize>>,
+) -> Result<Scorecard, EvalError> {
+    let mut timings = Vec::new();
     let reporting = match reporting {
         Some(m) => Some(m),
-        None => latest_month(project, &tables)?,
+        None => latest_month(project, tables)?,
     };
     let reporting = match reporting {
         Some(m) => m,
@@ -87,10 +103,10 @@ pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, E
     };
     let domain = Domain::ending(reporting);
     let step = Instant::now();
-    let bases = scan(project, &tables, domain)?;
+    let bases = scan(project, tables, domain, only)?;
     timings.push(("scan measures", step.elapsed()));
     let step = Instant::now();
-    let series = evaluate_all(project, &tables, &bases, domain)?;
+    let series = evaluate_all(project, tables, &bases, domain)?;
     timings.push(("combine series", step.elapsed()));
     let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);

@@ -144,3 +144,35 @@ fn a_rule_may_return_a_bare_outcome_or_one_with_its_reason() {
     assert_eq!(t.get("E1", "2023-03", "dot"), "up");
     assert_eq!(t.get("E1", "2023-03", "dot_note"), "value is 3.0");
 }
+
+/// The tests shipped beside the example's definitions pass.
+#[test]
+fn the_example_definition_tests_pass() {
+    let out = example(&["test"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains(" passed, 0 failed"), "{}", out.stdout);
+    let passed = out.stdout.lines().filter(|l| l.starts_with("ok ")).count();
+    assert!(passed >= 10, "only {passed} definition tests shipped");
+}
+
+/// A definition test whose expectation is wrong fails with what was
+/// expected and what came, and the exit code says so.
+#[test]
+fn a_failing_definition_test_shows_expected_and_actual() {
+    let f = Fixture::new();
+    f.standard_rules()
+        .table("events", vec![("event_date", dates(&repeat("2023-03-01", 2))), ("kind", strs(&[Some("a"), Some("b")]))])
+        .file(
+            "indicators/e.yaml",
+            &indicators(&[indicator(
+                "E1",
+                "count",
+                "higher_is_better",
+                "{ kind: flow, source: events, date: event_date, filter: kind == \"a\" }",
+                "targets: { 2022-23: 2 }\nrag: rag_target\ntests:\n  - name: kind a only\n    rows:\n      events:\n        - { event_date: 2023-03-05, kind: a }\n        - { event_date: 2023-03-06, kind: b }\n        - { event_date: 2023-04-01, kind: a }\n    expect:\n      2023-03: { value: 2, rag: green }\n      2023-04: { value: 1 }",
+            )]),
+        );
+    let out = f.rubric(&["test"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    insta::assert_snapshot!(out.stdout);
+}

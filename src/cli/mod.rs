@@ -12,6 +12,7 @@ mod new;
 mod review;
 mod run;
 mod schema;
+mod test;
 
 use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
 use clap::{Parser, Subcommand};
@@ -95,6 +96,11 @@ pub enum Command {
         /// Write every row to this .csv or .parquet file instead of showing the first 40.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run the expected-value tests written beside the definitions (`tests:`).
+    Test {
+        /// The indicators whose tests to run (default: all).
+        ids: Vec<String>,
     },
     /// Scaffold a new definition file.
     New {
@@ -192,6 +198,7 @@ pub fn main() -> ExitCode {
         }
         Command::Check { format } => check::check(&cli.project, format),
         Command::List => list::list(&cli.project),
+        Command::Test { ids } => test::test(&cli.project, &ids),
     };
     ExitCode::from(code)
 }

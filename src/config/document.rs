@@ -68,6 +68,11 @@ pub struct IndicatorDoc {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub commentary: BTreeMap<String, Spanned<String>>,
+    /// Expected-value tests: small fixture rows and the figures they must
+    /// give; `rubric test` runs them.
+    #[serde(default)]
+    #[schemars(with = "Vec<TestDoc>")]
+    pub tests: Vec<Spanned<TestDoc>>,
     /// First period with data; earlier periods report "not collected".
     #[schemars(with = "Option<String>")]
     pub collected_from: Option<Spanned<String>>,
@@ -305,6 +310,36 @@ pub struct OutcomeDoc {
     pub symbol: Option<String>,
     /// Label shown in reports.
     pub label: Option<String>,
+}
+
+/// One expected-value test of an indicator.
+#[derive(Debug, Deserialize, JsonSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TestDoc {
+    /// What the test shows, in a few words.
+    pub name: String,
+    /// Fixture rows per source: `assessments: [{ start_date: 2023-03-01, ... }]`.
+    /// Columns left out are empty; sources left out have no rows.
+    #[serde(default)]
+    pub rows: BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
+    /// The figures expected per period, keyed `2023-03`.
+    pub expect: BTreeMap<String, ExpectDoc>,
+}
+
+/// The figures a test expects for one period; those left out are not checked.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectDoc {
+    /// The value, compared at the indicator's decimal places.
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// `ok` or `missing`.
+    pub status: Option<String>,
+    /// The RAG outcome, or `not_rated`.
+    pub rag: Option<String>,
+    /// The DoT outcome, or `not_rated`.
+    pub dot: Option<String>,
 }
 
 /// `rubric.yaml` at the project root: settings for the whole project. Optional.

@@ -165,9 +165,13 @@ pub fn scan(
     project: &Project,
     tables: &Tables,
     domain: Domain,
+    only: Option<&std::collections::BTreeSet<usize>>,
 ) -> Result<Vec<BaseResult>, EvalError> {
     let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, base) in project.base_measures.iter().enumerate() {
+        if only.is_some_and(|o| !o.contains(&i)) {
+            continue;
+        }
         by_source.entry(base.source.as_str()).or_default().push(i);
     }
     let mut results = vec![BaseResult::default(); project.base_measures.len()];

@@ -1,7 +1,7 @@
 //! The compile pass: YAML documents in, validated project out. Every
 //! problem found is collected (not just the first), each with its place.
 
-use super::indicator::{Indicator, RuleUse};
+use super::indicator::{Indicator, IndicatorTest, RuleUse};
 use super::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
 use super::rule_set::{RuleSet, RULE_SCOPE};
 use crate::calendar::{parse_day, Calendar, BUILTIN};
@@ -340,6 +340,7 @@ fn compile_indicator(
             ),
         }
     }
+    let tests = compile_tests(doc, &site, ctx);
     let collected_from = doc.collected_from.as_ref().and_then(|c| {
         let m = Month::parse(&c.value);
         if m.is_none() {
@@ -391,11 +392,79 @@ fn compile_indicator(
         rag,
         breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
         commentary,
+        tests,
         collected_from,
         frequency: doc.frequency,
         file: file.to_path_buf(),
         place: Place::from_location(&doc.id.referenced),
     })
+}
+
+/// Checks an indicator's tests name sources and columns that exist and
+/// months that parse; the rows' values are checked when the tests run.
+fn compile_tests(doc: &IndicatorDoc, site: &IndicatorSite, ctx: &mut Ctx) -> Vec<IndicatorTest> {
+    let mut tests = Vec::new();
+    for test in &doc.tests {
+        let place = Place::from_location(&test.referenced);
+        let problem = |message: String, help: String| {
+            Diagnostic::new(site.file, place, message)
+                .subject(site.subject.clone())
+                .help(help)
+        };
+        let before = ctx.problems.len();
+        for (source, rows) in &test.value.rows {
+            let Some(s) = ctx.sources.by_name.get(source) else {
+                let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
+                let hint = did_you_mean(source, names.iter().copied())
+                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                ctx.problems.push(problem(
+                    format!(
+                        "the test `{}` gives rows for `{source}`, which is not a source",
+                        test.value.name
+                    ),
+                    format!(
+                        "{hint}sources are the .parquet files under data/: {}",
+                        names.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let unknown: BTreeSet<&String> = rows
+                .iter()
+                .flat_map(|r| r.keys())
+                .filter(|c| !matches!(s.columns.get(*c), Some(Some(_))))
+                .collect();
+            for column in unknown {
+                let hint = did_you_mean(column, s.columns.keys().map(String::as_str))
+                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                ctx.problems.push(problem(
+                    format!("the test `{}` gives `{column}`, which is not a usable column of `{source}`", test.value.name),
+                    format!("{hint}`{source}` has: {}", s.column_list()),
+                ));
+            }
+        }
+        let mut expect = BTreeMap::new();
+        for (key, e) in &test.value.expect {
+            match Month::parse(key) {
+                Some(m) => {
+                    expect.insert(m, e.clone());
+                }
+                None => ctx.problems.push(problem(
+                    format!("the test `{}` expects figures for `{key}`, which is not a month", test.value.name),
+                    "key expected figures by month, as `2023-03: { value: 85 }` (a quarter or year by its last month)".to_string(),
+                )),
+            }
+        }
+        if ctx.problems.len() == before {
+            tests.push(IndicatorTest {
+                name: test.value.name.clone(),
+                place,
+                rows: test.value.rows.clone(),
+                expect,
+            });
+        }
+    }
+    tests
 }
 
 fn first_source(doc: &MeasureDoc) -> String {

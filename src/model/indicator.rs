@@ -24,12 +24,22 @@ pub struct Indicator {
     pub rag: Option<RuleUse>,
     pub breakdown: Option<String>,
     pub commentary: BTreeMap<Month, String>,
+    pub tests: Vec<IndicatorTest>,
     pub collected_from: Option<Month>,
     pub frequency: Frequency,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,
     pub place: Place,
+}
+
+/// An expected-value test: fixture rows per source and the figures they give.
+#[derive(Debug, Clone)]
+pub struct IndicatorTest {
+    pub name: String,
+    pub place: Place,
+    pub rows: BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
+    pub expect: BTreeMap<Month, crate::config::document::ExpectDoc>,
 }
 
 /// A rule set used by an indicator, with its parameter overrides applied.

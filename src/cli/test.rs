@@ -1,0 +1,48 @@
+//! `rubric test [ID...]`: run the expected-value tests written beside the
+//! definitions.
+
+use super::{compiled, EXIT_PROBLEMS};
+use crate::definition_tests::run_all;
+use std::path::Path;
+
+pub fn test(project: &Path, ids: &[String]) -> u8 {
+    let p = match compiled(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let results = run_all(&p, ids);
+    let failed = results.iter().filter(|r| !r.failures.is_empty()).count();
+    for r in &results {
+        if r.failures.is_empty() {
+            println!("ok     {}: {}", r.indicator.id, r.test.name);
+            continue;
+        }
+        println!(
+            "FAILED {}: {} ({}:{})",
+            r.indicator.id,
+            r.test.name,
+            r.indicator.file.display(),
+            r.test.place.line
+        );
+        for f in &r.failures {
+            println!("         {f}");
+        }
+    }
+    let indicators = results
+        .iter()
+        .map(|r| r.indicator.id.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    println!(
+        "\n{} of {}: {} passed, {failed} failed",
+        plural(results.len(), "test"),
+        plural(indicators, "indicator"),
+        results.len() - failed
+    );
+    if failed > 0 {
+        EXIT_PROBLEMS
+    } else {
+        0
+    }
+}
