@@ -59,7 +59,7 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
         .ok_or("the test expects nothing: give `expect:` at least one month")?;
     let mut only = BTreeSet::new();
     bases_of(project, &project.indicators[index].measure, &mut only);
-    let card = build_from(project, &tables, Some(reporting), Some(&only))
+    let card = build_from(project, &tables, Some(reporting), Some(&only), None)
         .map_err(|EvalError(d)| format!("the run failed: {}", d.message))?;
     let ind = &project.indicators[index];
     let mut failures = Vec::new();

@@ -15,5 +15,6 @@ pub mod expr;
 pub mod measure;
 pub mod model;
 pub mod output;
+pub mod publication;
 pub mod rules;
 pub mod scorecard;

@@ -8,6 +8,7 @@ use crate::measure::period::Month;
 use crate::measure::scan::{latest_month, read_tables, scan, EvalError, Group, Tables};
 use crate::measure::series::{evaluate_all, Point};
 use crate::model::Project;
+use crate::publication::{suppress, Policy};
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
 use std::collections::BTreeSet;
@@ -66,10 +67,19 @@ pub struct Scorecard {
 
 /// Evaluates the project for the reporting month (default: the latest month with data).
 pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, EvalError> {
+    build_with(project, reporting, None)
+}
+
+/// As `build`, with small counts withheld by `publish` when given.
+pub fn build_with(
+    project: &Project,
+    reporting: Option<Month>,
+    publish: Option<Policy>,
+) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
     let tables = read_tables(project).map_err(EvalError)?;
     let read = started.elapsed();
-    let mut card = build_from(project, &tables, reporting, None)?;
+    let mut card = build_from(project, &tables, reporting, None, publish)?;
     card.timings.insert(0, ("read sources", read));
     Ok(card)
 }
@@ -82,6 +92,7 @@ pub fn build_from(
     tables: &Tables,
     reporting: Option<Month>,
     only: Option<&BTreeSet<usize>>,
+    publish: Option<Policy>,
 ) -> Result<Scorecard, EvalError> {
     let mut timings = Vec::new();
     let reporting = match reporting {
@@ -106,7 +117,12 @@ pub fn build_from(
     let bases = scan(project, tables, domain, only)?;
     timings.push(("scan measures", step.elapsed()));
     let step = Instant::now();
-    let series = evaluate_all(project, tables, &bases, domain)?;
+    let mut series = evaluate_all(project, tables, &bases, domain)?;
+    if let Some(policy) = publish {
+        for (ind, s) in project.indicators.iter().zip(series.iter_mut()) {
+            suppress(project, &ind.measure, &mut s.groups, policy);
+        }
+    }
     timings.push(("combine series", step.elapsed()));
     let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);

@@ -55,6 +55,10 @@ pub enum Command {
         /// Print how long each stage took, to stderr.
         #[arg(long)]
         timings: bool,
+        /// Apply the publication policy of rubric.yaml: withhold small
+        /// counts, and any cell they could be worked out from.
+        #[arg(long)]
+        publish: bool,
     },
     /// Show each indicator's definition review: its normalised definition
     /// and what it gives on the data.
@@ -168,7 +172,8 @@ pub fn main() -> ExitCode {
             period,
             check,
             timings,
-        } => run::run(&cli.project, out, period, check, timings),
+            publish,
+        } => run::run(&cli.project, out, period, check, timings, publish),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::Drill {

@@ -12,12 +12,21 @@ pub fn run(
     period: Option<Month>,
     check: bool,
     timings: bool,
+    publish: bool,
 ) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let card = match scorecard::build(&p, period) {
+    let policy = match (publish, p.publication) {
+        (false, _) => None,
+        (true, Some(policy)) => Some(policy),
+        (true, None) => {
+            eprintln!("error: --publish needs a publication policy\n  = help: add to rubric.yaml:\n      publication:\n        suppress_below: 5");
+            return super::EXIT_USAGE;
+        }
+    };
+    let card = match scorecard::build_with(&p, period, policy) {
         Ok(card) => card,
         Err(e) => {
             report(&[e.0], &p.texts);

@@ -357,6 +357,18 @@ pub struct ProjectDoc {
     pub closure_days: Vec<Spanned<String>>,
     /// Limits on every expression of the project; each has a safe default.
     pub limits: Option<LimitsDoc>,
+    /// The publication policy `rubric run --publish` applies.
+    pub publication: Option<PublicationDoc>,
+}
+
+/// How outputs for publication withhold small counts.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationDoc {
+    /// Counts from 1 to below this are withheld, with any percentage or
+    /// rate built on one, and a second cell where needed (e.g. 5).
+    #[schemars(with = "u64")]
+    pub suppress_below: Spanned<u64>,
 }
 
 /// The sandbox's limits on expressions. An expression that passes one is

@@ -19,6 +19,8 @@ pub struct Point {
     pub denominator: Option<f64>,
     /// Why there is no value; `None` when there is one.
     pub missing: Option<String>,
+    /// Withheld by the publication policy (the reason says why).
+    pub suppressed: bool,
 }
 
 impl Point {
@@ -28,6 +30,7 @@ impl Point {
             numerator: None,
             denominator: None,
             missing: None,
+            suppressed: false,
         }
     }
 
@@ -37,6 +40,7 @@ impl Point {
             numerator: None,
             denominator: None,
             missing: Some(reason.into()),
+            suppressed: false,
         }
     }
 }
@@ -193,12 +197,14 @@ fn point(
                     numerator: n.value,
                     denominator: d.value,
                     missing: Some("the denominator is 0".to_string()),
+                    suppressed: false,
                 },
                 (Some(nv), Some(dv)) => finite(Point {
                     value: Some(nv * scale / dv),
                     numerator: Some(nv),
                     denominator: Some(dv),
                     missing: None,
+                    suppressed: false,
                 }),
             }
         }
@@ -235,6 +241,7 @@ fn point(
                     numerator: Some(mv),
                     denominator: Some(p),
                     missing: None,
+                    suppressed: false,
                 }),
             }
         }
@@ -319,5 +326,6 @@ fn finite(p: Point) -> Point {
         numerator: keep(p.numerator),
         denominator: keep(p.denominator),
         missing: Some(NOT_FINITE.to_string()),
+        suppressed: false,
     }
 }

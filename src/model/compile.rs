@@ -32,6 +32,8 @@ pub struct Project {
     pub base_measures: Vec<BaseMeasure>,
     pub rule_sets: BTreeMap<String, RuleSet>,
     pub sources: Sources,
+    /// The publication policy, when `rubric.yaml` sets one.
+    pub publication: Option<crate::publication::Policy>,
     pub engine: Engine,
     pub texts: SourceTexts,
 }
@@ -55,6 +57,21 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         &mut problems,
     ));
     let limits = build_limits(files.settings.as_ref(), &mut problems);
+    let publication = files.settings.as_ref().and_then(|s| {
+        let doc = s.doc.publication.as_ref()?;
+        let below = &doc.suppress_below;
+        if below.value < 2 {
+            problems.push(
+                Diagnostic::new(&s.file, Place::from_location(&below.referenced), format!("`suppress_below` is {}, which withholds nothing", below.value))
+                    .subject("publication")
+                    .help("give the smallest count that may be published, e.g. `suppress_below: 5` withholds 1 to 4"),
+            );
+            return None;
+        }
+        Some(crate::publication::Policy {
+            suppress_below: below.value as f64,
+        })
+    });
     let engine = sandboxed_engine(limits, Arc::clone(&calendar));
     let mut ctx = Ctx {
         calendar: Arc::clone(&calendar),
@@ -118,6 +135,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         base_measures: ctx.base_measures,
         rule_sets,
         sources: ctx.sources,
+        publication,
         engine: ctx.engine,
         texts: ctx.texts,
     })

@@ -127,6 +127,8 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
             .map(|r| {
                 text(if r.point.value.is_some() {
                     "ok"
+                } else if r.point.suppressed {
+                    "suppressed"
                 } else {
                     "missing"
                 })

@@ -1,0 +1,135 @@
+//! The publication policy on hand-made tables: small counts withheld, and
+//! never a withheld cell that the published total and the other cells
+//! would give away.
+
+mod common;
+use common::*;
+
+/// March 2023: North 3 events (1 late), South 10 (2 late), East 7 (none
+/// late); whole 20. April: North 2 only.
+fn project() -> Fixture {
+    let f = Fixture::new();
+    let mut days = Vec::new();
+    let mut teams = Vec::new();
+    let mut late = Vec::new();
+    for (team, n, n_late) in [("North", 3, 1), ("South", 10, 2), ("East", 7, 0)] {
+        for i in 0..n {
+            days.push(Some("2023-03-15"));
+            teams.push(Some(team));
+            late.push(Some(i < n_late));
+        }
+    }
+    for _ in 0..2 {
+        days.push(Some("2023-04-15"));
+        teams.push(Some("North"));
+        late.push(Some(false));
+    }
+    f.standard_rules()
+        .table(
+            "events",
+            vec![("event_date", dates(&days)), ("team", strs(&teams)), ("late", bools(&late))],
+        )
+        .file(
+            "indicators/e.yaml",
+            &indicators(&[
+                indicator(
+                    "C1",
+                    "count",
+                    "neutral",
+                    "{ kind: flow, source: events, date: event_date }",
+                    "breakdown: team",
+                ),
+                indicator(
+                    "R1",
+                    "percent",
+                    "higher_is_better",
+                    "kind: ratio\nnumerator: { kind: flow, source: events, date: event_date, filter: late == false }\ndenominator: { kind: flow, source: events, date: event_date }",
+                    "breakdown: team",
+                ),
+            ]),
+        )
+        .file("rubric.yaml", "publication:\n  suppress_below: 5\n");
+    f
+}
+
+#[test]
+fn small_counts_and_the_cells_that_would_reveal_them_are_withheld() {
+    let f = project();
+    let t = f.run(&["--period", "2023-04", "--publish"]);
+    // March counts: North 3 is withheld; East 7, the smallest other, too,
+    // or 20 - 10 - 7 would give North away.
+    assert_eq!(t.value("C1", "2023-03"), "20");
+    assert_eq!(t.group("C1", "South", "2023-03", "value"), "10");
+    for team in ["North", "East"] {
+        assert_eq!(t.group("C1", team, "2023-03", "value"), "NA");
+        assert_eq!(t.group("C1", team, "2023-03", "status"), "suppressed");
+    }
+    assert!(t
+        .group("C1", "North", "2023-03", "reason")
+        .contains("a count from 1 to 4"));
+    assert!(t
+        .group("C1", "East", "2023-03", "reason")
+        .contains("secondary"));
+    // The percentage: North's denominator is 3, so North and East go.
+    assert_eq!(t.group("R1", "South", "2023-03", "value"), "80");
+    assert_eq!(t.group("R1", "North", "2023-03", "status"), "suppressed");
+    assert_eq!(t.group("R1", "East", "2023-03", "status"), "suppressed");
+    assert_eq!(t.group("R1", "North", "2023-03", "denominator"), "NA");
+    // April: the whole is 2, so it is withheld, and nothing compares with it.
+    assert_eq!(t.get("C1", "2023-04", "status"), "suppressed");
+    assert_eq!(t.get("C1", "2023-04", "previous"), "20");
+    assert_eq!(t.get("C1", "2023-04", "change"), "NA");
+    assert_eq!(t.group("C1", "North", "2023-04", "status"), "suppressed");
+    assert_eq!(t.group("C1", "North", "2023-04", "previous"), "NA");
+}
+
+#[test]
+fn no_published_cell_can_reveal_a_withheld_one() {
+    let f = project();
+    let t = f.run(&["--period", "2023-04", "--publish"]);
+    let mut by_period: std::collections::BTreeMap<
+        (String, String),
+        Vec<&std::collections::BTreeMap<String, String>>,
+    > = Default::default();
+    for ((id, group, period), row) in &t.rows {
+        for column in ["value", "numerator", "denominator"] {
+            let v = &row[column];
+            // Counts, and the numerators and denominators of percentages.
+            let is_count = column != "value" || row["unit"] == "count";
+            if is_count && v != "NA" {
+                let n: f64 = v.parse().unwrap();
+                assert!(
+                    n == 0.0 || n >= 5.0,
+                    "{id} {group} {period} {column} = {n} is published"
+                );
+            }
+        }
+        if group != "all" {
+            by_period
+                .entry((id.clone(), period.clone()))
+                .or_default()
+                .push(row);
+        }
+    }
+    for ((id, period), rows) in by_period {
+        // A withheld whole reveals nothing; a shown whole less the shown
+        // cells must never leave a single withheld cell.
+        let whole = &t.rows[&(id.clone(), "all".to_string(), period.clone())];
+        let withheld = rows.iter().filter(|r| r["status"] == "suppressed").count();
+        assert!(
+            whole["status"] == "suppressed" || withheld != 1,
+            "{id} {period}: one breakdown cell withheld alone can be worked out from the total"
+        );
+    }
+}
+
+#[test]
+fn without_publish_nothing_is_withheld_and_publish_needs_a_policy() {
+    let f = project();
+    let t = f.run(&["--period", "2023-04"]);
+    assert_eq!(t.group("C1", "North", "2023-03", "value"), "3");
+    std::fs::remove_file(f.path().join("rubric.yaml")).unwrap();
+    let out = f.rubric(&["run", "--publish"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("suppress_below: 5"), "{}", out.stderr);
+}
