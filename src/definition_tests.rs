@@ -59,8 +59,16 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
         .ok_or("the test expects nothing: give `expect:` at least one month")?;
     let mut only = BTreeSet::new();
     bases_of(project, &project.indicators[index].measure, &mut only);
-    let card = build_from(project, &tables, Some(reporting), Some(&only), None)
-        .map_err(|EvalError(d)| format!("the run failed: {}", d.message))?;
+    let card = build_from(
+        project,
+        &tables,
+        Some(reporting),
+        Some(&only),
+        None,
+        // A test's few rows would all be small bases: flags are for real data.
+        crate::model::compile::Quality::default(),
+    )
+    .map_err(|EvalError(d)| format!("the run failed: {}", d.message))?;
     let ind = &project.indicators[index];
     let mut failures = Vec::new();
     for (month, expected) in &test.expect {

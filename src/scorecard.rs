@@ -5,8 +5,10 @@ use crate::config::document::{Frequency, Unit};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
 use crate::measure::period::Month;
+use crate::measure::period::{date_from_days, days_from_date};
 use crate::measure::scan::{latest_month, read_tables, scan, EvalError, Group, Tables};
 use crate::measure::series::{evaluate_all, Point};
+use crate::model::compile::Quality;
 use crate::model::Project;
 use crate::publication::{suppress, Policy};
 use crate::rules::comparisons::{compare, Comparison};
@@ -51,6 +53,8 @@ pub struct Row {
     pub target: Option<f64>,
     pub dot: Rating,
     pub rag: Rating,
+    /// Why to read the figure with care: a small base, an incomplete period.
+    pub flags: Vec<String>,
     pub commentary: Option<String>,
 }
 
@@ -79,7 +83,7 @@ pub fn build_with(
     let started = Instant::now();
     let tables = read_tables(project).map_err(EvalError)?;
     let read = started.elapsed();
-    let mut card = build_from(project, &tables, reporting, None, publish)?;
+    let mut card = build_from(project, &tables, reporting, None, publish, project.quality)?;
     card.timings.insert(0, ("read sources", read));
     Ok(card)
 }
@@ -93,6 +97,7 @@ pub fn build_from(
     reporting: Option<Month>,
     only: Option<&BTreeSet<usize>>,
     publish: Option<Policy>,
+    quality: Quality,
 ) -> Result<Scorecard, EvalError> {
     let mut timings = Vec::new();
     let reporting = match reporting {
@@ -146,9 +151,11 @@ pub fn build_from(
                     point: &points[t],
                     comparison: &comparison,
                     target,
+                    small_base: small_base(quality, &points[t]),
                 };
                 let dot = rate(project, ind.dot.as_ref(), &input)?;
                 let rag = rate(project, ind.rag.as_ref(), &input)?;
+                let flags = flags(quality, period, input.small_base.clone());
                 rows.push(Row {
                     indicator: i,
                     group: group.clone(),
@@ -158,6 +165,7 @@ pub fn build_from(
                     target,
                     dot,
                     rag,
+                    flags,
                     commentary: if group.is_none() {
                         ind.commentary.get(&period).cloned()
                     } else {
@@ -173,6 +181,38 @@ pub fn build_from(
         periods,
         rows,
         timings,
+    })
+}
+
+/// The quality flags of one figure (`quality:` in `rubric.yaml`).
+fn flags(quality: Quality, period: Month, small: Option<String>) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(reason) = small {
+        flags.push(reason);
+    }
+    if let Some(extracted) = quality.extracted {
+        let end = period.last_day();
+        if days_from_date(end) > extracted {
+            flags.push(format!(
+                "incomplete: the data was extracted on {}, before the period ends on {end}",
+                date_from_days(extracted)
+            ));
+        }
+    }
+    flags
+}
+
+/// Why a figure's base is small, when it is: its denominator is under
+/// `quality.small_base`.
+pub fn small_base(quality: Quality, point: &Point) -> Option<String> {
+    let min = quality.small_base?;
+    let d = point.denominator?;
+    (d < min).then(|| {
+        format!(
+            "small base: the denominator {} is under {}",
+            crate::output::format::count(d),
+            crate::output::format::count(min)
+        )
     })
 }
 

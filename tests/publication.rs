@@ -133,3 +133,51 @@ fn without_publish_nothing_is_withheld_and_publish_needs_a_policy() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("suppress_below: 5"), "{}", out.stderr);
 }
+
+/// Quality flags on a hand-made table: March has 20 events (a base of 20),
+/// April 2 (a small base under 10); the data was extracted on 20 April.
+#[test]
+fn small_bases_and_incomplete_periods_are_flagged() {
+    let f = project();
+    f.file(
+        "rubric.yaml",
+        "quality:\n  small_base: 10\n  extracted: 2023-04-20\n",
+    )
+    .file(
+        "indicators/r.yaml",
+        &indicators(&[indicator(
+            "R2",
+            "percent",
+            "higher_is_better",
+            "kind: ratio\nnumerator: { kind: flow, source: events, date: event_date, filter: late == false }\ndenominator: { kind: flow, source: events, date: event_date }",
+            "targets: { 2022-23: 50, 2023-24: 50 }\nrag: rag_target\ndot: warn_anyway",
+        )]),
+    )
+    .file(
+        "rules/warn.yaml",
+        "rules:\n  - name: warn_anyway\n    kind: dot\n    on_small_base: warn\n    outcomes: [{ name: up }, { name: down }]\n    expression: 'if value >= previous { \"up\" } else { \"down\" }'\n",
+    );
+    let t = f.run(&["--period", "2023-04"]);
+    // March: 17 of 20 on time, a base of 20: rated, no flag.
+    assert_eq!(t.get("R2", "2023-03", "flags"), "NA");
+    assert_eq!(t.get("R2", "2023-03", "rag"), "green");
+    // April: 2 of 2 on a base of 2, and the month runs past the extract.
+    assert_eq!(
+        t.get("R2", "2023-04", "flags"),
+        "small base: the denominator 2 is under 10; incomplete: the data was extracted on 2023-04-20, before the period ends on 2023-04-30"
+    );
+    assert_eq!(t.get("R2", "2023-04", "rag"), "not_rated");
+    assert_eq!(
+        t.get("R2", "2023-04", "rag_note"),
+        "small base: the denominator 2 is under 10"
+    );
+    // A rule set that says `on_small_base: warn` still rates it.
+    assert_eq!(t.get("R2", "2023-04", "dot"), "up");
+    let out = f.rubric(&["explain", "R2", "--period", "2023-04"]);
+    assert!(
+        out.stdout
+            .contains("read with care: small base: the denominator 2 is under 10"),
+        "{}",
+        out.stdout
+    );
+}

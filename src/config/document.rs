@@ -288,9 +288,24 @@ pub struct RuleSetDoc {
     pub requires: Vec<Spanned<String>>,
     /// The outcomes the expression may return, in display order.
     pub outcomes: Vec<OutcomeDoc>,
+    /// What to do when the figure's base is small (under `quality.small_base`):
+    /// `not_rated` (the default) or `warn` (rate it; the flag says so).
+    #[serde(default)]
+    pub on_small_base: SmallBase,
     /// A Rhai expression returning an outcome name, or `()` for "not rated".
     #[schemars(with = "String")]
     pub expression: Spanned<String>,
+}
+
+/// How a rule treats a figure with a small base.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SmallBase {
+    /// Not rated, with the reason.
+    #[default]
+    NotRated,
+    /// Rated; the row's flag warns of the small base.
+    Warn,
 }
 
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
@@ -359,6 +374,22 @@ pub struct ProjectDoc {
     pub limits: Option<LimitsDoc>,
     /// The publication policy `rubric run --publish` applies.
     pub publication: Option<PublicationDoc>,
+    /// Flags for figures to read with care.
+    pub quality: Option<QualityDoc>,
+}
+
+/// When a figure is flagged.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QualityDoc {
+    /// A percentage or rate whose denominator is under this has a small
+    /// base: flagged, and not rated unless its rule set says `on_small_base: warn`.
+    #[schemars(with = "Option<f64>")]
+    pub small_base: Option<Spanned<f64>>,
+    /// The day the data was extracted (`2023-07-28`): a period ending after
+    /// it is flagged incomplete.
+    #[schemars(with = "Option<String>")]
+    pub extracted: Option<Spanned<String>>,
 }
 
 /// How outputs for publication withhold small counts.

@@ -34,6 +34,8 @@ pub struct Project {
     pub sources: Sources,
     /// The publication policy, when `rubric.yaml` sets one.
     pub publication: Option<crate::publication::Policy>,
+    /// When figures are flagged (`quality:` in `rubric.yaml`).
+    pub quality: Quality,
     pub engine: Engine,
     pub texts: SourceTexts,
 }
@@ -72,6 +74,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
             suppress_below: below.value as f64,
         })
     });
+    let quality = build_quality(files.settings.as_ref(), &mut problems);
     let engine = sandboxed_engine(limits, Arc::clone(&calendar));
     let mut ctx = Ctx {
         calendar: Arc::clone(&calendar),
@@ -136,6 +139,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         rule_sets,
         sources: ctx.sources,
         publication,
+        quality,
         engine: ctx.engine,
         texts: ctx.texts,
     })
@@ -287,6 +291,7 @@ fn compile_rule_sets(files: &[Loaded<RuleFile>], ctx: &mut Ctx) -> BTreeMap<Stri
                         params: doc.params.clone(),
                         requires: doc.requires.iter().map(|r| r.value.clone()).collect(),
                         outcomes: doc.outcomes.clone(),
+                        on_small_base: doc.on_small_base,
                         text: doc.expression.value.clone(),
                         site,
                         ast,
@@ -1177,6 +1182,49 @@ fn find_cycle<'a>(
 
 /// The calendar named in `rubric.yaml` (England and Wales by default), with
 /// the project's closure days.
+/// When figures are flagged for reading with care.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quality {
+    /// A denominator under this is a small base.
+    pub small_base: Option<f64>,
+    /// The day the data was extracted, as days since 1970-01-01.
+    pub extracted: Option<i32>,
+}
+
+fn build_quality(settings: Option<&Loaded<ProjectDoc>>, problems: &mut Vec<Diagnostic>) -> Quality {
+    let mut quality = Quality::default();
+    let Some(s) = settings else { return quality };
+    let Some(doc) = &s.doc.quality else {
+        return quality;
+    };
+    if let Some(b) = &doc.small_base {
+        if b.value.is_finite() && b.value > 0.0 {
+            quality.small_base = Some(b.value);
+        } else {
+            problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from_location(&b.referenced),
+                    format!("`small_base` is {}, not a positive number", b.value),
+                )
+                .subject("quality")
+                .help("give the smallest denominator worth rating, e.g. `small_base: 10`"),
+            );
+        }
+    }
+    if let Some(d) = &doc.extracted {
+        match parse_day(&d.value) {
+            Some(day) => quality.extracted = Some(day),
+            None => problems.push(
+                Diagnostic::new(&s.file, Place::from_location(&d.referenced), format!("`extracted` is `{}`, not a date", d.value))
+                    .subject("quality")
+                    .help("write the day the data was extracted as YYYY-MM-DD, e.g. `extracted: 2023-07-28`"),
+            ),
+        }
+    }
+    quality
+}
+
 /// The expression limits: the defaults, with any set in `rubric.yaml`.
 /// Each has a ceiling: deeper calls or expressions could exhaust the
 /// native stack, which no error can catch.

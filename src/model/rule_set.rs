@@ -1,6 +1,6 @@
 //! A validated rule set: a compiled Rhai rule with its declared outcomes.
 
-use crate::config::document::{OutcomeDoc, RuleKind};
+use crate::config::document::{OutcomeDoc, RuleKind, SmallBase};
 use crate::expr::site::ExprSite;
 use rhai::AST;
 use std::collections::BTreeMap;
@@ -13,6 +13,7 @@ pub struct RuleSet {
     pub params: BTreeMap<String, f64>,
     pub requires: Vec<String>,
     pub outcomes: Vec<OutcomeDoc>,
+    pub on_small_base: SmallBase,
     pub text: String,
     pub site: ExprSite,
     pub ast: AST,

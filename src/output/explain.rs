@@ -63,6 +63,9 @@ pub fn render(project: &Project, row: &Row) -> String {
             );
         }
     }
+    for flag in &row.flags {
+        let _ = writeln!(out, "read with care: {flag}");
+    }
     let _ = writeln!(out, "\nhow it is measured:");
     describe_measure(&mut out, project, &ind.measure, 1);
 
@@ -146,6 +149,7 @@ pub fn render(project: &Project, row: &Row) -> String {
         point: &row.point,
         comparison: &row.comparison,
         target: row.target,
+        small_base: None,
     };
     for (title, rating, rule_use) in [
         ("direction of travel", &row.dot, &ind.dot),

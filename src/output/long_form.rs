@@ -161,6 +161,19 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
         );
     }
     push(
+        "flags",
+        false,
+        rows.iter()
+            .map(|r| {
+                if r.flags.is_empty() {
+                    Cell::Null
+                } else {
+                    text(r.flags.join("; ").as_str())
+                }
+            })
+            .collect(),
+    );
+    push(
         "commentary",
         false,
         rows.iter()

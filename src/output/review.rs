@@ -96,6 +96,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             point: &latest.point,
             comparison: &latest.comparison,
             target: latest.target,
+            small_base: None,
         };
         for (label, rating, rule_use) in [
             ("DoT", &latest.dot, &ind.dot),

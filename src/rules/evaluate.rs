@@ -49,6 +49,8 @@ pub struct RuleInput<'a> {
     pub point: &'a Point,
     pub comparison: &'a Comparison,
     pub target: Option<f64>,
+    /// Why the figure's base is small, when it is (see `quality:`).
+    pub small_base: Option<String>,
 }
 
 pub fn rate(
@@ -62,6 +64,11 @@ pub fn rate(
     let rule = &project.rule_sets[&rule_use.rule];
     if input.point.value.is_none() {
         return Ok(Rating::NotRated("no value".to_string()));
+    }
+    if rule.on_small_base == crate::config::document::SmallBase::NotRated {
+        if let Some(why) = &input.small_base {
+            return Ok(Rating::NotRated(why.clone()));
+        }
     }
     let mut scope = scope(input, rule_use);
     for required in &rule.requires {
