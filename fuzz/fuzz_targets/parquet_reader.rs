@@ -20,12 +20,7 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(root.join("data/t.parquet"), data).expect("write");
     let (sources, _problems) = discover(root);
     for source in sources.by_name.values() {
-        let usable: Vec<String> = source
-            .columns
-            .iter()
-            .filter(|(_, t)| t.is_some())
-            .map(|(n, _)| n.clone())
-            .collect();
+        let usable = source.usable_columns();
         let _ = read_columns(source, &usable);
     }
 });

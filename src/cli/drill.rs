@@ -1,7 +1,7 @@
 //! `rubric drill ID [--period YYYY-MM] [--breakdown team=X] [--part P] [--out FILE]`:
 //! the source rows behind a figure.
 
-use super::{compiled, report, EXIT_PROBLEMS, EXIT_RUN_FAILED, EXIT_USAGE};
+use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::measure::drill::{drill as drill_rows, Part};
 use crate::measure::period::{period_label, Month};
 use crate::scorecard;
@@ -24,13 +24,9 @@ pub fn drill(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let Some(index) = p.indicators.iter().position(|i| i.id == id) else {
-        let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-        eprintln!(
-            "error: no indicator `{id}`\n  = help: the indicators are: {}",
-            ids.join(", ")
-        );
-        return EXIT_PROBLEMS;
+    let index = match indicator_index(&p, id) {
+        Ok(i) => i,
+        Err(code) => return code,
     };
     let ind = &p.indicators[index];
     let group = breakdown.map(|b| b.split_once('=').map_or(b, |(_, v)| v).to_string());
@@ -140,13 +136,16 @@ fn cells(rows: &RecordBatch) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn table(rows: &RecordBatch) -> String {
-    let names: Vec<String> = rows
-        .schema()
+fn column_names(rows: &RecordBatch) -> Vec<String> {
+    rows.schema()
         .fields()
         .iter()
         .map(|f| f.name().clone())
-        .collect();
+        .collect()
+}
+
+fn table(rows: &RecordBatch) -> String {
+    let names = column_names(rows);
     let body = cells(rows);
     let shown = &body[..body.len().min(SHOWN)];
     let widths: Vec<usize> = names
@@ -197,13 +196,8 @@ fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
         }
         Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let names: Vec<String> = rows
-                .schema()
-                .fields()
-                .iter()
-                .map(|f| f.name().clone())
-                .collect();
-            w.write_record(&names).map_err(|e| e.to_string())?;
+            w.write_record(column_names(rows))
+                .map_err(|e| e.to_string())?;
             for r in cells(rows) {
                 w.write_record(&r).map_err(|e| e.to_string())?;
             }

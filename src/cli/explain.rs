@@ -1,8 +1,7 @@
 //! `rubric explain ID [--period YYYY-MM] [--breakdown VALUE]`: why one
 //! figure is what it is.
 
-use super::{compiled, report, EXIT_PROBLEMS, EXIT_RUN_FAILED, EXIT_USAGE};
-use crate::diagnostic::did_you_mean;
+use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::measure::period::Month;
 use crate::output::explain;
 use crate::scorecard;
@@ -13,15 +12,9 @@ pub fn explain(project: &Path, id: &str, period: Option<Month>, breakdown: Optio
         Ok(p) => p,
         Err(code) => return code,
     };
-    let Some(index) = p.indicators.iter().position(|i| i.id == id) else {
-        let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-        let hint = did_you_mean(id, ids.iter().copied())
-            .map_or(String::new(), |s| format!("did you mean `{s}`? "));
-        eprintln!(
-            "error: no indicator `{id}`\n  = help: {hint}the indicators are: {}",
-            ids.join(", ")
-        );
-        return EXIT_PROBLEMS;
+    let index = match indicator_index(&p, id) {
+        Ok(i) => i,
+        Err(code) => return code,
     };
     let ind = &p.indicators[index];
     // `--breakdown team=North` or just `North`.

@@ -208,6 +208,21 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The position of indicator `id`, or the exit code after saying there is
+/// no such indicator (with the nearest id, and all of them).
+fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, u8> {
+    p.indicators.iter().position(|i| i.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+        let hint = crate::diagnostic::did_you_mean(id, ids.iter().copied())
+            .map_or(String::new(), |s| format!("did you mean `{s}`? "));
+        eprintln!(
+            "error: no indicator `{id}`\n  = help: {hint}the indicators are: {}",
+            ids.join(", ")
+        );
+        EXIT_PROBLEMS
+    })
+}
+
 /// The compiled project, or the exit code after its problems were printed.
 fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
     crate::model::compile_project(project).map_err(|failure| {

@@ -48,12 +48,7 @@ pub fn drill(
     let (base, minus) = bases_of(&ind.measure, part).map_err(|why| format!("{}: {why}", ind.id))?;
     let measure = &project.base_measures[base];
     let source = &project.sources.by_name[&measure.source];
-    let columns: Vec<String> = source
-        .columns
-        .iter()
-        .filter(|(_, t)| t.is_some())
-        .map(|(n, _)| n.clone())
-        .collect();
+    let columns = source.usable_columns();
     let table = read_columns(source, &columns).map_err(|d| d.message)?;
     let domain = Domain::ending(reporting);
     let t = domain

@@ -30,6 +30,15 @@ pub struct Source {
 }
 
 impl Source {
+    /// The columns expressions and measures can use, by name.
+    pub fn usable_columns(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .filter(|(_, t)| t.is_some())
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
     pub fn column_list(&self) -> String {
         self.columns
             .iter()
