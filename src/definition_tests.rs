@@ -58,7 +58,9 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
         .next_back()
         .ok_or("the test expects nothing: give `expect:` at least one month")?;
     let mut only = BTreeSet::new();
-    bases_of(project, &project.indicators[index].measure, &mut only);
+    for m in project.indicators[index].measures() {
+        bases_of(project, m, &mut only);
+    }
     let card = build_from(
         project,
         &tables,
@@ -105,7 +107,9 @@ fn bases_of(project: &Project, m: &Measure, out: &mut BTreeSet<usize>) {
         Measure::Expression(f) => {
             for input in &f.inputs {
                 if let Some(ind) = project.indicators.iter().find(|i| &i.id == input) {
-                    bases_of(project, &ind.measure, out);
+                    for m in ind.measures() {
+                        bases_of(project, m, out);
+                    }
                 }
             }
         }

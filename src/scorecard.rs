@@ -153,8 +153,8 @@ pub fn build_from(
                     target,
                     small_base: small_base(quality, &points[t]),
                 };
-                let dot = rate(project, ind.dot.as_ref(), &input)?;
-                let rag = rate(project, ind.rag.as_ref(), &input)?;
+                let dot = rate(project, ind.dot_at(period), &input)?;
+                let rag = rate(project, ind.rag_at(period), &input)?;
                 let flags = flags(quality, period, input.small_base.clone());
                 rows.push(Row {
                     indicator: i,

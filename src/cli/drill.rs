@@ -63,7 +63,12 @@ pub fn drill(
         }
     };
     let figure = match part {
-        Part::Numerator if matches!(ind.measure, crate::model::measure::Measure::Base(_)) => {
+        Part::Numerator
+            if matches!(
+                ind.measure_at(row.period),
+                crate::model::measure::Measure::Base(_)
+            ) =>
+        {
             row.point.value
         }
         Part::Numerator => row.point.numerator,

@@ -68,6 +68,11 @@ pub struct IndicatorDoc {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub commentary: BTreeMap<String, Spanned<String>>,
+    /// Changes to the definition from a given month: earlier periods keep
+    /// the definition as it was, later ones use the change.
+    #[serde(default)]
+    #[schemars(with = "Vec<VersionDoc>")]
+    pub versions: Vec<Spanned<VersionDoc>>,
     /// Expected-value tests: small fixture rows and the figures they must
     /// give; `rubric test` runs them.
     #[serde(default)]
@@ -325,6 +330,27 @@ pub struct OutcomeDoc {
     pub symbol: Option<String>,
     /// Label shown in reports.
     pub label: Option<String>,
+}
+
+/// A change to an indicator's definition from a month on.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDoc {
+    /// The first month the change applies to, `2023-04`.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    /// Why the definition changed, in a sentence.
+    pub why: String,
+    /// The measure from then on (filters, dates, windows ...).
+    pub measure: Option<MeasureDoc>,
+    /// DoT rule parameters from then on (over the indicator's own).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub dot_params: BTreeMap<String, Spanned<f64>>,
+    /// RAG rule parameters from then on, e.g. a new amber band.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub rag_params: BTreeMap<String, Spanned<f64>>,
 }
 
 /// One expected-value test of an indicator.

@@ -45,7 +45,8 @@ pub fn drill(
     part: Part,
 ) -> Result<Drilled, String> {
     let ind = &project.indicators[index];
-    let (base, minus) = bases_of(&ind.measure, part).map_err(|why| format!("{}: {why}", ind.id))?;
+    let (base, minus) =
+        bases_of(ind.measure_at(period), part).map_err(|why| format!("{}: {why}", ind.id))?;
     let measure = &project.base_measures[base];
     let source = &project.sources.by_name[&measure.source];
     let columns = source.usable_columns();

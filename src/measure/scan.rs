@@ -61,7 +61,9 @@ pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
             .extend(base.columns());
     }
     for ind in &project.indicators {
-        collect_population_columns(&ind.measure, &mut needed);
+        for m in ind.measures() {
+            collect_population_columns(m, &mut needed);
+        }
     }
     // Sources are read in parallel; the first failure in name order is reported.
     let read: Vec<Result<(String, Table), Diagnostic>> = needed

@@ -74,13 +74,13 @@ pub fn evaluate_all(
             if out[i].is_some() {
                 continue;
             }
-            let ready = match &ind.measure {
+            let ready = ind.measures().all(|m| match m {
                 Measure::Expression(f) => f
                     .inputs
                     .iter()
                     .all(|id| index.get(id.as_str()).is_some_and(|&j| out[j].is_some())),
                 _ => true,
-            };
+            });
             if !ready {
                 continue;
             }
@@ -117,7 +117,9 @@ struct EvalCtx<'a> {
 fn evaluate_indicator(ind: &Indicator, mut ctx: EvalCtx) -> Result<IndicatorSeries, EvalError> {
     let mut groups: BTreeSet<Group> = BTreeSet::from([None]);
     if ind.breakdown.is_some() {
-        collect_groups(&ind.measure, ctx.bases, &mut groups);
+        for m in ind.measures() {
+            collect_groups(m, ctx.bases, &mut groups);
+        }
     }
     let mut series = IndicatorSeries::default();
     for group in groups {
@@ -128,7 +130,7 @@ fn evaluate_indicator(ind: &Indicator, mut ctx: EvalCtx) -> Result<IndicatorSeri
                 Some(from) if month < from => {
                     Point::missing(format!("not collected before {from}"))
                 }
-                _ => point(&ind.measure, ind, &group, t, &mut ctx)?,
+                _ => point(ind.measure_at(month), ind, &group, t, &mut ctx)?,
             };
             points.push(point);
         }

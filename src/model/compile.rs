@@ -1,7 +1,7 @@
 //! The compile pass: YAML documents in, validated project out. Every
 //! problem found is collected (not just the first), each with its place.
 
-use super::indicator::{Indicator, IndicatorTest, RuleUse};
+use super::indicator::{Indicator, IndicatorTest, RuleUse, Version};
 use super::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
 use super::rule_set::{RuleSet, RULE_SCOPE};
 use crate::calendar::{parse_day, Calendar, BUILTIN};
@@ -395,6 +395,7 @@ fn compile_indicator(
         flow_default: doc.frequency.flow_window(),
     };
     let measure = compile_measure(&doc.measure, windows, &site, ctx);
+    let versions = compile_versions(doc, windows, rule_sets, &site, ctx);
     if ctx.problems.len() > before {
         return None;
     }
@@ -416,11 +417,104 @@ fn compile_indicator(
         breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
         commentary,
         tests,
+        versions,
         collected_from,
         frequency: doc.frequency,
         file: file.to_path_buf(),
         place: Place::from_location(&doc.id.referenced),
     })
+}
+
+/// The changes of an indicator's definition, in month order: each month
+/// parses, comes after the one before, and changes something.
+fn compile_versions(
+    doc: &IndicatorDoc,
+    windows: Windows,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Vec<Version> {
+    let mut versions: Vec<Version> = Vec::new();
+    for v in &doc.versions {
+        let Some(from) = Month::parse(&v.value.from.value) else {
+            ctx.problems.push(
+                site.at(
+                    &v.value.from,
+                    format!("`{}` is not a month", v.value.from.value),
+                )
+                .help("write the first month the change applies to, as `2023-04`"),
+            );
+            continue;
+        };
+        if let Some(last) = versions.last() {
+            if from <= last.from {
+                ctx.problems.push(
+                    site.at(
+                        &v.value.from,
+                        format!(
+                            "the change from {from} is listed after the one from {}",
+                            last.from
+                        ),
+                    )
+                    .help("list changes in month order, each from a later month"),
+                );
+                continue;
+            }
+        }
+        let nothing = v.value.measure.is_none()
+            && v.value.dot_params.is_empty()
+            && v.value.rag_params.is_empty();
+        if nothing {
+            ctx.problems.push(
+                site.at(
+                    &v.value.from,
+                    format!("the change from {from} changes nothing"),
+                )
+                .help("give a new `measure`, `dot_params` or `rag_params`"),
+            );
+            continue;
+        }
+        let measure = v
+            .value
+            .measure
+            .as_ref()
+            .map(|m| compile_measure(m, windows, site, ctx));
+        // New parameters lie over the indicator's own, for the same rule set.
+        let params = |base: &BTreeMap<String, Spanned<f64>>,
+                      new: &BTreeMap<String, Spanned<f64>>| {
+            let mut all = base.clone();
+            all.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+            all
+        };
+        let dot = (!v.value.dot_params.is_empty()).then(|| {
+            rule_use(
+                doc.dot.as_ref(),
+                &params(&doc.dot_params, &v.value.dot_params),
+                RuleKind::Dot,
+                rule_sets,
+                site,
+                ctx,
+            )
+        });
+        let rag = (!v.value.rag_params.is_empty()).then(|| {
+            rule_use(
+                doc.rag.as_ref(),
+                &params(&doc.rag_params, &v.value.rag_params),
+                RuleKind::Rag,
+                rule_sets,
+                site,
+                ctx,
+            )
+        });
+        versions.push(Version {
+            from,
+            why: v.value.why.clone(),
+            measure: measure.flatten(),
+            dot: dot.flatten(),
+            rag: rag.flatten(),
+        });
+    }
+    versions
 }
 
 /// Checks an indicator's tests name sources and columns that exist and

@@ -25,12 +25,67 @@ pub struct Indicator {
     pub breakdown: Option<String>,
     pub commentary: BTreeMap<Month, String>,
     pub tests: Vec<IndicatorTest>,
+    /// Changes from a month on, in month order.
+    pub versions: Vec<Version>,
     pub collected_from: Option<Month>,
     pub frequency: Frequency,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,
     pub place: Place,
+}
+
+/// The definition from a month on: what changed and why.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub from: Month,
+    pub why: String,
+    pub measure: Option<Measure>,
+    pub dot: Option<RuleUse>,
+    pub rag: Option<RuleUse>,
+}
+
+impl Indicator {
+    /// The change in force in `month`, if any.
+    pub fn version_at(&self, month: Month) -> Option<&Version> {
+        self.versions.iter().rev().find(|v| v.from <= month)
+    }
+
+    /// The measure in force in `month`.
+    pub fn measure_at(&self, month: Month) -> &Measure {
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| v.from <= month)
+            .find_map(|v| v.measure.as_ref())
+            .unwrap_or(&self.measure)
+    }
+
+    /// Every measure the indicator uses in some period.
+    pub fn measures(&self) -> impl Iterator<Item = &Measure> {
+        std::iter::once(&self.measure)
+            .chain(self.versions.iter().filter_map(|v| v.measure.as_ref()))
+    }
+
+    /// The DoT rule (with its parameters) in force in `month`.
+    pub fn dot_at(&self, month: Month) -> Option<&RuleUse> {
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| v.from <= month)
+            .find_map(|v| v.dot.as_ref())
+            .or(self.dot.as_ref())
+    }
+
+    /// The RAG rule (with its parameters) in force in `month`.
+    pub fn rag_at(&self, month: Month) -> Option<&RuleUse> {
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| v.from <= month)
+            .find_map(|v| v.rag.as_ref())
+            .or(self.rag.as_ref())
+    }
 }
 
 /// An expected-value test: fixture rows per source and the figures they give.

@@ -66,8 +66,21 @@ pub fn render(project: &Project, row: &Row) -> String {
     for flag in &row.flags {
         let _ = writeln!(out, "read with care: {flag}");
     }
+    match ind.version_at(row.period) {
+        Some(v) => {
+            let _ = writeln!(out, "\ndefinition: as changed from {}: {}", v.from, v.why);
+        }
+        None if !ind.versions.is_empty() => {
+            let _ = writeln!(
+                out,
+                "\ndefinition: as first written (changed from {} on)",
+                ind.versions[0].from
+            );
+        }
+        None => {}
+    }
     let _ = writeln!(out, "\nhow it is measured:");
-    describe_measure(&mut out, project, &ind.measure, 1);
+    describe_measure(&mut out, project, ind.measure_at(row.period), 1);
 
     let c = &row.comparison;
     let step = match ind.frequency {
@@ -152,11 +165,11 @@ pub fn render(project: &Project, row: &Row) -> String {
         small_base: None,
     };
     for (title, rating, rule_use) in [
-        ("direction of travel", &row.dot, &ind.dot),
-        ("RAG rating", &row.rag, &ind.rag),
+        ("direction of travel", &row.dot, ind.dot_at(row.period)),
+        ("RAG rating", &row.rag, ind.rag_at(row.period)),
     ] {
         let _ = writeln!(out);
-        explain_rating(&mut out, project, title, rating, rule_use.as_ref(), &input);
+        explain_rating(&mut out, project, title, rating, rule_use, &input);
     }
     if let Some(text) = &row.commentary {
         let _ = writeln!(out, "\ncommentary: {text}");

@@ -40,6 +40,19 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
     }
     let _ = writeln!(out, "\n## Measure\n");
     describe_measure(&mut out, project, &ind.measure, 0);
+    for v in &ind.versions {
+        let _ = writeln!(out, "\n## Changed from {}\n\n{}\n", v.from, v.why);
+        if let Some(m) = &v.measure {
+            describe_measure(&mut out, project, m, 0);
+        }
+        for (label, rule_use) in [("DoT", &v.dot), ("RAG", &v.rag)] {
+            if let Some(u) = rule_use {
+                let params: Vec<String> =
+                    u.params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let _ = writeln!(out, "- {label} `{}` with {}", u.rule, params.join(", "));
+            }
+        }
+    }
     let _ = writeln!(out, "\n## Targets and benchmarks\n");
     if ind.targets.is_empty() {
         let _ = writeln!(out, "- targets: none");
@@ -98,9 +111,12 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             target: latest.target,
             small_base: None,
         };
+        if let Some(v) = ind.version_at(latest.period) {
+            let _ = writeln!(out, "- definition: as changed from {}", v.from);
+        }
         for (label, rating, rule_use) in [
-            ("DoT", &latest.dot, &ind.dot),
-            ("RAG", &latest.rag, &ind.rag),
+            ("DoT", &latest.dot, ind.dot_at(latest.period)),
+            ("RAG", &latest.rag, ind.rag_at(latest.period)),
         ] {
             let verdict = match rating {
                 Rating::Outcome {
