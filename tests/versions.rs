@@ -88,3 +88,13 @@ fn changes_out_of_order_or_changing_nothing_are_refused() {
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(out.stderr);
 }
+
+#[test]
+fn benchmarks_change_from_their_month() {
+    let f = project("benchmarks: { england: 75 }\nversions:\n  - from: 2023-03\n    why: The new national figures were published.\n    benchmarks: { england: 78, south_east: 80 }");
+    let t = f.run(&["--period", "2023-03"]);
+    assert_eq!(t.get("E1", "2023-02", "benchmark_england"), "75");
+    assert_eq!(t.get("E1", "2023-02", "benchmark_south_east"), "NA");
+    assert_eq!(t.get("E1", "2023-03", "benchmark_england"), "78");
+    assert_eq!(t.get("E1", "2023-03", "benchmark_south_east"), "80");
+}

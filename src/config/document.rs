@@ -351,6 +351,8 @@ pub struct VersionDoc {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
     pub rag_params: BTreeMap<String, Spanned<f64>>,
+    /// The benchmarks from then on (all of them: those left out end).
+    pub benchmarks: Option<BTreeMap<String, f64>>,
 }
 
 /// One expected-value test of an indicator.

@@ -463,14 +463,15 @@ fn compile_versions(
         }
         let nothing = v.value.measure.is_none()
             && v.value.dot_params.is_empty()
-            && v.value.rag_params.is_empty();
+            && v.value.rag_params.is_empty()
+            && v.value.benchmarks.is_none();
         if nothing {
             ctx.problems.push(
                 site.at(
                     &v.value.from,
                     format!("the change from {from} changes nothing"),
                 )
-                .help("give a new `measure`, `dot_params` or `rag_params`"),
+                .help("give a new `measure`, `dot_params`, `rag_params` or `benchmarks`"),
             );
             continue;
         }
@@ -512,6 +513,7 @@ fn compile_versions(
             measure: measure.flatten(),
             dot: dot.flatten(),
             rag: rag.flatten(),
+            benchmarks: v.value.benchmarks.clone(),
         });
     }
     versions

@@ -43,9 +43,27 @@ pub struct Version {
     pub measure: Option<Measure>,
     pub dot: Option<RuleUse>,
     pub rag: Option<RuleUse>,
+    pub benchmarks: Option<BTreeMap<String, f64>>,
 }
 
 impl Indicator {
+    /// The benchmarks in force in `month`.
+    pub fn benchmarks_at(&self, month: Month) -> &BTreeMap<String, f64> {
+        self.versions
+            .iter()
+            .rev()
+            .filter(|v| v.from <= month)
+            .find_map(|v| v.benchmarks.as_ref())
+            .unwrap_or(&self.benchmarks)
+    }
+
+    /// Every benchmark name the indicator has in some period.
+    pub fn benchmark_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.benchmarks)
+            .chain(self.versions.iter().filter_map(|v| v.benchmarks.as_ref()))
+            .flat_map(|b| b.keys().map(String::as_str))
+    }
+
     /// The change in force in `month`, if any.
     pub fn version_at(&self, month: Month) -> Option<&Version> {
         self.versions.iter().rev().find(|v| v.from <= month)

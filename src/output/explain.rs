@@ -152,7 +152,7 @@ pub fn render(project: &Project, row: &Row) -> String {
             );
         }
     }
-    for (name, v) in &ind.benchmarks {
+    for (name, v) in ind.benchmarks_at(row.period) {
         let _ = writeln!(out, "- benchmark {}: {}", name.replace('_', " "), shown(*v));
     }
 

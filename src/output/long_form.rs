@@ -67,7 +67,7 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
     let benchmark_names: BTreeSet<&str> = project
         .indicators
         .iter()
-        .flat_map(|i| i.benchmarks.keys().map(String::as_str))
+        .flat_map(|i| i.benchmark_names())
         .collect();
     let mut cols: Vec<(String, bool, Vec<Cell>)> = Vec::new();
     let mut push =
@@ -156,7 +156,7 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
             &format!("benchmark_{name}"),
             true,
             rows.iter()
-                .map(|r| num(ind(r).benchmarks.get(*name).copied()))
+                .map(|r| num(ind(r).benchmarks_at(r.period).get(*name).copied()))
                 .collect(),
         );
     }

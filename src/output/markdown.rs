@@ -108,7 +108,7 @@ fn render_section(
 ) {
     let benchmarks: BTreeSet<&str> = members
         .iter()
-        .flat_map(|&i| project.indicators[i].benchmarks.keys().map(String::as_str))
+        .flat_map(|&i| project.indicators[i].benchmark_names())
         .collect();
     let _ = writeln!(
         out,
@@ -230,9 +230,13 @@ fn render_table(
         }));
         cells.push(rating_cell(project, ind, &latest.rag, false));
         for b in benchmarks {
-            cells.push(ind.benchmarks.get(*b).map_or(NONE.to_string(), |v| {
-                format::value(*v, ind.unit, ind.decimals)
-            }));
+            cells.push(
+                ind.benchmarks_at(latest.period)
+                    .get(*b)
+                    .map_or(NONE.to_string(), |v| {
+                        format::value(*v, ind.unit, ind.decimals)
+                    }),
+            );
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         // Missing values, one note per reason with the periods it applies to.

@@ -45,6 +45,13 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
         if let Some(m) = &v.measure {
             describe_measure(&mut out, project, m, 0);
         }
+        for (name, b) in v.benchmarks.iter().flatten() {
+            let _ = writeln!(
+                out,
+                "- benchmark {name}: {}",
+                format::value(*b, ind.unit, ind.decimals)
+            );
+        }
         for (label, rule_use) in [("DoT", &v.dot), ("RAG", &v.rag)] {
             if let Some(u) = rule_use {
                 let params: Vec<String> =

@@ -190,7 +190,7 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
         Dynamic::from(period_label(input.period, ind.frequency)),
     );
     let benchmarks: Map = ind
-        .benchmarks
+        .benchmarks_at(input.period)
         .iter()
         .map(|(k, v)| (k.as_str().into(), Dynamic::from_float(*v)))
         .collect();
