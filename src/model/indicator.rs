@@ -49,12 +49,17 @@ pub struct Version {
 impl Indicator {
     /// The benchmarks in force in `month`.
     pub fn benchmarks_at(&self, month: Month) -> &BTreeMap<String, f64> {
+        self.in_force(month, |v| v.benchmarks.as_ref())
+            .unwrap_or(&self.benchmarks)
+    }
+
+    /// The latest change up to `month` that changed the part `pick` reads.
+    fn in_force<T>(&self, month: Month, pick: impl Fn(&Version) -> Option<&T>) -> Option<&T> {
         self.versions
             .iter()
             .rev()
             .filter(|v| v.from <= month)
-            .find_map(|v| v.benchmarks.as_ref())
-            .unwrap_or(&self.benchmarks)
+            .find_map(pick)
     }
 
     /// Every benchmark name the indicator has in some period.
@@ -71,11 +76,7 @@ impl Indicator {
 
     /// The measure in force in `month`.
     pub fn measure_at(&self, month: Month) -> &Measure {
-        self.versions
-            .iter()
-            .rev()
-            .filter(|v| v.from <= month)
-            .find_map(|v| v.measure.as_ref())
+        self.in_force(month, |v| v.measure.as_ref())
             .unwrap_or(&self.measure)
     }
 
@@ -87,21 +88,13 @@ impl Indicator {
 
     /// The DoT rule (with its parameters) in force in `month`.
     pub fn dot_at(&self, month: Month) -> Option<&RuleUse> {
-        self.versions
-            .iter()
-            .rev()
-            .filter(|v| v.from <= month)
-            .find_map(|v| v.dot.as_ref())
+        self.in_force(month, |v| v.dot.as_ref())
             .or(self.dot.as_ref())
     }
 
     /// The RAG rule (with its parameters) in force in `month`.
     pub fn rag_at(&self, month: Month) -> Option<&RuleUse> {
-        self.versions
-            .iter()
-            .rev()
-            .filter(|v| v.from <= month)
-            .find_map(|v| v.rag.as_ref())
+        self.in_force(month, |v| v.rag.as_ref())
             .or(self.rag.as_ref())
     }
 }
