@@ -2,7 +2,7 @@
 //! month, enough for 13 months, 5 quarters or 3 financial years shown, each
 //! with its previous period, the same period last year and 12-month stats.
 
-use super::period::Month;
+use super::period::{Month, MonthTable};
 
 /// How many months before the reporting month are computed.
 pub const HISTORY_MONTHS: i32 = 47;
@@ -35,6 +35,12 @@ impl Domain {
 
     pub fn month(&self, index: usize) -> Month {
         self.first.offset(index as i32)
+    }
+
+    /// The month of any day, by lookup from a year before the domain (rows
+    /// dated then still count in a 12-month window ending in it).
+    pub fn month_table(&self) -> MonthTable {
+        MonthTable::new(self.first.offset(-12), self.last)
     }
 
     /// Clips an inclusive month range to the domain, as indices.

@@ -55,7 +55,7 @@ pub fn drill(
     let t = domain
         .index(period)
         .ok_or_else(|| format!("{period} is not among the months computed up to {reporting}"))?;
-    let months = MonthTable::new(domain.first.offset(-12), domain.last);
+    let months = domain.month_table();
     let mut parts = Vec::with_capacity(table.batches.len());
     for batch in &table.batches {
         let at = Scope {

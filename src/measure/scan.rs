@@ -177,6 +177,7 @@ pub fn scan(
         by_source.entry(base.source.as_str()).or_default().push(i);
     }
     let mut results = vec![BaseResult::default(); project.base_measures.len()];
+    let months = domain.month_table();
     for (source, measures) in by_source {
         let batches = &tables.by_source[source].batches;
         let first_rows: Vec<usize> = batches
@@ -191,16 +192,20 @@ pub fn scan(
             .par_iter()
             .zip(first_rows.par_iter())
             .map(|(batch, &first_row)| {
-                let mut accs: Vec<Accumulator> =
-                    measures.iter().map(|_| Accumulator::new(domain)).collect();
+                let mut accs: Vec<Accumulator> = measures
+                    .iter()
+                    .map(|_| Accumulator::new(domain, &months))
+                    .collect();
                 for (acc, &i) in accs.iter_mut().zip(&measures) {
                     acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
                 }
                 Ok(accs)
             })
             .collect();
-        let mut merged: Vec<Accumulator> =
-            measures.iter().map(|_| Accumulator::new(domain)).collect();
+        let mut merged: Vec<Accumulator> = measures
+            .iter()
+            .map(|_| Accumulator::new(domain, &months))
+            .collect();
         for partial in partials {
             for (acc, part) in merged.iter_mut().zip(partial?) {
                 acc.merge(part);
@@ -223,9 +228,10 @@ struct GroupAcc {
     reasons: Vec<Option<String>>,
 }
 
-struct Accumulator {
+struct Accumulator<'a> {
     domain: Domain,
-    months: MonthTable,
+    /// Shared by every accumulator of a scan: built once, never copied.
+    months: &'a MonthTable,
     /// Index 0 is the whole; the others are breakdown values, as first met.
     groups: Vec<GroupAcc>,
     names: Vec<Group>,
@@ -234,12 +240,11 @@ struct Accumulator {
     text_ids: HashMap<String, i64>,
 }
 
-impl Accumulator {
-    fn new(domain: Domain) -> Self {
+impl<'a> Accumulator<'a> {
+    fn new(domain: Domain, months: &'a MonthTable) -> Self {
         Accumulator {
             domain,
-            // A year before the domain: windowed rows dated then still count in it.
-            months: MonthTable::new(domain.first.offset(-12), domain.last),
+            months,
             groups: vec![GroupAcc::new(domain.len())],
             names: vec![None],
             index: HashMap::new(),
@@ -248,7 +253,7 @@ impl Accumulator {
     }
 
     /// Adds the partial results of a later batch.
-    fn merge(&mut self, other: Accumulator) {
+    fn merge(&mut self, other: Accumulator<'a>) {
         // Text ids are numbered per accumulator: renumber the other's.
         let mut texts = vec![String::new(); other.text_ids.len()];
         for (text, id) in other.text_ids {
@@ -385,13 +390,12 @@ impl Accumulator {
             self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
             return Ok(());
         }
-        let months = self.months.clone();
         let periods = RowPeriods {
             starts: &starts,
             ends: ends.as_ref(),
             window: base.window,
             domain: self.domain,
-            months: &months,
+            months: self.months,
         };
         for row in kept {
             let Some((from, to)) = periods.of(row) else {
@@ -439,7 +443,7 @@ impl Accumulator {
         dates: &arrow_array::Date32Array,
         ids: Option<&dyn Array>,
     ) {
-        let (domain, months) = (self.domain, self.months.clone());
+        let (domain, months) = (self.domain, self.months);
         let period = |row: usize| domain.index(months.month(dates.value(row)));
         match ids {
             None => {
