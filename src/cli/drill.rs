@@ -1,10 +1,10 @@
 //! `rubric drill ID [--period YYYY-MM] [--breakdown team=X] [--part P] [--out FILE]`:
 //! the source rows behind a figure.
 
-use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
+use super::figure::figure;
+use super::{EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::measure::drill::{drill as drill_rows, Part};
 use crate::measure::period::{period_label, Month};
-use crate::scorecard;
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use std::path::{Path, PathBuf};
@@ -20,40 +20,18 @@ pub fn drill(
     part: Part,
     out: Option<PathBuf>,
 ) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
+    let f = match figure(project, id, period, breakdown) {
+        Ok(f) => f,
         Err(code) => return code,
     };
-    let index = match indicator_index(&p, id) {
-        Ok(i) => i,
-        Err(code) => return code,
-    };
+    let (p, index, row) = (&f.project, f.indicator, f.row());
     let ind = &p.indicators[index];
-    let group = breakdown.map(|b| b.split_once('=').map_or(b, |(_, v)| v).to_string());
-    let card = match scorecard::build(&p, period) {
-        Ok(card) => card,
-        Err(e) => {
-            report(&[e.0], &p.texts);
-            return EXIT_RUN_FAILED;
-        }
-    };
-    let Some(row) = card
-        .rows
-        .iter()
-        .rfind(|r| r.indicator == index && r.group == group)
-    else {
-        eprintln!(
-            "error: {id} has no figures for `{}`\n  = help: check the breakdown value with `rubric explain {id}`",
-            group.unwrap_or_default()
-        );
-        return EXIT_USAGE;
-    };
     let drilled = match drill_rows(
-        &p,
+        p,
         index,
         row.period,
-        card.reporting,
-        group.as_deref(),
+        f.card.reporting,
+        row.group.as_deref(),
         part,
     ) {
         Ok(d) => d,
@@ -87,7 +65,7 @@ pub fn drill(
     let heading = format!(
         "{id} {}, {}: {what}, {} row{} of `{}`{}",
         period_label(row.period, ind.frequency),
-        group
+        row.group
             .as_deref()
             .map_or("the whole".to_string(), |g| format!(
                 "{} = {g}",

@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod drill;
 mod explain;
+mod figure;
 mod list;
 mod new;
 mod review;
