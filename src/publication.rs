@@ -90,29 +90,29 @@ pub fn suppress(
             p.denominator.or(p.numerator)
         }
     };
+    let parts: Vec<Group> = groups.keys().filter(|g| g.is_some()).cloned().collect();
+    if parts.len() < 2 {
+        return;
+    }
     let periods = groups.values().map(Vec::len).max().unwrap_or(0);
     for t in 0..periods {
-        let parts: Vec<&Group> = groups.keys().filter(|g| g.is_some()).collect();
-        if parts.len() < 2 {
-            continue;
-        }
-        let withheld = parts.iter().filter(|g| groups[**g][t].suppressed).count();
+        let withheld = parts.iter().filter(|g| groups[*g][t].suppressed).count();
         if withheld != 1 {
             continue;
         }
         let next = parts
             .iter()
             .filter(|g| {
-                let p = &groups[**g][t];
+                let p = &groups[*g][t];
                 !p.suppressed && size(p).is_some_and(|v| v > 0.0)
             })
             .min_by(|a, b| {
-                let (x, y) = (size(&groups[**a][t]), size(&groups[**b][t]));
+                let (x, y) = (size(&groups[*a][t]), size(&groups[*b][t]));
                 x.partial_cmp(&y)
                     .unwrap_or(std::cmp::Ordering::Equal)
                     .then(a.cmp(b))
             })
-            .map(|g| (*g).clone());
+            .cloned();
         if let Some(g) = next {
             let p = &mut groups.get_mut(&g).expect("a group")[t];
             withhold(
