@@ -147,11 +147,9 @@ fn register(engine: &mut Engine) {
     engine.register_fn("year", |d: Dynamic| date_part(d, |n| n.year() as INT));
     engine.register_fn("month", |d: Dynamic| date_part(d, |n| n.month() as INT));
     // For the reasons rules give: a number with a fixed count of decimals.
-    engine.register_fn("format_number", |x: FLOAT, decimals: INT| {
-        format!("{:.*}", decimals.clamp(0, 6) as usize, x)
-    });
+    engine.register_fn("format_number", format_number);
     engine.register_fn("format_number", |x: INT, decimals: INT| {
-        format!("{:.*}", decimals.clamp(0, 6) as usize, x as FLOAT)
+        format_number(x as FLOAT, decimals)
     });
 
     // A missing value (`()`) in arithmetic gives a missing value, so that
@@ -166,6 +164,11 @@ fn register(engine: &mut Engine) {
         )*};
     }
     null_arith!("+", "-", "*", "/");
+}
+
+/// A number with a fixed count of decimals (0 to 6), for rules' reasons.
+fn format_number(x: FLOAT, decimals: INT) -> String {
+    format!("{:.*}", decimals.clamp(0, 6) as usize, x)
 }
 
 fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {
