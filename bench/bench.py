@@ -2,13 +2,18 @@
 
 For each scale it runs, several times each, and reports medians:
   - rubric run on the full example scorecard (every indicator),
-  - rubric run on the four typical indicators of bench/project,
-  - DuckDB computing those four indicators with equivalent SQL,
+  - DuckDB computing the same figures with the SQL `rubric sql` writes
+    (every indicator but the one formula over two others),
+  - rubric run on the four typical indicators of bench/project, against
+    DuckDB running hand-written SQL for them,
   - the bare projected Parquet read inside rubric (the floor: `read sources`).
 It first checks that DuckDB and Rubric give the same numbers.
 Run it through bench/run.sh, which builds, generates the data and sets up DuckDB.
 """
-import csv, json, os, resource, statistics, subprocess, sys, time
+import csv, json, os, statistics, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sql_check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUBRIC = os.path.join(ROOT, "target", "release", "rubric")
@@ -40,6 +45,18 @@ took = time.perf_counter() - start
 print(json.dumps({"seconds": took, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "values": out}))
 '''
 
+# Runs the generated SQL of a whole project in a fresh process (so its peak
+# memory is DuckDB's alone) and writes the figures to a JSON file.
+DUCKDB_PROJECT_CHILD = r'''
+import json, resource, sys
+sys.path.insert(0, sys.argv[1])
+import sql_check
+project, translation, figures = sys.argv[2], json.load(open(sys.argv[3])), sys.argv[4]
+rows, took = sql_check.run(project, translation)
+json.dump([[list(k), list(v)] for k, v in rows.items()], open(figures, "w"))
+print(json.dumps({"seconds": took, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+'''
+
 
 def run_rubric(project, out, extra=()):
     start = time.perf_counter()
@@ -58,6 +75,21 @@ def run_duckdb(python, data):
     return json.loads(proc.stdout)
 
 
+def run_duckdb_project(python, project, translation_file, figures_file):
+    proc = subprocess.run([python, "-c", DUCKDB_PROJECT_CHILD, os.path.dirname(os.path.abspath(__file__)),
+                           project, translation_file, figures_file], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def translate(project):
+    """`rubric sql` of the whole project, written beside it."""
+    path = os.path.join(project, "sql.json")
+    with open(path, "w") as f:
+        subprocess.run([RUBRIC, "--project", project, "sql", "--period", "2023-07", "--format", "json"],
+                       stdout=f, check=True)
+    return path
+
+
 def check_same(out, duck):
     rows = {}
     with open(os.path.join(out, "scorecard.csv")) as f:
@@ -74,31 +106,48 @@ def check_same(out, duck):
 
 def main():
     python, scales = sys.argv[1], sys.argv[2:]
-    print(f"{'scale':>5} {'referrals':>10} | {'full example':>12} | {'4 indicators':>12} {'duckdb':>8} {'ratio':>6} "
-          f"{'read floor':>10} {'x floor':>7} | {'rubric MB':>9} {'duckdb MB':>9}")
+    print(f"{'':16} | {'full example (every indicator)':^61} | {'4 typical indicators, hand-written SQL':^52}")
+    print(f"{'scale':>5} {'referrals':>10} | {'rubric':>8} {'duckdb':>8} {'ratio':>6} {'read':>7} {'x read':>6} "
+          f"{'rubric MB':>9} {'duckdb MB':>9} | {'rubric':>8} {'duckdb':>8} {'ratio':>6} {'read':>7} {'x read':>6} "
+          f"{'MB':>4} {'duck MB':>7}")
     for scale in scales:
         base = os.path.join(ROOT, "target", "bench", f"x{scale}")
         data = os.path.join(base, "data")
         full, four = os.path.join(base, "full"), os.path.join(base, "four")
+        # Both engines must give the same figures before either is timed.
         duck = run_duckdb(python, data)
         run_rubric(four, os.path.join(four, "out"))
         check_same(os.path.join(four, "out"), duck)
+        translation_file = translate(full)
+        figures_file = os.path.join(base, "duckdb-figures.json")
+        run_rubric(full, os.path.join(full, "out"))
+        run_duckdb_project(python, full, translation_file, figures_file)
+        translation = json.load(open(translation_file))
+        rows = {tuple(k): tuple(v) for k, v in json.load(open(figures_file))}
+        compared = sql_check.check(rows, os.path.join(full, "out", "scorecard.csv"), translation)
         full_t = [run_rubric(full, os.path.join(full, "out")) for _ in range(RUNS)]
+        full_d = [run_duckdb_project(python, full, translation_file, figures_file) for _ in range(RUNS)]
         four_t = [run_rubric(four, os.path.join(four, "out")) for _ in range(RUNS)]
-        duck_t = [run_duckdb(python, data) for _ in range(RUNS)]
-        med = lambda xs: statistics.median(xs)
-        f_full = med([t[0] for t in full_t])
-        f_four = med([t[0] for t in four_t])
-        f_read = med([t[2] for t in four_t])
-        f_duck = med([d["seconds"] for d in duck_t])
-        mem_r = max(t[1] for t in four_t) / 1024
-        mem_d = max(d["peak_kb"] for d in duck_t) / 1024
+        four_d = [run_duckdb(python, data) for _ in range(RUNS)]
+        med = statistics.median
+        row = []
+        for ours, theirs in ((full_t, full_d), (four_t, four_d)):
+            t = med([x[0] for x in ours])
+            d = med([x["seconds"] for x in theirs])
+            read = med([x[2] for x in ours])
+            row.append((t, d, d / t, read, t / max(read, 1e-9),
+                        max(x[1] for x in ours) / 1024, max(x["peak_kb"] for x in theirs) / 1024))
         with open(os.path.join(data, "..", "referrals.count")) as f:
             referrals = f.read().strip()
-        print(f"{scale:>5} {referrals:>10} | {f_full:>11.3f}s | {f_four:>11.3f}s {f_duck:>7.3f}s {f_duck / f_four:>5.2f}x "
-              f"{f_read:>9.3f}s {f_four / max(f_read, 1e-9):>6.2f}x | {mem_r:>9.0f} {mem_d:>9.0f}")
-    print("ratio: DuckDB time / Rubric time (above 1: Rubric faster); x floor: Rubric time / bare projected read;")
-    print(f"medians of {RUNS} runs each; Rubric times include process start and writing the outputs.")
+        (a, b) = row
+        print(f"{scale:>5} {referrals:>10} | {a[0]:>7.3f}s {a[1]:>7.3f}s {a[2]:>5.2f}x {a[3]:>6.3f}s {a[4]:>5.2f}x "
+              f"{a[5]:>9.0f} {a[6]:>9.0f} | {b[0]:>7.3f}s {b[1]:>7.3f}s {b[2]:>5.2f}x {b[3]:>6.3f}s {b[4]:>5.2f}x "
+              f"{b[5]:>4.0f} {b[6]:>7.0f}")
+        print(f"{'':16}   {compared} figures of {len(translation['queries'])} indicators agree "
+              f"({len(translation['skipped'])} formula left out)")
+    print("ratio: DuckDB time / Rubric time (above 1: Rubric faster); x read: Rubric time / its bare projected read;")
+    print(f"medians of {RUNS} runs each; Rubric times include process start and writing the outputs; DuckDB's are")
+    print("the queries inside a warm connection.")
 
 
 if __name__ == "__main__":

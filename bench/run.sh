@@ -11,7 +11,7 @@ cargo build --release --locked --quiet --bin rubric --example generate_example_d
 venv=target/bench/venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet duckdb
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/requirements.txt
 fi
 for s in "${scales[@]}"; do
   base=target/bench/x$s
@@ -25,7 +25,7 @@ for s in "${scales[@]}"; do
     rm -rf "$base/$p"; mkdir -p "$base/$p"
     ln -s "$(pwd)/$base/data" "$base/$p/data"
   done
-  cp -r indicators rules "$base/full/"
+  cp -r indicators rules rubric.yaml "$base/full/"
   cp -r bench/project/indicators "$base/four/"; mkdir -p "$base/four/rules"
 done
 "$venv/bin/python" bench/bench.py "$(pwd)/$venv/bin/python" "${scales[@]}"

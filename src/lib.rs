@@ -18,3 +18,4 @@ pub mod output;
 pub mod publication;
 pub mod rules;
 pub mod scorecard;
+pub mod sql;

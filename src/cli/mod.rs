@@ -13,6 +13,7 @@ mod new;
 mod review;
 mod run;
 mod schema;
+mod sql;
 mod test;
 
 use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
@@ -133,6 +134,18 @@ pub enum Command {
     },
     /// List the indicators, one line each.
     List,
+    /// Write the measures as DuckDB SQL over the same Parquet files, to
+    /// check the figures with another engine.
+    Sql {
+        /// The indicators (default: all).
+        ids: Vec<String>,
+        /// The reporting month, YYYY-MM (default: the latest month with data).
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::measure::period::Month>,
+        /// text (default: one script) or json.
+        #[arg(long, value_enum, default_value_t = sql::Format::Text)]
+        format: sql::Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +217,11 @@ pub fn main() -> ExitCode {
         }
         Command::Check { format } => check::check(&cli.project, format),
         Command::List => list::list(&cli.project),
+        Command::Sql {
+            ids,
+            period,
+            format,
+        } => sql::sql(&cli.project, &ids, period, format),
         Command::Test { ids } => test::test(&cli.project, &ids),
     };
     ExitCode::from(code)

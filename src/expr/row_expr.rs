@@ -97,6 +97,12 @@ impl RowExpr {
         self.evaluate_per_row(engine, batch)
     }
 
+    /// The filter as a SQL condition giving the same rows (see
+    /// `Plan::to_sql`); `None` when it has no plan or no faithful SQL.
+    pub fn to_sql(&self, column: &dyn Fn(&str) -> String) -> Option<String> {
+        self.plan.as_ref()?.to_sql(column)
+    }
+
     /// The vectorised plan's answer alone: `None` when the expression has no
     /// plan, `Some(Err(Fallback))` when the plan declined this batch.
     pub fn evaluate_vectorised(

@@ -4,6 +4,10 @@
 //! it cannot be sure for a batch (an overflow, a missing value in `&&`) it says so and the caller falls back to per-row Rhai for that batch.
 //! Constructs the plan does not know make `build` return `None`.
 
+mod sql;
+
+pub use sql::{sql_setup, string_literal};
+
 use super::column_type::ColumnType;
 use super::engine::{Date, MAX_WORKING_DAYS_STEP};
 use crate::calendar::Calendar;

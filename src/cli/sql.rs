@@ -1,0 +1,65 @@
+//! `rubric sql [ID...] [--period YYYY-MM] [--format json]`: the measures as
+//! DuckDB SQL over the same Parquet files, to check the figures elsewhere.
+
+use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
+use crate::measure::period::Month;
+use crate::measure::scan::{latest_month, read_tables};
+use clap::ValueEnum;
+use std::path::Path;
+
+/// How `sql` prints the queries.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum Format {
+    /// One script to run in the project folder (`duckdb < script.sql`).
+    #[default]
+    Text,
+    /// The setup statements and one query per indicator, as JSON.
+    Json,
+}
+
+pub fn sql(project: &Path, ids: &[String], period: Option<Month>, format: Format) -> u8 {
+    let p = match compiled(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let indices = if ids.is_empty() {
+        (0..p.indicators.len()).collect()
+    } else {
+        match ids
+            .iter()
+            .map(|id| indicator_index(&p, id))
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(i) => i,
+            Err(code) => return code,
+        }
+    };
+    let reporting = match period {
+        Some(m) => m,
+        None => {
+            let latest = read_tables(&p)
+                .map_err(crate::measure::scan::EvalError)
+                .and_then(|tables| latest_month(&p, &tables));
+            match latest {
+                Ok(Some(m)) => m,
+                Ok(None) => {
+                    eprintln!("error: no source has any dated row, so there is no period to report\n  = help: choose the month with --period YYYY-MM");
+                    return EXIT_RUN_FAILED;
+                }
+                Err(e) => {
+                    report(&[e.0], &p.texts);
+                    return EXIT_RUN_FAILED;
+                }
+            }
+        }
+    };
+    let translation = crate::sql::translate(&p, reporting, &indices);
+    match format {
+        Format::Text => print!("{}", translation.script(&p)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&translation.json()).expect("JSON of strings")
+        ),
+    }
+    0
+}

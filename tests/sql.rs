@@ -1,0 +1,106 @@
+//! `rubric sql`: the measures written as DuckDB SQL. That the SQL gives the
+//! same figures is checked by running it in DuckDB (`bench/sql_check.py`,
+//! run by `.ci/run` and the benchmark); these tests pin what is written.
+
+mod common;
+
+use common::{dates, strs, Fixture};
+use std::process::Command;
+
+fn example(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run rubric")
+}
+
+#[test]
+fn one_query_per_kind_of_measure_is_pinned() {
+    // A ratio with working days and a breakdown, a windowed snapshot, a
+    // rate over a population table, a mean, a pre-aggregated sum, a formula.
+    let out = example(&[
+        "sql", "--period", "2023-07", "AS2", "CP8", "CP9", "PL5", "PUB1", "AS5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The holiday list is long and tested elsewhere: pin the queries.
+    let queries = &text[text.find("-- AS2").expect("AS2's query")..];
+    insta::assert_snapshot!(queries);
+}
+
+#[test]
+fn json_lists_setup_queries_and_what_has_no_sql() {
+    let out = example(&["sql", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Without --period, the latest month with data, as `run` uses.
+    assert_eq!(doc["reporting"], "2023-07");
+    assert_eq!(doc["setup"].as_array().unwrap().len(), 3);
+    let queries = doc["queries"].as_array().unwrap();
+    assert_eq!(queries.len(), 67);
+    assert!(queries
+        .iter()
+        .all(|q| q["sql"].as_str().unwrap().starts_with("WITH ")));
+    assert_eq!(doc["skipped"][0]["indicator"], "AS5");
+    assert!(doc["skipped"][0]["why"]
+        .as_str()
+        .unwrap()
+        .contains("formula over other indicators (AS1, FD3)"));
+}
+
+#[test]
+fn the_setup_counts_working_days_with_the_project_calendar() {
+    let out = example(&["sql", "--period", "2023-07", "AS2"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The coronation bank holiday of 2023 is in the England and Wales list.
+    assert!(text.contains("DATE '2023-05-08'"));
+    assert!(text.contains("CREATE OR REPLACE TEMP MACRO rubric_working_days_to(d)"));
+}
+
+#[test]
+fn an_unknown_indicator_is_named_with_the_nearest() {
+    let out = example(&["sql", "AS22"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no indicator `AS22`"), "{err}");
+    assert!(err.contains("did you mean `AS2`?"), "{err}");
+}
+
+#[test]
+fn a_filter_only_rhai_can_run_is_listed_without_sql() {
+    let f = Fixture::new();
+    f.standard_rules()
+        .table(
+            "referrals",
+            vec![
+                ("referral_date", dates(&[Some("2023-03-01")])),
+                ("team", strs(&[Some("North")])),
+            ],
+        )
+        .file(
+            "indicators/r.yaml",
+            "indicators:\n  - id: R1\n    title: Referrals\n    section: Front door\n    owner: Head of Service\n    outcome: Seen.\n    unit: count\n    polarity: neutral\n    decimals: 0\n    measure: { kind: flow, source: referrals, date: referral_date, filter: 'if team == \"North\" { true } else { false }' }\n  - id: R2\n    title: Referrals\n    section: Front door\n    owner: Head of Service\n    outcome: Seen.\n    unit: count\n    polarity: neutral\n    decimals: 0\n    measure: { kind: flow, source: referrals, date: referral_date }\n",
+        );
+    let out = f.rubric(&["sql", "--period", "2023-03"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("-- R2: Referrals\nWITH "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("-- R1 has no SQL: the filter `if team == \"North\" { true } else { false }` runs row by row in Rhai, with no SQL to match it"),
+        "{}",
+        out.stdout
+    );
+}
