@@ -195,6 +195,23 @@ impl MonthTable {
             .and_then(|i| self.months.get(i).copied())
             .unwrap_or_else(|| Month::of_days(days))
     }
+
+    /// The month of a day inside the table; outside it, the month just
+    /// before or just after the table. For placing rows in periods, where
+    /// the table reaches a year before the first period computed, every
+    /// month that far out lands in the same periods (none, or from the
+    /// first or to the last), so this is exact there, and no row pays for
+    /// calendar arithmetic.
+    pub fn month_clamped(&self, days: i32) -> Month {
+        let i = i64::from(days) - i64::from(self.first_day);
+        match usize::try_from(i) {
+            Err(_) => self.months[0].offset(-1),
+            Ok(i) => match self.months.get(i) {
+                Some(m) => *m,
+                None => self.months[self.months.len() - 1].offset(1),
+            },
+        }
+    }
 }
 
 pub fn days_from_date(date: NaiveDate) -> i32 {
@@ -204,6 +221,19 @@ pub fn days_from_date(date: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clamped_months_stop_just_outside_the_table() {
+        let table = MonthTable::new(Month::new(2022, 7), Month::new(2023, 7));
+        let day = |y, m, d| days_from_date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(table.month_clamped(day(2022, 7, 1)), Month::new(2022, 7));
+        assert_eq!(table.month_clamped(day(2023, 7, 31)), Month::new(2023, 7));
+        assert_eq!(table.month_clamped(day(2022, 6, 30)), Month::new(2022, 6));
+        assert_eq!(table.month_clamped(day(1990, 1, 1)), Month::new(2022, 6));
+        assert_eq!(table.month_clamped(day(2023, 8, 1)), Month::new(2023, 8));
+        assert_eq!(table.month_clamped(i32::MAX), Month::new(2023, 8));
+        assert_eq!(table.month_clamped(i32::MIN), Month::new(2022, 6));
+    }
 
     #[test]
     fn months_round_trip_and_label() {

@@ -445,7 +445,7 @@ impl<'a> Accumulator<'a> {
         ids: Option<&dyn Array>,
     ) {
         let (domain, months) = (self.domain, self.months);
-        let period = |row: usize| domain.index(months.month(dates.value(row)));
+        let period = |row: usize| domain.index(months.month_clamped(dates.value(row)));
         match ids {
             None => {
                 let acc = &mut self.groups[0];
@@ -603,7 +603,7 @@ pub(crate) struct RowPeriods<'a> {
 
 impl RowPeriods<'_> {
     pub fn of(&self, row: usize) -> Option<(usize, usize)> {
-        let start = self.months.month(self.starts.value(row));
+        let start = self.months.month_clamped(self.starts.value(row));
         let range = match self.ends {
             None => flow_range(start, self.window),
             Some(ends) => {
@@ -614,7 +614,7 @@ impl RowPeriods<'_> {
                 }
                 snapshot_range(
                     start,
-                    end.map(|e| self.months.month(e)),
+                    end.map(|e| self.months.month_clamped(e)),
                     self.window,
                     self.domain,
                 )
