@@ -78,7 +78,7 @@ def run_duckdb(python, data):
 def run_duckdb_project(python, project, translation_file, figures_file):
     proc = subprocess.run([python, "-c", DUCKDB_PROJECT_CHILD, os.path.dirname(os.path.abspath(__file__)),
                            project, translation_file, figures_file], capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def translate(project):

@@ -25,6 +25,8 @@ def month_of(label, frequency):
 def run(project, translation, threads=2):
     con = duckdb.connect()
     con.execute(f"SET threads TO {threads}")
+    # DuckDB draws a progress bar on stdout for long queries.
+    con.execute("SET enable_progress_bar = false")
     cwd = os.getcwd()
     os.chdir(project)
     try:
