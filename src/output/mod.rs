@@ -5,6 +5,7 @@ pub mod compare;
 pub mod csv;
 pub mod explain;
 pub mod format;
+pub mod html;
 pub mod long_form;
 pub mod markdown;
 pub mod parquet;
@@ -15,7 +16,12 @@ use crate::scorecard::Scorecard;
 use std::path::Path;
 
 /// The names of the files a run writes.
-pub const FILES: [&str; 3] = ["scorecard.parquet", "scorecard.csv", "scorecard.md"];
+pub const FILES: [&str; 4] = [
+    "scorecard.parquet",
+    "scorecard.csv",
+    "scorecard.md",
+    "scorecard.html",
+];
 
 /// Renders every output in memory.
 pub fn render_all(
@@ -27,7 +33,15 @@ pub fn render_all(
         parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
     let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
     let md = markdown::render(project, card).into_bytes();
-    Ok(vec![(FILES[0], parquet), (FILES[1], csv), (FILES[2], md)])
+    let html = html::render(project, card)
+        .map_err(|e| format!("writing scorecard.html: {e}"))?
+        .into_bytes();
+    Ok(vec![
+        (FILES[0], parquet),
+        (FILES[1], csv),
+        (FILES[2], md),
+        (FILES[3], html),
+    ])
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.
