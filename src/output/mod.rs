@@ -10,17 +10,19 @@ pub mod long_form;
 pub mod markdown;
 pub mod parquet;
 pub mod review;
+pub mod xlsx;
 
 use crate::model::Project;
 use crate::scorecard::Scorecard;
 use std::path::Path;
 
 /// The names of the files a run writes.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 5] = [
     "scorecard.parquet",
     "scorecard.csv",
     "scorecard.md",
     "scorecard.html",
+    "scorecard.xlsx",
 ];
 
 /// Renders every output in memory.
@@ -33,6 +35,8 @@ pub fn render_all(
         parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
     let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
     let md = markdown::render(project, card).into_bytes();
+    let xlsx = xlsx::render(project, card, &columns)
+        .map_err(|e| format!("writing scorecard.xlsx: {e}"))?;
     let html = html::render(project, card)
         .map_err(|e| format!("writing scorecard.html: {e}"))?
         .into_bytes();
@@ -41,6 +45,7 @@ pub fn render_all(
         (FILES[1], csv),
         (FILES[2], md),
         (FILES[3], html),
+        (FILES[4], xlsx),
     ])
 }
 
