@@ -69,6 +69,7 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
         None,
         // A test's few rows would all be small bases: flags are for real data.
         crate::model::compile::Quality::default(),
+        &crate::progress::Silent,
     )
     .map_err(|EvalError(d)| format!("the run failed: {}", d.message))?;
     let ind = &project.indicators[index];

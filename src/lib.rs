@@ -15,6 +15,7 @@ pub mod expr;
 pub mod measure;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod publication;
 pub mod rules;
 pub mod scorecard;

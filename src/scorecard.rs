@@ -6,10 +6,11 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
 use crate::measure::period::Month;
 use crate::measure::period::{date_from_days, days_from_date};
-use crate::measure::scan::{latest_month, read_tables, scan, EvalError, Group, Tables};
+use crate::measure::scan::{latest_month, read_tables_with, scan, EvalError, Group, Tables};
 use crate::measure::series::{evaluate_all, Point};
 use crate::model::compile::Quality;
 use crate::model::Project;
+use crate::progress::{Progress, Silent};
 use crate::publication::{suppress, Policy};
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
@@ -80,10 +81,28 @@ pub fn build_with(
     reporting: Option<Month>,
     publish: Option<Policy>,
 ) -> Result<Scorecard, EvalError> {
+    build_observed(project, reporting, publish, &Silent)
+}
+
+/// As `build_with`, telling `progress` how far it has got.
+pub fn build_observed(
+    project: &Project,
+    reporting: Option<Month>,
+    publish: Option<Policy>,
+    progress: &dyn Progress,
+) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
-    let tables = read_tables(project).map_err(EvalError)?;
+    let tables = read_tables_with(project, progress).map_err(EvalError)?;
     let read = started.elapsed();
-    let mut card = build_from(project, &tables, reporting, None, publish, project.quality)?;
+    let mut card = build_from(
+        project,
+        &tables,
+        reporting,
+        None,
+        publish,
+        project.quality,
+        progress,
+    )?;
     card.timings.insert(0, ("read sources", read));
     Ok(card)
 }
@@ -98,6 +117,7 @@ pub fn build_from(
     only: Option<&BTreeSet<usize>>,
     publish: Option<Policy>,
     quality: Quality,
+    progress: &dyn Progress,
 ) -> Result<Scorecard, EvalError> {
     let mut timings = Vec::new();
     let reporting = match reporting {
@@ -119,7 +139,7 @@ pub fn build_from(
     };
     let domain = Domain::ending(reporting);
     let step = Instant::now();
-    let bases = scan(project, tables, domain, only)?;
+    let bases = scan(project, tables, domain, only, progress)?;
     timings.push(("scan measures", step.elapsed()));
     let step = Instant::now();
     let mut series = evaluate_all(project, tables, &bases, domain)?;

@@ -97,6 +97,12 @@ fn commentary_warnings(p: &Project) -> Vec<Diagnostic> {
             .help("run `rubric run` to see the failure in full")]
         }
     };
+    red_without_commentary(p, &card)
+}
+
+/// The warnings of a scorecard: indicators red in their latest period
+/// with no commentary for it.
+pub(super) fn red_without_commentary(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
     let mut latest: BTreeMap<usize, &Row> = BTreeMap::new();
     for row in card.rows.iter().filter(|r| r.group.is_none()) {
         latest.insert(row.indicator, row);

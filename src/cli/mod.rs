@@ -14,6 +14,7 @@ mod review;
 mod run;
 mod schema;
 mod sql;
+mod summary;
 mod test;
 
 use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
@@ -61,6 +62,12 @@ pub enum Command {
         /// counts, and any cell they could be worked out from.
         #[arg(long)]
         publish: bool,
+        /// No progress bar and no summary: errors only.
+        #[arg(long, short)]
+        quiet: bool,
+        /// The summary at the end: text (default) or json.
+        #[arg(long, value_enum, default_value_t = summary::Format::Text)]
+        format: summary::Format,
     },
     /// Show each indicator's definition review: its normalised definition
     /// and what it gives on the data.
@@ -187,7 +194,20 @@ pub fn main() -> ExitCode {
             check,
             timings,
             publish,
-        } => run::run(&cli.project, out, period, check, timings, publish),
+            quiet,
+            format,
+        } => run::run(
+            &cli.project,
+            run::Options {
+                out,
+                period,
+                check,
+                timings,
+                publish,
+                quiet,
+                format,
+            },
+        ),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::Drill {

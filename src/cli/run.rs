@@ -1,19 +1,34 @@
 //! `rubric run`: evaluate the project and write the scorecard.
 
+use super::summary::{Bar, Format, Summary};
 use super::{compiled, report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
 use crate::measure::period::Month;
 use crate::output::compare;
+use crate::progress::Progress;
 use crate::{output, scorecard};
 use std::path::{Path, PathBuf};
 
-pub fn run(
-    project: &Path,
-    out: Option<PathBuf>,
-    period: Option<Month>,
-    check: bool,
-    timings: bool,
-    publish: bool,
-) -> u8 {
+/// What `rubric run` was asked to do.
+pub struct Options {
+    pub out: Option<PathBuf>,
+    pub period: Option<Month>,
+    pub check: bool,
+    pub timings: bool,
+    pub publish: bool,
+    pub quiet: bool,
+    pub format: Format,
+}
+
+pub fn run(project: &Path, options: Options) -> u8 {
+    let Options {
+        out,
+        period,
+        check,
+        timings,
+        publish,
+        quiet,
+        format,
+    } = options;
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,
@@ -26,9 +41,12 @@ pub fn run(
             return super::EXIT_USAGE;
         }
     };
-    let card = match scorecard::build_with(&p, period, policy) {
+    // The bar shows only on a terminal; JSON is for scripts, so no bar.
+    let bar = Bar::new(quiet || check || matches!(format, Format::Json));
+    let card = match scorecard::build_observed(&p, period, policy, &bar) {
         Ok(card) => card,
         Err(e) => {
+            bar.finish();
             report(&[e.0], &p.texts);
             return EXIT_RUN_FAILED;
         }
@@ -42,17 +60,21 @@ pub fn run(
     if check {
         return check_outputs(&p, &card, &out_dir);
     }
-    if let Err(e) = output::write(&p, &card, &out_dir) {
+    bar.stage("writing outputs", 1);
+    let written = output::write(&p, &card, &out_dir);
+    bar.step();
+    bar.finish();
+    if let Err(e) = written {
         eprintln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
         return EXIT_RUN_FAILED;
     }
-    println!(
-        "wrote {} to {} (reporting period {}, {} indicators)",
-        output::FILES.join(", "),
-        out_dir.display(),
-        card.reporting,
-        p.indicators.len()
-    );
+    let warnings = super::check::red_without_commentary(&p, &card);
+    let summary = Summary::new(&p, &card, &out_dir, &output::FILES, &warnings);
+    match format {
+        Format::Json => println!("{}", summary.json()),
+        Format::Text if !quiet => print!("{}", summary.text()),
+        Format::Text => {}
+    }
     0
 }
 

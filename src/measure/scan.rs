@@ -53,6 +53,14 @@ pub struct Tables {
 
 /// Reads every source some measure needs, projecting only the needed columns.
 pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
+    read_tables_with(project, &crate::progress::Silent)
+}
+
+/// As `read_tables`, a step of `progress` per source read.
+pub fn read_tables_with(
+    project: &Project,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Tables, Diagnostic> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for base in &project.base_measures {
         needed
@@ -65,6 +73,7 @@ pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
             collect_population_columns(m, &mut needed);
         }
     }
+    progress.stage("reading sources", needed.len());
     // Sources are read in parallel; the first failure in name order is reported.
     let read: Vec<Result<(String, Table), Diagnostic>> = needed
         .into_par_iter()
@@ -72,6 +81,7 @@ pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
             columns.sort();
             columns.dedup();
             let table = read_columns(&project.sources.by_name[&name], &columns)?;
+            progress.step();
             Ok((name, table))
         })
         .collect();
@@ -168,6 +178,7 @@ pub fn scan(
     tables: &Tables,
     domain: Domain,
     only: Option<&std::collections::BTreeSet<usize>>,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<Vec<BaseResult>, EvalError> {
     let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, base) in project.base_measures.iter().enumerate() {
@@ -178,6 +189,7 @@ pub fn scan(
     }
     let mut results = vec![BaseResult::default(); project.base_measures.len()];
     let months = domain.month_table();
+    progress.stage("computing measures", by_source.len());
     for (source, measures) in by_source {
         let batches = &tables.by_source[source].batches;
         let first_rows: Vec<usize> = batches
@@ -214,6 +226,7 @@ pub fn scan(
         for (acc, &i) in merged.into_iter().zip(&measures) {
             results[i] = acc.finish();
         }
+        progress.step();
     }
     Ok(results)
 }

@@ -1,0 +1,214 @@
+//! What `rubric run` says when it is done: one screen on the latest period
+//! (indicators by RAG and DoT, those with no value and why, flagged
+//! figures, warnings), as text or JSON; and the progress bar while it runs.
+
+use crate::measure::period::period_label;
+use crate::model::Project;
+use crate::progress::Progress;
+use crate::rules::evaluate::Rating;
+use crate::scorecard::{Row, Scorecard};
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How `run` reports what it did.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum Format {
+    /// A short summary for people.
+    #[default]
+    Text,
+    /// One JSON document, for CI and scripts.
+    Json,
+}
+
+/// A progress bar on stderr; hidden when stderr is not a terminal (indicatif
+/// checks) or when asked to be quiet.
+pub struct Bar(ProgressBar);
+
+impl Bar {
+    pub fn new(quiet: bool) -> Bar {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        Bar(bar)
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str, steps: usize) {
+        self.0.set_length(steps as u64);
+        self.0.set_position(0);
+        self.0.set_message(name.to_string());
+    }
+
+    fn step(&self) {
+        self.0.inc(1);
+    }
+}
+
+/// The latest whole-row of each indicator, in indicator order.
+fn latest_rows(card: &Scorecard) -> BTreeMap<usize, &Row> {
+    let mut latest = BTreeMap::new();
+    for row in card.rows.iter().filter(|r| r.group.is_none()) {
+        latest.insert(row.indicator, row);
+    }
+    latest
+}
+
+fn outcome_name(r: &Rating) -> &str {
+    match r {
+        Rating::Outcome { name, .. } => name,
+        Rating::NotRated(_) => "not_rated",
+    }
+}
+
+pub struct Summary {
+    doc: serde_json::Value,
+}
+
+impl Summary {
+    pub fn new(
+        project: &Project,
+        card: &Scorecard,
+        out_dir: &Path,
+        files: &[&str],
+        warnings: &[crate::diagnostic::Diagnostic],
+    ) -> Summary {
+        let latest = latest_rows(card);
+        let mut rag: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut dot: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut missing = Vec::new();
+        let mut flagged = Vec::new();
+        for (&i, row) in &latest {
+            let ind = &project.indicators[i];
+            let rag_key = if ind.rag_at(row.period).is_none() {
+                "no_rule"
+            } else {
+                outcome_name(&row.rag)
+            };
+            let dot_key = if ind.dot_at(row.period).is_none() {
+                "no_rule"
+            } else {
+                outcome_name(&row.dot)
+            };
+            *rag.entry(rag_key).or_default() += 1;
+            *dot.entry(dot_key).or_default() += 1;
+            let period = period_label(row.period, ind.frequency);
+            if row.point.value.is_none() {
+                missing.push(json!({
+                    "indicator": ind.id, "period": period,
+                    "reason": row.point.missing.clone().unwrap_or_default(),
+                }));
+            }
+            if !row.flags.is_empty() {
+                flagged.push(json!({ "indicator": ind.id, "period": period, "flags": row.flags }));
+            }
+        }
+        let warnings: Vec<serde_json::Value> = warnings
+            .iter()
+            .map(|w| json!({ "subject": w.subject, "message": w.message }))
+            .collect();
+        Summary {
+            doc: json!({
+                "reporting": card.reporting.to_string(),
+                "out": out_dir.display().to_string(),
+                "files": files,
+                "indicators": project.indicators.len(),
+                "rag": rag,
+                "dot": dot,
+                "missing": missing,
+                "flagged": flagged,
+                "warnings": warnings,
+            }),
+        }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(&self.doc).expect("JSON of plain values")
+    }
+
+    pub fn text(&self) -> String {
+        let d = &self.doc;
+        let counts = |key: &str, order: &[&str]| -> String {
+            let map = d[key].as_object().expect("counts");
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
+            keys.iter()
+                .map(|k| format!("{} {}", map[*k], k.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let list = |key: &str| d[key].as_array().expect("list").clone();
+        let mut out = format!(
+            "wrote {} to {} (reporting period {})\n{} indicators\n  RAG: {}\n  DoT: {}\n",
+            d["files"]
+                .as_array()
+                .expect("files")
+                .iter()
+                .map(|f| f.as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            d["out"].as_str().unwrap_or_default(),
+            d["reporting"].as_str().unwrap_or_default(),
+            d["indicators"],
+            counts("rag", &["red", "amber", "green", "not_rated", "no_rule"]),
+            counts(
+                "dot",
+                &["improving", "similar", "worsening", "not_rated", "no_rule"]
+            ),
+        );
+        let missing = list("missing");
+        if !missing.is_empty() {
+            out.push_str(&format!(
+                "  no value in the latest period: {}\n",
+                missing.len()
+            ));
+            for m in missing.iter().take(5) {
+                out.push_str(&format!(
+                    "    {} {}: {}\n",
+                    m["indicator"].as_str().unwrap_or_default(),
+                    m["period"].as_str().unwrap_or_default(),
+                    m["reason"].as_str().unwrap_or_default()
+                ));
+            }
+            if missing.len() > 5 {
+                out.push_str(&format!(
+                    "    and {} more (scorecard.csv has them all)\n",
+                    missing.len() - 5
+                ));
+            }
+        }
+        let flagged = list("flagged");
+        if !flagged.is_empty() {
+            let ids: Vec<&str> = flagged
+                .iter()
+                .filter_map(|f| f["indicator"].as_str())
+                .collect();
+            out.push_str(&format!(
+                "  to read with care (flags): {}\n",
+                ids.join(", ")
+            ));
+        }
+        let warnings = list("warnings");
+        if !warnings.is_empty() {
+            out.push_str(&format!(
+                "  warnings: {} (`rubric check` lists them with where to fix each)\n",
+                warnings.len()
+            ));
+        }
+        out
+    }
+}

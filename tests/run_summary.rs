@@ -1,0 +1,110 @@
+//! What `rubric run` says at the end: the summary as text and JSON, agreeing
+//! with the scorecard it wrote; `--quiet`; no progress bar off a terminal.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+fn rubric(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run rubric")
+}
+
+#[test]
+fn the_json_summary_counts_what_the_scorecard_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rubric(&[
+        "run",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // No progress bar when stderr is not a terminal.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["reporting"], "2023-07");
+    assert_eq!(doc["indicators"], 68);
+    assert_eq!(doc["files"].as_array().unwrap().len(), 5);
+
+    // The RAG of each indicator's latest whole row, from the CSV written.
+    let mut latest: BTreeMap<String, String> = BTreeMap::new();
+    let csv = std::fs::read_to_string(dir.path().join("scorecard.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        if &rec[col("breakdown_value")] == "all" {
+            latest.insert(
+                rec[col("indicator")].to_string(),
+                rec[col("rag")].to_string(),
+            );
+        }
+    }
+    let red = latest.values().filter(|r| *r == "red").count();
+    let green = latest.values().filter(|r| *r == "green").count();
+    assert_eq!(doc["rag"]["red"], red);
+    assert_eq!(doc["rag"]["green"], green);
+    let total: u64 = doc["rag"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 68);
+
+    // The warnings are `check`'s.
+    let check = rubric(&["check", "--format", "json"]);
+    let check: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(
+        doc["warnings"].as_array().unwrap().len(),
+        check["warnings"].as_array().unwrap().len()
+    );
+    // PUB17 has no July value in the published table, and says why.
+    assert_eq!(doc["missing"][0]["indicator"], "PUB17");
+    assert_eq!(doc["missing"][0]["reason"], "blank in the published table");
+}
+
+#[test]
+fn the_text_summary_fits_a_screen_and_quiet_says_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rubric(&["run", "--out", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("wrote scorecard.parquet, scorecard.csv, scorecard.md, scorecard.html, scorecard.xlsx to "), "{text}");
+    assert!(
+        text.contains("\n68 indicators\n  RAG: 22 red, 11 amber, 3 green, 32 no rule\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  no value in the latest period: 1\n    PUB17 2023-07: blank in the published table\n"
+        ),
+        "{text}"
+    );
+    assert!(text.lines().count() < 25, "{text}");
+
+    let quiet_dir = tempfile::tempdir().unwrap();
+    let quiet = rubric(&[
+        "run",
+        "--quiet",
+        "--out",
+        quiet_dir.path().to_str().unwrap(),
+    ]);
+    assert!(quiet.status.success());
+    assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty());
+    assert!(quiet_dir.path().join("scorecard.xlsx").is_file());
+}
