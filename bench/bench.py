@@ -6,7 +6,8 @@ For each scale it runs, several times each, and reports medians:
     (every indicator but the one formula over two others),
   - rubric run on the four typical indicators of bench/project, against
     DuckDB running hand-written SQL for them,
-  - the bare projected Parquet read inside rubric (the floor: `read sources`).
+  - the bare projected Parquet read of the same columns (the floor:
+    `examples/read_floor.rs`, Rubric's own reader with nothing computed).
 It first checks that DuckDB and Rubric give the same numbers.
 Run it through bench/run.sh, which builds, generates the data and sets up DuckDB.
 """
@@ -17,6 +18,7 @@ import sql_check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUBRIC = os.path.join(ROOT, "target", "release", "rubric")
+READ_FLOOR = os.path.join(ROOT, "target", "release", "examples", "read_floor")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 MONTHS = [f"{y}-{m:02d}" for y, m in [(2022, 7), (2022, 8), (2022, 9), (2022, 10), (2022, 11), (2022, 12),
                                       (2023, 1), (2023, 2), (2023, 3), (2023, 4), (2023, 5), (2023, 6), (2023, 7)]]
@@ -61,12 +63,16 @@ print(json.dumps({"seconds": took, "peak_kb": resource.getrusage(resource.RUSAGE
 def run_rubric(project, out, extra=()):
     start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-f", "%M", RUBRIC, "--project", project, "run", "--out", out,
-                           "--period", "2023-07", "--timings", *extra],
+                           "--period", "2023-07", "--quiet", *extra],
                           capture_output=True, text=True, check=True)
     took = time.perf_counter() - start
-    lines = proc.stderr.strip().splitlines()
-    read_ms = next(float(l.split(":")[1].split()[0]) for l in lines if "read sources" in l)
-    return took, int(lines[-1]), read_ms / 1000.0
+    return took, int(proc.stderr.strip().splitlines()[-1])
+
+
+def read_floor(project):
+    """Median seconds of the bare projected read of what a run of `project` reads."""
+    proc = subprocess.run([READ_FLOOR, project, str(RUNS)], capture_output=True, text=True, check=True)
+    return statistics.median(float(line) for line in proc.stdout.split())
 
 
 def run_duckdb(python, data):
@@ -131,10 +137,10 @@ def main():
         four_d = [run_duckdb(python, data) for _ in range(RUNS)]
         med = statistics.median
         row = []
-        for ours, theirs in ((full_t, full_d), (four_t, four_d)):
+        for ours, theirs, project in ((full_t, full_d, full), (four_t, four_d, four)):
             t = med([x[0] for x in ours])
             d = med([x["seconds"] for x in theirs])
-            read = med([x[2] for x in ours])
+            read = read_floor(project)
             row.append((t, d, d / t, read, t / max(read, 1e-9),
                         max(x[1] for x in ours) / 1024, max(x["peak_kb"] for x in theirs) / 1024))
         with open(os.path.join(data, "..", "referrals.count")) as f:

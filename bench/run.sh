@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scales=("${@:-1 10 100}")
 [ $# -gt 0 ] || scales=(1 10 100)
-cargo build --release --locked --quiet --bin rubric --example generate_example_data
+cargo build --release --locked --quiet --bin rubric --example generate_example_data --example read_floor
 venv=target/bench/venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -6,7 +6,9 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
 use crate::measure::period::Month;
 use crate::measure::period::{date_from_days, days_from_date};
-use crate::measure::scan::{latest_month, read_tables_with, scan, EvalError, Group, Tables};
+use crate::measure::scan::{
+    latest_month, read_and_scan, read_period_columns, scan, EvalError, Group, Tables,
+};
 use crate::measure::series::{evaluate_all, Point};
 use crate::model::compile::Quality;
 use crate::model::Project;
@@ -92,19 +94,39 @@ pub fn build_observed(
     progress: &dyn Progress,
 ) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
-    let tables = read_tables_with(project, progress).map_err(EvalError)?;
-    let read = started.elapsed();
-    let mut card = build_from(
+    let reporting = match reporting {
+        Some(m) => m,
+        None => {
+            let periods = read_period_columns(project).map_err(EvalError)?;
+            reporting_month(latest_month(project, &periods)?)?
+        }
+    };
+    let domain = Domain::ending(reporting);
+    let (bases, populations) = read_and_scan(project, domain, progress)?;
+    let timings = vec![("read and scan sources", started.elapsed())];
+    finish(
         project,
-        &tables,
+        &populations,
+        bases,
         reporting,
-        None,
         publish,
         project.quality,
-        progress,
-    )?;
-    card.timings.insert(0, ("read sources", read));
-    Ok(card)
+        timings,
+    )
+}
+
+/// The reporting month, or why there is none.
+fn reporting_month(latest: Option<Month>) -> Result<Month, EvalError> {
+    latest.ok_or_else(|| {
+        EvalError(
+            Diagnostic::new(
+                "data",
+                Place::WHOLE_FILE,
+                "no source has any dated row, so there is no period to report",
+            )
+            .help("check the data files have rows, or choose the month with --period YYYY-MM"),
+        )
+    })
 }
 
 /// Evaluates the project over tables already in memory (the data, or a
@@ -119,28 +141,29 @@ pub fn build_from(
     quality: Quality,
     progress: &dyn Progress,
 ) -> Result<Scorecard, EvalError> {
-    let mut timings = Vec::new();
-    let reporting = match reporting {
-        Some(m) => Some(m),
-        None => latest_month(project, tables)?,
-    };
     let reporting = match reporting {
         Some(m) => m,
-        None => {
-            return Err(EvalError(
-                Diagnostic::new(
-                    "data",
-                    Place::WHOLE_FILE,
-                    "no source has any dated row, so there is no period to report",
-                )
-                .help("check the data files have rows, or choose the month with --period YYYY-MM"),
-            ))
-        }
+        None => reporting_month(latest_month(project, tables)?)?,
     };
     let domain = Domain::ending(reporting);
     let step = Instant::now();
     let bases = scan(project, tables, domain, only, progress)?;
-    timings.push(("scan measures", step.elapsed()));
+    let timings = vec![("scan measures", step.elapsed())];
+    finish(project, tables, bases, reporting, publish, quality, timings)
+}
+
+/// From the base measures to the scorecard: series, comparisons, ratings.
+/// `tables` need only hold the population sources.
+fn finish(
+    project: &Project,
+    tables: &Tables,
+    bases: Vec<crate::measure::scan::BaseResult>,
+    reporting: Month,
+    publish: Option<Policy>,
+    quality: Quality,
+    mut timings: Vec<(&'static str, Duration)>,
+) -> Result<Scorecard, EvalError> {
+    let domain = Domain::ending(reporting);
     let step = Instant::now();
     let mut series = evaluate_all(project, tables, &bases, domain)?;
     if let Some(policy) = publish {

@@ -61,6 +61,24 @@ pub fn read_tables_with(
     project: &Project,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Tables, Diagnostic> {
+    let needed = needed_columns(project);
+    progress.stage("reading sources", needed.len());
+    // Sources are read in parallel; the first failure in name order is reported.
+    let read: Vec<Result<(String, Table), Diagnostic>> = needed
+        .into_par_iter()
+        .map(|(name, columns)| {
+            let table = read_columns(&project.sources.by_name[&name], &columns)?;
+            progress.step();
+            Ok((name, table))
+        })
+        .collect();
+    let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
+    Ok(Tables { by_source })
+}
+
+/// Every source some measure or population needs, with the columns to
+/// read from it (sorted, once each).
+fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for base in &project.base_measures {
         needed
@@ -73,20 +91,82 @@ pub fn read_tables_with(
             collect_population_columns(m, &mut needed);
         }
     }
-    progress.stage("reading sources", needed.len());
-    // Sources are read in parallel; the first failure in name order is reported.
+    for columns in needed.values_mut() {
+        columns.sort();
+        columns.dedup();
+    }
+    needed
+}
+
+/// Reads only the columns that decide the reporting month (each measure's
+/// period column), for `latest_month` before a streamed run.
+pub fn read_period_columns(project: &Project) -> Result<Tables, Diagnostic> {
+    let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for base in &project.base_measures {
+        needed
+            .entry(base.source.clone())
+            .or_default()
+            .push(base.period_column().to_string());
+    }
     let read: Vec<Result<(String, Table), Diagnostic>> = needed
         .into_par_iter()
         .map(|(name, mut columns)| {
             columns.sort();
             columns.dedup();
-            let table = read_columns(&project.sources.by_name[&name], &columns)?;
-            progress.step();
-            Ok((name, table))
+            Ok((
+                name.clone(),
+                read_columns(&project.sources.by_name[&name], &columns)?,
+            ))
         })
         .collect();
     let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
     Ok(Tables { by_source })
+}
+
+/// Reads each source and computes its measures straight away, sources in
+/// parallel, so only the sources being worked on are in memory (not every
+/// source at once). Population tables, small and needed later, are kept.
+pub fn read_and_scan(
+    project: &Project,
+    domain: Domain,
+    progress: &dyn crate::progress::Progress,
+) -> Result<(Vec<BaseResult>, Tables), EvalError> {
+    let needed = needed_columns(project);
+    let mut populations = std::collections::BTreeSet::new();
+    for ind in &project.indicators {
+        for m in ind.measures() {
+            let mut cols = BTreeMap::new();
+            collect_population_columns(m, &mut cols);
+            populations.extend(cols.into_keys());
+        }
+    }
+    let by_source = measures_by_source(project, None);
+    let months = domain.month_table();
+    progress.stage("reading and computing", needed.len());
+    type Done = (Vec<(usize, BaseResult)>, Option<(String, Table)>);
+    let done: Vec<Result<Done, EvalError>> = needed
+        .into_par_iter()
+        .map(|(name, columns)| {
+            let table =
+                read_columns(&project.sources.by_name[&name], &columns).map_err(EvalError)?;
+            let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            let results = scan_source(project, &table.batches, measures, domain, &months)?;
+            progress.step();
+            let kept = populations.contains(&name).then_some((name, table));
+            Ok((measures.iter().copied().zip(results).collect(), kept))
+        })
+        .collect();
+    let mut results = vec![BaseResult::default(); project.base_measures.len()];
+    let mut kept = BTreeMap::new();
+    // The first failure in source name order is reported.
+    for d in done {
+        let (computed, table) = d?;
+        for (i, r) in computed {
+            results[i] = r;
+        }
+        kept.extend(table);
+    }
+    Ok((results, Tables { by_source: kept }))
 }
 
 fn collect_population_columns(
@@ -170,9 +250,8 @@ pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>,
 #[derive(Debug, Clone)]
 pub struct EvalError(pub Diagnostic);
 
-/// Computes every base measure, one pass per source: each batch feeds every
-/// measure over its source, batches in parallel, and the partial results
-/// are merged in batch order, so the outputs do not depend on the threads.
+/// Computes every base measure (or those in `only`) over tables already in
+/// memory, one pass per source.
 pub fn scan(
     project: &Project,
     tables: &Tables,
@@ -180,6 +259,26 @@ pub fn scan(
     only: Option<&std::collections::BTreeSet<usize>>,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Vec<BaseResult>, EvalError> {
+    let by_source = measures_by_source(project, only);
+    let mut results = vec![BaseResult::default(); project.base_measures.len()];
+    let months = domain.month_table();
+    progress.stage("computing measures", by_source.len());
+    for (source, measures) in by_source {
+        let batches = &tables.by_source[source].batches;
+        let computed = scan_source(project, batches, &measures, domain, &months)?;
+        for (r, i) in computed.into_iter().zip(measures) {
+            results[i] = r;
+        }
+        progress.step();
+    }
+    Ok(results)
+}
+
+/// The base measures to compute, by source (all, or those in `only`).
+fn measures_by_source<'p>(
+    project: &'p Project,
+    only: Option<&std::collections::BTreeSet<usize>>,
+) -> BTreeMap<&'p str, Vec<usize>> {
     let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, base) in project.base_measures.iter().enumerate() {
         if only.is_some_and(|o| !o.contains(&i)) {
@@ -187,48 +286,54 @@ pub fn scan(
         }
         by_source.entry(base.source.as_str()).or_default().push(i);
     }
-    let mut results = vec![BaseResult::default(); project.base_measures.len()];
-    let months = domain.month_table();
-    progress.stage("computing measures", by_source.len());
-    for (source, measures) in by_source {
-        let batches = &tables.by_source[source].batches;
-        let first_rows: Vec<usize> = batches
-            .iter()
-            .scan(0, |row, b| {
-                let first = *row;
-                *row += b.num_rows();
-                Some(first)
-            })
-            .collect();
-        let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
-            .par_iter()
-            .zip(first_rows.par_iter())
-            .map(|(batch, &first_row)| {
-                let mut accs: Vec<Accumulator> = measures
-                    .iter()
-                    .map(|_| Accumulator::new(domain, &months))
-                    .collect();
-                for (acc, &i) in accs.iter_mut().zip(&measures) {
-                    acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
-                }
-                Ok(accs)
-            })
-            .collect();
-        let mut merged: Vec<Accumulator> = measures
-            .iter()
-            .map(|_| Accumulator::new(domain, &months))
-            .collect();
-        for partial in partials {
-            for (acc, part) in merged.iter_mut().zip(partial?) {
-                acc.merge(part);
-            }
-        }
-        for (acc, &i) in merged.into_iter().zip(&measures) {
-            results[i] = acc.finish();
-        }
-        progress.step();
+    by_source
+}
+
+/// Computes the measures of one source over its batches: each batch feeds
+/// every measure, batches in parallel, and the partial results are merged
+/// in batch order, so the outputs do not depend on the threads.
+fn scan_source(
+    project: &Project,
+    batches: &[RecordBatch],
+    measures: &[usize],
+    domain: Domain,
+    months: &MonthTable,
+) -> Result<Vec<BaseResult>, EvalError> {
+    if measures.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(results)
+    let first_rows: Vec<usize> = batches
+        .iter()
+        .scan(0, |row, b| {
+            let first = *row;
+            *row += b.num_rows();
+            Some(first)
+        })
+        .collect();
+    let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
+        .par_iter()
+        .zip(first_rows.par_iter())
+        .map(|(batch, &first_row)| {
+            let mut accs: Vec<Accumulator> = measures
+                .iter()
+                .map(|_| Accumulator::new(domain, months))
+                .collect();
+            for (acc, &i) in accs.iter_mut().zip(measures) {
+                acc.add_batch(project, &project.base_measures[i], batch, first_row)?;
+            }
+            Ok(accs)
+        })
+        .collect();
+    let mut merged: Vec<Accumulator> = measures
+        .iter()
+        .map(|_| Accumulator::new(domain, months))
+        .collect();
+    for partial in partials {
+        for (acc, part) in merged.iter_mut().zip(partial?) {
+            acc.merge(part);
+        }
+    }
+    Ok(merged.into_iter().map(Accumulator::finish).collect())
 }
 
 #[derive(Default)]
