@@ -333,3 +333,45 @@ fn the_latest_month_with_data_is_the_default_period() {
         out.stdout
     );
 }
+
+#[test]
+fn a_measure_shared_by_indicators_is_computed_once_and_gives_each_its_figures() {
+    let f = Fixture::new();
+    f.table(
+        "visits",
+        vec![
+            ("visit_date", dates(&[Some("2023-01-03"), Some("2023-01-04"), Some("2023-01-05")])),
+            ("on_time", bools(&[Some(true), Some(true), Some(false)])),
+        ],
+    )
+    .file(
+        "indicators/v.yaml",
+        &indicators(&[
+            indicator("V1", "count", "neutral", &count_flow("visits", "visit_date"), ""),
+            // The same count as V1 (filter written with other spacing is
+            // still the same filter), as a numerator and a denominator.
+            indicator(
+                "V2",
+                "percent",
+                "higher_is_better",
+                "kind: ratio\nnumerator:\n  kind: flow\n  source: visits\n  date: visit_date\n  filter: on_time == true\ndenominator:\n  kind: flow\n  source: visits\n  date: visit_date\n",
+                "",
+            ),
+            indicator(
+                "V3",
+                "count",
+                "neutral",
+                "kind: flow\nsource: visits\ndate: visit_date\nfilter: '  on_time == true '\n",
+                "",
+            ),
+        ]),
+    );
+    let project = rubric::model::compile_project(f.path()).unwrap_or_else(|_| panic!("compiles"));
+    // V1's count, V2's denominator: one; V2's numerator, V3: one.
+    assert_eq!(project.base_measures.len(), 2);
+    let t = f.run(&["--period", "2023-01"]);
+    assert_eq!(t.value("V1", "2023-01"), "3");
+    assert_eq!(t.get("V2", "2023-01", "numerator"), "2");
+    assert_eq!(t.get("V2", "2023-01", "denominator"), "3");
+    assert_eq!(t.value("V3", "2023-01"), "2");
+}

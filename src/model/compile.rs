@@ -880,7 +880,7 @@ fn compile_measure(
             if !ok {
                 return None;
             }
-            ctx.base_measures.push(BaseMeasure {
+            let base = BaseMeasure {
                 source: source.name.clone(),
                 window: match timing {
                     Timing::Flow { .. } => windows.explicit.or(windows.flow_default),
@@ -891,7 +891,13 @@ fn compile_measure(
                 aggregate,
                 missing_reason,
                 breakdown,
-            });
+            };
+            // Indicators often share a measure (a count of referrals is the
+            // denominator of several): compute it once.
+            if let Some(id) = ctx.base_measures.iter().position(|b| b.same_work(&base)) {
+                return Some(Measure::Base(id));
+            }
+            ctx.base_measures.push(base);
             Some(Measure::Base(ctx.base_measures.len() - 1))
         }
         MeasureKind::Ratio => {

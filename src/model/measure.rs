@@ -58,6 +58,19 @@ pub struct BaseMeasure {
 }
 
 impl BaseMeasure {
+    /// Whether the two compute the same figures: same rows, periods and
+    /// aggregate (a filter is the same when its text is).
+    pub fn same_work(&self, other: &BaseMeasure) -> bool {
+        self.source == other.source
+            && self.timing == other.timing
+            && self.window == other.window
+            && self.aggregate == other.aggregate
+            && self.missing_reason == other.missing_reason
+            && self.breakdown == other.breakdown
+            && self.filter.as_ref().map(|f| f.text.trim())
+                == other.filter.as_ref().map(|f| f.text.trim())
+    }
+
     /// Every column the scan must read for this measure.
     pub fn columns(&self) -> Vec<String> {
         let mut cols = match &self.timing {
