@@ -174,7 +174,7 @@ impl Scope<'_> {
             _ => None,
         };
         Ok(kept_rows(mask.as_ref(), &starts)
-            .into_iter()
+            .set_indices()
             .filter(|&row| {
                 periods
                     .of(row)

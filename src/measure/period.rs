@@ -196,6 +196,11 @@ impl MonthTable {
             .unwrap_or_else(|| Month::of_days(days))
     }
 
+    /// The first day of the table and the month of each day from it.
+    pub fn days(&self) -> (i32, &[Month]) {
+        (self.first_day, &self.months)
+    }
+
     /// The month of a day inside the table; outside it, the month just
     /// before or just after the table. For placing rows in periods, where
     /// the table reaches a year before the first period computed, every

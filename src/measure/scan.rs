@@ -516,7 +516,7 @@ impl<'a> Accumulator<'a> {
             domain: self.domain,
             months: self.months,
         };
-        for row in kept {
+        for row in kept.set_indices() {
             let Some((from, to)) = periods.of(row) else {
                 continue;
             };
@@ -558,7 +558,7 @@ impl<'a> Accumulator<'a> {
     /// cannot apply taken out.
     fn add_monthly_counts(
         &mut self,
-        kept: &[usize],
+        kept: &arrow_buffer::BooleanBuffer,
         dates: &arrow_array::Date32Array,
         ids: Option<&dyn Array>,
     ) {
@@ -566,16 +566,31 @@ impl<'a> Accumulator<'a> {
         let period = |row: usize| domain.index(months.month_clamped(dates.value(row)));
         match ids {
             None => {
+                // Count rows per day of the month table, then fold the days
+                // into months: a subtraction and an increment per row. Days
+                // outside the table are outside every period computed.
+                let (first_day, days) = months.days();
+                let mut per_day = vec![0i64; days.len()];
+                let values = dates.values();
+                for row in kept.set_indices() {
+                    let d = i64::from(values[row]) - i64::from(first_day);
+                    if let Some(n) = usize::try_from(d).ok().and_then(|d| per_day.get_mut(d)) {
+                        *n += 1;
+                    }
+                }
                 let acc = &mut self.groups[0];
-                for &row in kept {
-                    if let Some(p) = period(row) {
-                        acc.rows_diff[p] += 1;
-                        acc.rows_diff[p + 1] -= 1;
+                for (month, n) in days.iter().zip(per_day) {
+                    if n == 0 {
+                        continue;
+                    }
+                    if let Some(p) = domain.index(*month) {
+                        acc.rows_diff[p] += n;
+                        acc.rows_diff[p + 1] -= n;
                     }
                 }
             }
             Some(ids) => {
-                for &row in kept {
+                for row in kept.set_indices() {
                     let Some(p) = period(row) else { continue };
                     if ids.is_null(row) {
                         continue;
@@ -748,7 +763,7 @@ impl RowPeriods<'_> {
 pub(crate) fn kept_rows(
     mask: Option<&arrow_array::BooleanArray>,
     starts: &arrow_array::Date32Array,
-) -> Vec<usize> {
+) -> arrow_buffer::BooleanBuffer {
     let len = starts.len();
     let all = arrow_buffer::BooleanBuffer::new_set(len);
     let dated = starts.nulls().map_or(all.clone(), |n| n.inner().clone());
@@ -761,7 +776,7 @@ pub(crate) fn kept_rows(
         }
         None => dated,
     };
-    kept.set_indices().collect()
+    kept
 }
 
 /// The last period whose window holds `month`.
@@ -911,7 +926,15 @@ mod tests {
     fn kept_rows_are_those_the_filter_holds_for_with_a_date() {
         let starts = arrow_array::Date32Array::from(vec![Some(1), None, Some(3), Some(4)]);
         let mask = arrow_array::BooleanArray::from(vec![true, true, false, true]);
-        assert_eq!(kept_rows(Some(&mask), &starts), vec![0, 3]);
-        assert_eq!(kept_rows(None, &starts), vec![0, 2, 3]);
+        assert_eq!(
+            kept_rows(Some(&mask), &starts)
+                .set_indices()
+                .collect::<Vec<_>>(),
+            vec![0, 3]
+        );
+        assert_eq!(
+            kept_rows(None, &starts).set_indices().collect::<Vec<_>>(),
+            vec![0, 2, 3]
+        );
     }
 }
