@@ -61,9 +61,17 @@ pub fn run(project: &Path, options: Options) -> u8 {
         return check_outputs(&p, &card, &out_dir);
     }
     bar.stage("writing outputs", 1);
+    let step = std::time::Instant::now();
     let written = output::write(&p, &card, &out_dir);
     bar.step();
     bar.finish();
+    if timings {
+        eprintln!(
+            "{:>16}: {:>8.1} ms",
+            "write outputs",
+            step.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     if let Err(e) = written {
         eprintln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
         return EXIT_RUN_FAILED;

@@ -45,6 +45,9 @@ pub fn render(project: &Project, card: &Scorecard, long: &[Column]) -> Result<Ve
 
 fn build(project: &Project, card: &Scorecard, long: &[Column]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    // A faster deflate: the default level took half the time of writing
+    // all outputs at scale 1; level 3 makes the file about 12% larger.
+    book.set_zip_compression_level(3);
     let last_day = card.reporting.last_day();
     let created = ExcelDateTime::from_ymd(
         last_day.year() as u16,
