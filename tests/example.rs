@@ -1,36 +1,20 @@
 //! The example shipped in indicators/, rules/ and data/ is clean, runs, and
 //! its report is pinned so any change to it is reviewed.
 
-use std::process::Command;
-
-fn rubric(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run rubric")
-}
+mod common;
+use common::example as rubric;
 
 #[test]
 fn the_shipped_example_checks_clean() {
     let out = rubric(&["check"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.code == 0, "{}", out.stderr);
 }
 
 #[test]
 fn the_shipped_example_runs_and_its_report_is_pinned() {
     let dir = tempfile::tempdir().unwrap();
     let out = rubric(&["run", "--out", dir.path().to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.code == 0, "{}", out.stderr);
     for name in rubric::output::FILES {
         assert!(dir.path().join(name).is_file(), "{name} missing");
     }
@@ -41,8 +25,8 @@ fn the_shipped_example_runs_and_its_report_is_pinned() {
 #[test]
 fn list_shows_one_line_per_indicator() {
     let out = rubric(&["list"]);
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.code == 0);
+    let text = &out.stdout;
     insta::assert_snapshot!(text);
 }
 

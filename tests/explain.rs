@@ -4,22 +4,6 @@
 
 mod common;
 use common::*;
-use std::process::Command;
-
-fn example(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run rubric");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
-}
-
 #[test]
 fn a_red_percentage_of_the_example_is_explained() {
     let out = example(&["explain", "AS2"]);

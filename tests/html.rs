@@ -2,18 +2,14 @@
 //! self-contained, and a real browser renders it (where one is installed:
 //! `.ci/run` installs Debian's chromium) with the filters working.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn run_example(out: &Path) -> String {
-    let status = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--out"])
-        .arg(out)
-        .status()
-        .expect("run rubric");
-    assert!(status.success());
+    let run = common::example(&["run", "--out", out.to_str().expect("a UTF-8 path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     std::fs::read_to_string(out.join("scorecard.html")).expect("scorecard.html written")
 }
 

@@ -4,17 +4,7 @@
 
 mod common;
 
-use common::{dates, strs, Fixture};
-use std::process::Command;
-
-fn example(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run rubric")
-}
+use common::{dates, example, strs, Fixture};
 
 #[test]
 fn one_query_per_kind_of_measure_is_pinned() {
@@ -23,12 +13,8 @@ fn one_query_per_kind_of_measure_is_pinned() {
     let out = example(&[
         "sql", "--period", "2023-07", "AS2", "CP8", "CP9", "PL5", "PUB1", "AS5",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.stdout;
     // The holiday list is long and tested elsewhere: pin the queries.
     let queries = &text[text.find("-- AS2").expect("AS2's query")..];
     insta::assert_snapshot!(queries);
@@ -37,12 +23,8 @@ fn one_query_per_kind_of_measure_is_pinned() {
 #[test]
 fn json_lists_setup_queries_and_what_has_no_sql() {
     let out = example(&["sql", "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     // Without --period, the latest month with data, as `run` uses.
     assert_eq!(doc["reporting"], "2023-07");
     assert_eq!(doc["setup"].as_array().unwrap().len(), 3);
@@ -61,7 +43,7 @@ fn json_lists_setup_queries_and_what_has_no_sql() {
 #[test]
 fn the_setup_counts_working_days_with_the_project_calendar() {
     let out = example(&["sql", "--period", "2023-07", "AS2"]);
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = out.stdout;
     // The coronation bank holiday of 2023 is in the England and Wales list.
     assert!(text.contains("DATE '2023-05-08'"));
     assert!(text.contains("CREATE OR REPLACE TEMP MACRO rubric_working_days_to(d)"));
@@ -70,8 +52,8 @@ fn the_setup_counts_working_days_with_the_project_calendar() {
 #[test]
 fn an_unknown_indicator_is_named_with_the_nearest() {
     let out = example(&["sql", "AS22"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, 1);
+    let err = out.stderr;
     assert!(err.contains("no indicator `AS22`"), "{err}");
     assert!(err.contains("did you mean `AS2`?"), "{err}");
 }

@@ -4,19 +4,14 @@
 //! conditional formatting, and the same bytes on every run.
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+mod common;
+
 use std::io::{Cursor, Read};
 use std::path::Path;
-use std::process::Command;
 
 fn workbook(out: &Path) -> Vec<u8> {
-    let status = Command::new(env!("CARGO_BIN_EXE_rubric"))
-        .arg("--project")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--out"])
-        .arg(out)
-        .status()
-        .expect("run rubric");
-    assert!(status.success());
+    let run = common::example(&["run", "--out", out.to_str().expect("a UTF-8 path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     std::fs::read(out.join("scorecard.xlsx")).expect("scorecard.xlsx written")
 }
 

@@ -44,31 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate every indicator and write the scorecard to out/.
-    Run {
-        /// Where to write the outputs (default: out/ in the project).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// The reporting month, YYYY-MM (default: the latest month with data).
-        #[arg(long, value_parser = parse_month)]
-        period: Option<crate::measure::period::Month>,
-        /// Write nothing: compare what would be written with the outputs
-        /// already there, and fail if they differ.
-        #[arg(long)]
-        check: bool,
-        /// Print how long each stage took, to stderr.
-        #[arg(long)]
-        timings: bool,
-        /// Apply the publication policy of rubric.yaml: withhold small
-        /// counts, and any cell they could be worked out from.
-        #[arg(long)]
-        publish: bool,
-        /// No progress bar and no summary: errors only.
-        #[arg(long, short)]
-        quiet: bool,
-        /// The summary at the end: text (default) or json.
-        #[arg(long, value_enum, default_value_t = summary::Format::Text)]
-        format: summary::Format,
-    },
+    Run(run::Options),
     /// Show each indicator's definition review: its normalised definition
     /// and what it gives on the data.
     Review {
@@ -188,26 +164,7 @@ impl From<DrillPart> for crate::measure::drill::Part {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Run {
-            out,
-            period,
-            check,
-            timings,
-            publish,
-            quiet,
-            format,
-        } => run::run(
-            &cli.project,
-            run::Options {
-                out,
-                period,
-                check,
-                timings,
-                publish,
-                quiet,
-                format,
-            },
-        ),
+        Command::Run(options) => run::run(&cli.project, options),
         Command::Review { ids, out } => review::review(&cli.project, &ids, out),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::Drill {

@@ -9,13 +9,30 @@ use crate::{output, scorecard};
 use std::path::{Path, PathBuf};
 
 /// What `rubric run` was asked to do.
+#[derive(Debug, clap::Args)]
 pub struct Options {
+    /// Where to write the outputs (default: out/ in the project).
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The reporting month, YYYY-MM (default: the latest month with data).
+    #[arg(long, value_parser = super::parse_month)]
     pub period: Option<Month>,
+    /// Write nothing: compare what would be written with the outputs
+    /// already there, and fail if they differ.
+    #[arg(long)]
     pub check: bool,
+    /// Print how long each stage took, to stderr.
+    #[arg(long)]
     pub timings: bool,
+    /// Apply the publication policy of rubric.yaml: withhold small
+    /// counts, and any cell they could be worked out from.
+    #[arg(long)]
     pub publish: bool,
+    /// No progress bar and no summary: errors only.
+    #[arg(long, short)]
     pub quiet: bool,
+    /// The summary at the end: text (default) or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 

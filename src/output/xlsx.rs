@@ -131,6 +131,34 @@ fn write_value(
     Ok(())
 }
 
+/// One row's figures for the periods shown, from column `first` on.
+fn period_cells(
+    sheet: &mut Worksheet,
+    row: u32,
+    first: u16,
+    ind: &Indicator,
+    rows: &[&Row],
+    periods: &[crate::measure::period::Month],
+) -> Result<(), XlsxError> {
+    for (k, m) in periods.iter().enumerate() {
+        let col = first + k as u16;
+        match rows.iter().find(|r| r.period == *m) {
+            Some(r) => write_value(
+                sheet,
+                row,
+                col,
+                ind,
+                r.point.value,
+                r.point.missing.as_deref(),
+            )?,
+            None => {
+                sheet.write_string(row, col, MISSING)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn rating_word(project: &Project, rule: Option<&RuleUse>, rating: &Rating) -> String {
     match (rating, rule) {
         (Rating::Outcome { name, .. }, Some(u)) => project
@@ -269,23 +297,7 @@ fn scorecard_sheet(
                     .collect();
                 sheet.write_string(row, 0, &ind.id)?;
                 sheet.write_string(row, 1, &ind.title)?;
-                for (k, m) in periods.iter().enumerate() {
-                    let r = whole.iter().find(|r| r.period == *m);
-                    let col = 2 + k as u16;
-                    match r {
-                        Some(r) => write_value(
-                            sheet,
-                            row,
-                            col,
-                            ind,
-                            r.point.value,
-                            r.point.missing.as_deref(),
-                        )?,
-                        None => {
-                            sheet.write_string(row, col, MISSING)?;
-                        }
-                    }
-                }
+                period_cells(sheet, row, 2, ind, &whole, &periods)?;
                 if let Some(latest) = whole.last() {
                     change_cells(sheet, row, first_col_after, ind, latest)?;
                     let c = &latest.comparison;
@@ -539,22 +551,7 @@ fn teams_sheet(
             .copied()
             .filter(|r| r.group.as_deref() == *g)
             .collect();
-        for (k, m) in periods.iter().enumerate() {
-            let col = 1 + k as u16;
-            match mine.iter().find(|r| r.period == *m) {
-                Some(r) => write_value(
-                    sheet,
-                    row,
-                    col,
-                    ind,
-                    r.point.value,
-                    r.point.missing.as_deref(),
-                )?,
-                None => {
-                    sheet.write_string(row, col, MISSING)?;
-                }
-            }
-        }
+        period_cells(sheet, row, 1, ind, &mine, &periods)?;
         if let Some(latest) = mine.last() {
             let col = 1 + periods.len() as u16;
             match latest.target {

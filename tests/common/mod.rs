@@ -100,45 +100,7 @@ impl Fixture {
     /// Runs the binary on the fixture; a run that takes over a minute is
     /// killed and fails the test (a hang must not stall the suite).
     pub fn rubric(&self, args: &[&str]) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rubric"))
-            .arg("--project")
-            .arg(self.path())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run rubric");
-        let read = |mut pipe: Box<dyn std::io::Read + Send>| {
-            std::thread::spawn(move || {
-                let mut bytes = Vec::new();
-                pipe.read_to_end(&mut bytes).expect("read output");
-                bytes
-            })
-        };
-        let stdout = read(Box::new(child.stdout.take().expect("stdout")));
-        let stderr = read(Box::new(child.stderr.take().expect("stderr")));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                child.kill().expect("kill");
-                panic!("rubric {args:?} did not finish within a minute");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        let out = std::process::Output {
-            status,
-            stdout: stdout.join().expect("stdout"),
-            stderr: stderr.join().expect("stderr"),
-        };
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-            stderr: String::from_utf8_lossy(&out.stderr)
-                .replace(&self.path().display().to_string(), "[PROJECT]"),
-        }
+        rubric_in(self.path(), args)
     }
 
     /// Runs `rubric run` and returns the long-form CSV keyed by (indicator, breakdown value, period).
@@ -250,4 +212,54 @@ pub fn indicator(id: &str, unit: &str, polarity: &str, measure: &str, extra: &st
 
 pub fn indicators(items: &[String]) -> String {
     format!("indicators:\n{}", items.concat())
+}
+
+/// Runs the binary on a project folder; a run that takes over a minute
+/// is killed and fails the test. Paths to the project in messages read
+/// `[PROJECT]`.
+pub fn rubric_in(project: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run rubric");
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).expect("read output");
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().expect("kill");
+            panic!("rubric {args:?} did not finish within a minute");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let out = std::process::Output {
+        status,
+        stdout: stdout.join().expect("stdout"),
+        stderr: stderr.join().expect("stderr"),
+    };
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr)
+            .replace(&project.display().to_string(), "[PROJECT]"),
+    }
+}
+
+/// Runs the binary on the example shipped in this repository.
+pub fn example(args: &[&str]) -> Output {
+    rubric_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
