@@ -170,3 +170,29 @@ fn concurrent_runs_into_one_folder_each_leave_a_whole_set() {
             .sum();
     assert_eq!(rows, t.rows.len());
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_a_command_panic() {
+    use std::io::Read;
+    // `rubric sql` writes far more than a pipe holds; the reader takes a
+    // few bytes and closes it, as `| head` does.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["sql", "--period", "2023-07"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run rubric");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(first.starts_with(b"-- Rubric"));
+}
