@@ -94,13 +94,7 @@ pub fn build_observed(
     progress: &dyn Progress,
 ) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
-    let reporting = match reporting {
-        Some(m) => m,
-        None => {
-            let periods = read_period_columns(project).map_err(EvalError)?;
-            reporting_month(latest_month(project, &periods)?)?
-        }
-    };
+    let reporting = reporting_or_latest(project, reporting)?;
     let domain = Domain::ending(reporting);
     let (bases, populations) = read_and_scan(project, domain, progress)?;
     let timings = vec![("read and scan sources", started.elapsed())];
@@ -115,6 +109,18 @@ pub fn build_observed(
     )
 }
 
+/// The reporting month asked for, or else the latest month with data (read
+/// from the date columns alone).
+pub fn reporting_or_latest(project: &Project, asked: Option<Month>) -> Result<Month, EvalError> {
+    match asked {
+        Some(m) => Ok(m),
+        None => {
+            let periods = read_period_columns(project).map_err(EvalError)?;
+            reporting_month(latest_month(project, &periods)?)
+        }
+    }
+}
+
 /// The reporting month, or why there is none.
 fn reporting_month(latest: Option<Month>) -> Result<Month, EvalError> {
     latest.ok_or_else(|| {
@@ -127,6 +133,15 @@ fn reporting_month(latest: Option<Month>) -> Result<Month, EvalError> {
             .help("check the data files have rows, or choose the month with --period YYYY-MM"),
         )
     })
+}
+
+/// The latest row of each indicator for the whole, by indicator.
+pub fn latest_whole_rows(card: &Scorecard) -> std::collections::BTreeMap<usize, &Row> {
+    card.rows
+        .iter()
+        .filter(|r| r.group.is_none())
+        .map(|r| (r.indicator, r))
+        .collect()
 }
 
 /// Evaluates the project over tables already in memory (the data, or a

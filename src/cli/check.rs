@@ -4,10 +4,9 @@ use super::{report, EXIT_PROBLEMS};
 use crate::diagnostic::Diagnostic;
 use crate::measure::period::period_label;
 use crate::model::{compile_project, Project};
-use crate::scorecard::{self, Row};
+use crate::scorecard;
 use clap::ValueEnum;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// How `check` prints what it finds.
@@ -103,11 +102,7 @@ fn commentary_warnings(p: &Project) -> Vec<Diagnostic> {
 /// The warnings of a scorecard: indicators red in their latest period
 /// with no commentary for it.
 pub(super) fn red_without_commentary(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
-    let mut latest: BTreeMap<usize, &Row> = BTreeMap::new();
-    for row in card.rows.iter().filter(|r| r.group.is_none()) {
-        latest.insert(row.indicator, row);
-    }
-    latest
+    scorecard::latest_whole_rows(card)
         .into_values()
         .filter(|r| r.rag.outcome() == Some("red") && r.commentary.is_none())
         .map(|r| {

@@ -3,7 +3,6 @@
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
 use crate::measure::period::Month;
-use crate::measure::scan::{latest_month, read_tables};
 use clap::ValueEnum;
 use std::path::Path;
 
@@ -34,23 +33,11 @@ pub fn sql(project: &Path, ids: &[String], period: Option<Month>, format: Format
             Err(code) => return code,
         }
     };
-    let reporting = match period {
-        Some(m) => m,
-        None => {
-            let latest = read_tables(&p)
-                .map_err(crate::measure::scan::EvalError)
-                .and_then(|tables| latest_month(&p, &tables));
-            match latest {
-                Ok(Some(m)) => m,
-                Ok(None) => {
-                    eprintln!("error: no source has any dated row, so there is no period to report\n  = help: choose the month with --period YYYY-MM");
-                    return EXIT_RUN_FAILED;
-                }
-                Err(e) => {
-                    report(&[e.0], &p.texts);
-                    return EXIT_RUN_FAILED;
-                }
-            }
+    let reporting = match crate::scorecard::reporting_or_latest(&p, period) {
+        Ok(m) => m,
+        Err(e) => {
+            report(&[e.0], &p.texts);
+            return EXIT_RUN_FAILED;
         }
     };
     let translation = crate::sql::translate(&p, reporting, &indices);

@@ -6,7 +6,7 @@ use crate::measure::period::period_label;
 use crate::model::Project;
 use crate::progress::Progress;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::{Row, Scorecard};
+use crate::scorecard::Scorecard;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -59,15 +59,6 @@ impl Progress for Bar {
     }
 }
 
-/// The latest whole-row of each indicator, in indicator order.
-fn latest_rows(card: &Scorecard) -> BTreeMap<usize, &Row> {
-    let mut latest = BTreeMap::new();
-    for row in card.rows.iter().filter(|r| r.group.is_none()) {
-        latest.insert(row.indicator, row);
-    }
-    latest
-}
-
 fn outcome_name(r: &Rating) -> &str {
     match r {
         Rating::Outcome { name, .. } => name,
@@ -87,7 +78,7 @@ impl Summary {
         files: &[&str],
         warnings: &[crate::diagnostic::Diagnostic],
     ) -> Summary {
-        let latest = latest_rows(card);
+        let latest = crate::scorecard::latest_whole_rows(card);
         let mut rag: BTreeMap<&str, usize> = BTreeMap::new();
         let mut dot: BTreeMap<&str, usize> = BTreeMap::new();
         let mut missing = Vec::new();

@@ -53,22 +53,19 @@ pub struct Tables {
 
 /// Reads every source some measure needs, projecting only the needed columns.
 pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
-    read_tables_with(project, &crate::progress::Silent)
+    read_sources(project, needed_columns(project))
 }
 
-/// As `read_tables`, a step of `progress` per source read.
-pub fn read_tables_with(
+/// Reads the named columns of each source, sources in parallel; the first
+/// failure in name order is reported.
+fn read_sources(
     project: &Project,
-    progress: &dyn crate::progress::Progress,
+    needed: BTreeMap<String, Vec<String>>,
 ) -> Result<Tables, Diagnostic> {
-    let needed = needed_columns(project);
-    progress.stage("reading sources", needed.len());
-    // Sources are read in parallel; the first failure in name order is reported.
     let read: Vec<Result<(String, Table), Diagnostic>> = needed
         .into_par_iter()
         .map(|(name, columns)| {
             let table = read_columns(&project.sources.by_name[&name], &columns)?;
-            progress.step();
             Ok((name, table))
         })
         .collect();
@@ -103,24 +100,12 @@ fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
 pub fn read_period_columns(project: &Project) -> Result<Tables, Diagnostic> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for base in &project.base_measures {
-        needed
-            .entry(base.source.clone())
-            .or_default()
-            .push(base.period_column().to_string());
+        let columns = needed.entry(base.source.clone()).or_default();
+        if !columns.iter().any(|c| c == base.period_column()) {
+            columns.push(base.period_column().to_string());
+        }
     }
-    let read: Vec<Result<(String, Table), Diagnostic>> = needed
-        .into_par_iter()
-        .map(|(name, mut columns)| {
-            columns.sort();
-            columns.dedup();
-            Ok((
-                name.clone(),
-                read_columns(&project.sources.by_name[&name], &columns)?,
-            ))
-        })
-        .collect();
-    let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
-    Ok(Tables { by_source })
+    read_sources(project, needed)
 }
 
 /// Reads each source and computes its measures straight away, sources in
@@ -132,12 +117,10 @@ pub fn read_and_scan(
     progress: &dyn crate::progress::Progress,
 ) -> Result<(Vec<BaseResult>, Tables), EvalError> {
     let needed = needed_columns(project);
-    let mut populations = std::collections::BTreeSet::new();
+    let mut population_columns = BTreeMap::new();
     for ind in &project.indicators {
         for m in ind.measures() {
-            let mut cols = BTreeMap::new();
-            collect_population_columns(m, &mut cols);
-            populations.extend(cols.into_keys());
+            collect_population_columns(m, &mut population_columns);
         }
     }
     let by_source = measures_by_source(project, None);
@@ -152,7 +135,9 @@ pub fn read_and_scan(
             let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
             let results = scan_source(project, &table.batches, measures, domain, &months)?;
             progress.step();
-            let kept = populations.contains(&name).then_some((name, table));
+            let kept = population_columns
+                .contains_key(&name)
+                .then_some((name, table));
             Ok((measures.iter().copied().zip(results).collect(), kept))
         })
         .collect();
@@ -621,14 +606,7 @@ impl<'a> Accumulator<'a> {
             .into_iter()
             .zip(self.groups)
             .map(|(k, acc)| {
-                let mut running = 0;
-                let rows = acc.rows_diff[..acc.rows_diff.len() - 1]
-                    .iter()
-                    .map(|d| {
-                        running += d;
-                        running
-                    })
-                    .collect();
+                let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
                 let distinct = distinct_per_period(acc.ids, acc.sums.len());
                 (
                     k,
@@ -712,9 +690,13 @@ fn distinct_per_period(mut spans: Vec<(i64, u32, u32)>, periods: usize) -> Vec<i
         diff[from as usize] += 1;
         diff[to as usize + 1] -= 1;
     }
+    running_totals(&diff[..periods])
+}
+
+/// Each period's count from the changes at each period's start.
+fn running_totals(diff: &[i64]) -> Vec<i64> {
     let mut running = 0;
-    diff[..periods]
-        .iter()
+    diff.iter()
         .map(|d| {
             running += d;
             running
