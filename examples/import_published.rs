@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .enumerate()
         .filter_map(|(i, h)| {
             let d = NaiveDate::parse_from_str(&format!("{h}-01"), "%Y-%m-%d").ok()?;
-            Some((i, rubric::measure::period::days_from_date(d)))
+            Some((i, rubric::calendar::period::days_from_date(d)))
         })
         .collect();
     let col = |name: &str| {

@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    match rubric::measure::scan::read_tables(&p) {
+    match rubric::measure::tables::read_tables(&p) {
         Ok(tables) => {
             let rows: usize = tables
                 .by_source

@@ -2,17 +2,18 @@
 //! indicator): each builds its fixture rows into in-memory tables, runs the
 //! indicator on them exactly as on the data, and compares the figures.
 
+use crate::calendar::period::{days_from_date, Month};
 use crate::config::document::ExpectDoc;
 use crate::expr::column_type::ColumnType;
-use crate::measure::period::{days_from_date, Month};
-use crate::measure::scan::{EvalError, Tables};
-use crate::measure::source::Table;
+use crate::format;
+use crate::measure::scan::Input;
+use crate::measure::tables::Tables;
 use crate::model::indicator::{Indicator, IndicatorTest};
 use crate::model::measure::Measure;
 use crate::model::Project;
-use crate::output::format;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::{build_from, Row};
+use crate::scorecard::{run, Row, RunOptions};
+use crate::source::Table;
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
 };
@@ -61,17 +62,17 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
     for m in project.indicators[index].measures() {
         bases_of(project, m, &mut only);
     }
-    let card = build_from(
-        project,
-        &tables,
-        Some(reporting),
-        Some(&only),
-        None,
+    let options = RunOptions {
+        period: Some(reporting),
         // A test's few rows would all be small bases: flags are for real data.
-        crate::model::compile::Quality::default(),
-        &crate::progress::Silent,
-    )
-    .map_err(|EvalError(d)| format!("the run failed: {}", d.message))?;
+        quality: crate::model::Quality::default(),
+        input: Input::Tables {
+            tables: &tables,
+            only: Some(&only),
+        },
+        ..RunOptions::new(project)
+    };
+    let card = run(project, options).map_err(|e| format!("the run failed: {e}"))?;
     let ind = &project.indicators[index];
     let mut failures = Vec::new();
     for (month, expected) in &test.expect {

@@ -19,10 +19,6 @@ impl Place {
     pub fn new(line: u32, column: u32) -> Self {
         Place { line, column }
     }
-
-    pub fn from_location(location: &serde_saphyr::Location) -> Self {
-        Place::new(location.line() as u32, location.column() as u32)
-    }
 }
 
 /// One problem found while loading, checking or running a project.

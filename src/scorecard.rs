@@ -1,22 +1,21 @@
 //! A run from compiled project to scorecard: read each source once, scan,
 //! evaluate every indicator, compare and rate each period.
 
+use crate::calendar::period::Month;
+use crate::calendar::period::{date_from_days, days_from_date};
 use crate::config::document::{Frequency, Unit};
 use crate::diagnostic::{Diagnostic, Place};
+use crate::error::EvalError;
 use crate::measure::domain::Domain;
-use crate::measure::period::Month;
-use crate::measure::period::{date_from_days, days_from_date};
-use crate::measure::scan::{
-    latest_month, read_and_scan, read_period_columns, scan, EvalError, Group, Tables,
-};
+use crate::measure::scan::{scan, Group, Input, Scanned};
 use crate::measure::series::{evaluate_all, Point};
-use crate::model::compile::Quality;
+use crate::measure::tables::{latest_month, read_period_columns, Tables};
 use crate::model::Project;
+use crate::model::Quality;
 use crate::progress::{Progress, Silent};
 use crate::publication::{suppress, Policy};
 use crate::rules::comparisons::{compare, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
-use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// The periods shown for an indicator of this frequency, by their last
@@ -57,7 +56,7 @@ pub struct Row {
     pub dot: Rating,
     pub rag: Rating,
     /// Why to read the figure with care: a small base, an incomplete period.
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     pub commentary: Option<String>,
 }
 
@@ -72,39 +71,64 @@ pub struct Scorecard {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Evaluates the project for the reporting month (default: the latest month with data).
-pub fn build(project: &Project, reporting: Option<Month>) -> Result<Scorecard, EvalError> {
-    build_with(project, reporting, None)
+/// How to run: which month, whether to withhold small counts, how figures
+/// are flagged, what to read and who hears of the progress.
+#[derive(Clone, Copy)]
+pub struct RunOptions<'a> {
+    /// The reporting month (default: the latest month with data).
+    pub period: Option<Month>,
+    /// The publication policy to apply, when publishing.
+    pub publish: Option<Policy>,
+    /// When figures are flagged (default: the project's `quality:`).
+    pub quality: Quality,
+    pub input: Input<'a>,
+    pub progress: &'a dyn Progress,
 }
 
-/// As `build`, with small counts withheld by `publish` when given.
-pub fn build_with(
-    project: &Project,
-    reporting: Option<Month>,
-    publish: Option<Policy>,
-) -> Result<Scorecard, EvalError> {
-    build_observed(project, reporting, publish, &Silent)
+impl<'a> RunOptions<'a> {
+    /// The project's sources for the latest month, nothing withheld,
+    /// flagged as the project says, silently.
+    pub fn new(project: &Project) -> RunOptions<'a> {
+        RunOptions {
+            period: None,
+            publish: None,
+            quality: project.quality,
+            input: Input::Sources,
+            progress: &Silent,
+        }
+    }
+
+    pub fn period(self, period: Option<Month>) -> Self {
+        RunOptions { period, ..self }
+    }
 }
 
-/// As `build_with`, telling `progress` how far it has got.
-pub fn build_observed(
-    project: &Project,
-    reporting: Option<Month>,
-    publish: Option<Policy>,
-    progress: &dyn Progress,
-) -> Result<Scorecard, EvalError> {
+/// Evaluates the project: the one way to run it.
+pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
-    let reporting = reporting_or_latest(project, reporting)?;
+    let reporting = match (options.period, options.input) {
+        (Some(m), _) => m,
+        (None, Input::Sources) => reporting_or_latest(project, None)?,
+        (None, Input::Tables { tables, .. }) => reporting_month(latest_month(project, tables)?)?,
+    };
     let domain = Domain::ending(reporting);
-    let (bases, populations) = read_and_scan(project, domain, progress)?;
+    let Scanned {
+        results,
+        populations: kept,
+    } = scan(project, options.input, domain, options.progress)?;
     let timings = vec![("read and scan sources", started.elapsed())];
+    let kept = kept.unwrap_or_default();
+    let populations = match options.input {
+        Input::Tables { tables, .. } => tables,
+        Input::Sources => &kept,
+    };
     finish(
         project,
-        &populations,
-        bases,
+        populations,
+        results,
         reporting,
-        publish,
-        project.quality,
+        options.publish,
+        options.quality,
         timings,
     )
 }
@@ -142,29 +166,6 @@ pub fn latest_whole_rows(card: &Scorecard) -> std::collections::BTreeMap<usize, 
         .filter(|r| r.group.is_none())
         .map(|r| (r.indicator, r))
         .collect()
-}
-
-/// Evaluates the project over tables already in memory (the data, or a
-/// test's fixture rows). With `only`, just those base measures are
-/// computed; the others count nothing.
-pub fn build_from(
-    project: &Project,
-    tables: &Tables,
-    reporting: Option<Month>,
-    only: Option<&BTreeSet<usize>>,
-    publish: Option<Policy>,
-    quality: Quality,
-    progress: &dyn Progress,
-) -> Result<Scorecard, EvalError> {
-    let reporting = match reporting {
-        Some(m) => m,
-        None => reporting_month(latest_month(project, tables)?)?,
-    };
-    let domain = Domain::ending(reporting);
-    let step = Instant::now();
-    let bases = scan(project, tables, domain, only, progress)?;
-    let timings = vec![("scan measures", step.elapsed())];
-    finish(project, tables, bases, reporting, publish, quality, timings)
 }
 
 /// From the base measures to the scorecard: series, comparisons, ratings.
@@ -213,7 +214,7 @@ fn finish(
                 };
                 let dot = rate(project, ind.dot_at(period), &input)?;
                 let rag = rate(project, ind.rag_at(period), &input)?;
-                let flags = flags(quality, period, input.small_base.clone());
+                let flags = flags(quality, period, input.small_base);
                 rows.push(Row {
                     indicator: i,
                     group: group.clone(),
@@ -242,35 +243,61 @@ fn finish(
     })
 }
 
-/// The quality flags of one figure (`quality:` in `rubric.yaml`).
-fn flags(quality: Quality, period: Month, small: Option<String>) -> Vec<String> {
-    let mut flags = Vec::new();
-    if let Some(reason) = small {
-        flags.push(reason);
+/// Why to read a figure with care (`quality:` in `rubric.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Flag {
+    /// The denominator is under `quality.small_base`.
+    SmallBase { denominator: f64, min: f64 },
+    /// The data was extracted before the period ended.
+    Incomplete {
+        extracted: chrono::NaiveDate,
+        period_end: chrono::NaiveDate,
+    },
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Flag::SmallBase { denominator, min } => write!(
+                f,
+                "small base: the denominator {} is under {}",
+                crate::format::count(*denominator),
+                crate::format::count(*min)
+            ),
+            Flag::Incomplete {
+                extracted,
+                period_end,
+            } => write!(
+                f,
+                "incomplete: the data was extracted on {extracted}, before the period ends on {period_end}"
+            ),
+        }
     }
+}
+
+/// The quality flags of one figure.
+fn flags(quality: Quality, period: Month, small: Option<Flag>) -> Vec<Flag> {
+    let mut flags: Vec<Flag> = small.into_iter().collect();
     if let Some(extracted) = quality.extracted {
         let end = period.last_day();
         if days_from_date(end) > extracted {
-            flags.push(format!(
-                "incomplete: the data was extracted on {}, before the period ends on {end}",
-                date_from_days(extracted)
-            ));
+            flags.push(Flag::Incomplete {
+                extracted: date_from_days(extracted),
+                period_end: end,
+            });
         }
     }
     flags
 }
 
-/// Why a figure's base is small, when it is: its denominator is under
+/// The small-base flag of a figure, when its denominator is under
 /// `quality.small_base`.
-pub fn small_base(quality: Quality, point: &Point) -> Option<String> {
+pub fn small_base(quality: Quality, point: &Point) -> Option<Flag> {
     let min = quality.small_base?;
     let d = point.denominator?;
-    (d < min).then(|| {
-        format!(
-            "small base: the denominator {} is under {}",
-            crate::output::format::count(d),
-            crate::output::format::count(min)
-        )
+    (d < min).then_some(Flag::SmallBase {
+        denominator: d,
+        min,
     })
 }
 

@@ -8,11 +8,11 @@
 //! rows closed before they opened count nowhere. Paths are relative to the
 //! project folder, where the SQL is meant to run.
 
+use crate::calendar::period::Month;
 use crate::config::document::WindowKind;
 use crate::expr::plan::{sql_setup, string_literal};
 use crate::expr::row_expr::RowExpr;
 use crate::measure::domain::Domain;
-use crate::measure::period::Month;
 use crate::measure::scan::UNRECORDED_GROUP;
 use crate::model::indicator::Indicator;
 use crate::model::measure::{Aggregate, BaseId, Measure, Population, Timing};
@@ -448,7 +448,7 @@ fn float(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measure::period::Month;
+    use crate::calendar::period::Month;
 
     #[test]
     fn window_ends_match_the_scan() {

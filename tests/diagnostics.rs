@@ -12,6 +12,10 @@ fn every_broken_file_gets_its_message() {
         let f = referrals_project();
         let text = std::fs::read(path).unwrap();
         std::fs::write(f.path().join("indicators/broken.yaml"), text).unwrap();
+        // A mistake in a rule comes with its rule file beside it.
+        if let Ok(rules) = std::fs::read(path.with_extension("rules")) {
+            std::fs::write(f.path().join("rules/broken.yaml"), rules).unwrap();
+        }
         let out = f.rubric(&["check"]);
         assert_eq!(
             out.code,
@@ -94,7 +98,12 @@ fn check_json_output_matches_its_documented_shape() {
     schemas
         .validate(&doc, index)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((ok.code, &doc["ok"]), (0, &serde_json::Value::Bool(true)));
+    assert_eq!(
+        (ok.code, &doc["ok"]),
+        (0, &serde_json::Value::Bool(true)),
+        "{}",
+        ok.stdout
+    );
 }
 
 #[test]

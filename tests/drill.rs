@@ -50,7 +50,8 @@ fn drilled_rows_add_up_to_every_figure_of_the_example() {
     let Ok(p) = compile_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))) else {
         panic!("the example compiles")
     };
-    let card = rubric::scorecard::build(&p, None).expect("example runs");
+    let card =
+        rubric::scorecard::run(&p, rubric::scorecard::RunOptions::new(&p)).expect("example runs");
     let mut checked = 0;
     for (index, ind) in p.indicators.iter().enumerate() {
         let row = card

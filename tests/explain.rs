@@ -160,3 +160,45 @@ fn a_failing_definition_test_shows_expected_and_actual() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     insta::assert_snapshot!(out.stdout);
 }
+
+/// Regression: rule notes rounded half to even while the page rounds half
+/// away from zero, so PL2 in 2022-08 (12.5%) read "12% is 4 points worse"
+/// beside a page showing 13%. One formatter now serves both.
+#[test]
+fn rule_notes_round_as_the_page_does_pl2_2022_08_and_as2_central_1() {
+    let pl2 = example(&["explain", "PL2", "--period", "2022-08"]);
+    assert_eq!(pl2.code, 0, "{}", pl2.stderr);
+    assert!(
+        pl2.stdout
+            .contains("value: 13% = numerator 70 / denominator 560"),
+        "{}",
+        pl2.stdout
+    );
+    assert!(
+        pl2.stdout
+            .contains("13% is 5 points worse than the 8% target"),
+        "{}",
+        pl2.stdout
+    );
+    let as2 = example(&[
+        "explain",
+        "AS2",
+        "--period",
+        "2023-01",
+        "--breakdown",
+        "team=Central 1",
+    ]);
+    assert_eq!(as2.code, 0, "{}", as2.stderr);
+    assert!(
+        as2.stdout
+            .contains("value: 83% = numerator 33 / denominator 40"),
+        "{}",
+        as2.stdout
+    );
+    assert!(
+        as2.stdout
+            .contains("83% is 8 points worse than the 90% target"),
+        "{}",
+        as2.stdout
+    );
+}

@@ -42,3 +42,52 @@ fn every_yaml_key_is_documented_in_the_readme() {
         .collect();
     assert!(missing.is_empty(), "keys not in the README: {missing:?}");
 }
+
+mod common;
+
+/// The first number before `marker` in the README (digits just before it).
+fn number_before(readme: &str, marker: &str) -> usize {
+    let at = readme
+        .find(marker)
+        .unwrap_or_else(|| panic!("the README says `{marker}`"));
+    let digits: String = readme[..at]
+        .chars()
+        .rev()
+        .skip_while(|c| c.is_whitespace())
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn the_readme_counts_the_example_s_indicators_truly() {
+    let readme = include_str!("../README.md");
+    let list = common::example(&["list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let sources: Vec<&str> = list
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().last())
+        .collect();
+    let published = sources.iter().filter(|s| **s == "published").count();
+    let record_level = sources.len() - published;
+    assert_eq!(
+        number_before(readme, "indicators over record-level data"),
+        record_level
+    );
+    assert_eq!(
+        number_before(readme, "indicators that read\nthe published board figures"),
+        published
+    );
+    let said = number_before(readme, "indicators,\n...` or lists each problem");
+    let check = common::example(&["check"]);
+    assert!(
+        check.stdout.starts_with(&format!("ok: {said} indicators,")),
+        "the README says {said}; check says {}",
+        check.stdout
+    );
+}

@@ -12,7 +12,7 @@ use std::path::Path;
 
 fn reviews(root: &Path) -> BTreeMap<String, String> {
     let project = compile_project(root).unwrap_or_else(|f| panic!("{:?}", f.problems));
-    let card = scorecard::build(&project, None).expect("scorecard");
+    let card = scorecard::run(&project, scorecard::RunOptions::new(&project)).expect("scorecard");
     (0..project.indicators.len())
         .map(|i| {
             (

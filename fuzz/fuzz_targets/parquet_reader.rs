@@ -2,7 +2,7 @@
 //! column must give a table or an error, never a panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rubric::measure::source::{discover, read_columns};
+use rubric::source::{discover, read_columns};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

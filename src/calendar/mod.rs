@@ -8,9 +8,14 @@
 //! is negative. `add_working_days(date, n)` is the working day `n` working
 //! days after `date`, so that `working_days_between(d, add_working_days(d,
 //! n)) == n`.
+//!
+//! `period` holds the months and financial years every figure is reported
+//! in: value types below every stage.
 
-use crate::measure::period::days_from_date;
+pub mod period;
+
 use chrono::NaiveDate;
+use period::days_from_date;
 use std::collections::BTreeSet;
 
 /// The calendars shipped with Rubric, by name, as YAML text.
@@ -132,7 +137,7 @@ fn is_weekday(day: i32) -> bool {
 
 fn year_of(day: i32) -> i32 {
     use chrono::Datelike;
-    crate::measure::period::date_from_days(day).year()
+    period::date_from_days(day).year()
 }
 
 /// Parses a date written `YYYY-MM-DD` into days since 1970-01-01.

@@ -1,8 +1,9 @@
 //! `rubric check`: compile and validate everything, write nothing.
 
 use super::{report, EXIT_PROBLEMS};
+use crate::calendar::period::period_label;
+use crate::config::document::Tone;
 use crate::diagnostic::Diagnostic;
-use crate::measure::period::period_label;
 use crate::model::{compile_project, Project};
 use crate::scorecard;
 use clap::ValueEnum;
@@ -21,27 +22,40 @@ pub enum Format {
 
 pub fn check(project: &Path, format: Format) -> u8 {
     let result = compile_project(project);
-    let warnings = match &result {
-        Ok(p) => commentary_warnings(p),
-        Err(_) => Vec::new(),
+    // A project that compiles is run too: whatever would make `run` fail
+    // (a rule returning something that is not an outcome, a bad date in
+    // the data) is a problem `check` reports, not a warning.
+    let (problems, warnings) = match &result {
+        // With no indicators there is nothing to evaluate.
+        Ok(p) if p.indicators.is_empty() => (Vec::new(), Vec::new()),
+        Ok(p) => match scorecard::run(p, scorecard::RunOptions::new(p)) {
+            Ok(card) => (Vec::new(), red_without_commentary(p, &card)),
+            Err(e) => (vec![e.0], Vec::new()),
+        },
+        Err(f) => (f.problems.clone(), Vec::new()),
     };
+    let texts = match &result {
+        Ok(p) => &p.texts,
+        Err(f) => &f.texts,
+    };
+    let ok = problems.is_empty();
     match format {
         Format::Json => {
-            let (problems, summary) = match &result {
-                Ok(p) => (
-                    Vec::new(),
-                    json!({ "indicators": p.indicators.len(), "rule_sets": p.rule_sets.len(), "sources": p.sources.by_name.len() }),
-                ),
-                Err(f) => (f.problems.iter().map(record).collect(), json!(null)),
+            let summary = match &result {
+                Ok(p) if ok => {
+                    json!({ "indicators": p.indicators.len(), "rule_sets": p.rule_sets.len(), "sources": p.sources.by_name.len() })
+                }
+                _ => json!(null),
             };
+            let problems: Vec<_> = problems.iter().map(record).collect();
             let warnings: Vec<_> = warnings.iter().map(record).collect();
-            let doc = json!({ "ok": result.is_ok(), "count": problems.len(), "problems": problems, "warnings": warnings, "checked": summary });
+            let doc = json!({ "ok": ok, "count": problems.len(), "problems": problems, "warnings": warnings, "checked": summary });
             println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
         }
         Format::Text => match &result {
-            Ok(p) => {
+            Ok(p) if ok => {
                 for w in &warnings {
-                    eprint!("{}", w.render_warning(&p.texts));
+                    eprint!("{}", w.render_warning(texts));
                     eprintln!();
                 }
                 println!(
@@ -56,10 +70,10 @@ pub fn check(project: &Path, format: Format) -> u8 {
                     }
                 )
             }
-            Err(failure) => report(&failure.problems, &failure.texts),
+            _ => report(&problems, texts),
         },
     }
-    if result.is_ok() {
+    if ok {
         0
     } else {
         EXIT_PROBLEMS
@@ -78,40 +92,34 @@ fn record(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
-/// Indicators rated red in their latest period with no commentary for it:
-/// a board will ask why, so the scorecard should say. When the data cannot
-/// be evaluated the reason is the one warning (`run` reports it in full).
-fn commentary_warnings(p: &Project) -> Vec<Diagnostic> {
-    let card = match scorecard::build(p, None) {
-        Ok(card) => card,
-        Err(e) => {
-            return vec![Diagnostic::new(
-                "data",
-                crate::diagnostic::Place::WHOLE_FILE,
-                format!(
-                    "commentary was not checked: the run fails ({})",
-                    e.0.message
-                ),
-            )
-            .help("run `rubric run` to see the failure in full")]
-        }
-    };
-    red_without_commentary(p, &card)
-}
-
-/// The warnings of a scorecard: indicators red in their latest period
-/// with no commentary for it.
+/// The warnings of a scorecard: indicators whose latest rating has a bad
+/// tone (red, in the shipped rules) and no commentary for it: a board will
+/// ask why, so the scorecard should say.
 pub(super) fn red_without_commentary(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
     scorecard::latest_whole_rows(card)
         .into_values()
-        .filter(|r| r.rag.outcome() == Some("red") && r.commentary.is_none())
-        .map(|r| {
+        .filter(|r| r.commentary.is_none())
+        .filter_map(|r| {
             let ind = &p.indicators[r.indicator];
+            let shown = crate::layout::Shown::of(p, ind.rag_at(r.period), &r.rag);
+            match shown {
+                crate::layout::Shown::Outcome {
+                    tone: Tone::Bad,
+                    name,
+                    ..
+                } => Some((r, ind, name.to_string())),
+                _ => None,
+            }
+        })
+        .map(|(r, ind, name)| {
             let period = period_label(r.period, ind.frequency);
             Diagnostic::new(
                 &ind.file,
                 ind.place,
-                format!("{} is red in {period} and has no commentary for it", ind.id),
+                format!(
+                    "{} is {name} in {period} and has no commentary for it",
+                    ind.id
+                ),
             )
             .subject(format!("indicator {}", ind.id))
             .help(format!(

@@ -3,8 +3,8 @@
 
 use super::figure::figure;
 use super::{EXIT_RUN_FAILED, EXIT_USAGE};
+use crate::calendar::period::{period_label, Month};
 use crate::measure::drill::{drill as drill_rows, Part};
-use crate::measure::period::{period_label, Month};
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ pub fn drill(
         drilled.source,
         figure.map_or(String::new(), |f| format!(
             " (the figure: {})",
-            crate::output::format::count(f)
+            crate::format::count(f)
         ))
     );
     let written = match &out {

@@ -2,7 +2,7 @@
 //! figure is what it is.
 
 use super::figure::figure;
-use crate::measure::period::Month;
+use crate::calendar::period::Month;
 use crate::output::explain;
 use std::path::Path;
 

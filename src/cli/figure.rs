@@ -2,7 +2,7 @@
 //! breakdown value or the whole, in its latest period as of a month.
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
-use crate::measure::period::Month;
+use crate::calendar::period::Month;
 use crate::model::Project;
 use crate::scorecard::{self, Row, Scorecard};
 use std::path::Path;
@@ -41,7 +41,7 @@ pub fn figure(
     }
     // The scorecard as of the month asked for; the row is the indicator's
     // latest period then (the month itself for a monthly indicator).
-    let card = scorecard::build(&p, period).map_err(|e| {
+    let card = scorecard::run(&p, scorecard::RunOptions::new(&p).period(period)).map_err(|e| {
         report(&[e.0], &p.texts);
         EXIT_RUN_FAILED
     })?;

@@ -22,10 +22,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub const EXIT_PROBLEMS: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_RUN_FAILED: u8 = 3;
-pub const EXIT_DIFFERENT: u8 = 4;
+pub use crate::error::{EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED, EXIT_USAGE};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,7 +59,7 @@ pub enum Command {
         /// The reporting month, YYYY-MM (default: the latest month with data);
         /// the indicator's latest period as of then is explained.
         #[arg(long, value_parser = parse_month)]
-        period: Option<crate::measure::period::Month>,
+        period: Option<crate::calendar::period::Month>,
         /// A breakdown value, as `team=North` or `North` (default: the whole).
         #[arg(long)]
         breakdown: Option<String>,
@@ -74,7 +71,7 @@ pub enum Command {
         id: String,
         /// The reporting month, YYYY-MM (default: the latest month with data).
         #[arg(long, value_parser = parse_month)]
-        period: Option<crate::measure::period::Month>,
+        period: Option<crate::calendar::period::Month>,
         /// A breakdown value, as `team=North` or `North` (default: the whole).
         #[arg(long)]
         breakdown: Option<String>,
@@ -124,7 +121,7 @@ pub enum Command {
         ids: Vec<String>,
         /// The reporting month, YYYY-MM (default: the latest month with data).
         #[arg(long, value_parser = parse_month)]
-        period: Option<crate::measure::period::Month>,
+        period: Option<crate::calendar::period::Month>,
         /// text (default: one script) or json.
         #[arg(long, value_enum, default_value_t = sql::Format::Text)]
         format: sql::Format,
@@ -137,8 +134,8 @@ pub enum NewCommand {
     Indicator(new::Options),
 }
 
-fn parse_month(s: &str) -> Result<crate::measure::period::Month, String> {
-    crate::measure::period::Month::parse(s)
+fn parse_month(s: &str) -> Result<crate::calendar::period::Month, String> {
+    crate::calendar::period::Month::parse(s)
         .ok_or_else(|| format!("`{s}` is not a month: write it as YYYY-MM, e.g. 2023-07"))
 }
 

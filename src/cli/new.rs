@@ -3,7 +3,7 @@
 
 use super::{EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::expr::column_type::ColumnType;
-use crate::measure::source::discover;
+use crate::source::discover;
 use clap::ValueEnum;
 use std::fmt::Write as _;
 use std::path::Path;

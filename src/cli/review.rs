@@ -27,7 +27,7 @@ pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
         );
         return EXIT_PROBLEMS;
     }
-    let card = match scorecard::build(&p, None) {
+    let card = match scorecard::run(&p, scorecard::RunOptions::new(&p)) {
         Ok(card) => card,
         Err(e) => {
             report(&[e.0], &p.texts);

@@ -2,7 +2,7 @@
 
 use super::summary::{Bar, Format, Summary};
 use super::{compiled, report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
-use crate::measure::period::Month;
+use crate::calendar::period::Month;
 use crate::output::compare;
 use crate::progress::Progress;
 use crate::{output, scorecard};
@@ -60,7 +60,13 @@ pub fn run(project: &Path, options: Options) -> u8 {
     };
     // The bar shows only on a terminal; JSON is for scripts, so no bar.
     let bar = Bar::new(quiet || check || matches!(format, Format::Json));
-    let card = match scorecard::build_observed(&p, period, policy, &bar) {
+    let options = scorecard::RunOptions {
+        period,
+        publish: policy,
+        progress: &bar,
+        ..scorecard::RunOptions::new(&p)
+    };
+    let card = match scorecard::run(&p, options) {
         Ok(card) => card,
         Err(e) => {
             bar.finish();
@@ -91,7 +97,7 @@ pub fn run(project: &Path, options: Options) -> u8 {
     }
     if let Err(e) = written {
         eprintln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
-        return EXIT_RUN_FAILED;
+        return e.exit_code();
     }
     let warnings = super::check::red_without_commentary(&p, &card);
     let summary = Summary::new(&p, &card, &out_dir, &output::FILES, &warnings);
@@ -109,7 +115,7 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_RUN_FAILED;
+            return e.exit_code();
         }
     };
     let mut stale = Vec::new();

@@ -2,7 +2,7 @@
 //! DuckDB SQL over the same Parquet files, to check the figures elsewhere.
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
-use crate::measure::period::Month;
+use crate::calendar::period::Month;
 use clap::ValueEnum;
 use std::path::Path;
 

@@ -2,7 +2,8 @@
 //! (indicators by RAG and DoT, those with no value and why, flagged
 //! figures, warnings), as text or JSON; and the progress bar while it runs.
 
-use crate::measure::period::period_label;
+use crate::calendar::period::period_label;
+use crate::config::document::RuleKind;
 use crate::model::Project;
 use crate::progress::Progress;
 use crate::rules::evaluate::Rating;
@@ -68,6 +69,10 @@ fn outcome_name(r: &Rating) -> &str {
 
 pub struct Summary {
     doc: serde_json::Value,
+    /// The outcomes in the order their rule sets declare them, then not
+    /// rated and no rule: the order counts are listed in.
+    rag_order: Vec<String>,
+    dot_order: Vec<String>,
 }
 
 impl Summary {
@@ -105,14 +110,29 @@ impl Summary {
                 }));
             }
             if !row.flags.is_empty() {
-                flagged.push(json!({ "indicator": ind.id, "period": period, "flags": row.flags }));
+                let flags: Vec<String> = row.flags.iter().map(ToString::to_string).collect();
+                flagged.push(json!({ "indicator": ind.id, "period": period, "flags": flags }));
             }
         }
         let warnings: Vec<serde_json::Value> = warnings
             .iter()
             .map(|w| json!({ "subject": w.subject, "message": w.message }))
             .collect();
+        let order = |kind: RuleKind| -> Vec<String> {
+            let mut names: Vec<String> = Vec::new();
+            for set in project.rule_sets.values().filter(|r| r.kind == kind) {
+                for o in &set.outcomes {
+                    if !names.contains(&o.name) {
+                        names.push(o.name.clone());
+                    }
+                }
+            }
+            names.extend(["not_rated", "no_rule"].map(String::from));
+            names
+        };
         Summary {
+            rag_order: order(RuleKind::Rag),
+            dot_order: order(RuleKind::Dot),
             doc: json!({
                 "reporting": card.reporting.to_string(),
                 "out": out_dir.display().to_string(),
@@ -133,10 +153,15 @@ impl Summary {
 
     pub fn text(&self) -> String {
         let d = &self.doc;
-        let counts = |key: &str, order: &[&str]| -> String {
+        let counts = |key: &str, order: &[String]| -> String {
             let map = d[key].as_object().expect("counts");
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
+            keys.sort_by_key(|k| {
+                order
+                    .iter()
+                    .position(|o| o.as_str() == k.as_str())
+                    .unwrap_or(order.len())
+            });
             keys.iter()
                 .map(|k| format!("{} {}", map[*k], k.replace('_', " ")))
                 .collect::<Vec<_>>()
@@ -155,11 +180,8 @@ impl Summary {
             d["out"].as_str().unwrap_or_default(),
             d["reporting"].as_str().unwrap_or_default(),
             d["indicators"],
-            counts("rag", &["red", "amber", "green", "not_rated", "no_rule"]),
-            counts(
-                "dot",
-                &["improving", "similar", "worsening", "not_rated", "no_rule"]
-            ),
+            counts("rag", &self.rag_order),
+            counts("dot", &self.dot_order),
         );
         let missing = list("missing");
         if !missing.is_empty() {

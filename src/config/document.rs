@@ -43,24 +43,25 @@ pub struct IndicatorDoc {
     /// Target per financial year, keyed `2023-24`.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
-    pub targets: BTreeMap<String, Spanned<f64>>,
+    pub targets: BTreeMap<String, Spanned<Number>>,
     /// Named comparison values, e.g. `england: 21`.
     #[serde(default)]
-    pub benchmarks: BTreeMap<String, f64>,
+    #[schemars(with = "BTreeMap<String, f64>")]
+    pub benchmarks: BTreeMap<String, Spanned<Number>>,
     /// Name of the direction-of-travel rule set.
     #[schemars(with = "Option<String>")]
     pub dot: Option<Spanned<String>>,
     /// Parameters overriding the DoT rule set's defaults for this indicator.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
-    pub dot_params: BTreeMap<String, Spanned<f64>>,
+    pub dot_params: BTreeMap<String, Spanned<Number>>,
     /// Name of the RAG rule set.
     #[schemars(with = "Option<String>")]
     pub rag: Option<Spanned<String>>,
     /// Parameters overriding the RAG rule set's defaults for this indicator.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
-    pub rag_params: BTreeMap<String, Spanned<f64>>,
+    pub rag_params: BTreeMap<String, Spanned<Number>>,
     /// A column to break the figures down by (e.g. `team`).
     #[schemars(with = "Option<String>")]
     pub breakdown: Option<Spanned<String>>,
@@ -330,6 +331,38 @@ pub struct OutcomeDoc {
     pub symbol: Option<String>,
     /// Label shown in reports.
     pub label: Option<String>,
+    /// What the outcome means, which decides its colour in reports and
+    /// whether `check` asks for commentary: `bad`, `caution`, `good` or
+    /// `neutral` (the default).
+    #[serde(default)]
+    pub tone: Tone,
+}
+
+/// What an outcome means to a reader. Reports colour by tone, never by an
+/// outcome's name, so outcomes can be named and labelled freely.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    /// Needs attention: red in reports; `check` asks for commentary.
+    Bad,
+    /// Short of good: amber in reports.
+    Caution,
+    /// As hoped: green in reports.
+    Good,
+    /// Neither good nor bad: not coloured.
+    #[default]
+    Neutral,
+}
+
+impl Tone {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tone::Bad => "bad",
+            Tone::Caution => "caution",
+            Tone::Good => "good",
+            Tone::Neutral => "neutral",
+        }
+    }
 }
 
 /// A change to an indicator's definition from a month on.
@@ -346,13 +379,14 @@ pub struct VersionDoc {
     /// DoT rule parameters from then on (over the indicator's own).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
-    pub dot_params: BTreeMap<String, Spanned<f64>>,
+    pub dot_params: BTreeMap<String, Spanned<Number>>,
     /// RAG rule parameters from then on, e.g. a new amber band.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
-    pub rag_params: BTreeMap<String, Spanned<f64>>,
+    pub rag_params: BTreeMap<String, Spanned<Number>>,
     /// The benchmarks from then on (all of them: those left out end).
-    pub benchmarks: Option<BTreeMap<String, f64>>,
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub benchmarks: Option<BTreeMap<String, Spanned<Number>>>,
 }
 
 /// One expected-value test of an indicator.
@@ -474,4 +508,51 @@ pub struct HolidayDoc {
     pub date: Spanned<String>,
     /// What the day is.
     pub title: String,
+}
+
+/// A value in a map of numbers (targets, benchmarks, rule parameters).
+/// Whatever was written is kept, so the compiler reports every value that
+/// is not a number, each at its place, instead of the reader stopping at
+/// the first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    Value(f64),
+    /// Not a number: what was written, in words.
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Value(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Number, E> {
+                Ok(Number::Value(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
+                Ok(Number::Value(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Number, E> {
+                Ok(Number::Other(format!("`{v}`")))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Number, E> {
+                Ok(Number::Other(format!("`{v}`")))
+            }
+            fn visit_unit<E>(self) -> Result<Number, E> {
+                Ok(Number::Other("nothing".into()))
+            }
+            fn visit_none<E>(self) -> Result<Number, E> {
+                Ok(Number::Other("nothing".into()))
+            }
+            // A list or mapping is refused where it starts, so an unclosed
+            // `[` is reported on its own line, not where parsing gives up.
+        }
+        d.deserialize_any(Visit)
+    }
 }

@@ -217,7 +217,7 @@ pub fn parse<T: DeserializeOwned>(
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(doc) => Some(doc),
         Err(err) => {
-            problems.push(yaml_error_to_diagnostic(&err, file));
+            problems.push(yaml_error_to_diagnostic(&err, file, text));
             None
         }
     }
@@ -244,13 +244,18 @@ fn yaml_options() -> serde_saphyr::Options {
 /// How deeply a definition file may nest (the deepest real one uses 6).
 const MAX_YAML_DEPTH: usize = 32;
 
-fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnostic {
+fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path, text: &str) -> Diagnostic {
     use serde_saphyr::Error as E;
-    let place = err
+    let mut place = err
         .location()
-        .map(|l| Place::from_location(&l))
+        .map(|l| Place::from(&l))
         .unwrap_or(Place::WHOLE_FILE);
     let inner = err.without_snippet();
+    // The parser finds a key missing where the mapping ends; the analyst
+    // looks for the item that lacks it.
+    if matches!(inner, E::SerdeMissingField { .. }) && place.line > 0 {
+        place = mapping_start(text, place);
+    }
     let (message, help) = match inner {
         E::SerdeUnknownField {
             field, expected, ..
@@ -298,6 +303,45 @@ fn yaml_error_to_diagnostic(err: &serde_saphyr::Error, file: &Path) -> Diagnosti
     Diagnostic::new(file, place, message).help(help)
 }
 
+/// Where the block mapping holding the key at `at` begins: the `-` of
+/// the list item it is, or else its first key.
+fn mapping_start(text: &str, at: Place) -> Place {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(line) = lines.get(at.line as usize - 1) else {
+        return at;
+    };
+    // (indent, column of the content after any `- `), 0-based.
+    let shape = |l: &str| {
+        let t = l.trim_start();
+        let indent = l.len() - t.len();
+        match t.strip_prefix('-') {
+            Some(rest) if rest.is_empty() || rest.starts_with(' ') => {
+                (indent, indent + 1 + (rest.len() - rest.trim_start().len()))
+            }
+            _ => (indent, indent),
+        }
+    };
+    let (_, key_col) = shape(line);
+    let mut first = at.line as usize - 1;
+    for j in (0..at.line as usize).rev() {
+        let l = lines[j];
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let (indent, content) = shape(l);
+        if content == key_col && indent < key_col {
+            return Place::new(j as u32 + 1, indent as u32 + 1);
+        }
+        if indent == key_col {
+            first = j;
+        } else if indent < key_col {
+            break;
+        }
+    }
+    Place::new(first as u32 + 1, key_col as u32 + 1)
+}
+
 /// The error's own words without its location suffix (we print the place ourselves).
 fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
@@ -316,7 +360,12 @@ fn explain_plain(message: &str) -> (String, String) {
             "expected a whole number here".to_string(),
             "write digits only, e.g. `decimals: 1`",
         )
-    } else if lower.contains("floating point") {
+    } else if lower.contains("invalid type: sequence") || lower.contains("invalid type: map") {
+        (
+            "expected a number here, not a list or a mapping".to_string(),
+            "write a plain number such as 95; if a `[` or `{` is left open on this line, close it",
+        )
+    } else if lower.contains("floating point") || lower.contains("expected a number") {
         (
             "expected a number here".to_string(),
             "write a plain number such as 95 or 12.5, without % or words",
@@ -384,6 +433,15 @@ fn explain_plain(message: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_key_points_at_the_item_or_mapping_that_lacks_it() {
+        let text = "indicators:\n  - id: A\n    title: x\n    # note\n    unit: count\n  - id: B\n    title: y\n";
+        assert_eq!(mapping_start(text, Place::new(5, 5)), Place::new(2, 3));
+        assert_eq!(mapping_start(text, Place::new(7, 5)), Place::new(6, 3));
+        let nested = "measure:\n  kind: flow\n  source: s\n";
+        assert_eq!(mapping_start(nested, Place::new(3, 3)), Place::new(2, 3));
+    }
     use serde::de::IgnoredAny;
 
     fn problems_of(text: &str) -> Vec<String> {

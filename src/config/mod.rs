@@ -4,6 +4,7 @@
 pub mod document;
 pub mod load;
 pub mod schema;
+pub mod span;
 
 pub use document::*;
 pub use load::{load_project, Loaded, ProjectFiles};

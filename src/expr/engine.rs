@@ -2,8 +2,8 @@
 //! clock, no `eval`, explicit limits (the same in debug and release builds),
 //! plus the functions analysts may call. New functions go in `register`.
 
+use crate::calendar::period::{date_from_days, days_from_date};
 use crate::calendar::Calendar;
-use crate::measure::period::{date_from_days, days_from_date};
 use chrono::{Datelike, NaiveDate};
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
@@ -166,9 +166,10 @@ fn register(engine: &mut Engine) {
     null_arith!("+", "-", "*", "/");
 }
 
-/// A number with a fixed count of decimals (0 to 6), for rules' reasons.
+/// A number with a fixed count of decimals (0 to 6), for rules' reasons:
+/// rounded as the reports round, so a reason quotes the figure the page shows.
 fn format_number(x: FLOAT, decimals: INT) -> String {
-    format!("{:.*}", decimals.clamp(0, 6) as usize, x)
+    crate::format::number(x, decimals.clamp(0, 6) as u8)
 }
 
 fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {

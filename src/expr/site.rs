@@ -36,12 +36,11 @@ impl ExprSite {
     /// Builds a site from a spanned YAML value, reading the file text to tell the style.
     pub fn new(
         file: PathBuf,
-        location: &serde_saphyr::Location,
+        start: Place,
         texts: &SourceTexts,
         subject: String,
         text: &str,
     ) -> ExprSite {
-        let start = Place::from_location(location);
         let first_char = texts
             .line(&file, start.line)
             .and_then(|l| l.chars().nth(start.column.saturating_sub(1) as usize));

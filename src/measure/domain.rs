@@ -2,7 +2,7 @@
 //! month, enough for 13 months, 5 quarters or 3 financial years shown, each
 //! with its previous period, the same period last year and 12-month stats.
 
-use super::period::{Month, MonthTable};
+use crate::calendar::period::{Month, MonthTable};
 
 /// How many months before the reporting month are computed.
 pub const HISTORY_MONTHS: i32 = 47;

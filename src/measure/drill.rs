@@ -3,11 +3,11 @@
 //! the figure in the scorecard.
 
 use super::domain::Domain;
-use super::period::{Month, MonthTable};
-use super::scan::{group_at, kept_rows, RowPeriods};
-use super::source::read_columns;
+use super::row_periods::{group_at, kept_rows, RowPeriods};
+use crate::calendar::period::{Month, MonthTable};
 use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
 use crate::model::Project;
+use crate::source::read_columns;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use arrow_array::{Array, RecordBatch, UInt32Array};

@@ -1,8 +1,12 @@
-//! Measures: from record-level Parquet tables to series.
+//! Measures: from record-level tables to series. `tables` reads what the
+//! measures need, `scan` computes every base measure in one pass per
+//! source (`row_periods` says which periods a row counts in), `series`
+//! combines them into each indicator's values, `drill` finds the rows
+//! behind a figure.
 
 pub mod domain;
 pub mod drill;
-pub mod period;
+pub(crate) mod row_periods;
 pub mod scan;
 pub mod series;
-pub mod source;
+pub mod tables;

@@ -7,13 +7,14 @@
 //! distinct ids per period.
 
 use super::domain::Domain;
-use super::period::{Month, MonthTable};
-use super::source::{read_columns, Table};
-use crate::config::document::WindowKind;
-use crate::diagnostic::{Diagnostic, Place};
+use super::row_periods::{group_at, kept_rows, RowPeriods};
+use super::tables::{collect_population_columns, needed_columns, Tables};
+use crate::calendar::period::MonthTable;
+use crate::error::EvalError;
 use crate::expr::column_type::str_at;
-use crate::model::measure::{Aggregate, BaseMeasure, Population, Timing};
+use crate::model::measure::{Aggregate, BaseMeasure, Timing};
 use crate::model::Project;
+use crate::source::{read_columns, Table};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{Array, RecordBatch};
@@ -46,98 +47,85 @@ pub struct BaseResult {
     pub groups: BTreeMap<Group, Cells>,
 }
 
-/// Read tables, by source name; each read once with the union of the columns needed.
-pub struct Tables {
-    pub by_source: BTreeMap<String, Table>,
+/// What a run reads: the project's sources, or tables already in memory.
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// Each source is read (only the columns the measures need) and its
+    /// measures computed straight away, so only the sources being worked
+    /// on are in memory; population tables, small and needed later, are kept.
+    Sources,
+    /// Tables in memory (a test's fixture rows). With `only`, just those
+    /// base measures are computed; the others count nothing.
+    Tables {
+        tables: &'a Tables,
+        only: Option<&'a std::collections::BTreeSet<usize>>,
+    },
 }
 
-/// Reads every source some measure needs, projecting only the needed columns.
-pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
-    read_sources(project, needed_columns(project))
+/// What a scan gives: every base measure's result, and the population
+/// tables it read (none when the input was already in memory).
+pub struct Scanned {
+    pub results: Vec<BaseResult>,
+    pub populations: Option<Tables>,
 }
 
-/// Reads the named columns of each source, sources in parallel; the first
-/// failure in name order is reported.
-fn read_sources(
+/// The one scan driver: sources in parallel, one pass over each source's
+/// batches computing every measure of that source.
+pub fn scan(
     project: &Project,
-    needed: BTreeMap<String, Vec<String>>,
-) -> Result<Tables, Diagnostic> {
-    let read: Vec<Result<(String, Table), Diagnostic>> = needed
-        .into_par_iter()
-        .map(|(name, columns)| {
-            let table = read_columns(&project.sources.by_name[&name], &columns)?;
-            Ok((name, table))
-        })
-        .collect();
-    let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
-    Ok(Tables { by_source })
-}
-
-/// Every source some measure or population needs, with the columns to
-/// read from it (sorted, once each).
-fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
-    let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for base in &project.base_measures {
-        needed
-            .entry(base.source.clone())
-            .or_default()
-            .extend(base.columns());
-    }
-    for ind in &project.indicators {
-        for m in ind.measures() {
-            collect_population_columns(m, &mut needed);
-        }
-    }
-    for columns in needed.values_mut() {
-        columns.sort();
-        columns.dedup();
-    }
-    needed
-}
-
-/// Reads only the columns that decide the reporting month (each measure's
-/// period column), for `latest_month` before a streamed run.
-pub fn read_period_columns(project: &Project) -> Result<Tables, Diagnostic> {
-    let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for base in &project.base_measures {
-        let columns = needed.entry(base.source.clone()).or_default();
-        if !columns.iter().any(|c| c == base.period_column()) {
-            columns.push(base.period_column().to_string());
-        }
-    }
-    read_sources(project, needed)
-}
-
-/// Reads each source and computes its measures straight away, sources in
-/// parallel, so only the sources being worked on are in memory (not every
-/// source at once). Population tables, small and needed later, are kept.
-pub fn read_and_scan(
-    project: &Project,
+    input: Input,
     domain: Domain,
     progress: &dyn crate::progress::Progress,
-) -> Result<(Vec<BaseResult>, Tables), EvalError> {
-    let needed = needed_columns(project);
+) -> Result<Scanned, EvalError> {
+    let only = match input {
+        Input::Tables { only, .. } => only,
+        Input::Sources => None,
+    };
+    let by_source = measures_by_source(project, only);
     let mut population_columns = BTreeMap::new();
     for ind in &project.indicators {
         for m in ind.measures() {
             collect_population_columns(m, &mut population_columns);
         }
     }
-    let by_source = measures_by_source(project, None);
+    let work: Vec<(String, Vec<String>)> = match input {
+        Input::Sources => needed_columns(project).into_iter().collect(),
+        Input::Tables { .. } => by_source
+            .keys()
+            .map(|s| (s.to_string(), Vec::new()))
+            .collect(),
+    };
     let months = domain.month_table();
-    progress.stage("reading and computing", needed.len());
+    progress.stage(
+        match input {
+            Input::Sources => "reading and computing",
+            Input::Tables { .. } => "computing measures",
+        },
+        work.len(),
+    );
     type Done = (Vec<(usize, BaseResult)>, Option<(String, Table)>);
-    let done: Vec<Result<Done, EvalError>> = needed
+    let done: Vec<Result<Done, EvalError>> = work
         .into_par_iter()
         .map(|(name, columns)| {
-            let table =
-                read_columns(&project.sources.by_name[&name], &columns).map_err(EvalError)?;
+            let (read, table) = match input {
+                Input::Sources => {
+                    let read = read_columns(&project.sources.by_name[&name], &columns)
+                        .map_err(EvalError)?;
+                    (Some(read), None)
+                }
+                Input::Tables { tables, .. } => (None, Some(&tables.by_source[&name])),
+            };
+            let batches = &read
+                .as_ref()
+                .or(table)
+                .expect("a table read or given")
+                .batches;
             let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-            let results = scan_source(project, &table.batches, measures, domain, &months)?;
+            let results = scan_source(project, batches, measures, domain, &months)?;
             progress.step();
-            let kept = population_columns
-                .contains_key(&name)
-                .then_some((name, table));
+            let kept = read
+                .filter(|_| population_columns.contains_key(&name))
+                .map(|t| (name, t));
             Ok((measures.iter().copied().zip(results).collect(), kept))
         })
         .collect();
@@ -151,112 +139,10 @@ pub fn read_and_scan(
         }
         kept.extend(table);
     }
-    Ok((results, Tables { by_source: kept }))
-}
-
-fn collect_population_columns(
-    m: &crate::model::measure::Measure,
-    needed: &mut BTreeMap<String, Vec<String>>,
-) {
-    use crate::model::measure::Measure;
-    match m {
-        Measure::Rate {
-            measure,
-            population,
-            ..
-        } => {
-            if let Population::Table {
-                source,
-                year,
-                column,
-                filter,
-            } = population
-            {
-                let cols = needed.entry(source.clone()).or_default();
-                cols.push(year.clone());
-                cols.push(column.clone());
-                if let Some(f) = filter {
-                    cols.extend(f.columns.iter().cloned());
-                }
-            }
-            collect_population_columns(measure, needed);
-        }
-        Measure::Ratio {
-            numerator,
-            denominator,
-            ..
-        } => {
-            collect_population_columns(numerator, needed);
-            collect_population_columns(denominator, needed);
-        }
-        Measure::Base(_) | Measure::Expression(_) => {}
-    }
-}
-
-/// The latest month in which any measure's period column has a date.
-/// A latest date outside 1900 to 2199 is a data error (a mistyped year,
-/// or a placeholder such as 9999-12-31), reported rather than used.
-pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>, EvalError> {
-    let mut latest: Option<(i32, &BaseMeasure)> = None;
-    for base in &project.base_measures {
-        for batch in &tables.by_source[&base.source].batches {
-            if let Some(col) = batch.column_by_name(base.period_column()) {
-                if let Some(m) = arrow_arith::aggregate::max(col.as_primitive::<Date32Type>()) {
-                    if latest.is_none_or(|(l, _)| m > l) {
-                        latest = Some((m, base));
-                    }
-                }
-            }
-        }
-    }
-    let Some((days, base)) = latest else {
-        return Ok(None);
-    };
-    let month = Month::of_days(days);
-    if (1900..2200).contains(&month.year()) {
-        return Ok(Some(month));
-    }
-    let source = &project.sources.by_name[&base.source];
-    Err(EvalError(
-        Diagnostic::new(
-            &source.file,
-            Place::WHOLE_FILE,
-            format!(
-                "the latest date in column `{}` is in the year {}, which cannot be a reporting month",
-                base.period_column(),
-                month.year()
-            ),
-        )
-        .help("fix or remove the rows with that date (a mistyped year, or a placeholder such as 9999-12-31), or choose the month with --period YYYY-MM"),
-    ))
-}
-
-/// A runtime failure while evaluating: names the indicator or source and why.
-#[derive(Debug, Clone)]
-pub struct EvalError(pub Diagnostic);
-
-/// Computes every base measure (or those in `only`) over tables already in
-/// memory, one pass per source.
-pub fn scan(
-    project: &Project,
-    tables: &Tables,
-    domain: Domain,
-    only: Option<&std::collections::BTreeSet<usize>>,
-    progress: &dyn crate::progress::Progress,
-) -> Result<Vec<BaseResult>, EvalError> {
-    let by_source = measures_by_source(project, only);
-    let mut results = vec![BaseResult::default(); project.base_measures.len()];
-    let months = domain.month_table();
-    progress.stage("computing measures", by_source.len());
-    for (source, measures) in by_source {
-        let batches = &tables.by_source[source].batches;
-        let computed = scan_source(project, batches, &measures, domain, &months)?;
-        for (r, i) in computed.into_iter().zip(measures) {
-            results[i] = r;
-        }
-        progress.step();
-    }
-    Ok(results)
+    Ok(Scanned {
+        results,
+        populations: matches!(input, Input::Sources).then_some(Tables { by_source: kept }),
+    })
 }
 
 /// The base measures to compute, by source (all, or those in `only`).
@@ -702,156 +588,6 @@ fn running_totals(diff: &[i64]) -> Vec<i64> {
             running
         })
         .collect()
-}
-
-/// The periods (domain indices, inclusive) a kept row counts in: its month
-/// for a flow, the months it is open at the end of for a snapshot, widened
-/// by any window and clipped to the domain. One place for the scan and for
-/// drilling down to the rows behind a figure.
-pub(crate) struct RowPeriods<'a> {
-    pub starts: &'a arrow_array::Date32Array,
-    pub ends: Option<&'a arrow_array::Date32Array>,
-    pub window: Option<WindowKind>,
-    pub domain: Domain,
-    pub months: &'a MonthTable,
-}
-
-impl RowPeriods<'_> {
-    pub fn of(&self, row: usize) -> Option<(usize, usize)> {
-        let start = self.months.month_clamped(self.starts.value(row));
-        let range = match self.ends {
-            None => flow_range(start, self.window),
-            Some(ends) => {
-                let end = (!ends.is_null(row)).then(|| ends.value(row));
-                if end.is_some_and(|e| e < self.starts.value(row)) {
-                    // Closed before it opened: a data error that counts nowhere.
-                    return None;
-                }
-                snapshot_range(
-                    start,
-                    end.map(|e| self.months.month_clamped(e)),
-                    self.window,
-                    self.domain,
-                )
-            }
-        };
-        range.and_then(|(a, b)| self.domain.clip(a, b))
-    }
-}
-
-/// The rows a measure keeps before its period logic: those the filter
-/// holds for (a filter's empty result keeps nothing) with a start date.
-/// Walking the set bits skips the filtered-out rows in whole words.
-pub(crate) fn kept_rows(
-    mask: Option<&arrow_array::BooleanArray>,
-    starts: &arrow_array::Date32Array,
-) -> arrow_buffer::BooleanBuffer {
-    let len = starts.len();
-    let all = arrow_buffer::BooleanBuffer::new_set(len);
-    let dated = starts.nulls().map_or(all.clone(), |n| n.inner().clone());
-    let kept = match mask {
-        Some(m) => {
-            let held = m
-                .nulls()
-                .map_or(m.values().clone(), |n| m.values() & n.inner());
-            &held & &dated
-        }
-        None => dated,
-    };
-    kept
-}
-
-/// The last period whose window holds `month`.
-fn window_end(month: Month, window: WindowKind) -> Month {
-    match window {
-        WindowKind::Rolling12m => month.offset(11),
-        WindowKind::FinancialYearToDate => month.financial_year().last_month(),
-        WindowKind::QuarterToDate => month.quarter_end(),
-    }
-}
-
-/// The periods a row dated in `month` counts in.
-fn flow_range(month: Month, window: Option<WindowKind>) -> Option<(Month, Month)> {
-    Some((month, window.map_or(month, |w| window_end(month, w))))
-}
-
-/// The periods a row open from `start` until `end` counts in: without a
-/// window, those it is open at the end of (opened on or before the last
-/// day, not closed by it); with one, those whose window it is open in.
-fn snapshot_range(
-    start: Month,
-    end: Option<Month>,
-    window: Option<WindowKind>,
-    domain: Domain,
-) -> Option<(Month, Month)> {
-    let open_end = domain.last;
-    match window {
-        None => {
-            let last = end.map(|e| e.offset(-1)).unwrap_or(open_end);
-            (start <= last).then_some((start, last))
-        }
-        Some(w) => Some((start, end.map_or(open_end, |e| window_end(e, w)))),
-    }
-}
-
-pub(crate) fn group_at(array: &dyn Array, row: usize) -> String {
-    if array.is_null(row) {
-        return UNRECORDED_GROUP.to_string();
-    }
-    match array.data_type() {
-        DataType::Int64 => array.as_primitive::<Int64Type>().value(row).to_string(),
-        _ => str_at(array, row).unwrap_or(UNRECORDED_GROUP).to_string(),
-    }
-}
-
-/// Population per calendar year from a population table.
-pub fn population_by_year(
-    project: &Project,
-    tables: &Tables,
-    population: &Population,
-) -> Result<BTreeMap<i32, f64>, EvalError> {
-    let Population::Table {
-        source,
-        year,
-        column,
-        filter,
-    } = population
-    else {
-        return Ok(BTreeMap::new());
-    };
-    let mut out = BTreeMap::new();
-    for batch in &tables.by_source[source].batches {
-        let mask = match filter {
-            Some(f) => Some(f.evaluate(&project.engine, batch).map_err(|e| {
-                EvalError(f.site.diagnostic(
-                    rhai::Position::NONE,
-                    format!("the population filter failed: {}", e.message),
-                ))
-            })?),
-            None => None,
-        };
-        let years = batch
-            .column_by_name(year)
-            .expect("projected")
-            .as_primitive::<Int64Type>()
-            .clone();
-        let values = arrow_cast::cast(
-            batch.column_by_name(column).expect("projected"),
-            &DataType::Float64,
-        )
-        .expect("numeric");
-        let values = values.as_primitive::<Float64Type>();
-        for row in 0..batch.num_rows() {
-            if mask.as_ref().is_some_and(|m| !m.value(row))
-                || years.is_null(row)
-                || values.is_null(row)
-            {
-                continue;
-            }
-            *out.entry(years.value(row) as i32).or_insert(0.0) += values.value(row);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! given is a `Point` with the reason, never NaN or infinity.
 
 use super::domain::Domain;
-use super::scan::{population_by_year, BaseResult, EvalError, Group, Tables};
+use super::scan::{BaseResult, Group};
+use super::tables::{population_by_year, Tables};
+use crate::error::EvalError;
 use crate::expr::site::runtime_message;
 use crate::model::indicator::Indicator;
 use crate::model::measure::{Aggregate, Measure, Population};

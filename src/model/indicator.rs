@@ -1,9 +1,9 @@
 //! A validated indicator, ready to evaluate.
 
 use super::measure::Measure;
+use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::{Frequency, Polarity, Unit};
 use crate::diagnostic::Place;
-use crate::measure::period::{FinancialYear, Month};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -6,4 +6,4 @@ pub mod indicator;
 pub mod measure;
 pub mod rule_set;
 
-pub use compile::{compile_project, CompileFailure, Project};
+pub use compile::{compile_project, CompileFailure, Project, Quality};

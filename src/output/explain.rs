@@ -3,9 +3,9 @@
 //! denominator (or why it is missing), the comparisons, the target, and for
 //! DoT and RAG the outcome, the rule's own reason and every value it read.
 
-use super::format;
 use super::review::describe_measure;
-use crate::measure::period::{period_label, Month};
+use crate::calendar::period::{period_label, Month};
+use crate::format;
 use crate::model::indicator::RuleUse;
 use crate::model::Project;
 use crate::rules::evaluate::{rule_inputs, Rating, RuleInput};

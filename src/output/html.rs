@@ -6,14 +6,13 @@
 //! commentary, and expandable teams and explanation. The markup is plain
 //! tables, so it reads without the script, by keyboard and in print.
 
-use super::{explain, format};
-use crate::measure::period::{period_heading, period_label};
-use crate::model::indicator::{Indicator, RuleUse};
-use crate::model::Project;
-use crate::rules::evaluate::Rating;
-use crate::scorecard::{Row, Scorecard};
+use super::explain;
+use crate::calendar::period::{period_heading, period_label};
+use crate::format;
+use crate::layout::{rating_key, Board, Line, Shown};
+use crate::model::indicator::Indicator;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 const TEMPLATE: &str = include_str!("scorecard.html.j2");
 
@@ -29,6 +28,8 @@ struct Page {
     count: usize,
     sections: Vec<Section>,
     rag_counts: Vec<(String, usize)>,
+    /// The RAG filter's choices: (key, label), worst first.
+    rag_filter: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +65,8 @@ struct Card {
 
 #[derive(Serialize)]
 struct Badge {
-    /// The outcome's name (a CSS class and the filter's key), or `none`.
+    /// The colour of the outcome's tone (a CSS class and the filter's
+    /// key), `neutral`, `not-rated` or `none`.
     key: String,
     symbol: String,
     label: String,
@@ -78,34 +80,57 @@ struct Team {
     rag: Badge,
 }
 
-pub fn render(project: &Project, card: &Scorecard) -> Result<String, String> {
-    let mut by_indicator: BTreeMap<usize, Vec<&Row>> = BTreeMap::new();
-    for r in &card.rows {
-        by_indicator.entry(r.indicator).or_default().push(r);
-    }
+pub fn render(board: &Board) -> Result<String, String> {
     let mut sections: Vec<Section> = Vec::new();
-    let mut rag_counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, ind) in project.indicators.iter().enumerate() {
-        let rows = by_indicator.get(&i).map_or(&[][..], Vec::as_slice);
-        let Some(c) = indicator_card(project, ind, rows) else {
-            continue;
-        };
-        *rag_counts.entry(c.rag.label.clone()).or_default() += 1;
-        match sections.iter_mut().find(|s| s.name == ind.section) {
-            Some(s) => s.indicators.push(c),
-            None => sections.push(Section {
-                name: ind.section.clone(),
-                anchor: anchor(&ind.section),
-                indicators: vec![c],
-            }),
+    let mut anchors = BTreeSet::new();
+    // A RAG outcome counts by its label; those without, by their state.
+    let mut rag_counts: Vec<(String, usize, (u8, Option<crate::config::document::Tone>))> =
+        Vec::new();
+    for s in &board.sections {
+        let mut cards = Vec::new();
+        for line in &s.lines {
+            let Some(c) = indicator_card(board, line) else {
+                continue;
+            };
+            let rank = match &line.rag {
+                Shown::Outcome { tone, .. } => (0, Some(*tone)),
+                Shown::NotRated(_) => (1, None),
+                Shown::NoRule(_) => (2, None),
+            };
+            match rag_counts.iter_mut().find(|(l, _, _)| *l == c.rag.label) {
+                Some(entry) => entry.1 += 1,
+                None => rag_counts.push((c.rag.label.clone(), 1, rank)),
+            }
+            cards.push(c);
         }
+        if cards.is_empty() {
+            continue;
+        }
+        sections.push(Section {
+            name: s.name.to_string(),
+            anchor: unique_anchor(s.name, &mut anchors),
+            indicators: cards,
+        });
     }
+    // Worst tone first, as boards read them; then not rated, then no rule;
+    // labels alphabetical within a rank.
+    rag_counts.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
     let page = Page {
-        reporting: card.reporting.to_string(),
-        reporting_label: card.reporting.short_label(),
-        count: project.indicators.len(),
+        reporting: board.reporting.to_string(),
+        reporting_label: board.reporting.short_label(),
+        count: board.project.indicators.len(),
         sections,
-        rag_counts: summary_order(rag_counts),
+        rag_counts: rag_counts.into_iter().map(|(l, n, _)| (l, n)).collect(),
+        rag_filter: board
+            .rag_tones()
+            .into_iter()
+            .map(|(tone, label)| {
+                (
+                    crate::layout::tone_colour(tone).to_string(),
+                    label.to_string(),
+                )
+            })
+            .collect(),
     };
     let mut env = minijinja::Environment::new();
     env.add_template("scorecard.html", TEMPLATE)
@@ -115,9 +140,9 @@ pub fn render(project: &Project, card: &Scorecard) -> Result<String, String> {
         .map_err(|e| format!("the HTML template: {e}"))
 }
 
-fn indicator_card(project: &Project, ind: &Indicator, rows: &[&Row]) -> Option<Card> {
-    let whole: Vec<&Row> = rows.iter().copied().filter(|r| r.group.is_none()).collect();
-    let latest = *whole.last()?;
+fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
+    let ind = line.indicator;
+    let latest = line.latest?;
     let shown = |v: Option<f64>| {
         v.map_or(MISSING.to_string(), |v| {
             format::value(v, ind.unit, ind.decimals)
@@ -125,11 +150,13 @@ fn indicator_card(project: &Project, ind: &Indicator, rows: &[&Row]) -> Option<C
     };
     let c = &latest.comparison;
     let p = &latest.point;
-    let teams = rows
+    let teams = line
+        .teams
         .iter()
-        .filter(|r| r.group.is_some() && r.period == latest.period)
-        .map(|r| Team {
-            name: r.group.clone().unwrap_or_default(),
+        .flat_map(|t| t.rows.iter().map(move |r| (t.name, r)))
+        .filter(|(_, r)| r.period == latest.period)
+        .map(|(name, r)| Team {
+            name: name.to_string(),
             value: r.point.value.map_or(MISSING.to_string(), |v| {
                 format::with_parts(
                     v,
@@ -139,7 +166,7 @@ fn indicator_card(project: &Project, ind: &Indicator, rows: &[&Row]) -> Option<C
                     ind.decimals,
                 )
             }),
-            rag: badge(project, ind.rag_at(r.period), &r.rag),
+            rag: badge(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
         })
         .collect();
     let benchmarks = ind
@@ -152,7 +179,8 @@ fn indicator_card(project: &Project, ind: &Indicator, rows: &[&Row]) -> Option<C
             )
         })
         .collect();
-    let values: Vec<(String, Option<f64>)> = whole
+    let values: Vec<(String, Option<f64>)> = line
+        .whole
         .iter()
         .map(|r| (period_heading(r.period, ind.frequency), r.point.value))
         .collect();
@@ -177,39 +205,40 @@ fn indicator_card(project: &Project, ind: &Indicator, rows: &[&Row]) -> Option<C
         target: latest.target.map_or(NONE.to_string(), |t| {
             format::value(t, ind.unit, ind.decimals)
         }),
-        dot: badge(project, ind.dot_at(latest.period), &latest.dot),
-        rag: badge(project, ind.rag_at(latest.period), &latest.rag),
+        dot: badge(&line.dot),
+        rag: badge(&line.rag),
         benchmarks,
         commentary: latest.commentary.clone(),
-        flags: latest.flags.clone(),
+        flags: latest.flags.iter().map(ToString::to_string).collect(),
         sparkline_label: sparkline_label(ind, &values, latest.target),
         sparkline: sparkline(&values, latest.target),
         teams,
-        explain: explain::render(project, latest),
+        explain: explain::render(board.project, latest),
     })
 }
 
-fn badge(project: &Project, rule: Option<&RuleUse>, rating: &Rating) -> Badge {
-    match (rating, rule) {
-        (Rating::Outcome { name, because }, Some(u)) => {
-            let outcome = project.rule_sets.get(&u.rule).and_then(|r| r.outcome(name));
-            Badge {
-                key: name.clone(),
-                symbol: outcome.and_then(|o| o.symbol.clone()).unwrap_or_default(),
-                label: outcome
-                    .and_then(|o| o.label.clone())
-                    .unwrap_or_else(|| name.clone()),
-                because: because.clone().unwrap_or_default(),
-            }
-        }
-        (Rating::NotRated(why), Some(_)) => Badge {
-            key: "not-rated".to_string(),
+fn badge(shown: &Shown) -> Badge {
+    let key = rating_key(shown).to_string();
+    match shown {
+        Shown::Outcome {
+            symbol,
+            label,
+            because,
+            ..
+        } => Badge {
+            key,
+            symbol: symbol.unwrap_or_default().to_string(),
+            label: label.to_string(),
+            because: because.unwrap_or_default().to_string(),
+        },
+        Shown::NotRated(why) => Badge {
+            key,
             symbol: "○".to_string(),
             label: "Not rated".to_string(),
-            because: why.clone(),
+            because: why.to_string(),
         },
-        (_, None) => Badge {
-            key: "none".to_string(),
+        Shown::NoRule(_) => Badge {
+            key,
             symbol: String::new(),
             label: "No rule".to_string(),
             because: String::new(),
@@ -294,20 +323,18 @@ fn sparkline_label(
     format!("{}{target}", points.join(", "))
 }
 
-/// RAG labels worst first as boards read them (Red, Amber, Green), then
-/// any other outcome, then those not rated and those with no rule.
-fn summary_order(counts: BTreeMap<String, usize>) -> Vec<(String, usize)> {
-    let rank = |label: &str| match label {
-        "Red" => 0,
-        "Amber" => 1,
-        "Green" => 2,
-        "Not rated" => 4,
-        "No rule" => 5,
-        _ => 3,
-    };
-    let mut out: Vec<(String, usize)> = counts.into_iter().collect();
-    out.sort_by_key(|(label, _)| rank(label));
-    out
+/// A section's anchor: its name in lower-case letters and digits (any
+/// other character a hyphen), made unique by a number when two sections
+/// would share one.
+fn unique_anchor(section: &str, taken: &mut BTreeSet<String>) -> String {
+    let base = anchor(section);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
 }
 
 fn anchor(section: &str) -> String {
@@ -353,5 +380,8 @@ mod tests {
     fn anchors_are_plain() {
         assert_eq!(anchor("Children in care"), "section-children-in-care");
         assert_eq!(anchor("Front door & MASH"), "section-front-door---mash");
+        let mut taken = BTreeSet::new();
+        assert_eq!(unique_anchor("Ü", &mut taken), "section-");
+        assert_eq!(unique_anchor("É", &mut taken), "section--2");
     }
 }

@@ -1,7 +1,7 @@
 //! The long-form table, one row per indicator x period x breakdown value,
 //! shared by the Parquet and CSV writers so the two always agree.
 
-use crate::measure::period::period_label;
+use crate::calendar::period::period_label;
 use crate::measure::scan::Group;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
@@ -168,7 +168,14 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
                 if r.flags.is_empty() {
                     Cell::Null
                 } else {
-                    text(r.flags.join("; ").as_str())
+                    text(
+                        r.flags
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                            .as_str(),
+                    )
                 }
             })
             .collect(),

@@ -3,14 +3,13 @@
 //! maximum, target, RAG and benchmarks; then missing-value reasons,
 //! commentary for the reporting month and team breakdowns.
 
-use super::format;
+use crate::calendar::period::period_heading;
 use crate::config::document::Frequency;
-use crate::measure::period::period_heading;
+use crate::format;
+use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::Indicator;
-use crate::model::Project;
-use crate::rules::evaluate::Rating;
-use crate::scorecard::{shown_periods, Row, Scorecard};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::scorecard::Row;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Shown where an indicator has no such thing (no target, no rule, no benchmark).
@@ -18,42 +17,34 @@ const NONE: &str = "–";
 /// Shown where a value could not be computed; the notes say why.
 const MISSING: &str = "n/a";
 
-pub fn render(project: &Project, card: &Scorecard) -> String {
+/// The columns after the periods, in the order board tables print them.
+const ORDER: [Column<'static>; 8] = [
+    Column::Change,
+    Column::ChangeYoy,
+    Column::Dot,
+    Column::Avg12m,
+    Column::Max12m,
+    Column::Target,
+    Column::Rag,
+    Column::Benchmark(""),
+];
+
+pub fn render(board: &Board) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Scorecard: {}\n", card.reporting.short_label());
+    let _ = writeln!(out, "# Scorecard: {}\n", board.reporting.short_label());
     let _ = writeln!(
         out,
         "Reporting period {}; {} indicators; months {} to {}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
-        card.reporting,
-        project.indicators.len(),
-        card.periods[0],
-        card.reporting
+        board.reporting,
+        board.project.indicators.len(),
+        board.months[0],
+        board.reporting
     );
-    let mut sections: Vec<&str> = Vec::new();
-    for ind in &project.indicators {
-        if !sections.contains(&ind.section.as_str()) {
-            sections.push(&ind.section);
-        }
+    for section in &board.sections {
+        render_section(&mut out, board, section);
     }
-    let totals = rows_by_indicator(card, true);
-    for section in sections {
-        let members: Vec<usize> = (0..project.indicators.len())
-            .filter(|&i| project.indicators[i].section == section)
-            .collect();
-        render_section(&mut out, project, card, section, &members, &totals);
-    }
-    render_breakdowns(&mut out, project, card);
+    render_breakdowns(&mut out, board);
     out
-}
-
-fn rows_by_indicator(card: &Scorecard, totals: bool) -> BTreeMap<usize, Vec<&Row>> {
-    let mut map: BTreeMap<usize, Vec<&Row>> = BTreeMap::new();
-    for r in &card.rows {
-        if r.group.is_none() == totals {
-            map.entry(r.indicator).or_default().push(r);
-        }
-    }
-    map
 }
 
 fn cell_value(ind: &Indicator, row: &Row) -> String {
@@ -69,22 +60,16 @@ fn cell_value(ind: &Indicator, row: &Row) -> String {
     }
 }
 
-fn rating_cell(project: &Project, ind: &Indicator, r: &Rating, dot: bool) -> String {
-    let rule_use = if dot { &ind.dot } else { &ind.rag };
-    match (r, rule_use) {
-        (Rating::Outcome { name: o, .. }, Some(u)) => {
-            let outcome = project.rule_sets[&u.rule].outcome(o);
-            let symbol = outcome.and_then(|x| x.symbol.clone());
-            let label = outcome
-                .and_then(|x| x.label.clone())
-                .unwrap_or_else(|| o.clone());
-            match symbol {
-                Some(s) => format!("{s} {label}"),
-                None => label,
-            }
-        }
-        (_, None) => NONE.to_string(),
-        (Rating::NotRated(_), Some(_)) => MISSING.to_string(),
+fn rating_cell(shown: &Shown) -> String {
+    match shown {
+        Shown::Outcome {
+            symbol: Some(s),
+            label,
+            ..
+        } => format!("{s} {label}"),
+        Shown::Outcome { label, .. } => label.to_string(),
+        Shown::NotRated(_) => MISSING.to_string(),
+        Shown::NoRule(_) => NONE.to_string(),
     }
 }
 
@@ -94,37 +79,44 @@ fn opt_value(v: Option<f64>, ind: &Indicator) -> String {
     })
 }
 
+/// One cell of a board table, as Markdown.
+fn format_cell(ind: &Indicator, cell: Cell) -> String {
+    let known = |v: Option<f64>| {
+        v.map_or(NONE.to_string(), |v| {
+            format::value(v, ind.unit, ind.decimals)
+        })
+    };
+    match cell {
+        Cell::Text(t) => escape(t),
+        Cell::Figure { row } => row.map_or(MISSING.to_string(), |r| cell_value(ind, r)),
+        Cell::Statistic(v) => opt_value(v, ind),
+        Cell::Change { change, pct } => format::change(change, pct, ind.unit, ind.decimals)
+            .unwrap_or_else(|| MISSING.to_string()),
+        Cell::Target(v) | Cell::Benchmark(v) => known(v),
+        Cell::Rating(shown) => rating_cell(shown),
+        Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
+    }
+}
+
 fn escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn render_section(
-    out: &mut String,
-    project: &Project,
-    card: &Scorecard,
-    section: &str,
-    members: &[usize],
-    totals: &BTreeMap<usize, Vec<&Row>>,
-) {
-    let benchmarks: BTreeSet<&str> = members
+fn render_section(out: &mut String, board: &Board, section: &crate::layout::Section) {
+    let _ = writeln!(out, "## {}\n", escape(section.name));
+    // A section's tables share the benchmark columns its own indicators have.
+    let mut benchmarks: Vec<&str> = section
+        .lines
         .iter()
-        .flat_map(|&i| project.indicators[i].benchmark_names())
+        .flat_map(|l| l.indicator.benchmark_names())
         .collect();
-    let _ = writeln!(
-        out,
-        "## {}
-",
-        escape(section)
-    );
+    benchmarks.sort_unstable();
+    benchmarks.dedup();
     let mut notes: Vec<String> = Vec::new();
     let mut commentary: Vec<String> = Vec::new();
-    for frequency in [Frequency::Monthly, Frequency::Quarterly, Frequency::Annual] {
-        let group: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&i| project.indicators[i].frequency == frequency)
-            .collect();
-        if group.is_empty() {
+    for frequency in FREQUENCIES {
+        let lines = section.lines_of(frequency);
+        if lines.is_empty() {
             continue;
         }
         if frequency != Frequency::Monthly {
@@ -138,14 +130,16 @@ fn render_section(
                 }
             );
         }
+        let columns: Vec<Column> = board
+            .columns(frequency, &ORDER)
+            .into_iter()
+            .filter(|c| !matches!(c, Column::Benchmark(b) if !benchmarks.contains(b)))
+            .collect();
         render_table(
             out,
-            project,
-            card,
             frequency,
-            &group,
-            &benchmarks,
-            totals,
+            &columns,
+            &lines,
             &mut notes,
             &mut commentary,
         );
@@ -157,91 +151,62 @@ fn render_section(
         let _ = writeln!(
             out,
             "Commentary ({}):\n\n{}\n",
-            card.reporting.short_label(),
+            board.reporting.short_label(),
             commentary.join("\n")
         );
     }
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one table's inputs and the notes it adds to"
-)]
+fn heading(column: &Column, frequency: Frequency) -> String {
+    match column {
+        Column::Id => "ID".into(),
+        Column::Title => "Indicator".into(),
+        Column::Period(m) => period_heading(*m, frequency),
+        Column::Change => "vs prev".into(),
+        Column::ChangeYoy => "vs last year".into(),
+        Column::Dot => "DoT".into(),
+        Column::Avg12m => "12m avg".into(),
+        Column::Max12m => "12m max".into(),
+        Column::Target => "Target".into(),
+        Column::Rag => "RAG".into(),
+        Column::Benchmark(b) => b.to_string(),
+        Column::Commentary => "Commentary".into(),
+    }
+}
+
 fn render_table(
     out: &mut String,
-    project: &Project,
-    card: &Scorecard,
     frequency: Frequency,
-    members: &[usize],
-    benchmarks: &BTreeSet<&str>,
-    totals: &BTreeMap<usize, Vec<&Row>>,
+    columns: &[Column],
+    lines: &[&Line],
     notes: &mut Vec<String>,
     commentary: &mut Vec<String>,
 ) {
-    let mut header = vec!["ID".to_string(), "Indicator".to_string()];
-    header.extend(
-        shown_periods(card.reporting, frequency)
-            .into_iter()
-            .map(|m| period_heading(m, frequency)),
-    );
-    header.extend(
-        [
-            "vs prev",
-            "vs last year",
-            "DoT",
-            "12m avg",
-            "12m max",
-            "Target",
-            "RAG",
-        ]
-        .map(String::from),
-    );
-    header.extend(benchmarks.iter().map(|b| b.to_string()));
+    let header: Vec<String> = columns.iter().map(|c| heading(c, frequency)).collect();
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(
         out,
         "|{}",
-        header
+        columns
             .iter()
-            .enumerate()
-            .map(|(i, _)| if i < 2 { "---|" } else { "---:|" })
+            .map(|c| if matches!(c, Column::Id | Column::Title) {
+                "---|"
+            } else {
+                "---:|"
+            })
             .collect::<String>()
     );
-    for &i in members {
-        let ind = &project.indicators[i];
-        let Some(rows) = totals.get(&i) else { continue };
-        let Some(latest) = rows.last() else { continue };
-        let mut cells = vec![ind.id.clone(), escape(&ind.title)];
-        cells.extend(rows.iter().map(|r| cell_value(ind, r)));
-        let c = &latest.comparison;
-        cells.push(
-            format::change(c.change, c.change_pct, ind.unit, ind.decimals)
-                .unwrap_or_else(|| MISSING.to_string()),
-        );
-        cells.push(
-            format::change(c.change_yoy, c.change_yoy_pct, ind.unit, ind.decimals)
-                .unwrap_or_else(|| MISSING.to_string()),
-        );
-        cells.push(rating_cell(project, ind, &latest.dot, true));
-        cells.push(opt_value(c.avg_12m, ind));
-        cells.push(opt_value(c.max_12m, ind));
-        cells.push(latest.target.map_or(NONE.to_string(), |t| {
-            format::value(t, ind.unit, ind.decimals)
-        }));
-        cells.push(rating_cell(project, ind, &latest.rag, false));
-        for b in benchmarks {
-            cells.push(
-                ind.benchmarks_at(latest.period)
-                    .get(*b)
-                    .map_or(NONE.to_string(), |v| {
-                        format::value(*v, ind.unit, ind.decimals)
-                    }),
-            );
-        }
+    for line in lines {
+        let ind = line.indicator;
+        let Some(latest) = line.latest else { continue };
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| format_cell(ind, line.cell(c)))
+            .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         // Missing values, one note per reason with the periods it applies to.
         let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for r in rows {
+        for r in &line.whole {
             if let Some(why) = &r.point.missing {
                 reasons
                     .entry(why.as_str())
@@ -264,16 +229,16 @@ fn render_table(
     out.push('\n');
 }
 
-fn render_breakdowns(out: &mut String, project: &Project, card: &Scorecard) {
-    let groups = rows_by_indicator(card, false);
-    if groups.is_empty() {
+fn render_breakdowns(out: &mut String, board: &Board) {
+    let lines: Vec<&Line> = board.lines().filter(|l| !l.teams.is_empty()).collect();
+    if lines.is_empty() {
         return;
     }
     let _ = writeln!(out, "## Breakdowns\n");
-    for (i, rows) in groups {
-        let ind = &project.indicators[i];
+    for line in lines {
+        let ind = line.indicator;
         let column = ind.breakdown.as_deref().unwrap_or_default();
-        let Some(latest) = shown_periods(card.reporting, ind.frequency).last().copied() else {
+        let Some(latest) = line.periods.last().copied() else {
             continue;
         };
         let heading = period_heading(latest, ind.frequency);
@@ -287,18 +252,20 @@ fn render_breakdowns(out: &mut String, project: &Project, card: &Scorecard) {
         );
         let _ = writeln!(out, "| {column} | {heading} | vs prev | DoT | RAG |");
         let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-        for r in rows.iter().filter(|r| r.period == latest) {
-            let c = &r.comparison;
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                escape(r.group.as_deref().unwrap_or_default()),
-                cell_value(ind, r),
-                format::change(c.change, c.change_pct, ind.unit, ind.decimals)
-                    .unwrap_or_else(|| MISSING.to_string()),
-                rating_cell(project, ind, &r.dot, true),
-                rating_cell(project, ind, &r.rag, false),
-            );
+        for team in &line.teams {
+            for r in team.rows.iter().filter(|r| r.period == latest) {
+                let c = &r.comparison;
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} |",
+                    escape(team.name),
+                    cell_value(ind, r),
+                    format::change(c.change, c.change_pct, ind.unit, ind.decimals)
+                        .unwrap_or_else(|| MISSING.to_string()),
+                    rating_cell(&Shown::of(board.project, ind.dot_at(r.period), &r.dot)),
+                    rating_cell(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
+                );
+            }
         }
         out.push('\n');
     }

@@ -4,7 +4,6 @@ pub mod atomic;
 pub mod compare;
 pub mod csv;
 pub mod explain;
-pub mod format;
 pub mod html;
 pub mod long_form;
 pub mod markdown;
@@ -12,6 +11,7 @@ pub mod parquet;
 pub mod review;
 pub mod xlsx;
 
+use crate::error::RunError;
 use crate::model::Project;
 use crate::scorecard::Scorecard;
 use std::path::Path;
@@ -29,15 +29,23 @@ pub const FILES: [&str; 5] = [
 pub fn render_all(
     project: &Project,
     card: &Scorecard,
+) -> Result<Vec<(&'static str, Vec<u8>)>, RunError> {
+    render_files(project, card).map_err(RunError::Write)
+}
+
+fn render_files(
+    project: &Project,
+    card: &Scorecard,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let columns = long_form::columns(project, card);
     let parquet =
         parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
     let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
-    let md = markdown::render(project, card).into_bytes();
-    let xlsx = xlsx::render(project, card, &columns)
-        .map_err(|e| format!("writing scorecard.xlsx: {e}"))?;
-    let html = html::render(project, card)
+    let board = crate::layout::Board::build(project, card);
+    let md = markdown::render(&board).into_bytes();
+    let xlsx =
+        xlsx::render(&board, &columns).map_err(|e| format!("writing scorecard.xlsx: {e}"))?;
+    let html = html::render(&board)
         .map_err(|e| format!("writing scorecard.html: {e}"))?
         .into_bytes();
     Ok(vec![
@@ -50,8 +58,8 @@ pub fn render_all(
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.
-pub fn write(project: &Project, card: &Scorecard, out_dir: &Path) -> Result<(), String> {
+pub fn write(project: &Project, card: &Scorecard, out_dir: &Path) -> Result<(), RunError> {
     let files = render_all(project, card)?;
-    let refs: Vec<(&str, Vec<u8>)> = files.into_iter().collect();
-    atomic::write_all(out_dir, &refs).map_err(|e| format!("writing to {}: {e}", out_dir.display()))
+    atomic::write_all(out_dir, &files)
+        .map_err(|e| RunError::Write(format!("writing to {}: {e}", out_dir.display())))
 }

@@ -5,8 +5,8 @@
 //! the values the rules read). A change to an indicator or to a rule set it
 //! uses changes its review, and no other indicator's.
 
-use super::format;
-use crate::measure::period::{period_heading, period_label};
+use crate::calendar::period::{period_heading, period_label};
+use crate::format;
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::measure::{Aggregate, BaseMeasure, Measure, Population, Timing};
 use crate::model::Project;
@@ -174,7 +174,12 @@ fn describe_rule(out: &mut String, project: &Project, rule_use: Option<&RuleUse>
     if !rule.requires.is_empty() {
         let _ = writeln!(out, "\nrequires: {}", rule.requires.join(", "));
     }
-    let outcomes: Vec<&str> = rule.outcomes.iter().map(|o| o.name.as_str()).collect();
+    // The tone is part of the definition: it decides an outcome's colour.
+    let outcomes: Vec<String> = rule
+        .outcomes
+        .iter()
+        .map(|o| format!("{} ({})", o.name, o.tone.name()))
+        .collect();
     let _ = writeln!(out, "\noutcomes: {}\n", outcomes.join(", "));
     let _ = writeln!(out, "```rhai\n{}\n```", rule.text.trim_end());
 }

@@ -11,44 +11,61 @@
 //! creation date is the reporting month's last day, so the same inputs
 //! give the same bytes.
 
-use super::format;
-use super::long_form::{Cell, Column};
+use super::long_form::{self, Cell as DataCell};
 use super::review::describe_measure;
-use crate::config::document::{Frequency, Unit};
-use crate::measure::period::period_heading;
+use crate::calendar::period::{period_heading, Month};
+use crate::config::document::{Frequency, Tone, Unit};
+use crate::format;
+use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::Project;
-use crate::rules::evaluate::Rating;
-use crate::scorecard::{shown_periods, Row, Scorecard};
+use crate::scorecard::Row;
 use chrono::Datelike;
 use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format,
     FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Shown where a value could not be computed (a note says why).
 const MISSING: &str = "n/a";
 /// Shown where an indicator has no such thing.
 const NONE: &str = "–";
 
-/// The RAG words and their colours (text, fill), as on the HTML page.
-const RAG_COLOURS: [(&str, u32, u32); 3] = [
-    ("Red", 0xA4161A, 0xFBE3E4),
-    ("Amber", 0x7A4A00, 0xFFF1CC),
-    ("Green", 0x0B5D1E, 0xDCF1E0),
-];
-
-pub fn render(project: &Project, card: &Scorecard, long: &[Column]) -> Result<Vec<u8>, String> {
-    build(project, card, long).map_err(|e| e.to_string())
+/// The colours (text, fill) of each coloured tone, as on the HTML page.
+fn tone_colours(tone: Tone) -> Option<(u32, u32)> {
+    match tone {
+        Tone::Bad => Some((0xA4161A, 0xFBE3E4)),
+        Tone::Caution => Some((0x7A4A00, 0xFFF1CC)),
+        Tone::Good => Some((0x0B5D1E, 0xDCF1E0)),
+        Tone::Neutral => None,
+    }
 }
 
-fn build(project: &Project, card: &Scorecard, long: &[Column]) -> Result<Vec<u8>, XlsxError> {
+/// The columns of the Scorecard sheet after the periods, in the order
+/// the workbook has always had them.
+const ORDER: [Column<'static>; 9] = [
+    Column::Change,
+    Column::ChangeYoy,
+    Column::Avg12m,
+    Column::Max12m,
+    Column::Target,
+    Column::Rag,
+    Column::Dot,
+    Column::Benchmark(""),
+    Column::Commentary,
+];
+
+pub fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
+    build(board, long).map_err(|e| e.to_string())
+}
+
+fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError> {
+    let project = board.project;
     let mut book = Workbook::new();
     // A faster deflate: the default level took half the time of writing
     // all outputs at scale 1; level 3 makes the file about 12% larger.
     book.set_zip_compression_level(3);
-    let last_day = card.reporting.last_day();
+    let last_day = board.reporting.last_day();
     let created = ExcelDateTime::from_ymd(
         last_day.year() as u16,
         last_day.month() as u8,
@@ -56,20 +73,15 @@ fn build(project: &Project, card: &Scorecard, long: &[Column]) -> Result<Vec<u8>
     )?;
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!("Scorecard: {}", card.reporting.short_label()))
+            .set_title(format!("Scorecard: {}", board.reporting.short_label()))
             .set_creation_datetime(&created),
     );
-    let mut by_indicator: BTreeMap<usize, Vec<&Row>> = BTreeMap::new();
-    for r in &card.rows {
-        by_indicator.entry(r.indicator).or_default().push(r);
-    }
-    scorecard_sheet(book.add_worksheet(), project, card, &by_indicator)?;
+    scorecard_sheet(book.add_worksheet(), board)?;
     data_sheet(book.add_worksheet(), long)?;
     definitions_sheet(book.add_worksheet(), project)?;
-    for (i, ind) in project.indicators.iter().enumerate() {
-        if ind.breakdown.is_some() {
-            let rows = by_indicator.get(&i).map_or(&[][..], Vec::as_slice);
-            teams_sheet(book.add_worksheet(), project, card, ind, rows)?;
+    for line in board.lines() {
+        if line.indicator.breakdown.is_some() {
+            teams_sheet(book.add_worksheet(), board, line)?;
         }
     }
     book.save_to_buffer()
@@ -138,53 +150,67 @@ fn period_cells(
     first: u16,
     ind: &Indicator,
     rows: &[&Row],
-    periods: &[crate::measure::period::Month],
+    periods: &[Month],
 ) -> Result<(), XlsxError> {
     for (k, m) in periods.iter().enumerate() {
-        let col = first + k as u16;
-        match rows.iter().find(|r| r.period == *m) {
-            Some(r) => write_value(
-                sheet,
-                row,
-                col,
-                ind,
-                r.point.value,
-                r.point.missing.as_deref(),
-            )?,
-            None => {
-                sheet.write_string(row, col, MISSING)?;
-            }
-        }
+        figure(
+            sheet,
+            row,
+            first + k as u16,
+            ind,
+            rows.iter().find(|r| r.period == *m).copied(),
+        )?;
     }
     Ok(())
 }
 
-fn rating_word(project: &Project, rule: Option<&RuleUse>, rating: &Rating) -> String {
-    match (rating, rule) {
-        (Rating::Outcome { name, .. }, Some(u)) => project
-            .rule_sets
-            .get(&u.rule)
-            .and_then(|r| r.outcome(name))
-            .and_then(|o| o.label.clone())
-            .unwrap_or_else(|| name.clone()),
-        (Rating::NotRated(_), Some(_)) => "Not rated".to_string(),
-        (_, None) => NONE.to_string(),
+/// A period's figure, or `n/a` (with the reason as a note when there is a row).
+fn figure(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    ind: &Indicator,
+    r: Option<&Row>,
+) -> Result<(), XlsxError> {
+    match r {
+        Some(r) => write_value(
+            sheet,
+            row,
+            col,
+            ind,
+            r.point.value,
+            r.point.missing.as_deref(),
+        ),
+        None => {
+            sheet.write_string(row, col, MISSING)?;
+            Ok(())
+        }
     }
 }
 
-fn rating_reason(rating: &Rating) -> Option<&str> {
-    match rating {
-        Rating::Outcome { because, .. } => because.as_deref(),
-        Rating::NotRated(why) => Some(why),
+fn rating_word(shown: &Shown) -> String {
+    match shown {
+        Shown::Outcome { label, .. } => label.to_string(),
+        Shown::NotRated(_) => "Not rated".to_string(),
+        Shown::NoRule(_) => NONE.to_string(),
     }
 }
 
-/// Colours the RAG words in a column range.
-fn colour_rag(sheet: &mut Worksheet, first: u32, last: u32, col: u16) -> Result<(), XlsxError> {
+/// Colours the RAG words in a column range by their outcomes' tones.
+fn colour_rag(
+    sheet: &mut Worksheet,
+    board: &Board,
+    first: u32,
+    last: u32,
+    col: u16,
+) -> Result<(), XlsxError> {
     if last < first {
         return Ok(());
     }
-    for (word, ink, fill) in RAG_COLOURS {
+    for (tone, word) in board.rag_tones() {
+        let Some((ink, fill)) = tone_colours(tone) else {
+            continue;
+        };
         sheet.add_conditional_format(
             first,
             col,
@@ -202,12 +228,24 @@ fn colour_rag(sheet: &mut Worksheet, first: u32, last: u32, col: u16) -> Result<
     Ok(())
 }
 
-fn scorecard_sheet(
-    sheet: &mut Worksheet,
-    project: &Project,
-    card: &Scorecard,
-    by_indicator: &BTreeMap<usize, Vec<&Row>>,
-) -> Result<(), XlsxError> {
+fn heading(column: &Column, frequency: Frequency) -> String {
+    match column {
+        Column::Id => "ID".into(),
+        Column::Title => "Indicator".into(),
+        Column::Period(m) => period_heading(*m, frequency),
+        Column::Change => "vs previous".into(),
+        Column::ChangeYoy => "vs last year".into(),
+        Column::Dot => "DoT".into(),
+        Column::Avg12m => "12-month average".into(),
+        Column::Max12m => "12-month max".into(),
+        Column::Target => "Target".into(),
+        Column::Rag => "RAG".into(),
+        Column::Benchmark(b) => format!("Benchmark: {}", b.replace('_', " ")),
+        Column::Commentary => "Commentary".into(),
+    }
+}
+
+fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError> {
     sheet.set_name("Scorecard")?;
     sheet
         .set_landscape()
@@ -217,7 +255,7 @@ fn scorecard_sheet(
     sheet.write_string_with_format(
         0,
         0,
-        format!("Scorecard: {}", card.reporting.short_label()),
+        format!("Scorecard: {}", board.reporting.short_label()),
         &bold.clone().set_font_size(14),
     )?;
     sheet.write_string(
@@ -225,135 +263,102 @@ fn scorecard_sheet(
         0,
         format!(
             "Reporting period {}; {} indicators. n/a: no value (the cell's note says why); –: does not apply.",
-            card.reporting,
-            project.indicators.len()
+            board.reporting,
+            board.project.indicators.len()
         ),
     )?;
-    let benchmarks: BTreeSet<&str> = project
-        .indicators
-        .iter()
-        .flat_map(|i| i.benchmark_names())
-        .collect();
     let mut row = 3u32;
-    for frequency in [Frequency::Monthly, Frequency::Quarterly, Frequency::Annual] {
-        let members: Vec<usize> = (0..project.indicators.len())
-            .filter(|&i| project.indicators[i].frequency == frequency)
-            .collect();
-        if members.is_empty() {
+    for frequency in FREQUENCIES {
+        let sections = board.sections_of(frequency);
+        if sections.is_empty() {
             continue;
         }
-        let periods = shown_periods(card.reporting, frequency);
-        let mut headers: Vec<String> = vec!["ID".into(), "Indicator".into()];
-        headers.extend(periods.iter().map(|m| period_heading(*m, frequency)));
-        headers.extend(
-            [
-                "vs previous",
-                "vs last year",
-                "12-month average",
-                "12-month max",
-                "Target",
-                "RAG",
-                "DoT",
-            ]
-            .map(String::from),
-        );
-        headers.extend(
-            benchmarks
-                .iter()
-                .map(|b| format!("Benchmark: {}", b.replace('_', " "))),
-        );
-        headers.push("Commentary".into());
-        for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(row, c as u16, h, &header_format())?;
+        let columns = board.columns(frequency, &ORDER);
+        for (c, column) in columns.iter().enumerate() {
+            sheet.write_string_with_format(
+                row,
+                c as u16,
+                heading(column, frequency),
+                &header_format(),
+            )?;
         }
         if frequency == Frequency::Monthly {
             sheet.set_freeze_panes(row + 1, 2)?;
         }
         row += 1;
-        let first_col_after = 2 + periods.len() as u16;
-        let rag_col = first_col_after + 5;
         let first_data_row = row;
-        let mut sections: Vec<&str> = Vec::new();
-        for &i in &members {
-            let s = project.indicators[i].section.as_str();
-            if !sections.contains(&s) {
-                sections.push(s);
-            }
-        }
-        for section in sections {
+        for (section, lines) in sections {
             sheet.write_string_with_format(row, 0, section, &bold)?;
             row += 1;
-            for &i in members
-                .iter()
-                .filter(|&&i| project.indicators[i].section == section)
-            {
-                let ind = &project.indicators[i];
-                let whole: Vec<&Row> = by_indicator
-                    .get(&i)
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .copied()
-                    .filter(|r| r.group.is_none())
-                    .collect();
-                sheet.write_string(row, 0, &ind.id)?;
-                sheet.write_string(row, 1, &ind.title)?;
-                period_cells(sheet, row, 2, ind, &whole, &periods)?;
-                if let Some(latest) = whole.last() {
-                    change_cells(sheet, row, first_col_after, ind, latest)?;
-                    let c = &latest.comparison;
-                    let col = first_col_after + 2;
-                    write_value(
-                        sheet,
-                        row,
-                        col,
-                        ind,
-                        c.avg_12m,
-                        Some("no 12 months to average"),
-                    )?;
-                    write_value(sheet, row, col + 1, ind, c.max_12m, Some("no 12 months"))?;
-                    match latest.target {
-                        Some(t) => write_value(sheet, row, col + 2, ind, Some(t), None)?,
-                        None => {
-                            sheet.write_string(row, col + 2, NONE)?;
-                        }
-                    }
-                    for (offset, rule, rating) in [
-                        (5u16, ind.rag_at(latest.period), &latest.rag),
-                        (6, ind.dot_at(latest.period), &latest.dot),
-                    ] {
-                        let c = first_col_after + offset;
-                        sheet.write_string(row, c, rating_word(project, rule, rating))?;
-                        if let Some(why) = rating_reason(rating).filter(|w| !w.is_empty()) {
-                            sheet.insert_note(row, c, &Note::new(why).set_author("Rubric"))?;
-                        }
-                    }
-                    let in_force = ind.benchmarks_at(latest.period);
-                    for (k, b) in benchmarks.iter().enumerate() {
-                        let c = first_col_after + 7 + k as u16;
-                        match in_force.get(*b) {
-                            Some(v) => write_value(sheet, row, c, ind, Some(*v), None)?,
-                            None => {
-                                sheet.write_string(row, c, NONE)?;
-                            }
-                        }
-                    }
-                    if let Some(text) = &latest.commentary {
-                        sheet.write_string(
-                            row,
-                            first_col_after + 7 + benchmarks.len() as u16,
-                            text.trim(),
-                        )?;
-                    }
+            for line in lines {
+                for (c, column) in columns.iter().enumerate() {
+                    write_cell(sheet, row, c as u16, line, column)?;
                 }
                 row += 1;
             }
         }
-        colour_rag(sheet, first_data_row, row.saturating_sub(1), rag_col)?;
-        commentary_column(sheet, first_col_after + 7 + benchmarks.len() as u16)?;
+        let position =
+            |wanted: &Column| columns.iter().position(|c| c == wanted).unwrap_or(0) as u16;
+        colour_rag(
+            sheet,
+            board,
+            first_data_row,
+            row.saturating_sub(1),
+            position(&Column::Rag),
+        )?;
+        commentary_column(sheet, position(&Column::Commentary))?;
         row += 1;
     }
     sheet.set_column_width(0, 7)?;
     sheet.set_column_width(1, 48)?;
+    Ok(())
+}
+
+/// One cell of the Scorecard sheet. A line with no latest period shows
+/// only its id, title and periods.
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    line: &Line,
+    column: &Column,
+) -> Result<(), XlsxError> {
+    let ind = line.indicator;
+    let cell = line.cell(column);
+    if line.latest.is_none() && !matches!(cell, Cell::Text(_) | Cell::Figure { .. }) {
+        return Ok(());
+    }
+    match cell {
+        Cell::Text(t) => {
+            sheet.write_string(row, col, t)?;
+        }
+        Cell::Figure { row: r } => figure(sheet, row, col, ind, r)?,
+        Cell::Statistic(v) => {
+            let why = if *column == Column::Avg12m {
+                "no 12 months to average"
+            } else {
+                "no 12 months"
+            };
+            write_value(sheet, row, col, ind, v, Some(why))?;
+        }
+        Cell::Change { change, pct } => change_cell(sheet, row, col, ind, change, pct)?,
+        Cell::Target(Some(v)) | Cell::Benchmark(Some(v)) => {
+            write_value(sheet, row, col, ind, Some(v), None)?
+        }
+        Cell::Target(None) | Cell::Benchmark(None) => {
+            sheet.write_string(row, col, NONE)?;
+        }
+        Cell::Rating(shown) => {
+            sheet.write_string(row, col, rating_word(shown))?;
+            if let Some(why) = shown.because().filter(|w| !w.is_empty()) {
+                sheet.insert_note(row, col, &Note::new(why).set_author("Rubric"))?;
+            }
+        }
+        Cell::Commentary(Some(text)) => {
+            sheet.write_string(row, col, text.trim())?;
+        }
+        Cell::Commentary(None) => {}
+    }
     Ok(())
 }
 
@@ -368,69 +373,60 @@ fn commentary_column(sheet: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// Changes against the previous period and last year: points for a
+/// A change against the previous period or last year: points for a
 /// percentage, a percent change otherwise (stored as a fraction).
-fn change_cells(
+fn change_cell(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
     ind: &Indicator,
-    latest: &Row,
+    change: Option<f64>,
+    pct: Option<f64>,
 ) -> Result<(), XlsxError> {
-    let c = &latest.comparison;
     let decimals = if ind.decimals == 0 {
         String::new()
     } else {
         format!(".{}", "0".repeat(usize::from(ind.decimals)))
     };
-    let pairs = [(c.change, c.change_pct), (c.change_yoy, c.change_yoy_pct)];
-    for (k, (change, pct)) in pairs.into_iter().enumerate() {
-        let col = col + k as u16;
-        let cell = match ind.unit {
-            Unit::Percent => change.map(|v| {
-                (
-                    v,
-                    format!("+0{decimals}\" pts\";-0{decimals}\" pts\";0\" pts\""),
-                )
-            }),
-            _ => match (pct, change) {
-                (Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
-                (None, Some(v)) => Some((v, format!("+0{decimals};-0{decimals};0"))),
-                _ => None,
-            },
-        };
-        match cell {
-            Some((v, pattern)) => {
-                sheet.write_number_with_format(
-                    row,
-                    col,
-                    v,
-                    &Format::new().set_num_format(pattern),
-                )?;
-            }
-            None => {
-                sheet.write_string(row, col, NONE)?;
-            }
+    let cell = match ind.unit {
+        Unit::Percent => change.map(|v| {
+            (
+                v,
+                format!("+0{decimals}\" pts\";-0{decimals}\" pts\";0\" pts\""),
+            )
+        }),
+        _ => match (pct, change) {
+            (Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
+            (None, Some(v)) => Some((v, format!("+0{decimals};-0{decimals};0"))),
+            _ => None,
+        },
+    };
+    match cell {
+        Some((v, pattern)) => {
+            sheet.write_number_with_format(row, col, v, &Format::new().set_num_format(pattern))?;
+        }
+        None => {
+            sheet.write_string(row, col, NONE)?;
         }
     }
     Ok(())
 }
 
-fn data_sheet(sheet: &mut Worksheet, long: &[Column]) -> Result<(), XlsxError> {
+fn data_sheet(sheet: &mut Worksheet, long: &[long_form::Column]) -> Result<(), XlsxError> {
     sheet.set_name("Data")?;
     for (c, column) in long.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, &column.name, &header_format())?;
         for (r, cell) in column.cells.iter().enumerate() {
             let r = r as u32 + 1;
             match cell {
-                Cell::Number(v) => {
+                DataCell::Number(v) => {
                     sheet.write_number(r, c as u16, *v)?;
                 }
-                Cell::Text(t) => {
+                DataCell::Text(t) => {
                     sheet.write_string(r, c as u16, t)?;
                 }
                 // As in the CSV: missing is said, never a blank cell.
-                Cell::Null => {
+                DataCell::Null => {
                     sheet.write_string(r, c as u16, "NA")?;
                 }
             }
@@ -507,17 +503,12 @@ fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), Xls
     Ok(())
 }
 
-fn teams_sheet(
-    sheet: &mut Worksheet,
-    project: &Project,
-    card: &Scorecard,
-    ind: &Indicator,
-    rows: &[&Row],
-) -> Result<(), XlsxError> {
+fn teams_sheet(sheet: &mut Worksheet, board: &Board, line: &Line) -> Result<(), XlsxError> {
+    let ind = line.indicator;
     // Sheet names are at most 31 characters; ids are short.
     let name: String = format!("{} teams", ind.id).chars().take(31).collect();
     sheet.set_name(name)?;
-    let periods = shown_periods(card.reporting, ind.frequency);
+    let periods = &line.periods;
     sheet.write_string_with_format(
         0,
         0,
@@ -535,23 +526,12 @@ fn teams_sheet(
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, h, &header_format())?;
     }
-    let mut groups: Vec<Option<&str>> = vec![None];
-    for r in rows {
-        if let Some(g) = r.group.as_deref() {
-            if !groups.contains(&Some(g)) {
-                groups.push(Some(g));
-            }
-        }
-    }
+    let groups = std::iter::once(None).chain(line.teams.iter().map(|t| Some(t.name)));
     let mut row = 3u32;
-    for g in &groups {
+    for g in groups {
         sheet.write_string(row, 0, g.unwrap_or("All"))?;
-        let mine: Vec<&Row> = rows
-            .iter()
-            .copied()
-            .filter(|r| r.group.as_deref() == *g)
-            .collect();
-        period_cells(sheet, row, 1, ind, &mine, &periods)?;
+        let mine = line.rows_of(g);
+        period_cells(sheet, row, 1, ind, &mine, periods)?;
         if let Some(latest) = mine.last() {
             let col = 1 + periods.len() as u16;
             match latest.target {
@@ -560,15 +540,12 @@ fn teams_sheet(
                     sheet.write_string(row, col, NONE)?;
                 }
             }
-            sheet.write_string(
-                row,
-                col + 1,
-                rating_word(project, ind.rag_at(latest.period), &latest.rag),
-            )?;
+            let shown = Shown::of(board.project, ind.rag_at(latest.period), &latest.rag);
+            sheet.write_string(row, col + 1, rating_word(&shown))?;
         }
         row += 1;
     }
-    colour_rag(sheet, 3, row - 1, 2 + periods.len() as u16)?;
+    colour_rag(sheet, board, 3, row - 1, 2 + periods.len() as u16)?;
     sheet.set_column_width(0, 24)?;
     Ok(())
 }

@@ -4,10 +4,10 @@
 //! rule, the indicator and the period.
 
 use super::comparisons::Comparison;
+use crate::calendar::period::{period_label, Month};
 use crate::diagnostic::Diagnostic;
+use crate::error::EvalError;
 use crate::expr::site::runtime_message;
-use crate::measure::period::{period_label, Month};
-use crate::measure::scan::EvalError;
 use crate::measure::series::Point;
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::rule_set::RuleSet;
@@ -50,7 +50,7 @@ pub struct RuleInput<'a> {
     pub comparison: &'a Comparison,
     pub target: Option<f64>,
     /// Why the figure's base is small, when it is (see `quality:`).
-    pub small_base: Option<String>,
+    pub small_base: Option<crate::scorecard::Flag>,
 }
 
 pub fn rate(
@@ -67,7 +67,7 @@ pub fn rate(
     }
     if rule.on_small_base == crate::config::document::SmallBase::NotRated {
         if let Some(why) = &input.small_base {
-            return Ok(Rating::NotRated(why.clone()));
+            return Ok(Rating::NotRated(why.to_string()));
         }
     }
     let mut scope = scope(input, rule_use);
@@ -217,7 +217,7 @@ pub fn rule_inputs(
             let shown = if value.is_unit() {
                 "none".to_string()
             } else if let Ok(f) = value.as_float() {
-                crate::output::format::number(f, 2)
+                crate::format::number(f, 2)
             } else if value.is_string() {
                 format!("\"{value}\"")
             } else {

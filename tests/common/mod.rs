@@ -28,7 +28,7 @@ pub struct Output {
 }
 
 pub fn date(s: &str) -> i32 {
-    rubric::measure::period::days_from_date(
+    rubric::calendar::period::days_from_date(
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date"),
     )
 }

@@ -10,8 +10,8 @@ pub use sql::{sql_setup, string_literal};
 
 use super::column_type::ColumnType;
 use super::engine::{Date, MAX_WORKING_DAYS_STEP};
+use crate::calendar::period::days_from_date;
 use crate::calendar::Calendar;
-use crate::measure::period::days_from_date;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{

@@ -5,7 +5,7 @@
 //! never NULL. Used to check Rubric's figures against another engine.
 
 use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty};
-use crate::measure::period::date_from_days;
+use crate::calendar::period::date_from_days;
 
 /// The statements the SQL of any plan relies on, run once before it:
 /// Rhai's float tolerance, and the working days of `holidays` (days since

@@ -1,0 +1,19 @@
+//! Where a value sits in its YAML file. The document types carry their
+//! values as `Spanned<T>` (the value and where it was written); the rest of
+//! Rubric reads a span only as a [`Place`], so swapping the YAML crate
+//! means changing this file and the document types.
+
+use crate::diagnostic::Place;
+
+pub use serde_saphyr::{Location, Spanned};
+
+impl From<&Location> for Place {
+    fn from(location: &Location) -> Self {
+        Place::new(location.line() as u32, location.column() as u32)
+    }
+}
+
+/// Where a spanned value was written (after following any alias).
+pub fn place<T>(spanned: &Spanned<T>) -> Place {
+    Place::from(&spanned.referenced)
+}

@@ -1,0 +1,431 @@
+//! One indicator: id, decimals, targets, commentary, tests, the rule sets
+//! it uses with their parameters, and its definition's versions.
+
+use super::measure::{compile_measure, Windows};
+use super::{is_identifier, Ctx, IndicatorSite};
+use crate::calendar::period::{FinancialYear, Month};
+use crate::config::document::*;
+use crate::config::span::Spanned;
+use crate::diagnostic::{did_you_mean, Diagnostic, Place};
+use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Version};
+use crate::model::rule_set::RuleSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub(super) fn compile_indicator(
+    doc: &IndicatorDoc,
+    file: &Path,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    ctx: &mut Ctx,
+) -> Option<Indicator> {
+    let id = doc.id.value.clone();
+    let site = IndicatorSite {
+        file,
+        subject: format!("indicator {id}"),
+        breakdown: doc.breakdown.as_ref(),
+    };
+    let before = ctx.problems.len();
+    if !is_identifier(&id) {
+        ctx.problems.push(
+            site.at(&doc.id, format!("the id `{id}` is not a valid name"))
+                .help("use letters, digits and `_`, starting with a letter (e.g. CP3 or re_referrals), so formulas can refer to it"),
+        );
+    }
+    if doc.decimals.value > 6 {
+        ctx.problems.push(
+            site.at(
+                &doc.decimals,
+                format!("{} decimal places is too many", doc.decimals.value),
+            )
+            .help("use 0 to 6"),
+        );
+    }
+    let mut targets = BTreeMap::new();
+    for (key, value) in &doc.targets {
+        match FinancialYear::parse(key) {
+            Some(fy) => {
+                if let Some(v) = number(value, &format!("the target for {key}"), &site, ctx) {
+                    targets.insert(fy, v);
+                }
+            }
+            None => ctx.problems.push(
+                site.at(value, format!("`{key}` is not a financial year"))
+                    .help(
+                    "write targets per financial year as `2023-24: 95` (April 2023 to March 2024)",
+                ),
+            ),
+        }
+    }
+    let mut commentary = BTreeMap::new();
+    for (key, text) in &doc.commentary {
+        match Month::parse(key) {
+            Some(m) => {
+                commentary.insert(m, text.value.clone());
+            }
+            None => ctx.problems.push(
+                site.at(text, format!("`{key}` is not a month"))
+                    .help("key commentary by month, as `2023-07: ...`"),
+            ),
+        }
+    }
+    let tests = compile_tests(doc, &site, ctx);
+    let collected_from = doc.collected_from.as_ref().and_then(|c| {
+        let m = Month::parse(&c.value);
+        if m.is_none() {
+            ctx.problems.push(
+                site.at(c, format!("`{}` is not a month", c.value))
+                    .help("write the first month collected as `2022-04`"),
+            );
+        }
+        m
+    });
+    let dot = rule_use(
+        doc.dot.as_ref(),
+        &doc.dot_params,
+        RuleKind::Dot,
+        rule_sets,
+        &site,
+        ctx,
+    );
+    let rag = rule_use(
+        doc.rag.as_ref(),
+        &doc.rag_params,
+        RuleKind::Rag,
+        rule_sets,
+        &site,
+        ctx,
+    );
+    let windows = Windows {
+        explicit: None,
+        flow_default: doc.frequency.flow_window(),
+    };
+    let measure = compile_measure(&doc.measure, windows, &site, ctx);
+    let versions = compile_versions(doc, windows, rule_sets, &site, ctx);
+    if ctx.problems.len() > before {
+        return None;
+    }
+    Some(Indicator {
+        id,
+        title: doc.title.clone(),
+        section: doc.section.clone(),
+        owner: doc.owner.clone(),
+        outcome: doc.outcome.clone(),
+        unit: doc.unit.value,
+        polarity: doc.polarity,
+        decimals: doc.decimals.value,
+        source_label: first_source(&doc.measure),
+        measure: measure?,
+        targets,
+        benchmarks: benchmarks(&doc.benchmarks, &site, ctx),
+        dot,
+        rag,
+        breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
+        commentary,
+        tests,
+        versions,
+        collected_from,
+        frequency: doc.frequency,
+        file: file.to_path_buf(),
+        place: Place::from(&doc.id.referenced),
+    })
+}
+
+/// The changes of an indicator's definition, in month order: each month
+/// parses, comes after the one before, and changes something.
+fn compile_versions(
+    doc: &IndicatorDoc,
+    windows: Windows,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Vec<Version> {
+    let mut versions: Vec<Version> = Vec::new();
+    for v in &doc.versions {
+        let Some(from) = Month::parse(&v.value.from.value) else {
+            ctx.problems.push(
+                site.at(
+                    &v.value.from,
+                    format!("`{}` is not a month", v.value.from.value),
+                )
+                .help("write the first month the change applies to, as `2023-04`"),
+            );
+            continue;
+        };
+        if let Some(last) = versions.last() {
+            if from <= last.from {
+                ctx.problems.push(
+                    site.at(
+                        &v.value.from,
+                        format!(
+                            "the change from {from} is listed after the one from {}",
+                            last.from
+                        ),
+                    )
+                    .help("list changes in month order, each from a later month"),
+                );
+                continue;
+            }
+        }
+        let nothing = v.value.measure.is_none()
+            && v.value.dot_params.is_empty()
+            && v.value.rag_params.is_empty()
+            && v.value.benchmarks.is_none();
+        if nothing {
+            ctx.problems.push(
+                site.at(
+                    &v.value.from,
+                    format!("the change from {from} changes nothing"),
+                )
+                .help("give a new `measure`, `dot_params`, `rag_params` or `benchmarks`"),
+            );
+            continue;
+        }
+        let measure = v
+            .value
+            .measure
+            .as_ref()
+            .map(|m| compile_measure(m, windows, site, ctx));
+        // New parameters lie over the indicator's own, for the same rule set.
+        let params = |base: &BTreeMap<String, Spanned<Number>>,
+                      new: &BTreeMap<String, Spanned<Number>>| {
+            let mut all = base.clone();
+            all.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+            all
+        };
+        let dot = (!v.value.dot_params.is_empty()).then(|| {
+            rule_use(
+                doc.dot.as_ref(),
+                &params(&doc.dot_params, &v.value.dot_params),
+                RuleKind::Dot,
+                rule_sets,
+                site,
+                ctx,
+            )
+        });
+        let rag = (!v.value.rag_params.is_empty()).then(|| {
+            rule_use(
+                doc.rag.as_ref(),
+                &params(&doc.rag_params, &v.value.rag_params),
+                RuleKind::Rag,
+                rule_sets,
+                site,
+                ctx,
+            )
+        });
+        versions.push(Version {
+            from,
+            why: v.value.why.clone(),
+            measure: measure.flatten(),
+            dot: dot.flatten(),
+            rag: rag.flatten(),
+            benchmarks: v
+                .value
+                .benchmarks
+                .as_ref()
+                .map(|b| benchmarks(b, site, ctx)),
+        });
+    }
+    versions
+}
+
+/// Checks an indicator's tests name sources and columns that exist and
+/// months that parse; the rows' values are checked when the tests run.
+fn compile_tests(doc: &IndicatorDoc, site: &IndicatorSite, ctx: &mut Ctx) -> Vec<IndicatorTest> {
+    let mut tests = Vec::new();
+    for test in &doc.tests {
+        let place = Place::from(&test.referenced);
+        let problem = |message: String, help: String| {
+            Diagnostic::new(site.file, place, message)
+                .subject(site.subject.clone())
+                .help(help)
+        };
+        let before = ctx.problems.len();
+        for (source, rows) in &test.value.rows {
+            let Some(s) = ctx.sources.by_name.get(source) else {
+                let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
+                let hint = did_you_mean(source, names.iter().copied())
+                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                ctx.problems.push(problem(
+                    format!(
+                        "the test `{}` gives rows for `{source}`, which is not a source",
+                        test.value.name
+                    ),
+                    format!(
+                        "{hint}sources are the .parquet files under data/: {}",
+                        names.join(", ")
+                    ),
+                ));
+                continue;
+            };
+            let unknown: BTreeSet<&String> = rows
+                .iter()
+                .flat_map(|r| r.keys())
+                .filter(|c| !matches!(s.columns.get(*c), Some(Some(_))))
+                .collect();
+            for column in unknown {
+                let hint = did_you_mean(column, s.columns.keys().map(String::as_str))
+                    .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                ctx.problems.push(problem(
+                    format!("the test `{}` gives `{column}`, which is not a usable column of `{source}`", test.value.name),
+                    format!("{hint}`{source}` has: {}", s.column_list()),
+                ));
+            }
+        }
+        let mut expect = BTreeMap::new();
+        for (key, e) in &test.value.expect {
+            match Month::parse(key) {
+                Some(m) => {
+                    expect.insert(m, e.clone());
+                }
+                None => ctx.problems.push(problem(
+                    format!("the test `{}` expects figures for `{key}`, which is not a month", test.value.name),
+                    "key expected figures by month, as `2023-03: { value: 85 }` (a quarter or year by its last month)".to_string(),
+                )),
+            }
+        }
+        if ctx.problems.len() == before {
+            tests.push(IndicatorTest {
+                name: test.value.name.clone(),
+                place,
+                rows: test.value.rows.clone(),
+                expect,
+            });
+        }
+    }
+    tests
+}
+
+fn first_source(doc: &MeasureDoc) -> String {
+    if let Some(s) = &doc.source {
+        return s.value.clone();
+    }
+    if doc.kind.value == MeasureKind::Expression {
+        return "(formula)".to_string();
+    }
+    [&doc.numerator, &doc.measure]
+        .into_iter()
+        .flatten()
+        .map(|m| first_source(m))
+        .next()
+        .unwrap_or_default()
+}
+
+fn rule_use(
+    name: Option<&Spanned<String>>,
+    overrides: &BTreeMap<String, Spanned<Number>>,
+    kind: RuleKind,
+    rule_sets: &BTreeMap<String, RuleSet>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<RuleUse> {
+    let kind_name = if kind == RuleKind::Dot { "dot" } else { "rag" };
+    let Some(name) = name else {
+        if let Some((k, v)) = overrides.iter().next() {
+            ctx.problems.push(
+                site.at(
+                    v,
+                    format!("`{k}` overrides a parameter, but no `{kind_name}` rule set is named"),
+                )
+                .help(format!("name the rule set with `{kind_name}: ...`")),
+            );
+        }
+        return None;
+    };
+    let Some(set) = rule_sets.get(&name.value) else {
+        if ctx.declared_rule_sets.contains(&name.value) {
+            return None;
+        }
+        let same_kind: Vec<&str> = rule_sets
+            .values()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.name.as_str())
+            .collect();
+        let help = match did_you_mean(&name.value, same_kind.iter().copied()) {
+            Some(s) => format!(
+                "did you mean `{s}`? {kind_name} rule sets: {}",
+                same_kind.join(", ")
+            ),
+            None => format!(
+                "{kind_name} rule sets in rules/: {}",
+                if same_kind.is_empty() {
+                    "none".to_string()
+                } else {
+                    same_kind.join(", ")
+                }
+            ),
+        };
+        ctx.problems.push(
+            site.at(name, format!("there is no rule set named `{}`", name.value))
+                .help(help),
+        );
+        return None;
+    };
+    if set.kind != kind {
+        ctx.problems.push(
+            site.at(
+                name,
+                format!("`{}` is not a {kind_name} rule set", name.value),
+            )
+            .help(format!(
+                "`{kind_name}:` must name a rule set with `kind: {kind_name}`"
+            )),
+        );
+        return None;
+    }
+    let mut params = set.params.clone();
+    for (k, v) in overrides {
+        if !params.contains_key(k) {
+            let known: Vec<&str> = set.params.keys().map(String::as_str).collect();
+            ctx.problems.push(
+                site.at(
+                    v,
+                    format!("the rule set `{}` has no parameter `{k}`", set.name),
+                )
+                .help(format!(
+                    "its parameters are: {}",
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )),
+            );
+            continue;
+        }
+        if let Some(value) = number(v, &format!("`{k}`"), site, ctx) {
+            params.insert(k.clone(), value);
+        }
+    }
+    Some(RuleUse {
+        rule: set.name.clone(),
+        params,
+    })
+}
+
+/// A number from a map of numbers, or a problem at its place.
+fn number(value: &Spanned<Number>, what: &str, site: &IndicatorSite, ctx: &mut Ctx) -> Option<f64> {
+    let problem = match &value.value {
+        Number::Value(v) if v.is_finite() => return Some(*v),
+        Number::Value(_) => format!("{what} is not a finite number"),
+        Number::Other(written) => format!("{what} is {written}, not a number"),
+    };
+    ctx.problems.push(
+        site.at(value, problem)
+            .help("write a plain number such as 95 or 12.5, without % or words"),
+    );
+    None
+}
+
+/// Benchmarks by name, each value checked (every bad one reported).
+fn benchmarks(
+    written: &BTreeMap<String, Spanned<Number>>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> BTreeMap<String, f64> {
+    written
+        .iter()
+        .filter_map(|(name, v)| {
+            number(v, &format!("the benchmark `{name}`"), site, ctx).map(|v| (name.clone(), v))
+        })
+        .collect()
+}

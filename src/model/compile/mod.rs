@@ -1,0 +1,176 @@
+//! The compile pass: YAML documents in, validated project out. Every
+//! problem found is collected (not just the first), each with its place.
+//!
+//! One file per part: `settings` (limits, quality, publication),
+//! `calendar`, `rule_sets`, `indicator` (targets, versions, tests, rule
+//! uses), `measure` (the measure kinds and their fields) and `cycles`
+//! (formulas reading each other).
+
+mod calendar;
+mod cycles;
+mod indicator;
+mod measure;
+mod rule_sets;
+mod settings;
+
+pub use calendar::builtin_calendar;
+pub use settings::Quality;
+
+use super::indicator::Indicator;
+use super::measure::BaseMeasure;
+use super::rule_set::RuleSet;
+use crate::calendar::Calendar;
+use crate::config::load_project;
+use crate::config::span::Spanned;
+use crate::diagnostic::{Diagnostic, Place, SourceTexts};
+use crate::expr::engine::sandboxed_engine;
+use crate::expr::site::known_functions;
+use crate::source::{discover, Sources};
+use rhai::Engine;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A validated project: everything needed to run.
+pub struct Project {
+    pub root: PathBuf,
+    /// The working-day calendar expressions use.
+    pub calendar: Arc<Calendar>,
+    pub indicators: Vec<Indicator>,
+    pub base_measures: Vec<BaseMeasure>,
+    pub rule_sets: BTreeMap<String, RuleSet>,
+    pub sources: Sources,
+    /// The publication policy, when `rubric.yaml` sets one.
+    pub publication: Option<crate::publication::Policy>,
+    /// When figures are flagged (`quality:` in `rubric.yaml`).
+    pub quality: Quality,
+    pub engine: Engine,
+    pub texts: SourceTexts,
+}
+
+/// Problems found while compiling, with the texts needed to quote them.
+pub struct CompileFailure {
+    pub problems: Vec<Diagnostic>,
+    pub texts: SourceTexts,
+}
+
+/// Loads and validates the project in `root`.
+pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
+    let mut files = load_project(root);
+    let (sources, source_problems) = discover(root);
+    let mut problems = files.problems;
+    problems.extend(source_problems);
+    let calendar = Arc::new(calendar::build_calendar(
+        files.settings.as_ref(),
+        root,
+        &mut files.texts,
+        &mut problems,
+    ));
+    let limits = settings::build_limits(files.settings.as_ref(), &mut problems);
+    let publication = settings::build_publication(files.settings.as_ref(), &mut problems);
+    let quality = settings::build_quality(files.settings.as_ref(), &mut problems);
+    let engine = sandboxed_engine(limits, Arc::clone(&calendar));
+    let mut ctx = Ctx {
+        calendar: Arc::clone(&calendar),
+        known_functions: known_functions(&engine),
+        engine,
+        sources,
+        texts: files.texts,
+        problems,
+        base_measures: Vec::new(),
+        indicator_ids: BTreeSet::new(),
+        declared_rule_sets: BTreeSet::new(),
+    };
+    let rule_sets = rule_sets::compile_rule_sets(&files.rules, &mut ctx);
+    for file in &files.indicators {
+        for ind in &file.doc.indicators {
+            ctx.indicator_ids.insert(ind.value.id.value.clone());
+        }
+    }
+    let mut indicators = Vec::new();
+    let mut seen: BTreeMap<String, (PathBuf, Place)> = BTreeMap::new();
+    for file in &files.indicators {
+        for doc in &file.doc.indicators {
+            let id = &doc.value.id;
+            let place = Place::from(&id.referenced);
+            if let Some((other_file, other_place)) = seen.get(&id.value) {
+                ctx.problems.push(
+                    Diagnostic::new(
+                        &file.file,
+                        place,
+                        format!("the indicator id `{}` is used twice", id.value),
+                    )
+                    .subject(format!("indicator {}", id.value))
+                    .help(format!(
+                        "it is also declared at {}:{}:{}; ids must be unique across all files",
+                        other_file.display(),
+                        other_place.line,
+                        other_place.column
+                    )),
+                );
+                continue;
+            }
+            seen.insert(id.value.clone(), (file.file.clone(), place));
+            if let Some(ind) =
+                indicator::compile_indicator(&doc.value, &file.file, &rule_sets, &mut ctx)
+            {
+                indicators.push(ind);
+            }
+        }
+    }
+    cycles::check_formula_cycles(&indicators, &mut ctx);
+    if !ctx.problems.is_empty() {
+        ctx.problems.sort();
+        ctx.problems.dedup();
+        return Err(CompileFailure {
+            problems: ctx.problems,
+            texts: ctx.texts,
+        });
+    }
+    Ok(Project {
+        root: root.to_path_buf(),
+        calendar: ctx.calendar,
+        indicators,
+        base_measures: ctx.base_measures,
+        rule_sets,
+        sources: ctx.sources,
+        publication,
+        quality,
+        engine: ctx.engine,
+        texts: ctx.texts,
+    })
+}
+
+pub(super) struct Ctx {
+    engine: Engine,
+    calendar: Arc<Calendar>,
+    known_functions: BTreeSet<String>,
+    sources: Sources,
+    texts: SourceTexts,
+    problems: Vec<Diagnostic>,
+    base_measures: Vec<BaseMeasure>,
+    indicator_ids: BTreeSet<String>,
+    /// Every rule set declared, compiled or not: one that failed to compile
+    /// has its problems reported, so indicators naming it add none.
+    declared_rule_sets: BTreeSet<String>,
+}
+
+/// Where in the files an indicator's parts are, for messages.
+pub(super) struct IndicatorSite<'a> {
+    file: &'a Path,
+    subject: String,
+    breakdown: Option<&'a Spanned<String>>,
+}
+
+impl IndicatorSite<'_> {
+    pub(super) fn at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file, Place::from(&spanned.referenced), message)
+            .subject(self.subject.clone())
+    }
+}
+
+pub(super) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

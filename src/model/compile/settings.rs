@@ -1,0 +1,146 @@
+//! `rubric.yaml`'s settings: expression limits, quality flags and the
+//! publication policy.
+
+use crate::calendar::parse_day;
+use crate::config::document::ProjectDoc;
+use crate::config::span::Spanned;
+use crate::config::Loaded;
+use crate::diagnostic::{Diagnostic, Place};
+use crate::expr::engine::Limits;
+
+/// When figures are flagged for reading with care.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quality {
+    /// A denominator under this is a small base.
+    pub small_base: Option<f64>,
+    /// The day the data was extracted, as days since 1970-01-01.
+    pub extracted: Option<i32>,
+}
+
+pub(super) fn build_quality(
+    settings: Option<&Loaded<ProjectDoc>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Quality {
+    let mut quality = Quality::default();
+    let Some(s) = settings else { return quality };
+    let Some(doc) = &s.doc.quality else {
+        return quality;
+    };
+    if let Some(b) = &doc.small_base {
+        if b.value.is_finite() && b.value > 0.0 {
+            quality.small_base = Some(b.value);
+        } else {
+            problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from(&b.referenced),
+                    format!("`small_base` is {}, not a positive number", b.value),
+                )
+                .subject("quality")
+                .help("give the smallest denominator worth rating, e.g. `small_base: 10`"),
+            );
+        }
+    }
+    if let Some(d) = &doc.extracted {
+        match parse_day(&d.value) {
+            Some(day) => quality.extracted = Some(day),
+            None => problems.push(
+                Diagnostic::new(&s.file, Place::from(&d.referenced), format!("`extracted` is `{}`, not a date", d.value))
+                    .subject("quality")
+                    .help("write the day the data was extracted as YYYY-MM-DD, e.g. `extracted: 2023-07-28`"),
+            ),
+        }
+    }
+    quality
+}
+
+/// The expression limits: the defaults, with any set in `rubric.yaml`.
+/// Each has a ceiling: deeper calls or expressions could exhaust the
+/// native stack, which no error can catch.
+pub(super) fn build_limits(
+    settings: Option<&Loaded<ProjectDoc>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Limits {
+    let mut limits = Limits::default();
+    let Some(s) = settings else { return limits };
+    let Some(doc) = &s.doc.limits else {
+        return limits;
+    };
+    let mut set = |name: &str, value: &Option<Spanned<u64>>, ceiling: u64, slot: &mut u64| {
+        let Some(v) = value else { return };
+        if v.value == 0 || v.value > ceiling {
+            problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from(&v.referenced),
+                    format!("`limits.{name}` is {}, outside 1 to {ceiling}", v.value),
+                )
+                .subject("limits")
+                .help(format!(
+                    "set `{name}` between 1 and {ceiling}, or remove it for the default ({})",
+                    *slot
+                )),
+            );
+        } else {
+            *slot = v.value;
+        }
+    };
+    set(
+        "max_operations",
+        &doc.max_operations,
+        1_000_000_000,
+        &mut limits.max_operations,
+    );
+    set(
+        "max_call_levels",
+        &doc.max_call_levels,
+        64,
+        &mut limits.max_call_levels,
+    );
+    set(
+        "max_expr_depth",
+        &doc.max_expr_depth,
+        256,
+        &mut limits.max_expr_depth,
+    );
+    set(
+        "max_string_size",
+        &doc.max_string_size,
+        100_000_000,
+        &mut limits.max_string_size,
+    );
+    set(
+        "max_array_size",
+        &doc.max_array_size,
+        10_000_000,
+        &mut limits.max_array_size,
+    );
+    set(
+        "max_map_size",
+        &doc.max_map_size,
+        10_000_000,
+        &mut limits.max_map_size,
+    );
+    limits
+}
+
+/// The publication policy, when `rubric.yaml` sets one.
+pub(super) fn build_publication(
+    settings: Option<&Loaded<ProjectDoc>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<crate::publication::Policy> {
+    let s = settings?;
+    let doc = s.doc.publication.as_ref()?;
+    let below = &doc.suppress_below;
+    if below.value < 2 {
+        problems.push(
+            Diagnostic::new(&s.file, Place::from(&below.referenced), format!("`suppress_below` is {}, which withholds nothing", below.value))
+                .subject("publication")
+                .help("give the smallest count that may be published, e.g. `suppress_below: 5` withholds 1 to 4"),
+        );
+        return None;
+    }
+    Some(crate::publication::Policy {
+        suppress_below: below.value as f64,
+    })
+}
