@@ -2,6 +2,29 @@
 //! spreadsheets do) to the indicator's decimals, with its unit.
 
 use crate::config::document::Unit;
+use std::borrow::Cow;
+
+/// Text from data or definitions made safe for a terminal: control
+/// characters (an ANSI escape, a carriage return, a bell) are shown as
+/// `\u{1b}` instead of acting on the screen. Line breaks are kept when
+/// `keep_lines` (a whole report), shown otherwise (one cell).
+pub fn visible(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let acts = |c: char| c.is_control() && !(keep_lines && c == '\n');
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if acts(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
 
 /// Rounds half away from zero to `decimals` places, never giving `-0`.
 pub fn round(v: f64, decimals: u8) -> f64 {
@@ -91,6 +114,17 @@ pub fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            visible("\u{1b}[31mred\u{1b}[0m", false),
+            "\\u{1b}[31mred\\u{1b}[0m"
+        );
+        assert_eq!(visible("a\r\nb", true), "a\\u{d}\nb");
+        assert_eq!(visible("a\nb", false), "a\\u{a}b");
+        assert_eq!(visible("North 1", false), "North 1");
+    }
 
     #[test]
     fn rounds_half_away_from_zero() {

@@ -50,15 +50,15 @@ pub fn check(project: &Path, format: Format) -> u8 {
             let problems: Vec<_> = problems.iter().map(record).collect();
             let warnings: Vec<_> = warnings.iter().map(record).collect();
             let doc = json!({ "ok": ok, "count": problems.len(), "problems": problems, "warnings": warnings, "checked": summary });
-            println!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
+            outln!("{}", serde_json::to_string_pretty(&doc).expect("JSON"));
         }
         Format::Text => match &result {
             Ok(p) if ok => {
                 for w in &warnings {
-                    eprint!("{}", w.render_warning(texts));
-                    eprintln!();
+                    err!("{}", w.render_warning(texts));
+                    errln!();
                 }
-                println!(
+                outln!(
                     "ok: {} indicators, {} rule sets, {} sources checked{}",
                     p.indicators.len(),
                     p.rule_sets.len(),

@@ -8,15 +8,15 @@ pub fn diff(old: &Path, new: &Path) -> u8 {
     let (a, b) = match (read_scorecard(old), read_scorecard(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}\n  = help: give two output folders, or two scorecard.parquet files written by `rubric run`");
+            errln!("error: {e}\n  = help: give two output folders, or two scorecard.parquet files written by `rubric run`");
             return super::EXIT_RUN_FAILED;
         }
     };
     let diffs = differences(&a, &b);
     if diffs.is_empty() {
-        println!("no differences");
+        outln!("no differences");
         return 0;
     }
-    print!("{}", render(&diffs));
+    out!("{}", render(&diffs));
     EXIT_DIFFERENT
 }

@@ -36,7 +36,7 @@ pub fn drill(
     ) {
         Ok(d) => d,
         Err(why) => {
-            eprintln!("error: cannot drill into {why}");
+            errln!("error: cannot drill into {why}");
             return EXIT_USAGE;
         }
     };
@@ -86,21 +86,21 @@ pub fn drill(
     let written = match &out {
         Some(file) => write_rows(file, &drilled.rows),
         None => {
-            println!("{heading}\n");
-            print!("{}", table(&drilled.rows));
+            outln!("{heading}\n");
+            out!("{}", table(&drilled.rows));
             return 0;
         }
     };
     match written {
         Ok(()) => {
-            println!(
+            outln!(
                 "{heading}; written to {}",
                 out.expect("out given").display()
             );
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_RUN_FAILED
         }
     }
@@ -128,8 +128,13 @@ fn column_names(rows: &RecordBatch) -> Vec<String> {
 }
 
 fn table(rows: &RecordBatch) -> String {
-    let names = column_names(rows);
-    let body = cells(rows);
+    // Data shown on a terminal must not drive it (ANSI escapes, returns).
+    let shown = |v: &String| crate::format::visible(v, false).into_owned();
+    let names: Vec<String> = column_names(rows).iter().map(shown).collect();
+    let body: Vec<Vec<String>> = cells(rows)
+        .iter()
+        .map(|r| r.iter().map(shown).collect())
+        .collect();
     let shown = &body[..body.len().min(SHOWN)];
     let widths: Vec<usize> = names
         .iter()
@@ -179,10 +184,25 @@ fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
         }
         Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(column_names(rows))
+            let safe = crate::output::csv::spreadsheet_safe;
+            w.write_record(column_names(rows).iter().map(|n| safe(n).into_owned()))
                 .map_err(|e| e.to_string())?;
+            // Only text columns can hold a formula; a negative number is a number.
+            let text: Vec<bool> = rows
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| !f.data_type().is_numeric())
+                .collect();
             for r in cells(rows) {
-                w.write_record(&r).map_err(|e| e.to_string())?;
+                let record = r.iter().zip(&text).map(|(v, &is_text)| {
+                    if is_text {
+                        safe(v).into_owned()
+                    } else {
+                        v.clone()
+                    }
+                });
+                w.write_record(record).map_err(|e| e.to_string())?;
             }
             w.into_inner().map_err(|e| e.to_string())?
         }

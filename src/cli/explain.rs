@@ -9,7 +9,10 @@ use std::path::Path;
 pub fn explain(project: &Path, id: &str, period: Option<Month>, breakdown: Option<&str>) -> u8 {
     match figure(project, id, period, breakdown) {
         Ok(f) => {
-            print!("{}", explain::render(&f.project, f.row()));
+            out!(
+                "{}",
+                crate::format::visible(&explain::render(&f.project, f.row()), true)
+            );
             0
         }
         Err(code) => code,

@@ -34,7 +34,7 @@ pub fn figure(
     let index = indicator_index(&p, id)?;
     let group = breakdown.map(|b| b.split_once('=').map_or(b, |(_, v)| v).to_string());
     if group.is_some() && p.indicators[index].breakdown.is_none() {
-        eprintln!(
+        errln!(
             "error: {id} has no breakdown\n  = help: leave out --breakdown, or give `breakdown:` in its definition"
         );
         return Err(EXIT_USAGE);
@@ -56,7 +56,7 @@ pub fn figure(
             .filter(|r| r.indicator == index)
             .filter_map(|r| r.group.as_deref())
             .collect();
-        eprintln!(
+        errln!(
             "error: {id} has no breakdown value `{}`\n  = help: its values are: {}",
             group.unwrap_or_default(),
             values.into_iter().collect::<Vec<_>>().join(", ")

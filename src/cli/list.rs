@@ -37,7 +37,10 @@ pub fn list(project: &Path) -> u8 {
             .zip(&widths)
             .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        outln!(
+            "{}",
+            crate::format::visible(line.join("  ").trim_end(), false)
+        );
     }
     0
 }

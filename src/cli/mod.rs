@@ -3,6 +3,30 @@
 //! 3 a run failed on the data or while writing, 4 `run --check` or `diff`
 //! found differences.
 
+/// Prints to stdout like `print!`, without panicking when stdout is full
+/// or closed: the first failure is kept and reported when the command ends.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::output::write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` to stdout, without panicking (see `out!`).
+macro_rules! outln {
+    () => { $crate::cli::output::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprint!`, ignoring a failed write: with stderr gone there is no one
+/// left to tell, and a panic would only replace the exit code.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::cli::output::write_err(format_args!($($arg)*)) };
+}
+
+/// `eprintln!`, ignoring a failed write (see `err!`).
+macro_rules! errln {
+    () => { $crate::cli::output::write_err(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::output::write_err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod check;
 mod diff;
 mod drill;
@@ -10,6 +34,7 @@ mod explain;
 mod figure;
 mod list;
 mod new;
+pub(crate) mod output;
 mod review;
 mod run;
 mod schema;
@@ -198,6 +223,10 @@ pub fn main() -> ExitCode {
         } => sql::sql(&cli.project, &ids, period, format),
         Command::Test { ids } => test::test(&cli.project, &ids),
     };
+    if let Some(why) = output::failure() {
+        errln!("error: could not write the output: {why}");
+        return ExitCode::from(EXIT_RUN_FAILED.max(code));
+    }
     ExitCode::from(code)
 }
 
@@ -208,7 +237,7 @@ fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, u8> {
         let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
         let hint = crate::diagnostic::did_you_mean(id, ids.iter().copied())
             .map_or(String::new(), |s| format!("did you mean `{s}`? "));
-        eprintln!(
+        errln!(
             "error: no indicator `{id}`\n  = help: {hint}the indicators are: {}",
             ids.join(", ")
         );
@@ -226,5 +255,5 @@ fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
 
 /// Prints diagnostics to stderr, sorted, with a count.
 fn report(problems: &[Diagnostic], texts: &SourceTexts) {
-    eprint!("{}", render_all(problems, texts));
+    err!("{}", render_all(problems, texts));
 }

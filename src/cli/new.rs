@@ -58,13 +58,13 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
     let valid_id = o.id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_id {
-        eprintln!("error: `{}` is not a valid id\n  = help: use letters, digits and `_`, starting with a letter (e.g. CP3)", o.id);
+        errln!("error: `{}` is not a valid id\n  = help: use letters, digits and `_`, starting with a letter (e.g. CP3)", o.id);
         return EXIT_PROBLEMS;
     }
     let (sources, _) = discover(project);
     let Some(source) = sources.by_name.get(&o.source) else {
         let names: Vec<&str> = sources.by_name.keys().map(String::as_str).collect();
-        eprintln!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/: {}", o.source, names.join(", "));
+        errln!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/: {}", o.source, names.join(", "));
         return EXIT_PROBLEMS;
     };
     let dates: Vec<&str> = source
@@ -89,11 +89,11 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
             .or(dates.last())
             .copied(),
     ) else {
-        eprintln!("error: `{}` has no date column, so no period can be given to its rows\n  = help: its columns are: {}", o.source, source.column_list());
+        errln!("error: `{}` has no date column, so no period can be given to its rows\n  = help: its columns are: {}", o.source, source.column_list());
         return EXIT_PROBLEMS;
     };
     if o.kind == Kind::Snapshot && start == end {
-        eprintln!("error: a snapshot needs a start and an end date column; `{}` has only `{start}`\n  = help: use --kind flow", o.source);
+        errln!("error: a snapshot needs a start and an end date column; `{}` has only `{start}`\n  = help: use --kind flow", o.source);
         return EXIT_PROBLEMS;
     }
     let unit = o.unit.unwrap_or(match o.kind {
@@ -101,11 +101,13 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
         Kind::Rate => Unit::Rate,
         _ => Unit::Count,
     });
+    let q = crate::config::yaml_scalar;
+    let (source_name, start, end) = (q(&o.source), q(start), q(end));
     let base = |indent: &str, comment: bool| {
         let mut s = String::new();
         if o.kind == Kind::Snapshot {
             let _ = writeln!(s, "{indent}kind: snapshot");
-            let _ = writeln!(s, "{indent}source: {}", o.source);
+            let _ = writeln!(s, "{indent}source: {source_name}");
             let _ = writeln!(
                 s,
                 "{indent}start: {start}{}",
@@ -118,7 +120,7 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
             let _ = writeln!(s, "{indent}end: {end}");
         } else {
             let _ = writeln!(s, "{indent}kind: flow");
-            let _ = writeln!(s, "{indent}source: {}", o.source);
+            let _ = writeln!(s, "{indent}source: {source_name}");
             let _ = writeln!(
                 s,
                 "{indent}date: {start}{}",
@@ -148,7 +150,7 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
     let _ = writeln!(y, "indicators:");
     let _ = writeln!(y, "  - id: {}", o.id);
     let _ = writeln!(y, "    title: {} (title to write)", o.id);
-    let _ = writeln!(y, "    section: {}", o.section);
+    let _ = writeln!(y, "    section: {}", q(&o.section));
     let _ = writeln!(
         y,
         "    owner: Performance Analyst      # the accountable role, not a person"
@@ -219,7 +221,7 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
         .join("indicators")
         .join(format!("{}.yaml", o.id.to_lowercase()));
     if path.exists() {
-        eprintln!(
+        errln!(
             "error: {} already exists\n  = help: choose another id, or edit that file",
             path.display()
         );
@@ -228,10 +230,10 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
     if let Err(e) =
         std::fs::create_dir_all(project.join("indicators")).and_then(|_| std::fs::write(&path, y))
     {
-        eprintln!("error: writing {}: {e}", path.display());
+        errln!("error: writing {}: {e}", path.display());
         return EXIT_RUN_FAILED;
     }
-    println!(
+    outln!(
         "wrote {}; run `rubric check` after editing it",
         path.display()
     );

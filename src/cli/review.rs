@@ -16,7 +16,7 @@ pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
         .collect();
     if !unknown.is_empty() {
         let known: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-        eprintln!(
+        errln!(
             "error: no indicator {}\n  = help: the indicators are: {}",
             unknown
                 .iter()
@@ -48,17 +48,17 @@ pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
             let refs: Vec<(&str, Vec<u8>)> =
                 files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
             if let Err(e) = crate::output::atomic::write_all(&dir, &refs) {
-                eprintln!("error: writing to {}: {e}", dir.display());
+                errln!("error: writing to {}: {e}", dir.display());
                 return EXIT_RUN_FAILED;
             }
-            println!("wrote {} reviews to {}", files.len(), dir.display());
+            outln!("wrote {} reviews to {}", files.len(), dir.display());
         }
         None => {
             let texts: Vec<String> = files
                 .into_iter()
                 .map(|(_, b)| String::from_utf8_lossy(&b).to_string())
                 .collect();
-            print!("{}", texts.join("\n---\n\n"));
+            out!("{}", texts.join("\n---\n\n"));
         }
     }
     0

@@ -54,7 +54,7 @@ pub fn run(project: &Path, options: Options) -> u8 {
         (false, _) => None,
         (true, Some(policy)) => Some(policy),
         (true, None) => {
-            eprintln!("error: --publish needs a publication policy\n  = help: add to rubric.yaml:\n      publication:\n        suppress_below: 5");
+            errln!("error: --publish needs a publication policy\n  = help: add to rubric.yaml:\n      publication:\n        suppress_below: 5");
             return super::EXIT_USAGE;
         }
     };
@@ -76,7 +76,7 @@ pub fn run(project: &Path, options: Options) -> u8 {
     };
     if timings {
         for (stage, took) in &card.timings {
-            eprintln!("{stage:>16}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            errln!("{stage:>16}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
     let out_dir = out.unwrap_or_else(|| project.join("out"));
@@ -89,21 +89,21 @@ pub fn run(project: &Path, options: Options) -> u8 {
     bar.step();
     bar.finish();
     if timings {
-        eprintln!(
+        errln!(
             "{:>16}: {:>8.1} ms",
             "write outputs",
             step.elapsed().as_secs_f64() * 1000.0
         );
     }
     if let Err(e) = written {
-        eprintln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
+        errln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
         return e.exit_code();
     }
     let warnings = super::check::red_without_commentary(&p, &card);
     let summary = Summary::new(&p, &card, &out_dir, &output::FILES, &warnings);
     match format {
-        Format::Json => println!("{}", summary.json()),
-        Format::Text if !quiet => print!("{}", summary.text()),
+        Format::Json => outln!("{}", summary.json()),
+        Format::Text if !quiet => out!("{}", summary.text()),
         Format::Text => {}
     }
     0
@@ -114,7 +114,7 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
     let files = match output::render_all(p, card) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return e.exit_code();
         }
     };
@@ -131,12 +131,12 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         }
     }
     if stale.is_empty() {
-        println!("{} is up to date", out_dir.display());
+        outln!("{} is up to date", out_dir.display());
         return 0;
     }
-    eprintln!("error: {} is not up to date:", out_dir.display());
+    errln!("error: {} is not up to date:", out_dir.display());
     for s in &stale {
-        eprintln!("  {s}");
+        errln!("  {s}");
     }
     let old_csv = std::fs::read(out_dir.join(output::FILES[1])).unwrap_or_default();
     if let (Ok(old), Some(Ok(new))) = (
@@ -146,10 +146,10 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         let diffs = compare::differences(&old, &new);
         if !diffs.is_empty() {
             let ids: Vec<&str> = diffs.keys().map(String::as_str).collect();
-            eprintln!("  indicators that differ: {}", ids.join(", "));
+            errln!("  indicators that differ: {}", ids.join(", "));
         }
     }
-    eprintln!(
+    errln!(
         "  = help: run `rubric run` and commit {}",
         out_dir.display()
     );

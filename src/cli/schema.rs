@@ -11,11 +11,11 @@ pub fn schema(out: &Path) -> u8 {
         .collect();
     match crate::output::atomic::write_all(out, &files) {
         Ok(()) => {
-            println!("wrote {} schemas to {}", files.len(), out.display());
+            outln!("wrote {} schemas to {}", files.len(), out.display());
             0
         }
         Err(e) => {
-            eprintln!("error: writing to {}: {e}", out.display());
+            errln!("error: writing to {}: {e}", out.display());
             EXIT_RUN_FAILED
         }
     }

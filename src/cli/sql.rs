@@ -42,8 +42,8 @@ pub fn sql(project: &Path, ids: &[String], period: Option<Month>, format: Format
     };
     let translation = crate::sql::translate(&p, reporting, &indices);
     match format {
-        Format::Text => print!("{}", translation.script(&p)),
-        Format::Json => println!(
+        Format::Text => out!("{}", translation.script(&p)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&translation.json()).expect("JSON of strings")
         ),

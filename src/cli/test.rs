@@ -14,10 +14,10 @@ pub fn test(project: &Path, ids: &[String]) -> u8 {
     let failed = results.iter().filter(|r| !r.failures.is_empty()).count();
     for r in &results {
         if r.failures.is_empty() {
-            println!("ok     {}: {}", r.indicator.id, r.test.name);
+            outln!("ok     {}: {}", r.indicator.id, r.test.name);
             continue;
         }
-        println!(
+        outln!(
             "FAILED {}: {} ({}:{})",
             r.indicator.id,
             r.test.name,
@@ -25,7 +25,7 @@ pub fn test(project: &Path, ids: &[String]) -> u8 {
             r.test.place.line
         );
         for f in &r.failures {
-            println!("         {f}");
+            outln!("         {f}");
         }
     }
     let indicators = results
@@ -34,7 +34,7 @@ pub fn test(project: &Path, ids: &[String]) -> u8 {
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    println!(
+    outln!(
         "\n{} of {}: {} passed, {failed} failed",
         plural(results.len(), "test"),
         plural(indicators, "indicator"),

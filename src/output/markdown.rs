@@ -98,8 +98,31 @@ fn format_cell(ind: &Indicator, cell: Cell) -> String {
     }
 }
 
+/// Text for a Markdown table cell or heading: HTML that a renderer would
+/// run is shown as text (`<` never opens a tag; `&` never starts an
+/// entity), a `|` does not end the cell, line breaks and other control
+/// characters do not end the row. A plain `C&F` stays as written.
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        match c {
+            '&' if starts_entity(&s[i + 1..]) => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '|' => out.push_str("\\|"),
+            '\r' | '\n' => out.push(' '),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether text after a `&` would make it an entity (`&lt;`, `&#60;`).
+fn starts_entity(rest: &str) -> bool {
+    let name = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+        .map_or(rest, |end| &rest[..end]);
+    !name.is_empty() && rest[name.len()..].starts_with(';')
 }
 
 fn render_section(out: &mut String, board: &Board, section: &crate::layout::Section) {
@@ -169,7 +192,7 @@ fn heading(column: &Column, frequency: Frequency) -> String {
         Column::Max12m => "12m max".into(),
         Column::Target => "Target".into(),
         Column::Rag => "RAG".into(),
-        Column::Benchmark(b) => b.to_string(),
+        Column::Benchmark(b) => escape(b),
         Column::Commentary => "Commentary".into(),
     }
 }
@@ -237,7 +260,7 @@ fn render_breakdowns(out: &mut String, board: &Board) {
     let _ = writeln!(out, "## Breakdowns\n");
     for line in lines {
         let ind = line.indicator;
-        let column = ind.breakdown.as_deref().unwrap_or_default();
+        let column = escape(ind.breakdown.as_deref().unwrap_or_default());
         let Some(latest) = line.periods.last().copied() else {
             continue;
         };
@@ -268,5 +291,21 @@ fn render_breakdowns(out: &mut String, board: &Board) {
             }
         }
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_carry_html_or_end_their_row() {
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "&lt;script>alert(1)&lt;/script>"
+        );
+        assert_eq!(escape("a|b\r\nc"), "a\\|b  c");
+        assert_eq!(escape("C&F, &lt; and &#60;"), "C&F, &amp;lt; and &amp;#60;");
+        assert_eq!(escape("bell\u{7}"), "bell\\u{7}");
     }
 }
