@@ -192,7 +192,10 @@ impl Rand {
 impl Dates {
     /// The day `n` working days after `day`.
     fn wd(&self, day: i32, n: i64) -> i32 {
-        self.cal.add_working_days(day, n)
+        // The generator's days and steps are a few years at most.
+        self.cal
+            .add_working_days(day, n)
+            .expect("a day within the dates a Date32 holds")
     }
 
     /// `day` if it is before the end of the data, else `None` (still open).

@@ -31,20 +31,28 @@ pub const BUILTIN: [(&str, &str); 3] = [
     ),
 ];
 
-/// Days are counted exactly inside this span (1900 to 2199); outside it a
-/// count walks day by day.
-const SPAN_START: i32 = -25_567; // 1900-01-01
-const SPAN_DAYS: usize = 109_572; // to 2199-12-31
-
-/// A working-day calendar.
+/// A working-day calendar. Counting is arithmetic, for any two days:
+/// whole weeks by division, holidays by binary search in a sorted list, so
+/// a placeholder date such as 9999-12-31 costs what 2023-07-31 does.
 #[derive(Debug, Clone)]
 pub struct Calendar {
     pub name: String,
     holidays: BTreeSet<i32>,
-    /// `cumulative[i]` = working days in [SPAN_START, SPAN_START + i].
-    cumulative: Vec<i32>,
+    /// The holidays and closure days that fall on weekdays, sorted: the
+    /// only ones that take a working day away.
+    weekday_holidays: Vec<i64>,
     /// The first and last year the holiday list covers.
     pub covered_years: Option<(i32, i32)>,
+}
+
+/// 1969-12-29, a Monday: weeks are counted from it.
+const A_MONDAY: i64 = -3;
+
+/// Weekdays in the days before `day` counted from `A_MONDAY` (negative
+/// before it): five a week, plus the weekdays of the part week.
+fn weekdays_before(day: i64) -> i64 {
+    let m = day - A_MONDAY;
+    5 * m.div_euclid(7) + m.rem_euclid(7).min(5)
 }
 
 impl Calendar {
@@ -55,19 +63,15 @@ impl Calendar {
             (Some(a), Some(b)) => Some((year_of(*a), year_of(*b))),
             _ => None,
         };
-        let mut cumulative = Vec::with_capacity(SPAN_DAYS);
-        let mut running = 0;
-        for i in 0..SPAN_DAYS {
-            let day = SPAN_START + i as i32;
-            if is_weekday(day) && !holidays.contains(&day) {
-                running += 1;
-            }
-            cumulative.push(running);
-        }
+        let weekday_holidays = holidays
+            .iter()
+            .filter(|d| is_weekday(**d))
+            .map(|d| i64::from(*d))
+            .collect();
         Calendar {
             name: name.into(),
             holidays,
-            cumulative,
+            weekday_holidays,
             covered_years,
         }
     }
@@ -85,44 +89,60 @@ impl Calendar {
         is_weekday(day) && !self.holidays.contains(&day)
     }
 
-    fn index(&self, day: i32) -> Option<usize> {
-        let i = day.checked_sub(SPAN_START)?;
-        (0..SPAN_DAYS as i32).contains(&i).then_some(i as usize)
+    /// Working days up to and including `day`, counted from an origin:
+    /// differences of it are counts.
+    fn working_upto(&self, day: i64) -> i64 {
+        let holidays = self.weekday_holidays.partition_point(|h| *h <= day) as i64;
+        weekdays_before(day + 1) - holidays
     }
 
     /// Working days after `start` up to and including `end`.
     pub fn working_days_between(&self, start: i32, end: i32) -> i64 {
-        if let (Some(s), Some(e)) = (self.index(start), self.index(end)) {
-            return i64::from(self.cumulative[e]) - i64::from(self.cumulative[s]);
-        }
-        let (lo, hi, sign) = if start <= end {
-            (start, end, 1)
-        } else {
-            (end, start, -1)
-        };
-        let mut n = 0i64;
-        let mut day = lo;
-        while day < hi {
-            day += 1;
-            if self.is_working_day(day) {
-                n += 1;
-            }
-        }
-        sign * n
+        self.working_upto(i64::from(end)) - self.working_upto(i64::from(start))
     }
 
-    /// The day `n` working days after `date` (before it when `n` is negative).
-    pub fn add_working_days(&self, date: i32, n: i64) -> i32 {
-        let step = if n >= 0 { 1 } else { -1 };
-        let mut left = n.abs();
-        let mut day = date;
-        while left > 0 {
-            day += step;
-            if self.is_working_day(day) {
-                left -= 1;
+    /// The first day whose count of working days up to it reaches `k`: a
+    /// working day. Binary search over days, each step a binary search
+    /// over holidays.
+    fn nth_working_day(&self, k: i64) -> i64 {
+        // Each 7 days hold at least 5 - (holidays among them) working days;
+        // widen the bracket until it holds the answer.
+        let mut lo = -1i64;
+        let mut step = 1i64;
+        while self.working_upto(lo) >= k {
+            lo -= step;
+            step *= 2;
+        }
+        let mut hi = 1i64;
+        let mut step = 1i64;
+        while self.working_upto(hi) < k {
+            hi += step;
+            step *= 2;
+        }
+        // working_upto(lo) < k <= working_upto(hi)
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.working_upto(mid) >= k {
+                hi = mid;
+            } else {
+                lo = mid;
             }
         }
-        day
+        hi
+    }
+
+    /// The day `n` working days after `date` (before it when `n` is
+    /// negative), or `None` past the dates a Date32 can hold.
+    pub fn add_working_days(&self, date: i32, n: i64) -> Option<i32> {
+        let date = i64::from(date);
+        let day = match n.cmp(&0) {
+            std::cmp::Ordering::Equal => date,
+            std::cmp::Ordering::Greater => self.nth_working_day(self.working_upto(date) + n),
+            // Walking back `n` working days from `date` lands on the working
+            // day with `-n` working days from it to the day before `date`.
+            std::cmp::Ordering::Less => self.nth_working_day(self.working_upto(date - 1) + n + 1),
+        };
+        i32::try_from(day).ok()
     }
 
     pub fn holidays(&self) -> impl Iterator<Item = i32> + '_ {
@@ -174,8 +194,70 @@ mod tests {
             cal.working_days_between(d("2023-07-28"), d("2023-07-28")),
             0
         );
-        assert_eq!(cal.add_working_days(d("2023-07-28"), 1), d("2023-07-31"));
-        assert_eq!(cal.add_working_days(d("2023-07-31"), -1), d("2023-07-28"));
+        assert_eq!(
+            cal.add_working_days(d("2023-07-28"), 1),
+            Some(d("2023-07-31"))
+        );
+        assert_eq!(
+            cal.add_working_days(d("2023-07-31"), -1),
+            Some(d("2023-07-28"))
+        );
+    }
+
+    /// The day-by-day definitions the arithmetic must agree with.
+    fn walk_between(cal: &Calendar, start: i32, end: i32) -> i64 {
+        let (lo, hi, sign) = if start <= end {
+            (start, end, 1)
+        } else {
+            (end, start, -1)
+        };
+        sign * (lo + 1..=hi).filter(|d| cal.is_working_day(*d)).count() as i64
+    }
+
+    fn walk_add(cal: &Calendar, date: i32, n: i64) -> i32 {
+        let step = if n >= 0 { 1 } else { -1 };
+        let (mut left, mut day) = (n.abs(), date);
+        while left > 0 {
+            day += step;
+            if cal.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    #[test]
+    fn arithmetic_agrees_with_walking_day_by_day() {
+        let cal = Calendar::new("test", [d("2023-05-08"), d("2023-05-29"), d("2023-05-27")]);
+        let base = d("2023-04-20");
+        for a in 0..60 {
+            for b in 0..60 {
+                assert_eq!(
+                    cal.working_days_between(base + a, base + b),
+                    walk_between(&cal, base + a, base + b),
+                    "{a} {b}"
+                );
+            }
+            for n in -30..30 {
+                assert_eq!(
+                    cal.add_working_days(base + a, n),
+                    Some(walk_add(&cal, base + a, n)),
+                    "{a} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholder_dates_are_counted_at_once() {
+        let cal = Calendar::new("none", [d("2023-05-08")]);
+        let far = d("9999-12-31");
+        // 9999-12-31 is a Friday; from the Monday before it, five working days.
+        assert_eq!(cal.working_days_between(far - 5, far), 5);
+        assert!(cal.working_days_between(d("0001-01-01"), far) > 2_600_000);
+        assert!(cal.working_days_between(i32::MIN, i32::MAX) > 0);
+        assert_eq!(cal.add_working_days(i32::MAX - 2, 100_000), None);
+        assert!(cal.add_working_days(d("2023-01-02"), 100_000).is_some());
     }
 
     #[test]

@@ -95,7 +95,14 @@ fn register_working_days(engine: &mut Engine, calendar: Arc<Calendar>) {
             }
             match date.clone().try_cast::<Date>() {
                 Some(d) if n.abs() <= MAX_WORKING_DAYS_STEP => {
-                    Ok(Dynamic::from(Date(calendar.add_working_days(d.0, n))))
+                    match calendar.add_working_days(d.0, n) {
+                        Some(day) => Ok(Dynamic::from(Date(day))),
+                        None => Err(format!(
+                            "add_working_days({}, {n}) is past the last date Rubric can hold",
+                            d.naive()
+                        )
+                        .into()),
+                    }
                 }
                 Some(_) => Err(format!(
                     "add_working_days moves at most {MAX_WORKING_DAYS_STEP} working days"

@@ -259,6 +259,45 @@ pub fn rubric_in(project: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// Runs the binary as `rubric_in` does, within 5 s of CPU time and 1 GiB
+/// of address space (the hostile corpus's bounds): past either the kernel
+/// stops it, and the exit code says so (a signal gives -1).
+pub fn rubric_bounded(project: &Path, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rubric"));
+    command.arg("--project").arg(project).args(args);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between
+        // fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                let cpu = libc::rlimit {
+                    rlim_cur: 5,
+                    rlim_max: 6,
+                };
+                let memory = libc::rlimit {
+                    rlim_cur: 1 << 30,
+                    rlim_max: 1 << 30,
+                };
+                if libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
+                    || libc::setrlimit(libc::RLIMIT_AS, &memory) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let out = command.output().expect("run rubric");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr)
+            .replace(&project.display().to_string(), "[PROJECT]"),
+    }
+}
+
 /// Runs the binary on the example shipped in this repository.
 pub fn example(args: &[&str]) -> Output {
     rubric_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)

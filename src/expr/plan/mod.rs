@@ -453,11 +453,15 @@ fn add_working_days(a: Val, n: Val, cal: &Calendar, rows: usize) -> Eval<Val> {
     if n.null_count() > 0 || n.values().iter().any(|k| k.abs() > MAX_WORKING_DAYS_STEP) {
         return Err(Fallback);
     }
-    let out: Date32Array = a
-        .iter()
-        .zip(n.values().iter())
-        .map(|(d, k)| Some(cal.add_working_days(d?, *k)))
-        .collect();
+    let mut out = Vec::with_capacity(rows);
+    for (d, k) in a.iter().zip(n.values().iter()) {
+        out.push(match d {
+            // Past the last date a Date32 holds: Rhai says so, per row.
+            Some(d) => Some(cal.add_working_days(d, *k).ok_or(Fallback)?),
+            None => None,
+        });
+    }
+    let out = Date32Array::from(out);
     Ok(Val::Array(Arc::new(out)))
 }
 
