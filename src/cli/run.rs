@@ -96,7 +96,7 @@ pub fn run(project: &Path, options: Options) -> u8 {
         );
     }
     if let Err(e) = written {
-        errln!("error: {e}\n  = help: check the folder is writable; the previous outputs were left as they were");
+        errln!("error: {e}\n  = help: check the output folder is writable and its outputs are plain files");
         return e.exit_code();
     }
     let warnings = super::check::red_without_commentary(&p, &card);

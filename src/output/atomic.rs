@@ -1,60 +1,227 @@
-//! Writing a run's outputs all or nothing: every file is first written
-//! into a temporary folder beside the output folder, and only when all
-//! have been written are they renamed into place, one atomic rename each.
-//! A failed or killed run leaves the previous outputs as they were.
+//! Writing a set of outputs all or nothing: every file is first written
+//! into a staging folder beside the outputs; only when all are written
+//! are they renamed into place. Each file replaced is first moved into the
+//! staging folder, so when a rename fails part-way (an output path is a
+//! folder, a file is immutable) every step already taken is undone and the
+//! folder holds the previous set, as the message then says.
 //!
-//! Runs into the same folder take turns through a lock file held while
-//! they write, so two runs never interleave their renames; staging folders
-//! left by a killed run are removed by the next one.
+//! Rubric deletes only what it can prove it made: a staging folder is
+//! named `.rubric-staging-TOKEN` and holds a marker file whose content is
+//! that same random TOKEN; a stale one (left by a killed run) is emptied of
+//! the names Rubric writes and removed without recursing into anything
+//! else. Runs into the same folder take turns by locking the folder itself
+//! (on Unix), so no lock file is left behind or followed through a link.
 
 use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The lock file in an output folder (empty; safe to delete between runs).
-pub const LOCK_FILE: &str = ".rubric.lock";
+/// Staging folders are named with this prefix and a random token.
+const STAGING_PREFIX: &str = ".rubric-staging-";
+/// The marker file in a staging folder; it holds the folder's token.
+const MARKER: &str = ".rubric-staging";
+/// Where replaced files wait inside a staging folder until the set is in.
+const PREVIOUS: &str = "previous";
 
-/// Staging folders are named with this prefix.
-const STAGING_PREFIX: &str = ".rubric-";
+/// Why a set of outputs was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Nothing in the folder changed.
+    #[error("{0}; the previous outputs were left as they were")]
+    Untouched(String),
+    /// A rename failed and so did undoing the ones before it.
+    #[error("{failure}; undoing the files already replaced also failed ({undo}), so {folder} may hold new files beside old ones: run again once the cause is fixed")]
+    Mixed {
+        failure: String,
+        undo: String,
+        folder: String,
+    },
+}
 
-/// Writes `files` (name, bytes) into `out_dir`.
-pub fn write_all(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
-    std::fs::create_dir_all(out_dir)?;
+fn untouched(what: impl std::fmt::Display) -> WriteError {
+    WriteError::Untouched(what.to_string())
+}
+
+/// Writes `files` (name, bytes) into `out_dir`, all or nothing.
+pub fn write_all(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| untouched(format!("creating the folder: {e}")))?;
+    // Blocks while another run writes here; released when `lock` drops,
+    // and by the system if this process dies.
+    let _lock = lock_folder(out_dir).map_err(|e| untouched(format!("locking the folder: {e}")))?;
+    remove_stale_staging(out_dir, files);
+    for (name, _) in files {
+        let target = out_dir.join(name);
+        if let Ok(meta) = std::fs::symlink_metadata(&target) {
+            if !meta.is_file() {
+                return Err(untouched(format!(
+                    "{} is not a plain file (a folder or a link), so it cannot be replaced",
+                    target.display()
+                )));
+            }
+        }
+    }
+    let staging = Staging::new(out_dir).map_err(|e| untouched(format!("staging: {e}")))?;
+    for (name, bytes) in files {
+        staging
+            .write(name, bytes)
+            .map_err(|e| untouched(format!("writing {name}: {e}")))?;
+    }
+    let result = swap_in(out_dir, &staging, files);
+    sync_folder(out_dir);
+    staging.remove(files);
+    result
+}
+
+/// Moves the new files into place, each old one first into the staging
+/// folder; on a failure, undoes every step in reverse.
+fn swap_in(out_dir: &Path, staging: &Staging, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
+    // Each step: (from, to), done in order, undone in reverse.
+    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut failure = None;
+    for (name, _) in files {
+        let target = out_dir.join(name);
+        let backup = staging.previous().join(name);
+        if std::fs::symlink_metadata(&target).is_ok() {
+            if let Err(e) = std::fs::rename(&target, &backup) {
+                failure = Some(format!("replacing {}: {e}", target.display()));
+                break;
+            }
+            done.push((target.clone(), backup));
+        }
+        let new = staging.path.join(name);
+        if let Err(e) = std::fs::rename(&new, &target) {
+            failure = Some(format!("moving {name} into place: {e}"));
+            break;
+        }
+        done.push((new, target));
+    }
+    let Some(failure) = failure else {
+        return Ok(());
+    };
+    let mut undo_errors = Vec::new();
+    for (from, to) in done.iter().rev() {
+        if let Err(e) = std::fs::rename(to, from) {
+            undo_errors.push(format!("{}: {e}", from.display()));
+        }
+    }
+    if undo_errors.is_empty() {
+        Err(WriteError::Untouched(failure))
+    } else {
+        Err(WriteError::Mixed {
+            failure,
+            undo: undo_errors.join("; "),
+            folder: out_dir.display().to_string(),
+        })
+    }
+}
+
+/// A staging folder this run made, with its token in a marker file.
+struct Staging {
+    path: PathBuf,
+}
+
+impl Staging {
+    fn new(out_dir: &Path) -> std::io::Result<Staging> {
+        let token = token();
+        let path = out_dir.join(format!("{STAGING_PREFIX}{token}"));
+        std::fs::create_dir(&path)?;
+        std::fs::write(path.join(MARKER), &token)?;
+        std::fs::create_dir(path.join(PREVIOUS))?;
+        Ok(Staging { path })
+    }
+
+    fn previous(&self) -> PathBuf {
+        self.path.join(PREVIOUS)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let mut f = File::create_new(self.path.join(name))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Removes the folder: the names this module writes, nothing else.
+    fn remove(&self, files: &[(&str, Vec<u8>)]) {
+        remove_known(&self.path, files.iter().map(|(n, _)| *n));
+    }
+}
+
+/// A random token from the system's hasher seeds, the clock and the
+/// process id: unguessable enough that no folder of a user's matches it.
+fn token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    let a = h.finish();
+    let b = std::collections::hash_map::RandomState::new().hash_one(a);
+    format!("{a:016x}{b:016x}")
+}
+
+/// Removes `dir` when it is a staging folder Rubric made: its name carries
+/// a token and its marker file holds the same token. Only the names Rubric
+/// writes are removed; a folder holding anything else is left.
+fn remove_known<'a>(dir: &Path, names: impl Iterator<Item = &'a str>) {
+    let names: Vec<&str> = names.collect();
+    for name in &names {
+        let _ = std::fs::remove_file(dir.join(PREVIOUS).join(name));
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    let _ = std::fs::remove_dir(dir.join(PREVIOUS));
+    let _ = std::fs::remove_file(dir.join(MARKER));
+    let _ = std::fs::remove_dir(dir);
+}
+
+/// Removes staging folders of runs that died before cleaning up, when
+/// they are provably Rubric's. Only called under the lock, so no live run
+/// is writing into them.
+fn remove_stale_staging(out_dir: &Path, files: &[(&str, Vec<u8>)]) {
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(token) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let marker = std::fs::read(entry.path().join(MARKER));
+        if is_dir && marker.is_ok_and(|m| m == token.as_bytes()) {
+            remove_known(&entry.path(), files.iter().map(|(n, _)| *n));
+        }
+    }
+}
+
+/// Holds the folder's lock: writers into the same folder take turns.
+#[cfg(unix)]
+fn lock_folder(dir: &Path) -> std::io::Result<File> {
+    let folder = File::open(dir)?;
+    folder.lock()?;
+    Ok(folder)
+}
+
+/// Where a folder cannot be opened as a file, writers take turns through a
+/// lock file, created if need be and never through a link.
+#[cfg(not(unix))]
+fn lock_folder(dir: &Path) -> std::io::Result<File> {
+    let path = dir.join(".rubric.lock");
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(std::io::Error::other(format!(
+            "{} is not a plain file",
+            path.display()
+        )));
+    }
     let lock = File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(out_dir.join(LOCK_FILE))?;
-    // Blocks while another run writes here; released when `lock` drops,
-    // and by the system if this process dies.
+        .open(path)?;
     lock.lock()?;
-    remove_stale_staging(out_dir)?;
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(out_dir)?;
-    for (name, bytes) in files {
-        let mut f = File::create(staging.path().join(name))?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    for (name, _) in files {
-        std::fs::rename(staging.path().join(name), out_dir.join(name))?;
-    }
-    sync_folder(out_dir);
-    Ok(())
-}
-
-/// Removes staging folders of runs that died before cleaning up. Only
-/// called under the lock, so no live run is writing into them.
-fn remove_stale_staging(out_dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(out_dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with(STAGING_PREFIX) && entry.file_type()?.is_dir() {
-            std::fs::remove_dir_all(entry.path())?;
-        }
-    }
-    Ok(())
+    Ok(lock)
 }
 
 /// Makes the renames durable where the system allows syncing a folder.
@@ -69,32 +236,103 @@ fn sync_folder(dir: &Path) {
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn replaces_files_and_leaves_no_staging_folder() {
+    fn replaces_files_and_leaves_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         write_all(dir.path(), &[("a.txt", b"one".to_vec())]).unwrap();
         write_all(dir.path(), &[("a.txt", b"two".to_vec())]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            names.len(),
-            2,
-            "only the output and the lock file: {names:?}"
+            names(dir.path()),
+            ["a.txt"],
+            "no staging folder, no lock file"
         );
-        assert!(names.contains(&std::ffi::OsString::from(LOCK_FILE)));
     }
 
     #[test]
     fn a_staging_folder_left_by_a_killed_run_is_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join(".rubric-dead");
-        std::fs::create_dir_all(&stale).unwrap();
-        std::fs::write(stale.join("scorecard.csv"), "half").unwrap();
+        let stale = dir.path().join(".rubric-staging-0123abcd");
+        std::fs::create_dir_all(stale.join(PREVIOUS)).unwrap();
+        std::fs::write(stale.join(MARKER), "0123abcd").unwrap();
+        std::fs::write(stale.join("a.txt"), "half").unwrap();
         write_all(dir.path(), &[("a.txt", b"one".to_vec())]).unwrap();
         assert!(!stale.exists());
+    }
+
+    #[test]
+    fn regression_folders_rubric_did_not_make_are_never_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        // A user's folder with our prefix, one with a marker that does not
+        // prove it, and one of ours that holds something else too.
+        let users = dir.path().join(".rubric-important");
+        std::fs::create_dir_all(&users).unwrap();
+        std::fs::write(users.join("notes.txt"), "mine").unwrap();
+        let forged = dir.path().join(".rubric-staging-feed");
+        std::fs::create_dir_all(&forged).unwrap();
+        std::fs::write(forged.join(MARKER), "beef").unwrap();
+        let mixed = dir.path().join(".rubric-staging-cafe");
+        std::fs::create_dir_all(&mixed).unwrap();
+        std::fs::write(mixed.join(MARKER), "cafe").unwrap();
+        std::fs::write(mixed.join("thesis.docx"), "years of work").unwrap();
+        write_all(dir.path(), &[("a.txt", b"one".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(users.join("notes.txt")).unwrap(), b"mine");
+        assert!(forged.join(MARKER).exists());
+        assert_eq!(
+            std::fs::read(mixed.join("thesis.docx")).unwrap(),
+            b"years of work"
+        );
+    }
+
+    #[test]
+    fn regression_a_failed_rename_leaves_the_previous_set_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        write_all(
+            dir.path(),
+            &[("a", b"old a".to_vec()), ("b", b"old b".to_vec())],
+        )
+        .unwrap();
+        // An output path that is a folder: found before anything moves.
+        std::fs::create_dir(dir.path().join("c")).unwrap();
+        let err = write_all(
+            dir.path(),
+            &[
+                ("a", b"new a".to_vec()),
+                ("b", b"new b".to_vec()),
+                ("c", b"new c".to_vec()),
+            ],
+        )
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Untouched(_)), "{err}");
+        assert_eq!(std::fs::read(dir.path().join("a")).unwrap(), b"old a");
+        assert_eq!(std::fs::read(dir.path().join("b")).unwrap(), b"old b");
+        assert_eq!(names(dir.path()), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_rename_failing_part_way_is_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_all(&out, &[("a", b"old a".to_vec()), ("b", b"old b".to_vec())]).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.write("a", b"new a").unwrap();
+        // "b" was never staged: its rename into place fails after "a"'s.
+        let files = [("a", b"new a".to_vec()), ("b", b"new b".to_vec())];
+        let err = swap_in(&out, &staging, &files).unwrap_err();
+        assert!(matches!(err, WriteError::Untouched(_)), "{err}");
+        staging.remove(&files);
+        assert_eq!(std::fs::read(out.join("a")).unwrap(), b"old a");
+        assert_eq!(std::fs::read(out.join("b")).unwrap(), b"old b");
+        assert_eq!(names(&out), ["a", "b"]);
     }
 
     #[test]
