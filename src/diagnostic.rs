@@ -66,7 +66,7 @@ impl Diagnostic {
 
     fn render_as(&self, kind: &str, sources: &SourceTexts) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{kind}: {}", self.message);
+        let _ = writeln!(out, "{kind}: {}", shown(&self.message));
         let location = if self.place.line == 0 {
             self.file.display().to_string()
         } else {
@@ -77,9 +77,10 @@ impl Diagnostic {
                 self.place.column
             )
         };
+        let location = shown(&location);
         match &self.subject {
             Some(subject) => {
-                let _ = writeln!(out, "  --> {location} ({subject})");
+                let _ = writeln!(out, "  --> {location} ({})", shown(subject));
             }
             None => {
                 let _ = writeln!(out, "  --> {location}");
@@ -88,9 +89,10 @@ impl Diagnostic {
         if let Some(line_text) = sources.line(&self.file, self.place.line) {
             let number = self.place.line.to_string();
             let pad = " ".repeat(number.len());
+            let (line_text, column) = excerpt(line_text, self.place.column);
             let caret_indent: String = line_text
                 .chars()
-                .take(self.place.column.saturating_sub(1) as usize)
+                .take(column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{pad} |");
@@ -98,32 +100,89 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {caret_indent}^");
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", shown(help));
         }
         out
     }
 }
 
+/// Text from a file as a message shows it: control characters (from data
+/// or a binary file) as `\u{fffd}`, so they cannot drive the terminal.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The most of a line an excerpt shows, in characters.
+const EXCERPT_CHARS: usize = 120;
+
+/// The part of `line` an excerpt shows, and the caret's column in it: at
+/// most `EXCERPT_CHARS` around `column` (`…` marks what is cut), with
+/// control characters shown as `�`, so a huge or binary "line" (a link to
+/// a secret, a minified file) can neither flood nor drive the terminal.
+fn excerpt(line: &str, column: u32) -> (String, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let column = column.max(1) as usize;
+    if chars.len() <= EXCERPT_CHARS {
+        return (chars.into_iter().collect(), column);
+    }
+    let start = column
+        .saturating_sub(EXCERPT_CHARS / 2)
+        .min(chars.len() - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut text: String = chars[start..end].iter().collect();
+    let mut column = column - start;
+    if start > 0 {
+        text.insert(0, '…');
+        column += 1;
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, column)
+}
+
 /// The text of every file read, so diagnostics can quote the offending line.
 #[derive(Debug, Default, Clone)]
 pub struct SourceTexts {
-    texts: BTreeMap<PathBuf, String>,
+    /// Each file's text and where each of its lines starts: finding a line
+    /// is a lookup, not a scan (10,000 expressions in one file ask 10,000 times).
+    texts: BTreeMap<PathBuf, (String, Vec<usize>)>,
 }
 
 impl SourceTexts {
     pub fn insert(&mut self, file: PathBuf, text: String) {
-        self.texts.insert(file, text);
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < text.len())
+            .collect();
+        self.texts.insert(file, (text, starts));
     }
 
     pub fn line(&self, file: &Path, line: u32) -> Option<&str> {
         if line == 0 {
             return None;
         }
-        self.texts
-            .get(file)?
-            .lines()
-            .nth(line as usize - 1)
-            .map(|l| l.trim_end_matches('\r'))
+        let (text, starts) = self.texts.get(file)?;
+        let start = *starts.get(line as usize - 1)?;
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        Some(text[start..end].trim_end_matches('\r'))
     }
 }
 
@@ -170,6 +229,29 @@ mod tests {
             d.render(&sources),
             "error: unknown measure kind `flw`\n  --> a.yaml:2:7 (indicator A1)\n  |\n2 | kind: flw\n  |       ^\n  = help: did you mean `flow`?\n"
         );
+    }
+
+    #[test]
+    fn an_excerpt_is_one_bounded_line_with_no_control_characters() {
+        let long = format!("{}key: x{}", "a".repeat(500), "b".repeat(5000));
+        let (text, column) = excerpt(&long, 501);
+        assert!(text.chars().count() <= EXCERPT_CHARS + 2, "{}", text.len());
+        assert_eq!(text.chars().nth(column - 1), Some('k'));
+        let (text, _) = excerpt("TOKEN=secret\0PATH=/bin\u{1b}[2J", 1);
+        assert_eq!(text, "TOKEN=secret\u{fffd}PATH=/bin\u{fffd}[2J");
+    }
+
+    #[test]
+    fn lines_are_found_as_str_lines_finds_them() {
+        let mut sources = SourceTexts::default();
+        let text = "a\r\nb\n\nd\n";
+        sources.insert("f".into(), text.into());
+        let expected: Vec<&str> = text.lines().collect();
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(sources.line(Path::new("f"), i as u32 + 1), Some(*want));
+        }
+        assert_eq!(sources.line(Path::new("f"), 5), None);
+        assert_eq!(sources.line(Path::new("f"), 0), None);
     }
 
     #[test]

@@ -433,11 +433,12 @@ fn window_end(m: &str, window: WindowKind) -> String {
     }
 }
 
-/// A breakdown value as the scan names it.
+/// A breakdown value as the scan names it (`written_group`).
 fn group_label(column: &str) -> String {
+    let empty = string_literal(UNRECORDED_GROUP);
+    let quoted = string_literal(&format!("\"{UNRECORDED_GROUP}\""));
     format!(
-        "coalesce(CAST({column} AS VARCHAR), {})",
-        string_literal(UNRECORDED_GROUP)
+        "CASE WHEN {column} IS NULL THEN {empty} WHEN CAST({column} AS VARCHAR) = {empty} THEN {quoted} ELSE CAST({column} AS VARCHAR) END"
     )
 }
 

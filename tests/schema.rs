@@ -9,7 +9,13 @@ fn root() -> PathBuf {
 }
 
 fn yaml_files(folder: &str) -> Vec<PathBuf> {
-    rubric::config::load::yaml_files(&root().join(folder))
+    let (files, problems) = rubric::config::files::files_with_extensions(
+        &root(),
+        &root().join(folder),
+        &["yaml", "yml"],
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    files
 }
 
 fn validator(schema_file: &str) -> (boon::Schemas, boon::SchemaIndex) {

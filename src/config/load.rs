@@ -2,12 +2,10 @@
 //! diagnostics with their place and a suggestion.
 
 use super::document::{IndicatorFile, ProjectDoc, RuleFile};
+use super::files::{files_with_extensions, read_text};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
-
-/// Files larger than this are refused: no indicator file is legitimately this big.
-const MAX_YAML_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The optional settings file at the project root.
 pub const SETTINGS_FILE: &str = "rubric.yaml";
@@ -36,7 +34,7 @@ pub fn load_project(root: &Path) -> ProjectFiles {
     let settings = root.join(SETTINGS_FILE);
     if settings.is_file() {
         let relative = PathBuf::from(SETTINGS_FILE);
-        if let Some(text) = read_text(&settings, &relative, &mut files.problems) {
+        if let Some(text) = read_text(root, &settings, &relative, &mut files.problems) {
             files.texts.insert(relative.clone(), text.clone());
             if let Some(doc) = parse::<ProjectDoc>(&text, &relative, &mut files.problems) {
                 files.settings = Some(Loaded {
@@ -62,9 +60,11 @@ pub fn load_project(root: &Path) -> ProjectFiles {
             );
             continue;
         }
-        for path in yaml_files(&dir) {
+        let (paths, problems) = files_with_extensions(root, &dir, &["yaml", "yml"]);
+        files.problems.extend(problems);
+        for path in paths {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let Some(text) = read_text(&path, &relative, &mut files.problems) else {
+            let Some(text) = read_text(root, &path, &relative, &mut files.problems) else {
                 continue;
             };
             files.texts.insert(relative.clone(), text.clone());
@@ -114,89 +114,6 @@ fn enclosing_entry(text: &str, line: u32, key: &str) -> Option<String> {
     })
 }
 
-/// YAML files below `dir`, in a stable order.
-pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    files_with_extensions(dir, &["yaml", "yml"])
-}
-
-/// Files below `dir` whose extension is one of `extensions`, sorted by path.
-pub fn files_with_extensions(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e))
-            {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
-pub fn read_text(path: &Path, relative: &Path, problems: &mut Vec<Diagnostic>) -> Option<String> {
-    let fail = |message: String, help: &str| {
-        Diagnostic::new(relative, Place::WHOLE_FILE, message).help(help)
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_YAML_BYTES => {
-            problems.push(fail(
-                format!(
-                    "the file is {} bytes, more than the {} allowed",
-                    meta.len(),
-                    MAX_YAML_BYTES
-                ),
-                "split the indicators over several smaller files",
-            ));
-            return None;
-        }
-        Err(e) => {
-            problems.push(fail(
-                format!("cannot read the file: {e}"),
-                "check the file exists and is readable",
-            ));
-            return None;
-        }
-        Ok(_) => {}
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                problems.push(fail(
-                    format!(
-                        "the file is not valid UTF-8 (bad byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                    "save the file as UTF-8 in your editor",
-                ));
-                None
-            }
-        },
-        Err(e) => {
-            problems.push(fail(
-                format!("cannot read the file: {e}"),
-                "check the file exists and is readable",
-            ));
-            None
-        }
-    }
-}
-
 /// Parses one YAML document, recording a diagnostic on failure.
 pub fn parse<T: DeserializeOwned>(
     text: &str,
@@ -211,6 +128,13 @@ pub fn parse<T: DeserializeOwned>(
             Diagnostic::new(file, Place::WHOLE_FILE, "the file is empty").help(
                 "write its definitions (see the YAML reference in the README), or delete the file",
             ),
+        );
+        return None;
+    }
+    if let Some(tagged) = first_tag(text) {
+        problems.push(
+            Diagnostic::new(file, tagged, "YAML tags (`!!binary`, `!include`, `!anything`) are not accepted in definitions")
+                .help("remove the tag and write the value plainly; a value that must stay text can be quoted"),
         );
         return None;
     }
@@ -239,6 +163,46 @@ fn yaml_options() -> serde_saphyr::Options {
         },
         reject_unsupported_tags: true,
     }
+}
+
+/// Where the first tagged node is, if any. The deserialiser accepts the
+/// standard tags (`!!binary` decodes base64 into text), so tags are refused
+/// here, from the parser's events, before anything is read from the file.
+/// A file that does not parse is left to the deserialiser to report.
+fn first_tag(text: &str) -> Option<Place> {
+    use granit_parser::{Event, Parser};
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            return None;
+        };
+        let tagged = match &event {
+            Event::Scalar(_, _, _, tag) => tag.is_some(),
+            Event::SequenceStart(_, _, tag) | Event::MappingStart(_, _, tag) => tag.is_some(),
+            _ => false,
+        };
+        if tagged {
+            // The event starts at the value; point at the tag before it.
+            let line = span.start.line();
+            let col = span.start.col();
+            let before: String = text
+                .lines()
+                .nth(line.saturating_sub(1))?
+                .chars()
+                .take(col)
+                .collect();
+            let tag_col = before
+                .trim_end()
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + 1);
+            let col = if before[tag_col..].starts_with('!') {
+                before[..tag_col].chars().count()
+            } else {
+                col
+            };
+            return Some(Place::new(line as u32, col as u32 + 1));
+        }
+    }
+    None
 }
 
 /// How deeply a definition file may nest (the deepest real one uses 6).

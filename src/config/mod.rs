@@ -2,6 +2,7 @@
 //! folder, so it could be swapped by touching nothing else.
 
 pub mod document;
+pub mod files;
 pub mod load;
 pub mod schema;
 pub mod span;

@@ -75,10 +75,25 @@ pub fn normalise(array: &ArrayRef) -> Result<ArrayRef, ArrowError> {
         }
     };
     if array.data_type() == &target {
-        Ok(Arc::clone(array))
-    } else {
-        arrow_cast::cast(array, &target)
+        return Ok(Arc::clone(array));
     }
+    let cast = arrow_cast::cast(array, &target)?;
+    // A cast gives a null where a value cannot be held (a timestamp
+    // millions of years away): say so rather than drop the row unseen.
+    if cast.null_count() > array.null_count() {
+        if let Some(row) = (0..array.len()).find(|&i| array.is_valid(i) && cast.is_null(i)) {
+            let shown = arrow_cast::display::ArrayFormatter::try_new(
+                array.as_ref(),
+                &arrow_cast::display::FormatOptions::default(),
+            )
+            .map(|f| f.value(row).to_string())
+            .unwrap_or_default();
+            return Err(ArrowError::CastError(format!(
+                "it holds {shown}, outside the dates Rubric can hold (about 5.8 million years either side of 1970)"
+            )));
+        }
+    }
+    Ok(cast)
 }
 
 /// The value of row `i` of a normalised column as a Rhai value; `()` when null.

@@ -28,6 +28,17 @@ pub type Group = Option<String>;
 /// Label for rows whose breakdown column is empty.
 pub const UNRECORDED_GROUP: &str = "(not recorded)";
 
+/// A breakdown value as written in the data. A value written exactly as
+/// the label for empty values is shown in quotes, `"(not recorded)"`, so
+/// the empty rows and the rows that say so stay two groups.
+pub fn written_group(value: &str) -> std::borrow::Cow<'_, str> {
+    if value == UNRECORDED_GROUP {
+        std::borrow::Cow::Owned(format!("\"{value}\""))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// Per-period results of a base measure for one group.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cells {
@@ -316,7 +327,9 @@ impl<'a> Accumulator<'a> {
                 let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
                 let values = dict.values().as_string::<i32>();
                 let ids: Vec<Option<usize>> = (0..values.len())
-                    .map(|i| (!values.is_null(i)).then(|| self.group_id(values.value(i))))
+                    .map(|i| {
+                        (!values.is_null(i)).then(|| self.group_id(&written_group(values.value(i))))
+                    })
                     .collect();
                 (0..array.len())
                     .map(|row| {

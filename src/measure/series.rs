@@ -68,40 +68,19 @@ pub fn evaluate_all(
         .enumerate()
         .map(|(i, ind)| (ind.id.as_str(), i))
         .collect();
-    // Formulas read other indicators: evaluate in rounds until all are done
-    // (cycles were refused when compiling, so every round makes progress).
-    while out.iter().any(Option::is_none) {
-        let mut progressed = false;
-        for (i, ind) in project.indicators.iter().enumerate() {
-            if out[i].is_some() {
-                continue;
-            }
-            let ready = ind.measures().all(|m| match m {
-                Measure::Expression(f) => f
-                    .inputs
-                    .iter()
-                    .all(|id| index.get(id.as_str()).is_some_and(|&j| out[j].is_some())),
-                _ => true,
-            });
-            if !ready {
-                continue;
-            }
-            let ctx = EvalCtx {
-                project,
-                tables,
-                bases,
-                domain,
-                populations: &mut populations,
-                done: &out,
-                index: &index,
-            };
-            let series = evaluate_indicator(ind, ctx)?;
-            out[i] = Some(series);
-            progressed = true;
-        }
-        if !progressed {
-            break;
-        }
+    // Formulas read other indicators: each is evaluated after its inputs.
+    for &i in &project.evaluation_order {
+        let ctx = EvalCtx {
+            project,
+            tables,
+            bases,
+            domain,
+            populations: &mut populations,
+            done: &out,
+            index: &index,
+        };
+        let series = evaluate_indicator(&project.indicators[i], ctx)?;
+        out[i] = Some(series);
     }
     Ok(out.into_iter().map(Option::unwrap_or_default).collect())
 }

@@ -3,7 +3,7 @@
 //! per run, only the columns some indicator needs, in large batches, with
 //! every column normalised to the types expressions understand.
 
-use crate::config::load::files_with_extensions;
+use crate::config::files::{check_inside, files_with_extensions};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::{normalise, ColumnType};
 use arrow_array::{ArrayRef, RecordBatch};
@@ -75,7 +75,9 @@ pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
         );
         return (sources, problems);
     }
-    for path in files_with_extensions(&data, &["parquet"]) {
+    let (paths, walk_problems) = files_with_extensions(root, &data, &["parquet"]);
+    problems.extend(walk_problems);
+    for path in paths {
         let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let name = path
             .file_stem()
@@ -96,6 +98,14 @@ pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
             );
             continue;
         }
+        let path = match check_inside(root, &path) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                sources.unreadable.insert(name);
+                problems.push(problem);
+                continue;
+            }
+        };
         match read_schema(&path).and_then(|schema| {
             let mut seen = std::collections::BTreeSet::new();
             match schema.fields().iter().find(|f| !seen.insert(f.name())) {

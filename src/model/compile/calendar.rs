@@ -3,7 +3,8 @@
 
 use crate::calendar::{parse_day, Calendar, BUILTIN};
 use crate::config::document::{CalendarDoc, ProjectDoc};
-use crate::config::load::{parse, read_text};
+use crate::config::files::read_text;
+use crate::config::load::parse;
 use crate::config::Loaded;
 use crate::diagnostic::{Diagnostic, Place, SourceTexts};
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ pub(super) fn build_calendar(
                 return Calendar::new("(no calendar)", []);
             }
             let relative = PathBuf::from(&name.value);
-            read_text(&path, &relative, problems).and_then(|t| {
+            read_text(root, &path, &relative, problems).and_then(|t| {
                 texts.insert(relative.clone(), t.clone());
                 parse::<CalendarDoc>(&t, &relative, problems).map(|d| (d, relative))
             })

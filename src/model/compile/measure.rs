@@ -10,7 +10,6 @@ use crate::expr::row_expr::RowExpr;
 use crate::expr::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
 use crate::model::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
 use crate::source::Source;
-use rhai::{Dynamic, Scope};
 
 /// The windows in force while compiling a measure: one written in the
 /// YAML, and the one a quarterly or annual indicator gives its flows (a
@@ -401,9 +400,16 @@ pub(super) fn compile_measure(
                 site.subject.clone(),
                 &formula.value,
             );
-            let mut scope = Scope::new();
-            for id in &ctx.indicator_ids {
-                scope.push_dynamic(id.as_str(), Dynamic::UNIT);
+            // Only the ids the text names go in the scope: compiling against
+            // every id would cost each formula the size of the project.
+            let mut scope = rhai::Scope::new();
+            let named: std::collections::BTreeSet<&str> = formula
+                .value
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| ctx.indicator_ids.contains(*w))
+                .collect();
+            for id in named {
+                scope.push_dynamic(id, rhai::Dynamic::UNIT);
             }
             let ast = match ctx
                 .engine

@@ -37,6 +37,8 @@ pub struct Project {
     /// The working-day calendar expressions use.
     pub calendar: Arc<Calendar>,
     pub indicators: Vec<Indicator>,
+    /// Every indicator's index, each after those its formulas read.
+    pub evaluation_order: Vec<usize>,
     pub base_measures: Vec<BaseMeasure>,
     pub rule_sets: BTreeMap<String, RuleSet>,
     pub sources: Sources,
@@ -119,6 +121,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         }
     }
     cycles::check_formula_cycles(&indicators, &mut ctx);
+    let (evaluation_order, _) = cycles::evaluation_order(&indicators);
     if !ctx.problems.is_empty() {
         ctx.problems.sort();
         ctx.problems.dedup();
@@ -131,6 +134,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         root: root.to_path_buf(),
         calendar: ctx.calendar,
         indicators,
+        evaluation_order,
         base_measures: ctx.base_measures,
         rule_sets,
         sources: ctx.sources,
