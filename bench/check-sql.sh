@@ -5,13 +5,9 @@
 #   bash bench/check-sql.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/bench/venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import duckdb' 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/requirements.txt
-fi
+python=$(bash bench/duckdb-venv.sh)
 work=target/sql-check
 rm -rf "$work"; mkdir -p "$work"
 cargo run --locked --quiet -- run --out "$work/out" > /dev/null
 cargo run --locked --quiet -- sql --format json > "$work/sql.json"
-"$venv/bin/python" bench/sql_check.py . "$work/sql.json" "$work/out/scorecard.csv"
+"$python" bench/sql_check.py . "$work/sql.json" "$work/out/scorecard.csv"

@@ -50,6 +50,14 @@ def close(ours, theirs):
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
+def unneutralised(text):
+    """A CSV text cell as written before Rubric neutralised a formula
+    (a leading ' before =, +, -, @, tab or carriage return)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
 def check(rows, scorecard, translation):
     skipped = {s["indicator"] for s in translation["skipped"]}
     compared = 0
@@ -57,7 +65,7 @@ def check(rows, scorecard, translation):
         for r in csv.DictReader(f):
             if r["indicator"] in skipped:
                 continue
-            key = (r["indicator"], month_of(r["period"], r["frequency"]), r["breakdown_value"])
+            key = (r["indicator"], month_of(r["period"], r["frequency"]), unneutralised(r["breakdown_value"]))
             if key not in rows:
                 sys.exit(f"MISSING in DuckDB: {key}")
             value, numerator, denominator = rows[key]

@@ -25,4 +25,4 @@ pub(crate) mod publication;
 pub mod rules;
 pub mod scorecard;
 pub mod source;
-pub(crate) mod sql;
+pub mod sql;

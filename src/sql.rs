@@ -86,10 +86,19 @@ impl Translation {
                 .iter()
                 .find(|i| i.id == q.indicator)
                 .map_or("", |i| i.title.as_str());
-            let _ = writeln!(out, "-- {}: {}\n{};\n", q.indicator, title, q.sql);
+            let _ = writeln!(
+                out,
+                "{}\n{};\n",
+                comment(&format!("{}: {title}", q.indicator)),
+                q.sql
+            );
         }
         for s in &self.skipped {
-            let _ = writeln!(out, "-- {} has no SQL: {}", s.indicator, s.why);
+            let _ = writeln!(
+                out,
+                "{}",
+                comment(&format!("{} has no SQL: {}", s.indicator, s.why))
+            );
         }
         out
     }
@@ -433,6 +442,23 @@ fn window_end(m: &str, window: WindowKind) -> String {
     }
 }
 
+/// A `--` comment of one line, whatever `text` holds: every line break
+/// (and any other control character) becomes a space, so a title or a
+/// filter can never end the comment and start a statement.
+fn comment(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("-- {one_line}")
+}
+
 /// A breakdown value as the scan names it (`written_group`).
 fn group_label(column: &str) -> String {
     let empty = string_literal(UNRECORDED_GROUP);
@@ -449,6 +475,13 @@ fn float(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comment_cannot_end_its_line() {
+        let c = comment("A1: x\nCOPY (SELECT 1) TO 'p.csv';\r\n-- */ \u{2028}; ok");
+        assert_eq!(c.lines().count(), 1, "{c}");
+        assert!(c.starts_with("-- A1: x COPY"), "{c}");
+    }
     use crate::calendar::period::Month;
 
     #[test]

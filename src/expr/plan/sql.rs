@@ -206,7 +206,7 @@ mod tests {
             .expect("compiles");
         Plan::build(&ast, &columns, &cal)
             .expect("has a plan")
-            .to_sql(&|c| format!("\"{c}\""))
+            .to_sql(&|c| format!("\"{}\"", c.replace('"', "\"\"")))
     }
 
     #[test]
