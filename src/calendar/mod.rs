@@ -41,9 +41,17 @@ pub struct Calendar {
     /// The holidays and closure days that fall on weekdays, sorted: the
     /// only ones that take a working day away.
     weekday_holidays: Vec<i64>,
+    /// `working_upto` of each day from 1900 to 2199, so the filters that
+    /// count working days on every row look a count up instead of
+    /// searching the holidays twice.
+    table: Vec<i64>,
     /// The first and last year the holiday list covers.
     pub covered_years: Option<(i32, i32)>,
 }
+
+/// The days the lookup table covers: 1900-01-01 to 2199-12-31.
+const TABLE_START: i64 = -25_567;
+const TABLE_DAYS: usize = 109_572;
 
 /// 1969-12-29, a Monday: weeks are counted from it.
 const A_MONDAY: i64 = -3;
@@ -68,12 +76,24 @@ impl Calendar {
             .filter(|d| is_weekday(**d))
             .map(|d| i64::from(*d))
             .collect();
-        Calendar {
+        let mut calendar = Calendar {
             name: name.into(),
             holidays,
             weekday_holidays,
+            table: Vec::new(),
             covered_years,
-        }
+        };
+        let mut running = calendar.count_upto(TABLE_START - 1);
+        calendar.table = (0..TABLE_DAYS as i64)
+            .map(|i| {
+                let day = TABLE_START + i;
+                if calendar.is_working_day(day as i32) {
+                    running += 1;
+                }
+                running
+            })
+            .collect();
+        calendar
     }
 
     /// Adds closure days (e.g. the office closes between Christmas and New Year).
@@ -92,6 +112,17 @@ impl Calendar {
     /// Working days up to and including `day`, counted from an origin:
     /// differences of it are counts.
     fn working_upto(&self, day: i64) -> i64 {
+        match usize::try_from(day - TABLE_START)
+            .ok()
+            .and_then(|i| self.table.get(i))
+        {
+            Some(&n) => n,
+            None => self.count_upto(day),
+        }
+    }
+
+    /// `working_upto` by arithmetic, for any day.
+    fn count_upto(&self, day: i64) -> i64 {
         let holidays = self.weekday_holidays.partition_point(|h| *h <= day) as i64;
         weekdays_before(day + 1) - holidays
     }
@@ -134,6 +165,19 @@ impl Calendar {
     /// The day `n` working days after `date` (before it when `n` is
     /// negative), or `None` past the dates a Date32 can hold.
     pub fn add_working_days(&self, date: i32, n: i64) -> Option<i32> {
+        // A few weeks' step (the usual 10 or 20 working days) walks; a
+        // long one searches, so no step costs more than a few dozen looks.
+        if n.abs() <= 64 {
+            let step = n.signum() as i32;
+            let (mut left, mut day) = (n.abs(), date);
+            while left > 0 {
+                day = day.checked_add(step)?;
+                if self.is_working_day(day) {
+                    left -= 1;
+                }
+            }
+            return Some(day);
+        }
         let date = i64::from(date);
         let day = match n.cmp(&0) {
             std::cmp::Ordering::Equal => date,
@@ -238,11 +282,33 @@ mod tests {
                     "{a} {b}"
                 );
             }
-            for n in -30..30 {
+            for n in (-30..30).chain([-1000, -200, -65, 65, 200, 1000]) {
                 assert_eq!(
                     cal.add_working_days(base + a, n),
                     Some(walk_add(&cal, base + a, n)),
                     "{a} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_and_the_arithmetic_agree_at_its_edges() {
+        let cal = Calendar::new("test", [d("1900-01-01"), d("2199-12-31"), d("2023-05-08")]);
+        for day in [
+            TABLE_START - 3,
+            TABLE_START,
+            TABLE_START + 1,
+            TABLE_START + TABLE_DAYS as i64 - 1,
+            TABLE_START + TABLE_DAYS as i64 + 2,
+            19_000,
+        ] {
+            for offset in -10..10 {
+                assert_eq!(
+                    cal.working_upto(day + offset),
+                    cal.count_upto(day + offset),
+                    "{}",
+                    day + offset
                 );
             }
         }

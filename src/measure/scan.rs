@@ -10,6 +10,7 @@ use super::domain::Domain;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::tables::{collect_population_columns, needed_columns, Tables};
 use crate::calendar::period::MonthTable;
+use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
 use crate::model::measure::{Aggregate, BaseMeasure, Timing};
@@ -27,6 +28,63 @@ pub type Group = Option<String>;
 
 /// Label for rows whose breakdown column is empty.
 pub const UNRECORDED_GROUP: &str = "(not recorded)";
+
+/// The most values a figure is broken down by: a breakdown is for teams,
+/// localities or workers, not for children or case numbers, and each value
+/// adds rows to every report.
+pub const MAX_BREAKDOWN_VALUES: usize = 2_000;
+
+/// The longest breakdown value shown in a report, in characters.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+/// Why a row's breakdown value cannot be a group.
+enum GroupProblem {
+    TooMany,
+    TooLong(usize),
+}
+
+/// The error for a breakdown that cannot be made, naming the column, its
+/// source and the indicators that break down by it.
+fn breakdown_error(
+    project: &Project,
+    base: &BaseMeasure,
+    column: &str,
+    problem: GroupProblem,
+) -> EvalError {
+    let position = project
+        .base_measures
+        .iter()
+        .position(|b| std::ptr::eq(b, base));
+    let users: Vec<&str> = project
+        .indicators
+        .iter()
+        .filter(|i| {
+            i.measures()
+                .any(|m| position.is_some_and(|p| m.base_ids().contains(&p)))
+        })
+        .map(|i| i.id.as_str())
+        .collect();
+    let source = &project.sources.by_name[&base.source];
+    let (message, help) = match problem {
+        GroupProblem::TooMany => (
+            format!(
+                "`{column}` of `{}` has more than {MAX_BREAKDOWN_VALUES} distinct values, too many to break figures down by (indicators {})",
+                base.source,
+                users.join(", ")
+            ),
+            "break down by a column with fewer values (a team, a locality), or remove `breakdown:`".to_string(),
+        ),
+        GroupProblem::TooLong(n) => (
+            format!(
+                "`{column}` of `{}` holds a value of {n} characters, longer than the {MAX_SHOWN_CHARS} a breakdown value shown in a report may have (indicators {})",
+                base.source,
+                users.join(", ")
+            ),
+            "fix the value where the data is exported, or break down by another column".to_string(),
+        ),
+    };
+    EvalError(Diagnostic::new(&source.file, Place::WHOLE_FILE, message).help(help))
+}
 
 /// A breakdown value as written in the data. A value written exactly as
 /// the label for empty values is shown in quotes, `"(not recorded)"`, so
@@ -215,6 +273,19 @@ fn scan_source(
             acc.merge(part);
         }
     }
+    // Each batch kept to the limit; their union must too.
+    for (acc, &i) in merged.iter().zip(measures) {
+        let base = &project.base_measures[i];
+        if let (Some(column), true) = (&base.breakdown, acc.groups.len() > MAX_BREAKDOWN_VALUES + 1)
+        {
+            return Err(breakdown_error(
+                project,
+                base,
+                column,
+                GroupProblem::TooMany,
+            ));
+        }
+    }
     Ok(merged.into_iter().map(Accumulator::finish).collect())
 }
 
@@ -264,7 +335,7 @@ impl<'a> Accumulator<'a> {
         for (name, part) in other.names.into_iter().zip(other.groups) {
             let g = match &name {
                 None => 0,
-                Some(n) => self.group_id(n),
+                Some(n) => self.group_slot(n),
             };
             let acc = &mut self.groups[g];
             for (a, b) in acc.rows_diff.iter_mut().zip(&part.rows_diff) {
@@ -309,7 +380,23 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    fn group_id(&mut self, name: &str) -> usize {
+    fn group_id(&mut self, name: &str) -> Result<usize, GroupProblem> {
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let chars = name.chars().count();
+        if chars > MAX_SHOWN_CHARS {
+            return Err(GroupProblem::TooLong(chars));
+        }
+        // The whole is group 0.
+        if self.groups.len() > MAX_BREAKDOWN_VALUES {
+            return Err(GroupProblem::TooMany);
+        }
+        Ok(self.group_slot(name))
+    }
+
+    /// The group of a value already found acceptable (by a batch's scan).
+    fn group_slot(&mut self, name: &str) -> usize {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
@@ -321,16 +408,18 @@ impl<'a> Accumulator<'a> {
 
     /// The group of every row of a breakdown column. A dictionary's values
     /// are looked up once each, not once per row.
-    fn row_groups(&mut self, array: &dyn Array) -> Vec<usize> {
+    fn row_groups(&mut self, array: &dyn Array) -> Result<Vec<usize>, GroupProblem> {
         match array.data_type() {
             DataType::Dictionary(_, _) => {
                 let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
                 let values = dict.values().as_string::<i32>();
                 let ids: Vec<Option<usize>> = (0..values.len())
                     .map(|i| {
-                        (!values.is_null(i)).then(|| self.group_id(&written_group(values.value(i))))
+                        (!values.is_null(i))
+                            .then(|| self.group_id(&written_group(values.value(i))))
+                            .transpose()
                     })
-                    .collect();
+                    .collect::<Result<_, _>>()?;
                 (0..array.len())
                     .map(|row| {
                         let id = if dict.is_null(row) {
@@ -338,7 +427,7 @@ impl<'a> Accumulator<'a> {
                         } else {
                             ids[dict.keys().value(row) as usize]
                         };
-                        id.unwrap_or_else(|| self.group_id(UNRECORDED_GROUP))
+                        id.map_or_else(|| self.group_id(UNRECORDED_GROUP), Ok)
                     })
                     .collect()
             }
@@ -383,10 +472,13 @@ impl<'a> Accumulator<'a> {
             Aggregate::Distinct(c) => Some(col(c)),
             _ => None,
         };
-        let row_groups = base
-            .breakdown
-            .as_ref()
-            .map(|b| self.row_groups(col(b).as_ref()));
+        let row_groups = match &base.breakdown {
+            Some(b) => Some(
+                self.row_groups(col(b).as_ref())
+                    .map_err(|p| breakdown_error(project, base, b, p))?,
+            ),
+            None => None,
+        };
         let reasons = base.missing_reason.as_ref().map(|r| col(r));
         let kept = kept_rows(mask.as_ref(), &starts);
         if ends.is_none() && base.window.is_none() && row_groups.is_none() && values.is_none() {

@@ -118,3 +118,19 @@ pub struct Formula {
     /// The indicator ids it reads.
     pub inputs: Vec<String>,
 }
+
+impl Measure {
+    /// The base measures this measure is computed from.
+    pub fn base_ids(&self) -> Vec<usize> {
+        match self {
+            Measure::Base(i) => vec![*i],
+            Measure::Ratio {
+                numerator,
+                denominator,
+                ..
+            } => [numerator.base_ids(), denominator.base_ids()].concat(),
+            Measure::Rate { measure, .. } => measure.base_ids(),
+            Measure::Expression(_) => Vec::new(),
+        }
+    }
+}

@@ -38,10 +38,12 @@ fn render_files(
     card: &Scorecard,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let columns = long_form::columns(project, card);
+    let board = crate::layout::Board::build(project, card);
+    // Before any output is made: a workbook Excel cannot open is no output.
+    xlsx::fits(&board, &columns)?;
     let parquet =
         parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
     let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
-    let board = crate::layout::Board::build(project, card);
     let md = markdown::render(&board).into_bytes();
     let xlsx =
         xlsx::render(&board, &columns).map_err(|e| format!("writing scorecard.xlsx: {e}"))?;

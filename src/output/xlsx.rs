@@ -55,6 +55,37 @@ const ORDER: [Column<'static>; 9] = [
     Column::Commentary,
 ];
 
+/// Excel's limits: rows and columns of a sheet.
+const EXCEL_ROWS: usize = 1_048_576;
+const EXCEL_COLUMNS: usize = 16_384;
+
+/// Whether the workbook fits Excel's sheets: the Data sheet holds a row
+/// per figure, the Scorecard sheet a column per period and benchmark.
+/// Checked before any output is written.
+pub fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), String> {
+    let widest = FREQUENCIES
+        .iter()
+        .map(|f| board.columns(*f, &ORDER).len())
+        .max()
+        .unwrap_or(0)
+        .max(long.len());
+    within_excel(long.first().map_or(0, |c| c.cells.len()) + 1, widest)
+}
+
+fn within_excel(data_rows: usize, widest: usize) -> Result<(), String> {
+    if data_rows > EXCEL_ROWS {
+        return Err(format!(
+            "the workbook's Data sheet would need {data_rows} rows, more than the {EXCEL_ROWS} Excel holds: report fewer indicators or fewer breakdown values"
+        ));
+    }
+    if widest > EXCEL_COLUMNS {
+        return Err(format!(
+            "the workbook would need {widest} columns, more than the {EXCEL_COLUMNS} Excel holds: use fewer benchmark names"
+        ));
+    }
+    Ok(())
+}
+
 pub fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
     build(board, long).map_err(|e| e.to_string())
 }
@@ -548,4 +579,18 @@ fn teams_sheet(sheet: &mut Worksheet, board: &Board, line: &Line) -> Result<(), 
     colour_rag(sheet, board, 3, row - 1, 2 + periods.len() as u16)?;
     sheet.set_column_width(0, 24)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workbook_past_excel_s_limits_is_refused_before_writing() {
+        assert!(within_excel(EXCEL_ROWS, 30).is_ok());
+        let rows = within_excel(EXCEL_ROWS + 1, 30).unwrap_err();
+        assert!(rows.contains("1048577 rows"), "{rows}");
+        let columns = within_excel(10, EXCEL_COLUMNS + 1).unwrap_err();
+        assert!(columns.contains("16385 columns"), "{columns}");
+    }
 }

@@ -17,6 +17,15 @@ use std::sync::Arc;
 
 const BATCH_ROWS: usize = 65_536;
 
+/// The most bytes a batch should take once read: batches of rows with
+/// long values get fewer rows, so a small file that expands to gigabytes
+/// is stopped at its first batch, not after all of it is in memory.
+const BATCH_BYTES: i64 = 64 * 1024 * 1024;
+
+/// The longest text value Rubric reads (1 MiB): past it the file is
+/// refused, naming the column (a value that long is an export gone wrong).
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
 /// A table found under `data/` with its columns (type `None`: not usable).
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -202,14 +211,16 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
             })
             .collect::<Result<_, _>>()?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
+        let rows = batch_rows(&builder, &indices);
         let reader = builder
             .with_projection(mask)
-            .with_batch_size(BATCH_ROWS)
+            .with_batch_size(rows)
             .build()
             .map_err(|e| e.to_string())?;
         let mut batches = Vec::new();
         for batch in reader {
             let batch = batch.map_err(|e| e.to_string())?;
+            check_text_lengths(&batch)?;
             batches.push(normalise_batch(&batch)?);
         }
         Ok(batches)
@@ -226,6 +237,89 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
         ))
     })?;
     Ok(Table { batches })
+}
+
+/// Rows per batch: as many as fit `BATCH_BYTES` by the file's own account
+/// of the projected columns' uncompressed size, between 1 and `BATCH_ROWS`.
+fn batch_rows(builder: &ParquetRecordBatchReaderBuilder<std::fs::File>, roots: &[usize]) -> usize {
+    let schema = builder.parquet_schema();
+    let leaves: Vec<usize> = (0..schema.num_columns())
+        .filter(|&leaf| roots.contains(&schema.get_column_root_idx(leaf)))
+        .collect();
+    let widest = builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .filter(|rg| rg.num_rows() > 0)
+        .map(|rg| {
+            let bytes: i64 = leaves
+                .iter()
+                .map(|&l| rg.column(l).uncompressed_size().max(0))
+                .sum();
+            bytes / rg.num_rows()
+        })
+        .max()
+        .unwrap_or(0);
+    if widest <= 0 {
+        return BATCH_ROWS;
+    }
+    usize::try_from(BATCH_BYTES / widest)
+        .unwrap_or(BATCH_ROWS)
+        .clamp(1, BATCH_ROWS)
+}
+
+/// Refuses a batch holding a text value over `MAX_TEXT_BYTES`.
+fn check_text_lengths(batch: &RecordBatch) -> Result<(), String> {
+    use arrow_array::cast::AsArray;
+    use arrow_schema::DataType;
+    for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
+        // No value can be longer than all of them together: most batches
+        // are passed on their total alone.
+        let total = match array.data_type() {
+            DataType::Utf8 => array.as_string::<i32>().values().len(),
+            DataType::LargeUtf8 => array.as_string::<i64>().values().len(),
+            DataType::Dictionary(_, _) => {
+                array.as_any_dictionary().values().get_buffer_memory_size()
+            }
+            _ => 0,
+        };
+        if total <= MAX_TEXT_BYTES && !matches!(array.data_type(), DataType::Utf8View) {
+            continue;
+        }
+        let longest = match array.data_type() {
+            DataType::Utf8 => array
+                .as_string::<i32>()
+                .iter()
+                .flatten()
+                .map(str::len)
+                .max(),
+            DataType::LargeUtf8 => array
+                .as_string::<i64>()
+                .iter()
+                .flatten()
+                .map(str::len)
+                .max(),
+            DataType::Utf8View => array.as_string_view().iter().flatten().map(str::len).max(),
+            DataType::Dictionary(_, _) => {
+                let values = arrow_cast::cast(array.as_any_dictionary().values(), &DataType::Utf8)
+                    .map_err(|e| e.to_string())?;
+                values
+                    .as_string::<i32>()
+                    .iter()
+                    .flatten()
+                    .map(str::len)
+                    .max()
+            }
+            _ => None,
+        };
+        if let Some(n) = longest.filter(|&n| n > MAX_TEXT_BYTES) {
+            return Err(format!(
+                "column `{}` holds a text value of {n} bytes; Rubric reads text values of at most {MAX_TEXT_BYTES} bytes",
+                field.name()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, String> {

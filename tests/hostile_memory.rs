@@ -1,0 +1,108 @@
+//! Inputs built to exhaust memory are refused early, with a message naming
+//! the column and the indicators, within the corpus's bounds (5 s of CPU,
+//! 1 GiB of address space).
+
+mod common;
+use common::*;
+
+/// A project breaking referrals down by `column`.
+fn breakdown_by(column: &str, values: Vec<Option<String>>) -> Fixture {
+    let f = Fixture::new();
+    let n = values.len();
+    let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+    f.standard_rules().table(
+        "referrals",
+        vec![
+            ("referral_date", dates(&repeat("2023-03-01", n))),
+            (column, strs(&refs)),
+        ],
+    );
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[indicator(
+            "A1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: referrals\ndate: referral_date",
+            &format!("breakdown: {column}"),
+        )]),
+    );
+    f
+}
+
+fn run(f: &Fixture) -> Output {
+    let out = rubric_bounded(f.path(), &["run", "--quiet", "--period", "2023-03"]);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    out
+}
+
+#[test]
+fn two_hundred_thousand_teams_are_too_many_to_break_down_by() {
+    let f = breakdown_by(
+        "team",
+        (0..200_000).map(|i| Some(format!("T{i}"))).collect(),
+    );
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`team` of `referrals` has more than 2000 distinct values"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("(indicators A1)"), "{}", out.stderr);
+    assert!(
+        !f.out_dir().join("scorecard.csv").exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_breakdown_by_child_is_refused_before_the_scan_grows() {
+    let f = breakdown_by(
+        "child_id",
+        (0..3_000).map(|i| Some(format!("{i}"))).collect(),
+    );
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`child_id` of `referrals`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_team_name_too_long_for_a_report_is_refused() {
+    let f = breakdown_by("team", vec![Some("North".into()), Some("x".repeat(500))]);
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("holds a value of 500 characters"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn text_values_of_megabytes_are_refused_as_they_are_read() {
+    // Eight team names of 2 MiB each.
+    let f = breakdown_by(
+        "team",
+        (0..8)
+            .map(|i| Some(format!("{i}{}", "y".repeat(2 << 20))))
+            .collect(),
+    );
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("column `team` holds a text value of"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("at most 1048576 bytes"),
+        "{}",
+        out.stderr
+    );
+}
