@@ -1,6 +1,7 @@
 //! The hostile corpus (`tests/hostile/`): malformed YAML, runaway and
 //! overflowing expressions, and broken Parquet files made here. Each gets a
-//! correct result or a clear error, pinned; none makes Rubric panic or hang.
+//! correct result or a clear error, pinned; none makes Rubric panic or hang,
+//! and each runs within 5 s of CPU and 1 GiB (`common::rubric_bounded`).
 
 mod common;
 use arrow_array::builder::{StringDictionaryBuilder, StructBuilder};
@@ -51,7 +52,7 @@ fn with_corpus_file(path: &Path, dest: &str) -> Fixture {
 fn malformed_yaml_is_refused_with_a_clear_message() {
     insta::glob!("hostile/yaml/*.yaml", |path| {
         let f = with_corpus_file(path, "indicators/hostile.yaml");
-        let out = f.rubric(&["check"]);
+        let out = rubric_bounded(f.path(), &["check"]);
         assert_eq!(out.code, 1, "{}: {}", path.display(), out.stderr);
         insta::assert_snapshot!(report(&f, &out, &[]));
     });
@@ -77,7 +78,7 @@ fn files_too_large_or_not_text_are_refused() {
     for (name, bytes) in cases {
         let f = referrals_project();
         std::fs::write(f.path().join("indicators/hostile.yaml"), bytes).unwrap();
-        let out = f.rubric(&["check"]);
+        let out = rubric_bounded(f.path(), &["check"]);
         assert_eq!(out.code, 1, "{name}: {}", out.stderr);
         insta::assert_snapshot!(name, report(&f, &out, &[]));
     }
@@ -97,7 +98,7 @@ fn runaway_rules_are_stopped_naming_rule_indicator_and_period() {
                 "targets:\n  2022-23: 1\nrag: hostile",
             )]),
         );
-        let out = f.rubric(&["run", "--period", "2023-03"]);
+        let out = rubric_bounded(f.path(), &["run", "--period", "2023-03"]);
         assert!(
             out.code == 1 || out.code == 3,
             "{}: {}",
@@ -112,7 +113,7 @@ fn runaway_rules_are_stopped_naming_rule_indicator_and_period() {
 fn hostile_filters_and_formulas_give_an_error_or_a_missing_value() {
     insta::glob!("hostile/expressions/*.yaml", |path| {
         let f = with_corpus_file(path, "indicators/hostile.yaml");
-        let out = f.rubric(&["run", "--period", "2023-03"]);
+        let out = rubric_bounded(f.path(), &["run", "--period", "2023-03"]);
         insta::assert_snapshot!(report(&f, &out, &["H1"]));
         if out.code == 0 {
             for row in f.read_csv().rows.values() {
@@ -156,11 +157,11 @@ fn project_limits_apply_and_bad_limits_are_refused() {
     );
     // ...and not a limit of 1,000.
     let f = project("limits:\n  max_operations: 1000\n");
-    let out = f.rubric(&["run", "--period", "2023-03"]);
+    let out = rubric_bounded(f.path(), &["run", "--period", "2023-03"]);
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("too many operations"), "{}", out.stderr);
     let f = project("limits:\n  max_operations: 0\n  max_call_levels: 1000\n");
-    let out = f.rubric(&["check"]);
+    let out = rubric_bounded(f.path(), &["check"]);
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(out.stderr);
 }
@@ -169,7 +170,7 @@ fn project_limits_apply_and_bad_limits_are_refused() {
 fn a_calendar_outside_the_project_is_refused() {
     let f = referrals_project();
     f.file("rubric.yaml", "calendar: ../../etc/passwd\n");
-    let out = f.rubric(&["check"]);
+    let out = rubric_bounded(f.path(), &["check"]);
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(out.stderr);
 }
@@ -457,7 +458,7 @@ fn broken_parquet_files_give_a_correct_result_or_an_error_naming_file_and_column
         } else {
             &["run", "--period", "2023-04"]
         };
-        let out = f.rubric(args);
+        let out = rubric_bounded(f.path(), args);
         assert!(
             [0, 1, 3].contains(&out.code),
             "{name}: exit {}\n{}",

@@ -4,6 +4,7 @@
 //! combines them into each indicator's values, `drill` finds the rows
 //! behind a figure.
 
+pub(crate) mod breakdown;
 pub mod domain;
 pub mod drill;
 pub(crate) mod row_periods;

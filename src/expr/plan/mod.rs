@@ -5,15 +5,18 @@
 //! Constructs the plan does not know make `build` return `None`.
 
 mod sql;
+mod working_days;
+
+use working_days::{add_working_days, working_days};
 
 pub use sql::{sql_setup, string_literal};
 
 use super::column_type::ColumnType;
-use super::engine::{Date, MAX_WORKING_DAYS_STEP};
+use super::engine::Date;
 use crate::calendar::period::days_from_date;
 use crate::calendar::Calendar;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::types::Float64Type;
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Datum, Float64Array, Int64Array, RecordBatch,
     Scalar, StringArray,
@@ -424,45 +427,6 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
             }
         },
     })
-}
-
-/// Working days between two date columns, element by element.
-fn working_days(a: Val, b: Val, cal: &Calendar, rows: usize) -> Eval<Val> {
-    let (Some(a), Some(b)) = (broadcast(a, rows), broadcast(b, rows)) else {
-        return Ok(Val::Scalar(Lit::Unit));
-    };
-    let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
-    let b = b.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
-    let out: Int64Array = a
-        .iter()
-        .zip(b.iter())
-        .map(|(s, e)| Some(cal.working_days_between(s?, e?)))
-        .collect();
-    Ok(Val::Array(Arc::new(out)))
-}
-
-/// A date column moved by a number of working days, element by element.
-fn add_working_days(a: Val, n: Val, cal: &Calendar, rows: usize) -> Eval<Val> {
-    let Some(a) = broadcast(a, rows) else {
-        return Ok(Val::Scalar(Lit::Unit));
-    };
-    let n = broadcast(n, rows).ok_or(Fallback)?;
-    let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
-    let n = n.as_primitive_opt::<Int64Type>().ok_or(Fallback)?;
-    // Rhai refuses a missing or huge step: let it say so.
-    if n.null_count() > 0 || n.values().iter().any(|k| k.abs() > MAX_WORKING_DAYS_STEP) {
-        return Err(Fallback);
-    }
-    let mut out = Vec::with_capacity(rows);
-    for (d, k) in a.iter().zip(n.values().iter()) {
-        out.push(match d {
-            // Past the last date a Date32 holds: Rhai says so, per row.
-            Some(d) => Some(cal.add_working_days(d, *k).ok_or(Fallback)?),
-            None => None,
-        });
-    }
-    let out = Date32Array::from(out);
-    Ok(Val::Array(Arc::new(out)))
 }
 
 fn clone_val(v: &Val) -> Val {
