@@ -17,16 +17,7 @@ fn breakdown_by(column: &str, values: Vec<Option<String>>) -> Fixture {
             (column, strs(&refs)),
         ],
     );
-    f.file(
-        "indicators/a.yaml",
-        &indicators(&[indicator(
-            "A1",
-            "count",
-            "neutral",
-            "kind: flow\nsource: referrals\ndate: referral_date",
-            &format!("breakdown: {column}"),
-        )]),
-    );
+    referrals_counted(&f, &format!("breakdown: {column}"));
     f
 }
 

@@ -25,16 +25,7 @@ fn an_empty_team_and_a_team_written_not_recorded_are_two_groups() {
             ),
         ],
     );
-    f.file(
-        "indicators/a.yaml",
-        &indicators(&[indicator(
-            "A1",
-            "count",
-            "neutral",
-            "kind: flow\nsource: referrals\ndate: referral_date",
-            "breakdown: team",
-        )]),
-    );
+    referrals_counted(&f, "breakdown: team");
     let t = f.run(&["--quiet"]);
     assert_eq!(t.group("A1", "(not recorded)", "2023-03", "value"), "1");
     assert_eq!(t.group("A1", "\"(not recorded)\"", "2023-03", "value"), "2");
@@ -61,16 +52,7 @@ fn a_timestamp_beyond_the_dates_rubric_holds_is_an_error_naming_its_column() {
             ])) as ArrayRef,
         )],
     );
-    f.file(
-        "indicators/a.yaml",
-        &indicators(&[indicator(
-            "A1",
-            "count",
-            "neutral",
-            "kind: flow\nsource: referrals\ndate: referral_date",
-            "",
-        )]),
-    );
+    referrals_counted(&f, "");
     let out = f.rubric(&["run", "--quiet", "--period", "2023-03"]);
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(

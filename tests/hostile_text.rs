@@ -31,16 +31,7 @@ fn hostile_teams() -> Fixture {
             ),
         ],
     );
-    f.file(
-        "indicators/a.yaml",
-        &indicators(&[indicator(
-            "A1",
-            "count",
-            "neutral",
-            "kind: flow\nsource: referrals\ndate: referral_date",
-            "breakdown: team",
-        )]),
-    );
+    referrals_counted(&f, "breakdown: team");
     f
 }
 

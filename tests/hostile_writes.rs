@@ -6,16 +6,7 @@ use common::*;
 
 fn project() -> Fixture {
     let f = referrals_project();
-    f.file(
-        "indicators/a.yaml",
-        &indicators(&[indicator(
-            "A1",
-            "count",
-            "neutral",
-            "kind: flow\nsource: referrals\ndate: referral_date",
-            "breakdown: team",
-        )]),
-    );
+    referrals_counted(&f, "breakdown: team");
     f
 }
 

@@ -210,6 +210,21 @@ pub fn indicator(id: &str, unit: &str, polarity: &str, measure: &str, extra: &st
     )
 }
 
+/// Writes `indicators/a.yaml`: A1, the count of referrals by
+/// `referral_date`, with `extra` keys (such as `breakdown: team`).
+pub fn referrals_counted(f: &Fixture, extra: &str) {
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[indicator(
+            "A1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: referrals\ndate: referral_date",
+            extra,
+        )]),
+    );
+}
+
 pub fn indicators(items: &[String]) -> String {
     format!("indicators:\n{}", items.concat())
 }
