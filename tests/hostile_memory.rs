@@ -97,3 +97,48 @@ fn text_values_of_megabytes_are_refused_as_they_are_read() {
         out.stderr
     );
 }
+
+#[test]
+fn a_small_file_whose_one_team_name_expands_to_gigabytes_is_refused() {
+    use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray};
+    use parquet::arrow::arrow_writer::ArrowWriterOptions;
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+    // One 20 MiB name, on 250 rows: 5 GiB if every row held its own copy.
+    let rows = 250;
+    let name = StringArray::from(vec!["z".repeat(20 << 20)]);
+    let keys = arrow_array::Int32Array::from(vec![0; rows]);
+    let teams = DictionaryArray::try_new(keys, Arc::new(name)).unwrap();
+    let batch = RecordBatch::try_from_iter([
+        ("referral_date", dates(&repeat("2023-03-01", rows))),
+        ("team", Arc::new(teams) as ArrayRef),
+    ])
+    .unwrap();
+    let f = Fixture::new();
+    f.standard_rules();
+    let file = std::fs::File::create(f.path().join("data/referrals.parquet")).unwrap();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap()))
+        .build();
+    // As other tools write it: no Arrow schema saying the column is a dictionary.
+    let options = ArrowWriterOptions::new()
+        .with_properties(props)
+        .with_skip_arrow_metadata(true);
+    let mut writer = ArrowWriter::try_new_with_options(file, batch.schema(), options).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    let size = std::fs::metadata(f.path().join("data/referrals.parquet"))
+        .unwrap()
+        .len();
+    assert!(size < 100_000, "the file is {size} bytes");
+    referrals_counted(&f, "breakdown: team");
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("column `team` holds a text value of"),
+        "{}",
+        out.stderr
+    );
+}

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::{normalise, ColumnType};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -199,8 +199,11 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
             .help("regenerate or re-export the file; it may be truncated or corrupt")
     };
     let batches = guarded(|| {
-        let file = std::fs::File::open(&source.path).map_err(|e| e.to_string())?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        let open = || std::fs::File::open(&source.path).map_err(|e| e.to_string());
+        let plain = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(|e| e.to_string())?;
+        let options = ArrowReaderOptions::new().with_schema(text_as_dictionaries(plain.schema()));
+        let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(open()?, options)
+            .map_err(|e| e.to_string())?;
         let schema = Arc::clone(builder.schema());
         let indices: Vec<usize> = columns
             .iter()
@@ -237,6 +240,28 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
         ))
     })?;
     Ok(Table { batches })
+}
+
+/// The file's schema with every text column read as a dictionary: a
+/// value repeated on many rows is held once (a dictionary page stays a
+/// dictionary), so a small file cannot expand to gigabytes of copies, and
+/// text comparisons run once per distinct value.
+fn text_as_dictionaries(schema: &Schema) -> Arc<Schema> {
+    use arrow_schema::DataType;
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                f.as_ref().clone().with_data_type(DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(DataType::Utf8),
+                ))
+            }
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
 /// Rows per batch: as many as fit `BATCH_BYTES` by the file's own account
