@@ -3,9 +3,9 @@
 
 pub mod document;
 pub mod files;
-pub mod load;
+pub(crate) mod load;
 pub mod schema;
-pub mod span;
+pub(crate) mod span;
 
 pub use document::*;
 pub use load::{load_project, Loaded, ProjectFiles};

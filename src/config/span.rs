@@ -12,8 +12,3 @@ impl From<&Location> for Place {
         Place::new(location.line() as u32, location.column() as u32)
     }
 }
-
-/// Where a spanned value was written (after following any alias).
-pub fn place<T>(spanned: &Spanned<T>) -> Place {
-    Place::from(&spanned.referenced)
-}

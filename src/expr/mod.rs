@@ -4,6 +4,6 @@
 
 pub mod column_type;
 pub mod engine;
-pub mod plan;
+pub(crate) mod plan;
 pub mod row_expr;
 pub mod site;

@@ -42,13 +42,6 @@ impl<'a> Shown<'a> {
         }
     }
 
-    pub fn tone(&self) -> Option<Tone> {
-        match self {
-            Shown::Outcome { tone, .. } => Some(*tone),
-            _ => None,
-        }
-    }
-
     /// Why: the rule's reason for its outcome, or why there is none.
     pub fn because(&self) -> Option<&'a str> {
         match self {

@@ -5,9 +5,9 @@
 //! behind a figure.
 
 pub(crate) mod breakdown;
-pub mod domain;
+pub(crate) mod domain;
 pub mod drill;
 pub(crate) mod row_periods;
-pub mod scan;
+pub(crate) mod scan;
 pub mod series;
 pub mod tables;

@@ -1,15 +1,15 @@
 //! Outputs of a run, one file per format, written all or nothing.
 
-pub mod atomic;
-pub mod compare;
-pub mod csv;
-pub mod explain;
-pub mod html;
-pub mod long_form;
-pub mod markdown;
-pub mod parquet;
+pub(crate) mod atomic;
+pub(crate) mod compare;
+pub(crate) mod csv;
+pub(crate) mod explain;
+pub(crate) mod html;
+pub(crate) mod long_form;
+pub(crate) mod markdown;
+pub(crate) mod parquet;
 pub mod review;
-pub mod xlsx;
+pub(crate) mod xlsx;
 
 use crate::error::RunError;
 use crate::model::Project;
