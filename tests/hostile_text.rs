@@ -169,3 +169,34 @@ fn a_full_stdout_is_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn sections_whose_names_share_an_anchor_get_anchors_of_their_own() {
+    let f = hostile_teams();
+    let items: Vec<String> = [("U1", "Ü"), ("E1", "É")]
+        .iter()
+        .map(|(id, section)| {
+            indicator(
+                id,
+                "count",
+                "neutral",
+                "kind: flow\nsource: referrals\ndate: referral_date",
+                "",
+            )
+            .replace("section: Tests", &format!("section: {section}"))
+        })
+        .collect();
+    f.file("indicators/b.yaml", &indicators(&items));
+    assert_eq!(f.rubric(&["run", "--quiet"]).code, 0);
+    let html = std::fs::read_to_string(f.out_dir().join("scorecard.html")).unwrap();
+    let ids: Vec<&str> = html
+        .match_indices("<section id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+}
