@@ -267,3 +267,31 @@ fn a_filter_failing_on_a_row_names_the_row_and_the_expression() {
     assert_eq!(out.code, 3);
     insta::assert_snapshot!(out.stderr);
 }
+
+/// Regression: a rule file that did not parse also gave "there is no rule
+/// set named ..." for every indicator naming one of its rule sets (105
+/// problems for one unknown key in the shipped rules).
+#[test]
+fn a_rule_file_that_does_not_parse_is_one_problem_not_one_per_indicator() {
+    let f = referrals_project();
+    f.file(
+        "rules/standard.yaml",
+        &STANDARD_RULES.replacen("    kind: dot\n", "    kind: dot\n    colour: blue\n", 1),
+    );
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[
+            indicator("A1", "count", "neutral", GOOD_MEASURE, "dot: dot_banded"),
+            indicator("A2", "count", "neutral", GOOD_MEASURE, "dot: dot_banded"),
+        ]),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown key `colour`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("no rule set named"), "{}", out.stderr);
+    assert!(out.stderr.ends_with("1 problem found\n"), "{}", out.stderr);
+}

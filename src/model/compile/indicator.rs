@@ -332,7 +332,7 @@ fn rule_use(
         return None;
     };
     let Some(set) = rule_sets.get(&name.value) else {
-        if ctx.declared_rule_sets.contains(&name.value) {
+        if ctx.declared_rule_sets.contains(&name.value) || ctx.rules_unreadable {
             return None;
         }
         let same_kind: Vec<&str> = rule_sets

@@ -72,6 +72,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
     let publication = settings::build_publication(files.settings.as_ref(), &mut problems);
     let quality = settings::build_quality(files.settings.as_ref(), &mut problems);
     let engine = sandboxed_engine(limits, Arc::clone(&calendar));
+    let problems_in_rules = problems.iter().any(|p| p.file.starts_with("rules"));
     let mut ctx = Ctx {
         calendar: Arc::clone(&calendar),
         known_functions: known_functions(&engine),
@@ -82,6 +83,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
         base_measures: Vec::new(),
         indicator_ids: BTreeSet::new(),
         declared_rule_sets: BTreeSet::new(),
+        rules_unreadable: problems_in_rules,
     };
     let rule_sets = rule_sets::compile_rule_sets(&files.rules, &mut ctx);
     for file in &files.indicators {
@@ -157,6 +159,9 @@ pub(super) struct Ctx {
     /// Every rule set declared, compiled or not: one that failed to compile
     /// has its problems reported, so indicators naming it add none.
     declared_rule_sets: BTreeSet<String>,
+    /// A rule file could not be read: a rule set it may declare is
+    /// unknown, so indicators naming one add no problem of their own.
+    rules_unreadable: bool,
 }
 
 /// Where in the files an indicator's parts are, for messages.
