@@ -33,6 +33,7 @@ fn check_without_leaking(f: &Fixture) -> Output {
     out
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_calendar_linked_to_the_environment_is_refused_unread() {
     let f = referrals_project();

@@ -138,6 +138,7 @@ fn a_new_indicator_s_section_is_written_as_valid_yaml() {
     );
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_full_stdout_is_an_error_not_a_panic() {
     let f = hostile_teams();
