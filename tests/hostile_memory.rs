@@ -142,3 +142,37 @@ fn a_small_file_whose_one_team_name_expands_to_gigabytes_is_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn a_reason_too_long_to_show_is_refused() {
+    let f = Fixture::new();
+    f.standard_rules().table(
+        "published",
+        vec![
+            ("month", dates(&repeat("2023-03-01", 2))),
+            ("value", floats(&[Some(4.0), None])),
+            (
+                "status",
+                strs(&[None, Some(&"not yet published; ".repeat(60))]),
+            ),
+        ],
+    );
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[indicator(
+            "P1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: published\ndate: month\nsum: value\nmissing_reason: status",
+            "",
+        )]),
+    );
+    let out = run(&f);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`status` of `published` gives a reason of 1140 characters"),
+        "{}",
+        out.stderr
+    );
+}

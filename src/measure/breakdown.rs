@@ -65,6 +65,35 @@ pub(super) fn breakdown_error(
     EvalError(Diagnostic::new(&source.file, Place::WHOLE_FILE, message).help(help))
 }
 
+/// The longest reason for a missing value shown in a report, in characters.
+pub const MAX_REASON_CHARS: usize = 1_000;
+
+/// A reason for a missing value, refused when too long to show, naming
+/// its column and source.
+pub(super) fn check_reason(
+    project: &Project,
+    base: &BaseMeasure,
+    reason: &str,
+) -> Result<(), EvalError> {
+    let n = reason.chars().count();
+    if n <= MAX_REASON_CHARS {
+        return Ok(());
+    }
+    let column = base.missing_reason.as_deref().unwrap_or_default();
+    let source = &project.sources.by_name[&base.source];
+    Err(EvalError(
+        Diagnostic::new(
+            &source.file,
+            Place::WHOLE_FILE,
+            format!(
+                "`{column}` of `{}` gives a reason of {n} characters for a missing value, longer than the {MAX_REASON_CHARS} a report shows",
+                base.source
+            ),
+        )
+        .help("shorten the reason where the data is exported"),
+    ))
+}
+
 /// A breakdown value as written in the data. A value written exactly as
 /// the label for empty values is shown in quotes, `"(not recorded)"`, so
 /// the empty rows and the rows that say so stay two groups.

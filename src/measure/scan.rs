@@ -6,8 +6,9 @@
 //! accumulators of its group: counts through difference arrays, sums and
 //! distinct ids per period.
 
+use super::breakdown::breakdown_error;
 pub use super::breakdown::written_group;
-use super::breakdown::{breakdown_error, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS};
+use super::breakdown::{check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS};
 use super::domain::Domain;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::tables::{collect_population_columns, needed_columns, Tables};
@@ -433,6 +434,7 @@ impl<'a> Accumulator<'a> {
             let value = match values {
                 Some(v) if v.is_null(row) => {
                     if let Some(r) = reasons.and_then(|r| str_at(r.as_ref(), row)) {
+                        check_reason(project, base, r)?;
                         self.note_reason(group, from, to, r);
                     }
                     continue;
