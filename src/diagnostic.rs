@@ -109,15 +109,15 @@ impl Diagnostic {
 /// Text from a file as a message shows it: control characters (from data
 /// or a binary file) as `\u{fffd}`, so they cannot drive the terminal.
 fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    text.chars().map(shown_char).collect()
+}
+
+fn shown_char(c: char) -> char {
+    if c.is_control() && c != '\t' {
+        '\u{fffd}'
+    } else {
+        c
+    }
 }
 
 /// The most of a line an excerpt shows, in characters.
@@ -128,16 +128,7 @@ const EXCERPT_CHARS: usize = 120;
 /// control characters shown as `�`, so a huge or binary "line" (a link to
 /// a secret, a minified file) can neither flood nor drive the terminal.
 fn excerpt(line: &str, column: u32) -> (String, usize) {
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect();
+    let chars: Vec<char> = line.chars().map(shown_char).collect();
     let column = column.max(1) as usize;
     if chars.len() <= EXCERPT_CHARS {
         return (chars.into_iter().collect(), column);

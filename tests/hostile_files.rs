@@ -19,11 +19,7 @@ fn check_without_leaking(f: &Fixture) -> Output {
         .arg("check")
         .output()
         .unwrap();
-    let out = Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    };
+    let out = output_of(f.path(), out);
     assert!(
         !out.stderr.contains(SECRET) && !out.stdout.contains(SECRET),
         "{}",

@@ -1,7 +1,7 @@
 //! What a figure can be broken down by: how a value is named, and the
 //! limits that keep a breakdown to teams and localities, not children.
 
-use crate::diagnostic::{Diagnostic, Place};
+use super::tables::source_error;
 use crate::error::EvalError;
 use crate::model::measure::BaseMeasure;
 use crate::model::Project;
@@ -43,7 +43,6 @@ pub(super) fn breakdown_error(
         })
         .map(|i| i.id.as_str())
         .collect();
-    let source = &project.sources.by_name[&base.source];
     let (message, help) = match problem {
         GroupProblem::TooMany => (
             format!(
@@ -51,7 +50,7 @@ pub(super) fn breakdown_error(
                 base.source,
                 users.join(", ")
             ),
-            "break down by a column with fewer values (a team, a locality), or remove `breakdown:`".to_string(),
+            "break down by a column with fewer values (a team, a locality), or remove `breakdown:`",
         ),
         GroupProblem::TooLong(n) => (
             format!(
@@ -59,10 +58,10 @@ pub(super) fn breakdown_error(
                 base.source,
                 users.join(", ")
             ),
-            "fix the value where the data is exported, or break down by another column".to_string(),
+            "fix the value where the data is exported, or break down by another column",
         ),
     };
-    EvalError(Diagnostic::new(&source.file, Place::WHOLE_FILE, message).help(help))
+    source_error(project, &base.source, message, help)
 }
 
 /// The longest reason for a missing value shown in a report, in characters.
@@ -80,17 +79,14 @@ pub(super) fn check_reason(
         return Ok(());
     }
     let column = base.missing_reason.as_deref().unwrap_or_default();
-    let source = &project.sources.by_name[&base.source];
-    Err(EvalError(
-        Diagnostic::new(
-            &source.file,
-            Place::WHOLE_FILE,
-            format!(
-                "`{column}` of `{}` gives a reason of {n} characters for a missing value, longer than the {MAX_REASON_CHARS} a report shows",
-                base.source
-            ),
-        )
-        .help("shorten the reason where the data is exported"),
+    Err(source_error(
+        project,
+        &base.source,
+        format!(
+            "`{column}` of `{}` gives a reason of {n} characters for a missing value, longer than the {MAX_REASON_CHARS} a report shows",
+            base.source
+        ),
+        "shorten the reason where the data is exported",
     ))
 }
 

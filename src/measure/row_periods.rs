@@ -108,7 +108,7 @@ pub(crate) fn group_at(array: &dyn Array, row: usize) -> String {
     match array.data_type() {
         DataType::Int64 => array.as_primitive::<Int64Type>().value(row).to_string(),
         _ => str_at(array, row).map_or(UNRECORDED_GROUP.to_string(), |v| {
-            super::scan::written_group(v).into_owned()
+            super::breakdown::written_group(v).into_owned()
         }),
     }
 }

@@ -7,7 +7,7 @@
 //! distinct ids per period.
 
 use super::breakdown::breakdown_error;
-pub use super::breakdown::written_group;
+use super::breakdown::written_group;
 use super::breakdown::{check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS};
 use super::domain::Domain;
 use super::row_periods::{group_at, kept_rows, RowPeriods};

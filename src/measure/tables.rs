@@ -140,19 +140,27 @@ pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>,
     if (1900..2200).contains(&month.year()) {
         return Ok(Some(month));
     }
-    let source = &project.sources.by_name[&base.source];
-    Err(EvalError(
-        Diagnostic::new(
-            &source.file,
-            Place::WHOLE_FILE,
-            format!(
-                "the latest date in column `{}` is in the year {}, which cannot be a reporting month",
-                base.period_column(),
-                month.year()
-            ),
-        )
-        .help("fix or remove the rows with that date (a mistyped year, or a placeholder such as 9999-12-31), or choose the month with --period YYYY-MM"),
+    Err(source_error(
+        project,
+        &base.source,
+        format!(
+            "the latest date in column `{}` is in the year {}, which cannot be a reporting month",
+            base.period_column(),
+            month.year()
+        ),
+        "fix or remove the rows with that date (a mistyped year, or a placeholder such as 9999-12-31), or choose the month with --period YYYY-MM",
     ))
+}
+
+/// A failure of the data in one source, placed on its file.
+pub(super) fn source_error(
+    project: &Project,
+    source: &str,
+    message: String,
+    help: &str,
+) -> EvalError {
+    let file = &project.sources.by_name[source].file;
+    EvalError(Diagnostic::new(file, Place::WHOLE_FILE, message).help(help))
 }
 
 /// Population per calendar year from a population table.

@@ -8,7 +8,9 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::{normalise, ColumnType};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
-use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -199,11 +201,15 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
             .help("regenerate or re-export the file; it may be truncated or corrupt")
     };
     let batches = guarded(|| {
-        let open = || std::fs::File::open(&source.path).map_err(|e| e.to_string());
-        let plain = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(|e| e.to_string())?;
-        let options = ArrowReaderOptions::new().with_schema(text_as_dictionaries(plain.schema()));
-        let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(open()?, options)
+        let file = std::fs::File::open(&source.path).map_err(|e| e.to_string())?;
+        // The footer is read once; the schema it gives is read back with
+        // text as dictionaries.
+        let plain = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
             .map_err(|e| e.to_string())?;
+        let options = ArrowReaderOptions::new().with_schema(text_as_dictionaries(plain.schema()));
+        let hinted = ArrowReaderMetadata::try_new(Arc::clone(plain.metadata()), options)
+            .map_err(|e| e.to_string())?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, hinted);
         let schema = Arc::clone(builder.schema());
         let indices: Vec<usize> = columns
             .iter()

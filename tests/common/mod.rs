@@ -261,11 +261,18 @@ pub fn rubric_in(project: &Path, args: &[&str]) -> Output {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let out = std::process::Output {
-        status,
-        stdout: stdout.join().expect("stdout"),
-        stderr: stderr.join().expect("stderr"),
-    };
+    output_of(
+        project,
+        std::process::Output {
+            status,
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+        },
+    )
+}
+
+/// A finished process's exit code and text; paths to the project read `[PROJECT]`.
+pub fn output_of(project: &Path, out: std::process::Output) -> Output {
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).to_string(),
@@ -304,13 +311,7 @@ pub fn rubric_bounded(project: &Path, args: &[&str]) -> Output {
             });
         }
     }
-    let out = command.output().expect("run rubric");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&out.stderr)
-            .replace(&project.display().to_string(), "[PROJECT]"),
-    }
+    output_of(project, command.output().expect("run rubric"))
 }
 
 /// Runs the binary on the example shipped in this repository.

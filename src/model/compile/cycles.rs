@@ -36,7 +36,7 @@ fn inputs(indicators: &[Indicator]) -> Vec<Vec<usize>> {
 
 /// Every indicator once, each after the indicators its formulas read, and
 /// the loops found (each as the indices along it, back to its first).
-pub(crate) fn evaluation_order(indicators: &[Indicator]) -> (Vec<usize>, Vec<Vec<usize>>) {
+pub(super) fn evaluation_order(indicators: &[Indicator]) -> (Vec<usize>, Vec<Vec<usize>>) {
     const NEW: u8 = 0;
     const OPEN: u8 = 1;
     const DONE: u8 = 2;
@@ -78,8 +78,7 @@ pub(crate) fn evaluation_order(indicators: &[Indicator]) -> (Vec<usize>, Vec<Vec
 
 /// Reports formulas that read each other in a loop, each loop once, read
 /// from its smallest id.
-pub(super) fn check_formula_cycles(indicators: &[Indicator], ctx: &mut Ctx) {
-    let (_, loops) = evaluation_order(indicators);
+pub(super) fn report_loops(indicators: &[Indicator], loops: Vec<Vec<usize>>, ctx: &mut Ctx) {
     let mut reported = BTreeSet::new();
     for cycle in loops {
         let ring = &cycle[..cycle.len() - 1];

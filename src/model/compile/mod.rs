@@ -122,8 +122,8 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
             }
         }
     }
-    cycles::check_formula_cycles(&indicators, &mut ctx);
-    let (evaluation_order, _) = cycles::evaluation_order(&indicators);
+    let (evaluation_order, loops) = cycles::evaluation_order(&indicators);
+    cycles::report_loops(&indicators, loops, &mut ctx);
     if !ctx.problems.is_empty() {
         ctx.problems.sort();
         ctx.problems.dedup();
