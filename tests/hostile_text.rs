@@ -201,3 +201,45 @@ fn sections_whose_names_share_an_anchor_get_anchors_of_their_own() {
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
     assert_eq!(ids.len(), 3, "{ids:?}");
 }
+
+#[test]
+fn an_outcome_label_stays_text_in_the_page_and_the_workbook() {
+    let f = hostile_teams();
+    f.file(
+        "rules/standard.yaml",
+        &STANDARD_RULES.replace(
+            "label: Red, tone: bad",
+            "label: \"Red \\\"x\\\" <b>&\", tone: bad",
+        ),
+    );
+    // A rated indicator, so the label is shown and coloured.
+    f.file(
+        "indicators/b.yaml",
+        &indicators(&[indicator(
+            "B1",
+            "count",
+            "lower_is_better",
+            "kind: flow\nsource: referrals\ndate: referral_date",
+            "rag: rag_target\ntargets: { 2022-23: 1 }",
+        )]),
+    );
+    assert_eq!(f.rubric(&["run", "--quiet"]).code, 0);
+    let html = std::fs::read_to_string(f.out_dir().join("scorecard.html")).unwrap();
+    assert!(
+        html.contains("<option value=\"red\">Red &quot;x&quot; &lt;b&gt;&amp;</option>"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>&"), "raw label in the page");
+    let file = std::fs::File::open(f.out_dir().join("scorecard.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(
+        sheet.contains("SEARCH(\"Red \"\"x\"\" &lt;b&gt;&amp;\","),
+        "{sheet}"
+    );
+}
