@@ -69,6 +69,8 @@ pub struct Scorecard {
     pub rows: Vec<Row>,
     /// How long each stage took, for `run --timings`; never written to outputs.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The sources' expectations that failed as warnings.
+    pub findings: Vec<crate::source::expect::Finding>,
 }
 
 /// How to run: which month, whether to withhold small counts, how figures
@@ -115,6 +117,7 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
     let Scanned {
         results,
         populations: kept,
+        findings,
     } = scan(project, options.input, domain, options.progress)?;
     let timings = vec![("read and scan sources", started.elapsed())];
     let kept = kept.unwrap_or_default();
@@ -122,7 +125,7 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
         Input::Tables { tables, .. } => tables,
         Input::Sources => &kept,
     };
-    finish(
+    let mut card = finish(
         project,
         populations,
         results,
@@ -130,7 +133,9 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
         options.publish,
         options.quality,
         timings,
-    )
+    )?;
+    card.findings = findings;
+    Ok(card)
 }
 
 /// The reporting month asked for, or else the latest month with data (read
@@ -240,6 +245,7 @@ fn finish(
         periods,
         rows,
         timings,
+        findings: Vec::new(),
     })
 }
 

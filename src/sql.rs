@@ -404,7 +404,13 @@ impl Builder<'_> {
             .by_name
             .get(name)
             .ok_or_else(|| format!("source `{name}` has no file"))?;
-        let path = s.file.to_string_lossy().replace('\\', "/");
+        let path = s.parquet_file().ok_or_else(|| {
+            format!(
+                "source `{name}` is read from {}, not a Parquet file; `rubric snapshot --out DIR` writes it as Parquet for `rubric sql` to read",
+                s.describe()
+            )
+        })?;
+        let path = path.to_string_lossy().replace('\\', "/");
         Ok(format!("read_parquet({})", string_literal(&path)))
     }
 

@@ -172,7 +172,7 @@ fn table(rows: &RecordBatch) -> String {
 }
 
 /// Writes the rows as CSV or Parquet (by the file's extension), atomically.
-fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
+pub(super) fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
     let bytes = match file.extension().and_then(|e| e.to_str()) {
         Some("parquet") => {
             let mut bytes = Vec::new();

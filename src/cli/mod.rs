@@ -38,6 +38,7 @@ pub(crate) mod output;
 mod review;
 mod run;
 mod schema;
+mod sources;
 mod sql;
 mod summary;
 mod test;
@@ -151,6 +152,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = sql::Format::Text)]
         format: sql::Format,
     },
+    /// Write the sources (default: all) as Parquet into a folder, with a
+    /// manifest of row counts and content hashes; `run --data DIR` reads it.
+    Snapshot {
+        /// The sources (default: all).
+        sources: Vec<String>,
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check one source's expectations and list the rows failing them.
+    Expect {
+        /// The source.
+        source: String,
+        /// The reporting month, YYYY-MM (default: the latest month with data).
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::calendar::period::Month>,
+        /// Write every failing row to this .csv or .parquet file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +243,15 @@ pub fn main() -> ExitCode {
             format,
         } => sql::sql(&cli.project, &ids, period, format),
         Command::Test { ids } => test::test(&cli.project, &ids),
+        Command::Snapshot {
+            sources: names,
+            out,
+        } => sources::snapshot(&cli.project, &names, &out),
+        Command::Expect {
+            source,
+            period,
+            out,
+        } => sources::expect(&cli.project, &source, period, out.as_deref()),
     };
     if let Some(why) = output::failure() {
         errln!("error: could not write the output: {why}");
@@ -247,7 +277,15 @@ fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, u8> {
 
 /// The compiled project, or the exit code after its problems were printed.
 fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
-    crate::model::compile_project(project).map_err(|failure| {
+    compiled_with(project, None)
+}
+
+/// The compiled project reading the sources a snapshot holds from it.
+fn compiled_with(
+    project: &std::path::Path,
+    snapshot: Option<&crate::source::snapshot::Snapshot>,
+) -> Result<crate::model::Project, u8> {
+    crate::model::compile_project_with(project, snapshot).map_err(|failure| {
         report(&failure.problems, &failure.texts);
         EXIT_PROBLEMS
     })

@@ -61,10 +61,11 @@ pub fn new_indicator(project: &Path, o: &Options) -> u8 {
         errln!("error: `{}` is not a valid id\n  = help: use letters, digits and `_`, starting with a letter (e.g. CP3)", o.id);
         return EXIT_PROBLEMS;
     }
-    let (sources, _) = discover(project);
+    let files = crate::config::load_project(project);
+    let (sources, _) = discover(project, &files.sources, None);
     let Some(source) = sources.by_name.get(&o.source) else {
         let names: Vec<&str> = sources.by_name.keys().map(String::as_str).collect();
-        errln!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/: {}", o.source, names.join(", "));
+        errln!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}", o.source, names.join(", "));
         return EXIT_PROBLEMS;
     };
     let dates: Vec<&str> = source

@@ -1,7 +1,7 @@
 //! `rubric run`: evaluate the project and write the scorecard.
 
 use super::summary::{Bar, Format, Summary};
-use super::{compiled, report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
+use super::{report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
 use crate::calendar::period::Month;
 use crate::output::compare;
 use crate::progress::Progress;
@@ -34,6 +34,10 @@ pub struct Options {
     /// The summary at the end: text (default) or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Read the sources a snapshot folder holds (`rubric snapshot --out
+    /// DIR`) instead of the live ones.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
 }
 
 pub fn run(project: &Path, options: Options) -> u8 {
@@ -45,8 +49,17 @@ pub fn run(project: &Path, options: Options) -> u8 {
         publish,
         quiet,
         format,
+        data,
     } = options;
-    let p = match compiled(project) {
+    let snapshot = match data.as_deref().map(crate::source::snapshot::Snapshot::open) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(why)) => {
+            errln!("error: cannot read the snapshot: {why}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let p = match super::compiled_with(project, snapshot.as_ref()) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -438,6 +438,9 @@ pub struct ProjectDoc {
     pub publication: Option<PublicationDoc>,
     /// Flags for figures to read with care.
     pub quality: Option<QualityDoc>,
+    /// Declared sources (more can be written in files under `sources/`).
+    #[serde(default)]
+    pub sources: Vec<super::sources::SourceDoc>,
 }
 
 /// When a figure is flagged.

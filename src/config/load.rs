@@ -3,6 +3,7 @@
 
 use super::document::{IndicatorFile, ProjectDoc, RuleFile};
 use super::files::{files_with_extensions, read_text};
+use super::sources::{SourceDoc, SourcesFile};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place, SourceTexts};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,9 @@ pub struct ProjectFiles {
     pub rules: Vec<Loaded<RuleFile>>,
     /// `rubric.yaml`, when the project has one.
     pub settings: Option<Loaded<ProjectDoc>>,
+    /// Declared sources, by the file declaring them (`rubric.yaml` first,
+    /// then the files under `sources/`).
+    pub sources: Vec<Loaded<Vec<SourceDoc>>>,
     pub texts: SourceTexts,
     pub problems: Vec<Diagnostic>,
 }
@@ -36,7 +40,16 @@ pub fn load_project(root: &Path) -> ProjectFiles {
         let relative = PathBuf::from(SETTINGS_FILE);
         if let Some(text) = read_text(root, &settings, &relative, &mut files.problems) {
             files.texts.insert(relative.clone(), text.clone());
-            if let Some(doc) = parse::<ProjectDoc>(&text, &relative, &mut files.problems) {
+            let before = files.problems.len();
+            let parsed = parse::<ProjectDoc>(&text, &relative, &mut files.problems);
+            name_entries(&text, &mut files.problems[before..], "name", "source");
+            if let Some(mut doc) = parsed {
+                if !doc.sources.is_empty() {
+                    files.sources.push(Loaded {
+                        file: relative.clone(),
+                        doc: std::mem::take(&mut doc.sources),
+                    });
+                }
                 files.settings = Some(Loaded {
                     file: relative,
                     doc,
@@ -44,6 +57,7 @@ pub fn load_project(root: &Path) -> ProjectFiles {
             }
         }
     }
+    load_source_files(root, &mut files);
     for (folder, is_rules) in [("indicators", false), ("rules", true)] {
         let dir = root.join(folder);
         if !dir.is_dir() {
@@ -88,14 +102,47 @@ pub fn load_project(root: &Path) -> ProjectFiles {
             } else {
                 ("id", "indicator")
             };
-            for problem in &mut files.problems[before..] {
-                if let Some(name) = enclosing_entry(&text, problem.place.line, key) {
-                    problem.subject = Some(format!("{what} {name}"));
-                }
-            }
+            name_entries(&text, &mut files.problems[before..], key, what);
         }
     }
     files
+}
+
+/// Reads `sources/**/*.yaml`, when the folder exists (it is optional).
+fn load_source_files(root: &Path, files: &mut ProjectFiles) {
+    let dir = root.join("sources");
+    if !dir.is_dir() {
+        return;
+    }
+    let (paths, problems) = files_with_extensions(root, &dir, &["yaml", "yml"]);
+    files.problems.extend(problems);
+    for path in paths {
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let Some(text) = read_text(root, &path, &relative, &mut files.problems) else {
+            continue;
+        };
+        files.texts.insert(relative.clone(), text.clone());
+        let before = files.problems.len();
+        let parsed = parse::<SourcesFile>(&text, &relative, &mut files.problems);
+        name_entries(&text, &mut files.problems[before..], "name", "source");
+        if let Some(doc) = parsed {
+            files.sources.push(Loaded {
+                file: relative,
+                doc: doc.sources,
+            });
+        }
+    }
+}
+
+/// Names the entry (indicator, rule set, source) each problem is in.
+fn name_entries(text: &str, problems: &mut [Diagnostic], key: &str, what: &str) {
+    for problem in problems {
+        if problem.subject.is_none() {
+            if let Some(name) = enclosing_entry(text, problem.place.line, key) {
+                problem.subject = Some(format!("{what} {name}"));
+            }
+        }
+    }
 }
 
 /// The `id:` (or `name:`) of the list entry holding `line`: the nearest one

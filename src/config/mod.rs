@@ -5,6 +5,7 @@ pub mod document;
 pub mod files;
 pub(crate) mod load;
 pub mod schema;
+pub mod sources;
 pub(crate) mod span;
 
 pub use document::*;

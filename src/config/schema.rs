@@ -19,6 +19,10 @@ pub fn all() -> Vec<(&'static str, String)> {
             render::<ProjectDoc>("Rubric project settings"),
         ),
         (
+            "sources.schema.json",
+            render::<super::sources::SourcesFile>("Rubric sources"),
+        ),
+        (
             "calendar.schema.json",
             render::<CalendarDoc>("Rubric working-day calendar"),
         ),

@@ -7,6 +7,7 @@
 pub(crate) mod breakdown;
 pub(crate) mod domain;
 pub mod drill;
+mod period_counts;
 pub(crate) mod row_periods;
 pub(crate) mod scan;
 pub mod series;

@@ -10,6 +10,7 @@ use super::breakdown::breakdown_error;
 use super::breakdown::written_group;
 use super::breakdown::{check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS};
 use super::domain::Domain;
+use super::period_counts::{distinct_per_period, running_totals};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::tables::{collect_population_columns, needed_columns, Tables};
 use crate::calendar::period::MonthTable;
@@ -17,6 +18,7 @@ use crate::error::EvalError;
 use crate::expr::column_type::str_at;
 use crate::model::measure::{Aggregate, BaseMeasure, Timing};
 use crate::model::Project;
+use crate::source::expect::{check_source, Finding};
 use crate::source::{read_columns, Table};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
@@ -70,6 +72,9 @@ pub enum Input<'a> {
 pub struct Scanned {
     pub results: Vec<BaseResult>,
     pub populations: Option<Tables>,
+    /// What the sources' expectations found (warnings only: an error
+    /// stops the scan), in source order.
+    pub findings: Vec<Finding>,
 }
 
 /// The one scan driver: sources in parallel, one pass over each source's
@@ -106,7 +111,11 @@ pub fn scan(
         },
         work.len(),
     );
-    type Done = (Vec<(usize, BaseResult)>, Option<(String, Table)>);
+    type Done = (
+        Vec<(usize, BaseResult)>,
+        Option<(String, Table)>,
+        Vec<Finding>,
+    );
     let done: Vec<Result<Done, EvalError>> = work
         .into_par_iter()
         .map(|(name, columns)| {
@@ -123,28 +132,41 @@ pub fn scan(
                 .or(table)
                 .expect("a table read or given")
                 .batches;
+            let source = &project.sources.by_name[&name];
+            let findings = match read {
+                Some(_) => check_source(source, batches, domain.month(domain.len() - 1))
+                    .map_err(EvalError)?,
+                None => Vec::new(),
+            };
             let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
             let results = scan_source(project, batches, measures, domain, &months)?;
             progress.step();
             let kept = read
                 .filter(|_| population_columns.contains_key(&name))
                 .map(|t| (name, t));
-            Ok((measures.iter().copied().zip(results).collect(), kept))
+            Ok((
+                measures.iter().copied().zip(results).collect(),
+                kept,
+                findings,
+            ))
         })
         .collect();
     let mut results = vec![BaseResult::default(); project.base_measures.len()];
     let mut kept = BTreeMap::new();
+    let mut findings = Vec::new();
     // The first failure in source name order is reported.
     for d in done {
-        let (computed, table) = d?;
+        let (computed, table, found) = d?;
         for (i, r) in computed {
             results[i] = r;
         }
         kept.extend(table);
+        findings.extend(found);
     }
     Ok(Scanned {
         results,
         populations: matches!(input, Input::Sources).then_some(Tables { by_source: kept }),
+        findings,
     })
 }
 
@@ -560,125 +582,9 @@ impl GroupAcc {
     }
 }
 
-/// Counts the distinct ids of each period from each row's (id, first
-/// period, last period): sorted by id and start, each id's overlapping or
-/// touching spans are merged, and each merged span adds one to the periods
-/// it covers. When the ids span fewer than 2^40 values (always, for text
-/// ids and realistic numbers) and periods fit in 12 bits, each span is
-/// packed into one integer, which sorts about twice as fast as the tuple.
-fn distinct_per_period(mut spans: Vec<(i64, u32, u32)>, periods: usize) -> Vec<i64> {
-    let mut diff = vec![0i64; periods + 1];
-    let mut current: Option<(i64, u32, u32)> = None;
-    let mut add = |span: (i64, u32, u32)| match current {
-        Some((id, from, to)) if id == span.0 && span.1 <= to + 1 => {
-            current = Some((id, from, to.max(span.2)));
-        }
-        _ => {
-            if let Some((_, from, to)) = current.replace(span) {
-                diff[from as usize] += 1;
-                diff[to as usize + 1] -= 1;
-            }
-        }
-    };
-    let (lo, hi) = spans
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), &(id, _, _)| {
-            (lo.min(id), hi.max(id))
-        });
-    const ID_BITS: u32 = 40;
-    const PERIOD_BITS: u32 = 12;
-    let span = (hi as i128) - (lo as i128);
-    if spans.is_empty() || span >= 1i128 << ID_BITS || periods >= 1 << PERIOD_BITS {
-        spans.sort_unstable();
-        spans.into_iter().for_each(&mut add);
-    } else {
-        let mask = (1u64 << PERIOD_BITS) - 1;
-        let mut packed: Vec<u64> = spans
-            .iter()
-            .map(|&(id, from, to)| {
-                ((id.wrapping_sub(lo) as u64) << (2 * PERIOD_BITS))
-                    | (u64::from(from) << PERIOD_BITS)
-                    | u64::from(to)
-            })
-            .collect();
-        drop(spans);
-        packed.sort_unstable();
-        for key in packed {
-            let id = (key >> (2 * PERIOD_BITS)) as i64;
-            add((
-                id,
-                ((key >> PERIOD_BITS) & mask) as u32,
-                (key & mask) as u32,
-            ));
-        }
-    }
-    if let Some((_, from, to)) = current {
-        diff[from as usize] += 1;
-        diff[to as usize + 1] -= 1;
-    }
-    running_totals(&diff[..periods])
-}
-
-/// Each period's count from the changes at each period's start.
-fn running_totals(diff: &[i64]) -> Vec<i64> {
-    let mut running = 0;
-    diff.iter()
-        .map(|d| {
-            running += d;
-            running
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distinct_counts_agree_whether_spans_are_packed_or_not() {
-        // Period 0: ids 5, 5, 7 (two distinct); period 2: id 5; period 1: none.
-        let narrow = vec![(5, 0, 0), (5, 2, 2), (7, 0, 0), (5, 0, 0)];
-        assert_eq!(distinct_per_period(narrow, 3), vec![2, 0, 1]);
-        // Ids too far apart to pack: the tuple sort gives the same counts.
-        let wide = vec![
-            (i64::MIN, 0, 0),
-            (i64::MAX, 2, 2),
-            (i64::MAX, 0, 0),
-            (i64::MIN, 0, 0),
-        ];
-        assert_eq!(distinct_per_period(wide, 3), vec![2, 0, 1]);
-        assert_eq!(distinct_per_period(Vec::new(), 2), vec![0, 0]);
-    }
-
-    #[test]
-    fn an_id_open_in_overlapping_spans_counts_once_per_period() {
-        // Id 1 spans 0-2 and 1-4 (one id in 0..=4); id 2 spans 3-3 and 4-5
-        // (touching: one id in 3..=5); id 3 spans 0-0 and 5-5 (a gap).
-        let spans = vec![
-            (1, 0, 2),
-            (1, 1, 4),
-            (2, 3, 3),
-            (2, 4, 5),
-            (3, 5, 5),
-            (3, 0, 0),
-        ];
-        assert_eq!(
-            distinct_per_period(spans.clone(), 6),
-            vec![2, 1, 1, 2, 2, 2]
-        );
-        // The same by brute force: every (period, id) pair, deduplicated.
-        let mut pairs: Vec<(u32, i64)> = spans
-            .iter()
-            .flat_map(|&(id, a, b)| (a..=b).map(move |p| (p, id)))
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        let mut brute = vec![0i64; 6];
-        for (p, _) in pairs {
-            brute[p as usize] += 1;
-        }
-        assert_eq!(distinct_per_period(spans, 6), brute);
-    }
 
     #[test]
     fn kept_rows_are_those_the_filter_holds_for_with_a_date() {

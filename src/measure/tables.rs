@@ -58,6 +58,11 @@ pub(super) fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>>
             collect_population_columns(m, &mut needed);
         }
     }
+    for (name, source) in &project.sources.by_name {
+        for e in &source.expectations {
+            needed.entry(name.clone()).or_default().extend(e.columns());
+        }
+    }
     for columns in needed.values_mut() {
         columns.sort();
         columns.dedup();

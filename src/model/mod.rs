@@ -6,4 +6,4 @@ pub mod indicator;
 pub mod measure;
 pub mod rule_set;
 
-pub use compile::{compile_project, CompileFailure, Project, Quality};
+pub use compile::{compile_project, compile_project_with, CompileFailure, Project, Quality};

@@ -1,43 +1,46 @@
-//! Sources: the Parquet tables under `data/`, discovered by file name
-//! (`data/referrals.parquet` is the source `referrals`). Each is read once
-//! per run, only the columns some indicator needs, in large batches, with
-//! every column normalised to the types expressions understand.
+//! Sources: the tables indicators read. A Parquet file under `data/` is a
+//! source by its file name (`data/referrals.parquet` is `referrals`);
+//! others are declared (`sources:` in `rubric.yaml` or files under
+//! `sources/`) to read CSV, Excel or a database through ODBC. Whatever the
+//! kind, a source gives Arrow batches of the columns asked for, every
+//! column normalised to the types expressions understand, and passes
+//! through the same column checks.
 
-use crate::config::files::{check_inside, files_with_extensions};
+mod csv;
+mod declare;
+pub mod expect;
+mod odbc;
+mod parquet;
+pub mod snapshot;
+mod text;
+mod xlsx;
+
+pub use declare::{discover, ReadFrom};
+pub use text::MAX_TEXT_BYTES;
+
 use crate::diagnostic::{Diagnostic, Place};
-use crate::expr::column_type::{normalise, ColumnType};
+use crate::expr::column_type::ColumnType;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
-use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
-};
-use parquet::arrow::ProjectionMask;
-use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use expect::Expectation;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-const BATCH_ROWS: usize = 65_536;
-
-/// The most bytes a batch should take once read: batches of rows with
-/// long values get fewer rows, so a small file that expands to gigabytes
-/// is stopped at its first batch, not after all of it is in memory.
-const BATCH_BYTES: i64 = 64 * 1024 * 1024;
-
-/// The longest text value Rubric reads (1 MiB): past it the file is
-/// refused, naming the column (a value that long is an export gone wrong).
-pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
-
-/// A table found under `data/` with its columns (type `None`: not usable).
+/// A table indicators can read, with its columns (type `None`: not usable).
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    /// Path relative to the project, for messages.
+    /// For messages: the file read (the first, for several), or for a
+    /// database the YAML file declaring it.
     pub file: PathBuf,
-    pub path: PathBuf,
+    /// Where the rows come from.
+    pub read_from: ReadFrom,
     pub columns: BTreeMap<String, Option<ColumnType>>,
-    /// The Parquet/Arrow type of each column as written, for messages.
+    /// The type of each column as stored, for messages.
     pub arrow_types: BTreeMap<String, String>,
+    /// What the rows must satisfy.
+    pub expectations: Vec<Expectation>,
 }
 
 impl Source {
@@ -60,132 +63,27 @@ impl Source {
             .collect::<Vec<_>>()
             .join(", ")
     }
+
+    /// Where the rows come from, in words: a file, files or a query.
+    pub fn describe(&self) -> String {
+        self.read_from.describe(&self.name, &self.file)
+    }
+
+    /// The Parquet file, for a source read from one.
+    pub fn parquet_file(&self) -> Option<&PathBuf> {
+        match &self.read_from {
+            ReadFrom::Parquet { .. } => Some(&self.file),
+            _ => None,
+        }
+    }
 }
 
 /// Every source of a project, by name.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub by_name: BTreeMap<String, Source>,
-    /// Sources whose file was found but could not be read (reported once).
-    pub unreadable: std::collections::BTreeSet<String>,
-}
-
-/// Finds `data/**/*.parquet` and reads each file's schema (not its data).
-pub fn discover(root: &Path) -> (Sources, Vec<Diagnostic>) {
-    let mut sources = Sources::default();
-    let mut problems = Vec::new();
-    let data = root.join("data");
-    if !data.is_dir() {
-        problems.push(
-            Diagnostic::new(
-                "data",
-                Place::WHOLE_FILE,
-                "the project has no `data/` folder",
-            )
-            .help("put the Parquet tables indicators read under data/"),
-        );
-        return (sources, problems);
-    }
-    let (paths, walk_problems) = files_with_extensions(root, &data, &["parquet"]);
-    problems.extend(walk_problems);
-    for path in paths {
-        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if let Some(existing) = sources.by_name.get(&name) {
-            problems.push(
-                Diagnostic::new(
-                    &file,
-                    Place::WHOLE_FILE,
-                    format!("two tables are both named `{name}`"),
-                )
-                .help(format!(
-                    "rename one of {} and {}: a source is named by its file name",
-                    existing.file.display(),
-                    file.display()
-                )),
-            );
-            continue;
-        }
-        let path = match check_inside(root, &path) {
-            Ok(resolved) => resolved,
-            Err(problem) => {
-                sources.unreadable.insert(name);
-                problems.push(problem);
-                continue;
-            }
-        };
-        match read_schema(&path).and_then(|schema| {
-            let mut seen = std::collections::BTreeSet::new();
-            match schema.fields().iter().find(|f| !seen.insert(f.name())) {
-                Some(twice) => Err(format!(
-                    "it has two columns named `{}`, so which one is meant is unclear",
-                    twice.name()
-                )),
-                None => Ok(schema),
-            }
-        }) {
-            Ok(schema) => {
-                let columns = schema
-                    .fields()
-                    .iter()
-                    .map(|f| (f.name().clone(), ColumnType::of(f.data_type())))
-                    .collect();
-                let arrow_types = schema
-                    .fields()
-                    .iter()
-                    .map(|f| (f.name().clone(), f.data_type().to_string()))
-                    .collect();
-                sources.by_name.insert(
-                    name.clone(),
-                    Source {
-                        name,
-                        file,
-                        path,
-                        columns,
-                        arrow_types,
-                    },
-                );
-            }
-            Err(message) => {
-                sources.unreadable.insert(name);
-                problems.push(
-                Diagnostic::new(
-                    &file,
-                    Place::WHOLE_FILE,
-                    format!("cannot read this Parquet file: {message}"),
-                )
-                .help(if message.starts_with("it has two columns") {
-                    "rename one of the two columns where the file is exported"
-                } else {
-                    "regenerate or re-export the file; it may be truncated or not Parquet at all"
-                }),
-            )
-            }
-        }
-    }
-    (sources, problems)
-}
-
-fn read_schema(path: &Path) -> Result<Arc<Schema>, String> {
-    guarded(|| {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
-        Ok(Arc::clone(builder.schema()))
-    })
-}
-
-/// Runs a Parquet read, turning a panic inside the reader (possible on
-/// corrupt files) into an error instead of a crash.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(result) => result,
-        Err(_) => {
-            Err("the Parquet reader failed on this file (it is probably corrupt)".to_string())
-        }
-    }
+    /// Sources found or declared but not readable (reported once).
+    pub unreadable: BTreeSet<String>,
 }
 
 /// The columns of one source read for a run, normalised.
@@ -194,166 +92,46 @@ pub struct Table {
     pub batches: Vec<RecordBatch>,
 }
 
-/// Reads the named columns of a source.
+/// Reads the named columns of a source, whatever its kind.
 pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
-    let fail = |message: String| {
-        Diagnostic::new(&source.file, Place::WHOLE_FILE, message)
-            .help("regenerate or re-export the file; it may be truncated or corrupt")
+    let read = match &source.read_from {
+        ReadFrom::Parquet { path } => parquet::read(path, columns),
+        ReadFrom::Csv(csv) => csv::read(csv, &source.columns, columns),
+        ReadFrom::Xlsx(xlsx) => xlsx::read(xlsx, columns),
+        ReadFrom::Odbc(odbc) => odbc::read(odbc, columns),
     };
-    let batches = guarded(|| {
-        let file = std::fs::File::open(&source.path).map_err(|e| e.to_string())?;
-        // The footer is read once; the schema it gives is read back with
-        // text as dictionaries.
-        let plain = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-            .map_err(|e| e.to_string())?;
-        let options = ArrowReaderOptions::new().with_schema(text_as_dictionaries(plain.schema()));
-        let hinted = ArrowReaderMetadata::try_new(Arc::clone(plain.metadata()), options)
-            .map_err(|e| e.to_string())?;
-        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, hinted);
-        let schema = Arc::clone(builder.schema());
-        let indices: Vec<usize> = columns
+    let fail = |message: String| {
+        let listed = columns
             .iter()
-            .map(|c| {
-                schema
-                    .index_of(c)
-                    .map_err(|_| format!("column `{c}` is missing"))
-            })
-            .collect::<Result<_, _>>()?;
-        let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
-        let rows = batch_rows(&builder, &indices);
-        let reader = builder
-            .with_projection(mask)
-            .with_batch_size(rows)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let mut batches = Vec::new();
-        for batch in reader {
-            let batch = batch.map_err(|e| e.to_string())?;
-            check_text_lengths(&batch)?;
-            batches.push(normalise_batch(&batch)?);
-        }
-        Ok(batches)
-    })
-    .map_err(|m| {
-        fail(format!(
-            "cannot read column{} {} of this Parquet file: {m}",
-            if columns.len() == 1 { "" } else { "s" },
-            columns
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Diagnostic::new(
+            &source.file,
+            Place::WHOLE_FILE,
+            format!(
+                "cannot read column{} {listed} of source `{}` ({}): {message}",
+                if columns.len() == 1 { "" } else { "s" },
+                source.name,
+                source.describe(),
+            ),
+        )
+        .help(source.read_from.help_on_failure())
+    };
+    let batches = read.map_err(fail)?;
+    let batches = batches
+        .iter()
+        .map(|b| {
+            text::check_text_lengths(b)?;
+            normalise_batch(b)
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(fail)?;
     Ok(Table { batches })
 }
 
-/// The file's schema with every text column read as a dictionary: a
-/// value repeated on many rows is held once (a dictionary page stays a
-/// dictionary), so a small file cannot expand to gigabytes of copies, and
-/// text comparisons run once per distinct value.
-fn text_as_dictionaries(schema: &Schema) -> Arc<Schema> {
-    use arrow_schema::DataType;
-    let fields: Vec<Field> = schema
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                f.as_ref().clone().with_data_type(DataType::Dictionary(
-                    Box::new(DataType::Int32),
-                    Box::new(DataType::Utf8),
-                ))
-            }
-            _ => f.as_ref().clone(),
-        })
-        .collect();
-    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
-}
-
-/// Rows per batch: as many as fit `BATCH_BYTES` by the file's own account
-/// of the projected columns' uncompressed size, between 1 and `BATCH_ROWS`.
-fn batch_rows(builder: &ParquetRecordBatchReaderBuilder<std::fs::File>, roots: &[usize]) -> usize {
-    let schema = builder.parquet_schema();
-    let leaves: Vec<usize> = (0..schema.num_columns())
-        .filter(|&leaf| roots.contains(&schema.get_column_root_idx(leaf)))
-        .collect();
-    let widest = builder
-        .metadata()
-        .row_groups()
-        .iter()
-        .filter(|rg| rg.num_rows() > 0)
-        .map(|rg| {
-            let bytes: i64 = leaves
-                .iter()
-                .map(|&l| rg.column(l).uncompressed_size().max(0))
-                .sum();
-            bytes / rg.num_rows()
-        })
-        .max()
-        .unwrap_or(0);
-    if widest <= 0 {
-        return BATCH_ROWS;
-    }
-    usize::try_from(BATCH_BYTES / widest)
-        .unwrap_or(BATCH_ROWS)
-        .clamp(1, BATCH_ROWS)
-}
-
-/// Refuses a batch holding a text value over `MAX_TEXT_BYTES`.
-fn check_text_lengths(batch: &RecordBatch) -> Result<(), String> {
-    use arrow_array::cast::AsArray;
-    use arrow_schema::DataType;
-    for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
-        // No value can be longer than all of them together: most batches
-        // are passed on their total alone.
-        let total = match array.data_type() {
-            DataType::Utf8 => array.as_string::<i32>().values().len(),
-            DataType::LargeUtf8 => array.as_string::<i64>().values().len(),
-            DataType::Dictionary(_, _) => {
-                array.as_any_dictionary().values().get_buffer_memory_size()
-            }
-            _ => 0,
-        };
-        if total <= MAX_TEXT_BYTES && !matches!(array.data_type(), DataType::Utf8View) {
-            continue;
-        }
-        let longest = match array.data_type() {
-            DataType::Utf8 => array
-                .as_string::<i32>()
-                .iter()
-                .flatten()
-                .map(str::len)
-                .max(),
-            DataType::LargeUtf8 => array
-                .as_string::<i64>()
-                .iter()
-                .flatten()
-                .map(str::len)
-                .max(),
-            DataType::Utf8View => array.as_string_view().iter().flatten().map(str::len).max(),
-            DataType::Dictionary(_, _) => {
-                let values = arrow_cast::cast(array.as_any_dictionary().values(), &DataType::Utf8)
-                    .map_err(|e| e.to_string())?;
-                values
-                    .as_string::<i32>()
-                    .iter()
-                    .flatten()
-                    .map(str::len)
-                    .max()
-            }
-            _ => None,
-        };
-        if let Some(n) = longest.filter(|&n| n > MAX_TEXT_BYTES) {
-            return Err(format!(
-                "column `{}` holds a text value of {n} bytes; Rubric reads text values of at most {MAX_TEXT_BYTES} bytes",
-                field.name()
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, String> {
+    use crate::expr::column_type::normalise;
     let mut fields = Vec::with_capacity(batch.num_columns());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
     for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {

@@ -58,8 +58,17 @@ pub struct CompileFailure {
 
 /// Loads and validates the project in `root`.
 pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
+    compile_project_with(root, None)
+}
+
+/// Loads and validates the project, reading the sources a snapshot holds
+/// from it instead of from where they live.
+pub fn compile_project_with(
+    root: &Path,
+    snapshot: Option<&crate::source::snapshot::Snapshot>,
+) -> Result<Project, CompileFailure> {
     let mut files = load_project(root);
-    let (sources, source_problems) = discover(root);
+    let (sources, source_problems) = discover(root, &files.sources, snapshot);
     let mut problems = files.problems;
     problems.extend(source_problems);
     let calendar = Arc::new(calendar::build_calendar(

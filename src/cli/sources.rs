@@ -1,0 +1,186 @@
+//! `rubric snapshot [SOURCE...] --out DIR`: the sources written as Parquet
+//! with a manifest; `rubric expect SOURCE [--out rows.csv]`: a source's
+//! expectations checked, with the failing rows listed.
+
+use super::{compiled, report, EXIT_RUN_FAILED, EXIT_USAGE};
+use crate::calendar::period::Month;
+use crate::diagnostic::Diagnostic;
+use crate::source::expect::{evaluate, Severity};
+use crate::source::{read_columns, snapshot, Source};
+use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
+use arrow_schema::{DataType, Field, Schema};
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
+    let p = match compiled(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let chosen: Vec<&Source> = if names.is_empty() {
+        p.sources.by_name.values().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for n in names {
+            match p.sources.by_name.get(n) {
+                Some(s) => chosen.push(s),
+                None => return no_source(&p, n),
+            }
+        }
+        chosen
+    };
+    let files = match snapshot::write(&chosen) {
+        Ok(f) => f,
+        Err(d) => {
+            report(&[d], &p.texts);
+            return EXIT_RUN_FAILED;
+        }
+    };
+    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    if let Err(e) = crate::output::atomic::write_all(out, &named) {
+        errln!(
+            "error: could not write the snapshot into {}: {e}",
+            out.display()
+        );
+        return EXIT_RUN_FAILED;
+    }
+    outln!(
+        "wrote {} source{} and {} into {}; `rubric run --data {}` reads them",
+        chosen.len(),
+        if chosen.len() == 1 { "" } else { "s" },
+        snapshot::MANIFEST,
+        out.display(),
+        out.display()
+    );
+    0
+}
+
+fn no_source(p: &crate::model::Project, name: &str) -> u8 {
+    let names: Vec<&str> = p.sources.by_name.keys().map(String::as_str).collect();
+    errln!(
+        "error: there is no source `{}`\n  = help: the sources are: {}",
+        crate::format::visible(name, false),
+        names.join(", ")
+    );
+    EXIT_USAGE
+}
+
+pub fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Path>) -> u8 {
+    let p = match compiled(project) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(source) = p.sources.by_name.get(name) else {
+        return no_source(&p, name);
+    };
+    if source.expectations.is_empty() {
+        outln!("source `{name}` declares no expectations (`expect:` in its declaration)");
+        return 0;
+    }
+    let reporting = match crate::scorecard::reporting_or_latest(&p, period) {
+        Ok(m) => m,
+        Err(e) => {
+            report(&[e.0], &p.texts);
+            return EXIT_RUN_FAILED;
+        }
+    };
+    let table = match read_columns(source, &source.usable_columns()) {
+        Ok(t) => t,
+        Err(d) => {
+            report(&[d], &p.texts);
+            return EXIT_RUN_FAILED;
+        }
+    };
+    let found = evaluate(name, &source.expectations, &table.batches, reporting);
+    let mut code = 0;
+    for (i, e) in source.expectations.iter().enumerate() {
+        let finding = found.iter().find(|(f, _)| f.expectation == i);
+        let mark = match finding {
+            None => "ok  ",
+            Some((f, _)) if f.severity == Severity::Error => {
+                code = EXIT_RUN_FAILED;
+                "FAIL"
+            }
+            Some(_) => "warn",
+        };
+        outln!("{mark} {}", e.describe());
+        if let Some((f, _)) = finding {
+            outln!("     {}", f.message);
+        }
+    }
+    if let Some(out) = out {
+        let all: Vec<(u64, String, String)> = found
+            .iter()
+            .flat_map(|(f, rows)| {
+                let what = source.expectations[f.expectation].describe();
+                rows.iter()
+                    .map(move |(r, detail)| (*r, what.clone(), detail.clone()))
+            })
+            .collect();
+        match failing_rows(&table.batches, &all) {
+            Ok(rows) => {
+                if let Err(e) = super::drill::write_rows(out, &rows) {
+                    errln!("error: {e}");
+                    return EXIT_RUN_FAILED;
+                }
+                outln!(
+                    "wrote {} failing row{} to {}",
+                    all.len(),
+                    if all.len() == 1 { "" } else { "s" },
+                    out.display()
+                );
+            }
+            Err(e) => {
+                report(
+                    &[Diagnostic::new(
+                        &source.file,
+                        crate::diagnostic::Place::WHOLE_FILE,
+                        e,
+                    )],
+                    &p.texts,
+                );
+                return EXIT_RUN_FAILED;
+            }
+        }
+    }
+    if code == 0 && found.is_empty() {
+        outln!("source `{name}`: every expectation holds for {reporting}");
+    }
+    code
+}
+
+/// The failing rows with the source's columns: the row number (from 1,
+/// in the order read), the expectation, what is wrong, then the row.
+fn failing_rows(
+    batches: &[RecordBatch],
+    rows: &[(u64, String, String)],
+) -> Result<RecordBatch, String> {
+    let whole = match batches.first() {
+        Some(first) => arrow_select::concat::concat_batches(&first.schema(), batches)
+            .map_err(|e| e.to_string())?,
+        None => RecordBatch::new_empty(Arc::new(Schema::empty())),
+    };
+    let indices = UInt64Array::from(rows.iter().map(|(r, _, _)| r - 1).collect::<Vec<_>>());
+    let mut fields = vec![
+        Field::new("row", DataType::UInt64, false),
+        Field::new("expectation", DataType::Utf8, false),
+        Field::new("problem", DataType::Utf8, false),
+    ];
+    let mut arrays: Vec<ArrayRef> = vec![
+        Arc::new(UInt64Array::from(
+            rows.iter().map(|(r, _, _)| *r).collect::<Vec<_>>(),
+        )),
+        Arc::new(StringArray::from(
+            rows.iter().map(|(_, e, _)| e.as_str()).collect::<Vec<_>>(),
+        )),
+        Arc::new(StringArray::from(
+            rows.iter().map(|(_, _, d)| d.as_str()).collect::<Vec<_>>(),
+        )),
+    ];
+    for (field, column) in whole.schema().fields().iter().zip(whole.columns()) {
+        let taken = arrow_select::take::take(column, &indices, None).map_err(|e| e.to_string())?;
+        fields.push(Field::new(field.name(), taken.data_type().clone(), true));
+        arrays.push(taken);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+}

@@ -1,0 +1,236 @@
+//! Database sources through ODBC (SQL Server, PostgreSQL, Oracle,
+//! Snowflake, ... whichever driver is installed), read with arrow-odbc in
+//! Arrow batches. The connection string comes from an environment variable
+//! the YAML names, never from the YAML, and is never printed: messages
+//! carry the driver's words with every credential removed. Only the
+//! columns the indicators read are selected.
+
+use arrow_array::RecordBatch;
+use arrow_odbc::odbc_api::{self, ConnectionOptions};
+use arrow_odbc::OdbcReaderBuilder;
+use arrow_schema::DataType;
+
+/// The most bytes one batch's buffers take.
+const BATCH_BYTES: usize = 128 * 1024 * 1024;
+
+/// The most rows in one batch.
+const BATCH_ROWS: usize = 65_536;
+
+/// Text columns whose database type gives no length (`text`,
+/// `varchar(max)`) are read up to this many bytes a value.
+const MAX_TEXT_BYTES: usize = 8_192;
+
+/// Where the rows are.
+#[derive(Debug, Clone)]
+pub enum Rows {
+    /// A table, possibly with its schema: `dbo.referrals`.
+    Table(String),
+    /// A query giving the rows.
+    Query(String),
+}
+
+/// A declared database source.
+#[derive(Debug, Clone)]
+pub struct OdbcSource {
+    /// The environment variable holding the connection string.
+    pub variable: String,
+    pub rows: Rows,
+}
+
+impl OdbcSource {
+    pub(super) fn describe(&self, name: &str) -> String {
+        match &self.rows {
+            Rows::Table(t) => format!(
+                "table `{t}` through ODBC, connecting with ${}",
+                self.variable
+            ),
+            Rows::Query(_) => format!(
+                "the query of source `{name}` through ODBC, connecting with ${}",
+                self.variable
+            ),
+        }
+    }
+
+    /// What the rows are selected from: the table's name quoted part by
+    /// part, or the query as a derived table.
+    fn from(&self) -> String {
+        match &self.rows {
+            Rows::Table(t) => t.split('.').map(quote).collect::<Vec<_>>().join("."),
+            Rows::Query(q) => format!("({}) AS rubric_rows", q.trim().trim_end_matches(';')),
+        }
+    }
+}
+
+/// A name quoted as an SQL identifier: it can hold no SQL.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The connection string, from its environment variable.
+fn connection_string(source: &OdbcSource) -> Result<String, String> {
+    match std::env::var(&source.variable) {
+        Ok(s) if !s.trim().is_empty() => Ok(s),
+        Ok(_) => Err(format!("the environment variable {} is empty; set it to the connection string", source.variable)),
+        Err(std::env::VarError::NotPresent) => Err(format!(
+            "the environment variable {} is not set; set it to the connection string (for example `Driver={{ODBC Driver 18 for SQL Server}};Server=...;Database=...;Trusted_Connection=yes`)",
+            source.variable
+        )),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("the environment variable {} is not valid text", source.variable)),
+    }
+}
+
+/// Runs `select` and reads its rows in Arrow batches.
+fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
+    let conn_str = connection_string(source)?;
+    let scrub = |message: String| scrub(&message, &conn_str);
+    let env = odbc_api::environment().map_err(|e| scrub(format!("cannot start ODBC: {e}")))?;
+    let connection = env
+        .connect_with_connection_string(&conn_str, ConnectionOptions::default())
+        .map_err(|e| scrub(format!("cannot connect: {e}")))?;
+    let cursor = connection
+        .into_cursor(select, (), None)
+        .map_err(|e| scrub(format!("the database refused the query: {}", e.error)))?
+        .ok_or("the query gave no rows to read (it is not a SELECT)")?;
+    let mut builder = OdbcReaderBuilder::new();
+    builder
+        .with_max_bytes_per_batch(BATCH_BYTES)
+        .with_max_num_rows_per_batch(BATCH_ROWS)
+        .with_max_text_size(MAX_TEXT_BYTES);
+    let reader = builder
+        .build(cursor)
+        .map_err(|e| scrub(format!("cannot read the result: {e}")))?
+        .into_concurrent()
+        .map_err(|e| scrub(format!("cannot read the result: {e}")))?;
+    let mut batches = Vec::new();
+    for batch in reader {
+        batches.push(batch.map_err(|e| scrub(format!("reading stopped part way: {e}")))?);
+    }
+    Ok(batches)
+}
+
+/// The columns and their types, from a query giving no rows.
+pub(super) fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
+    let select = format!("SELECT * FROM {} WHERE 1 = 0", source.from());
+    let conn_str = connection_string(source)?;
+    let scrub = |message: String| scrub(&message, &conn_str);
+    let env = odbc_api::environment().map_err(|e| scrub(format!("cannot start ODBC: {e}")))?;
+    let connection = env
+        .connect_with_connection_string(&conn_str, ConnectionOptions::default())
+        .map_err(|e| scrub(format!("cannot connect: {e}")))?;
+    let mut cursor = connection
+        .execute(&select, (), None)
+        .map_err(|e| scrub(format!("the database refused the query: {e}")))?
+        .ok_or("the query gave no rows to read (it is not a SELECT)")?;
+    let schema = arrow_odbc::arrow_schema_from(&mut cursor, None, false)
+        .map_err(|e| scrub(format!("cannot read the result's columns: {e}")))?;
+    Ok(schema
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect())
+}
+
+/// Reads the named columns, and only those.
+pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+    let listed = columns
+        .iter()
+        .map(|c| quote(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    run(source, &format!("SELECT {listed} FROM {}", source.from()))
+}
+
+/// `message` with the connection string and each credential in it
+/// replaced: drivers may quote either back.
+pub fn scrub(message: &str, connection: &str) -> String {
+    let mut out = message.replace(connection, "<connection string>");
+    for (key, value) in attributes(connection) {
+        let key = key.trim().to_ascii_lowercase();
+        let value = value.trim();
+        let secret = [
+            "pwd",
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "accesstoken",
+            "key",
+            "uid",
+            "user",
+            "user id",
+            "username",
+        ]
+        .iter()
+        .any(|k| key == *k || key.ends_with("password") || key.ends_with("secret"));
+        if secret && value.len() >= 2 {
+            out = out.replace(value, "***");
+        }
+    }
+    out
+}
+
+/// The `key=value` pairs of a connection string; a value in braces may
+/// hold `;` (and `}}` for a brace).
+fn attributes(connection: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut chars = connection.chars().peekable();
+    loop {
+        let key: String = chars.by_ref().take_while(|&c| c != '=').collect();
+        if key.is_empty() && chars.peek().is_none() {
+            return out;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'{') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                if c == '}' {
+                    if chars.peek() == Some(&'}') {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                value.push(c);
+            }
+            // Up to the next `;`.
+            for c in chars.by_ref() {
+                if c == ';' {
+                    break;
+                }
+            }
+        } else {
+            value = chars.by_ref().take_while(|&c| c != ';').collect();
+        }
+        out.push((key.trim().to_string(), value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrubbing_removes_the_password_and_the_user_wherever_they_are_quoted() {
+        let conn = "Driver={PostgreSQL};Server=db;UID=analyst;PWD={s3cr;et};Database=csc";
+        let said = "FATAL: password authentication failed for user \"analyst\" (PWD=s3cr;et)";
+        let clean = scrub(said, conn);
+        assert!(
+            !clean.contains("analyst") && !clean.contains("s3cr;et"),
+            "{clean}"
+        );
+        assert!(clean.contains("***"), "{clean}");
+        assert_eq!(
+            scrub(&format!("using {conn}"), conn),
+            "using <connection string>"
+        );
+    }
+
+    #[test]
+    fn a_table_name_is_quoted_part_by_part() {
+        let s = OdbcSource {
+            variable: "X".into(),
+            rows: Rows::Table("dbo.refer\"rals".into()),
+        };
+        assert_eq!(s.from(), "\"dbo\".\"refer\"\"rals\"");
+    }
+}
