@@ -29,7 +29,7 @@ pub fn check(project: &Path, format: Format) -> u8 {
         // With no indicators there is nothing to evaluate.
         Ok(p) if p.indicators.is_empty() => (Vec::new(), Vec::new()),
         Ok(p) => match scorecard::run(p, scorecard::RunOptions::new(p)) {
-            Ok(card) => (Vec::new(), red_without_commentary(p, &card)),
+            Ok(card) => (Vec::new(), warnings_of(p, &card)),
             Err(e) => (vec![e.0], Vec::new()),
         },
         Err(f) => (f.problems.clone(), Vec::new()),
@@ -92,10 +92,31 @@ fn record(d: &Diagnostic) -> serde_json::Value {
     })
 }
 
+/// The warnings of a run: the sources' expectations that failed as
+/// warnings, then the bad ratings without commentary.
+pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = card
+        .findings
+        .iter()
+        .map(|f| {
+            let source = &p.sources.by_name[&f.source];
+            let e = &source.expectations[f.expectation];
+            Diagnostic::new(&e.file, e.place, format!("source `{}`: {}", f.source, f.message))
+                .subject(format!("source {}", f.source))
+                .help(format!(
+                    "fix the data at its origin; `rubric expect {} --out rows.csv` lists every failing row",
+                    f.source
+                ))
+        })
+        .collect();
+    out.extend(red_without_commentary(p, card));
+    out
+}
+
 /// The warnings of a scorecard: indicators whose latest rating has a bad
 /// tone (red, in the shipped rules) and no commentary for it: a board will
 /// ask why, so the scorecard should say.
-pub(super) fn red_without_commentary(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
+fn red_without_commentary(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
     scorecard::latest_whole_rows(card)
         .into_values()
         .filter(|r| r.commentary.is_none())

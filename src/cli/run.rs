@@ -112,7 +112,7 @@ pub fn run(project: &Path, options: Options) -> u8 {
         errln!("error: {e}\n  = help: check the output folder is writable and its outputs are plain files");
         return e.exit_code();
     }
-    let warnings = super::check::red_without_commentary(&p, &card);
+    let warnings = super::check::warnings_of(&p, &card);
     let summary = Summary::new(&p, &card, &out_dir, &output::FILES, &warnings);
     match format {
         Format::Json => outln!("{}", summary.json()),

@@ -51,9 +51,11 @@ pub struct SourceDoc {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub columns: BTreeMap<String, Spanned<String>>,
-    /// CSV and Excel: values read as missing (default: the empty value).
+    /// CSV and Excel: values read as missing besides the empty value
+    /// (quote them: `["NULL", "N/A"]`).
     #[serde(default)]
-    pub missing: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub missing: Vec<Spanned<Option<String>>>,
     /// Excel: the sheet's name (default: the first sheet).
     #[schemars(with = "Option<String>")]
     pub sheet: Option<Spanned<String>>,

@@ -34,6 +34,8 @@ pub struct Board<'a> {
     pub sections: Vec<Section<'a>>,
     /// Every benchmark name any indicator has, sorted: a benchmark column each.
     pub benchmarks: Vec<&'a str>,
+    /// The sources' expectations that failed as warnings, in words.
+    pub quality_notes: Vec<String>,
 }
 
 /// The indicators of one section, in the order they are declared.
@@ -138,6 +140,11 @@ impl<'a> Board<'a> {
             months: &card.periods,
             sections,
             benchmarks: benchmarks.into_iter().collect(),
+            quality_notes: card
+                .findings
+                .iter()
+                .map(|f| format!("source `{}`: {}", f.source, f.message))
+                .collect(),
         }
     }
 

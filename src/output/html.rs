@@ -30,6 +30,8 @@ struct Page {
     rag_counts: Vec<(String, usize)>,
     /// The RAG filter's choices: (key, label), worst first.
     rag_filter: Vec<(String, String)>,
+    /// Expectations on the sources that failed as warnings.
+    quality_notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,7 @@ pub fn render(board: &Board) -> Result<String, String> {
         reporting: board.reporting.to_string(),
         reporting_label: board.reporting.short_label(),
         count: board.project.indicators.len(),
+        quality_notes: board.quality_notes.clone(),
         sections,
         rag_counts: rag_counts.into_iter().map(|(l, n, _)| (l, n)).collect(),
         rag_filter: board

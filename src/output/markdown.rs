@@ -40,6 +40,16 @@ pub fn render(board: &Board) -> String {
         board.months[0],
         board.reporting
     );
+    if !board.quality_notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "Data quality warnings (expectations on the sources that failed):\n"
+        );
+        for note in &board.quality_notes {
+            let _ = writeln!(out, "- {}", escape(note));
+        }
+        out.push('\n');
+    }
     for section in &board.sections {
         render_section(&mut out, board, section);
     }

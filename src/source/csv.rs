@@ -46,9 +46,16 @@ pub struct CsvSource {
     /// Values read as missing, besides the empty value.
     pub missing: Vec<String>,
     pub declared: BTreeMap<String, ColumnType>,
+    /// The project folder, resolved, for naming files in messages.
+    pub root: PathBuf,
 }
 
 impl CsvSource {
+    /// A file as messages name it: inside the project.
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+
     pub(super) fn describe(&self) -> String {
         match self.files.len() {
             1 => format!("the CSV file {}", self.pattern),
@@ -154,7 +161,7 @@ pub(super) fn matching_files(
 /// Opens a file as UTF-8 text, past its preamble rows: a UTF-8 byte-order
 /// mark is skipped, Windows-1252 is transcoded as it is read.
 fn open(source: &CsvSource, path: &Path) -> Result<Box<dyn BufRead + Send>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", source.shown(path)))?;
     let mut reader: Box<dyn BufRead + Send> = match source.encoding {
         Encoding::Utf8 => {
             let mut r = BufReader::with_capacity(1 << 20, file);
@@ -195,23 +202,23 @@ fn sample(
         .from_reader(reader);
     let header: Vec<String> = csv
         .headers()
-        .map_err(|e| invalid_text(path, &e.to_string()))?
+        .map_err(|e| invalid_text(source, path, &e.to_string()))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     let mut records = Vec::new();
     for record in csv.records().take(rows) {
-        let record = record.map_err(|e| invalid_text(path, &e.to_string()))?;
+        let record = record.map_err(|e| invalid_text(source, path, &e.to_string()))?;
         records.push(record.iter().map(str::to_string).collect());
     }
     Ok((header, records))
 }
 
-fn invalid_text(path: &Path, message: &str) -> String {
+fn invalid_text(source: &CsvSource, path: &Path, message: &str) -> String {
     if message.contains("UTF-8") {
-        format!("{}: the file is not UTF-8 ({message}); if it was saved by Excel on Windows, declare `encoding: windows-1252`", path.display())
+        format!("{}: the file is not UTF-8 ({message}); if it was saved by Excel on Windows, declare `encoding: windows-1252`", source.shown(path))
     } else {
-        format!("{}: {message}", path.display())
+        format!("{}: {message}", source.shown(path))
     }
 }
 
@@ -221,28 +228,28 @@ pub(super) fn schema(source: &CsvSource) -> Result<Vec<(String, DataType)>, Stri
     let first = source.files.first().ok_or("no file to read")?;
     let (header, rows) = sample(source, first, SAMPLE_ROWS)?;
     if header.iter().all(String::is_empty) {
-        return Err(format!("{}: the header row is empty", first.display()));
+        return Err(format!("{}: the header row is empty", source.shown(first)));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, name) in header.iter().enumerate() {
         if name.is_empty() {
             return Err(format!(
                 "{}: column {} has no name in the header row",
-                first.display(),
+                source.shown(first),
                 i + 1
             ));
         }
         if !seen.insert(name) {
             return Err(format!(
                 "{}: it has two columns named `{name}`, so which one is meant is unclear",
-                first.display()
+                source.shown(first)
             ));
         }
     }
     for other in &source.files[1..] {
         let (h, _) = sample(source, other, 0)?;
         if h != header {
-            return Err(format!("{} has other columns than {} ({} against {}); the files of one source share a header", other.display(), first.display(), h.join(", "), header.join(", ")));
+            return Err(format!("{} has other columns than {} ({} against {}); the files of one source share a header", source.shown(other), source.shown(first), h.join(", "), header.join(", ")));
         }
     }
     if let Some(unknown) = source.declared.keys().find(|c| !header.contains(c)) {
@@ -385,8 +392,8 @@ fn located(source: &CsvSource, path: &Path, message: &str) -> String {
     };
     format!(
         "{}{shifted}: {}",
-        path.display(),
-        invalid_text(path, message).trim_start_matches(&format!("{}: ", path.display()))
+        source.shown(path),
+        invalid_text(source, path, message).trim_start_matches(&format!("{}: ", source.shown(path)))
     )
 }
 
@@ -431,7 +438,7 @@ fn parse_dates(
                             let d = parse_date(v, &source.date_formats).ok_or_else(|| {
                                 format!(
                                     "{}: `{}` in column `{}` of data row {} is not a date in the formats {}",
-                                    path.display(),
+                                    source.shown(path),
                                     crate::format::visible(v, false),
                                     field.name(),
                                     first_row + i + 1,

@@ -280,6 +280,7 @@ fn declare(
         .map(|p| at(&p.referenced))
         .unwrap_or(kind_place);
     let declared_types = declared_types(doc, yaml, problems);
+    let missing = missing_markers(doc, yaml, problems);
     let formats = super::text::date_formats(doc, yaml, problems);
     let read_from = match kind.as_str() {
         "parquet" => {
@@ -348,8 +349,9 @@ fn declare(
                 header_row: header_row(doc, yaml, problems),
                 encoding,
                 date_formats: formats,
-                missing: doc.missing.clone(),
+                missing: missing.clone(),
                 declared: declared_types,
+                root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             })
         }
         "xlsx" => {
@@ -389,7 +391,7 @@ fn declare(
                 header_row: header_row(doc, yaml, problems),
                 range,
                 date_formats: formats,
-                missing: doc.missing.clone(),
+                missing: missing.clone(),
                 declared: declared_types,
             })
         }
@@ -506,6 +508,22 @@ fn declare(
 
 fn stored_types(types: BTreeMap<String, arrow_schema::DataType>) -> BTreeMap<String, String> {
     types.into_iter().map(|(n, t)| (n, t.to_string())).collect()
+}
+
+/// The values read as missing. An unquoted `NULL` or `~` in YAML is
+/// itself nothing, so it is refused with the fix.
+fn missing_markers(doc: &SourceDoc, yaml: &Path, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in &doc.missing {
+        match &m.value {
+            Some(text) => out.push(text.clone()),
+            None => problems.push(
+                Diagnostic::new(yaml, Place::from(&m.referenced), "a missing-value marker is unquoted `null`, `NULL` or `~`, which YAML reads as nothing")
+                    .help("quote it as it is written in the file: `missing: [\"NULL\"]`"),
+            ),
+        }
+    }
+    out
 }
 
 /// `header_row`, 1 by default.

@@ -251,7 +251,7 @@ fn compile_tests(doc: &IndicatorDoc, site: &IndicatorSite, ctx: &mut Ctx) -> Vec
                         test.value.name
                     ),
                     format!(
-                        "{hint}sources are the .parquet files under data/: {}",
+                        "{hint}sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}",
                         names.join(", ")
                     ),
                 ));

@@ -528,11 +528,11 @@ pub(super) fn lookup_source(
     let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
     let help = match did_you_mean(&name.value, names.iter().copied()) {
         Some(s) => format!(
-            "did you mean `{s}`? sources are the .parquet files under data/: {}",
+            "did you mean `{s}`? sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}",
             names.join(", ")
         ),
         None => format!(
-            "sources are the .parquet files under data/: {}",
+            "sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}",
             if names.is_empty() {
                 "none found".to_string()
             } else {

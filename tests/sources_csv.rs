@@ -1,0 +1,397 @@
+//! CSV sources: the example read from CSV extracts gives the same bytes as
+//! from Parquet; encodings, day-first dates, quoted line breaks and
+//! missing markers; a ragged row is a clear error; snapshots reproduce a
+//! run; expectations catch a duplicated row.
+
+mod common;
+
+use common::{referrals_counted, Fixture};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes a Parquet file as CSV with day-first dates.
+fn parquet_to_csv(from: &Path, to: &Path, bom: bool) {
+    let file = std::fs::File::open(from).expect("open");
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("parquet")
+        .build()
+        .expect("reader");
+    let mut bytes: Vec<u8> = if bom {
+        b"\xEF\xBB\xBF".to_vec()
+    } else {
+        Vec::new()
+    };
+    {
+        let mut writer = arrow_csv::WriterBuilder::new()
+            .with_header(true)
+            .with_date_format("%d/%m/%Y".to_string())
+            .build(&mut bytes);
+        for batch in reader {
+            writer.write(&batch.expect("batch")).expect("write csv");
+        }
+    }
+    std::fs::write(to, bytes).expect("write");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// The example with every table as a CSV extract under `extracts/`,
+/// declared in `sources/example.yaml` beside the shipped expectations.
+fn example_from_csv() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path();
+    for sub in ["indicators", "rules", "calendars"] {
+        copy_dir(&root().join(sub), &p.join(sub));
+    }
+    std::fs::copy(root().join("rubric.yaml"), p.join("rubric.yaml")).expect("copy");
+    std::fs::create_dir_all(p.join("extracts")).expect("folder");
+    std::fs::create_dir_all(p.join("sources")).expect("folder");
+    let shipped = std::fs::read_to_string(root().join("sources/example.yaml")).expect("read");
+    let mut declared = String::new();
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(root().join("data")).expect("data") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "parquet") {
+            let name = path.file_stem().unwrap().to_string_lossy().to_string();
+            // One file with a byte-order mark, one read as Windows-1252.
+            parquet_to_csv(
+                &path,
+                &p.join(format!("extracts/{name}.csv")),
+                name == "referrals",
+            );
+            names.push(name);
+        }
+    }
+    names.sort();
+    for name in &names {
+        let encoding = if name == "contacts" {
+            "\n    encoding: windows-1252"
+        } else {
+            ""
+        };
+        let line = format!("  - name: {name}\n");
+        if shipped.contains(&line) {
+            continue;
+        }
+        declared.push_str(&format!("{line}    path: extracts/{name}.csv{encoding}\n"));
+    }
+    // The shipped declarations keep their expectations and gain a path.
+    let mut text = String::new();
+    for l in shipped.lines() {
+        text.push_str(l);
+        text.push('\n');
+        if let Some(name) = l.strip_prefix("  - name: ") {
+            let encoding = if name == "contacts" {
+                "    encoding: windows-1252\n"
+            } else {
+                ""
+            };
+            text.push_str(&format!("    path: extracts/{name}.csv\n{encoding}"));
+        }
+    }
+    text.push_str(&declared);
+    std::fs::write(p.join("sources/example.yaml"), text).expect("write");
+    dir
+}
+
+fn same_outputs(a: &Path, b: &Path) {
+    for name in [
+        "scorecard.csv",
+        "scorecard.md",
+        "scorecard.html",
+        "scorecard.parquet",
+        "scorecard.xlsx",
+    ] {
+        let (x, y) = (
+            std::fs::read(a.join(name)).expect("a"),
+            std::fs::read(b.join(name)).expect("b"),
+        );
+        assert!(
+            x == y,
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn the_example_runs_byte_identically_from_csv_extracts_and_from_their_snapshot() {
+    let dir = example_from_csv();
+    let p = dir.path();
+    let out = common::rubric_in(
+        p,
+        &["run", "--out", p.join("out").to_str().unwrap(), "--quiet"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    same_outputs(&root().join("out"), &p.join("out"));
+
+    let snap = common::rubric_in(p, &["snapshot", "--out", p.join("snap").to_str().unwrap()]);
+    assert_eq!(snap.code, 0, "{}", snap.stderr);
+    let manifest = std::fs::read_to_string(p.join("snap/manifest.json")).expect("manifest");
+    assert!(manifest.contains("\"name\": \"referrals\""), "{manifest}");
+    // Without the extracts, the snapshot alone gives the same outputs.
+    std::fs::rename(p.join("extracts"), p.join("gone")).expect("move");
+    let (snap, out2) = (p.join("snap"), p.join("out2"));
+    let out = common::rubric_in(
+        p,
+        &[
+            "run",
+            "--data",
+            snap.to_str().unwrap(),
+            "--out",
+            out2.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    same_outputs(&root().join("out"), &p.join("out2"));
+    // A snapshot file changed by hand is refused.
+    let file = p.join("snap/teams.parquet");
+    let mut bytes = std::fs::read(&file).expect("read");
+    bytes.push(0);
+    std::fs::write(&file, bytes).expect("write");
+    let out = common::rubric_in(
+        p,
+        &[
+            "run",
+            "--data",
+            snap.to_str().unwrap(),
+            "--out",
+            p.join("out3").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("teams.parquet has changed since the snapshot was taken"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_duplicated_row_in_the_published_table_stops_the_run_naming_the_rows() {
+    let dir = example_from_csv();
+    let p = dir.path();
+    let csv = p.join("extracts/published.csv");
+    let text = std::fs::read_to_string(&csv).expect("read");
+    let row = text.lines().nth(5).expect("a row").to_string();
+    std::fs::write(&csv, format!("{text}{row}\n")).expect("write");
+    std::fs::create_dir_all(p.join("out")).expect("out");
+    std::fs::write(p.join("out/scorecard.md"), "previous").expect("previous");
+    let out = common::rubric_in(p, &["run", "--out", p.join("out").to_str().unwrap()]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("source `published`"), "{}", out.stderr);
+    assert!(out.stderr.contains("1 of 1314 rows fail the expectation unique `section`, `indicator`, `period`: row 1314:"), "{}", out.stderr);
+    assert!(out.stderr.contains("(as row 5)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("sources/example.yaml:"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("out/scorecard.md")).unwrap(),
+        "previous"
+    );
+    // `rubric check` fails the same way; `rubric expect` lists the row.
+    let check = common::rubric_in(p, &["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let rows_file = p.join("rows.csv");
+    let listed = common::rubric_in(
+        p,
+        &["expect", "published", "--out", rows_file.to_str().unwrap()],
+    );
+    assert_eq!(listed.code, 3, "{}", listed.stderr);
+    assert!(
+        listed
+            .stdout
+            .contains("FAIL unique `section`, `indicator`, `period`"),
+        "{}",
+        listed.stdout
+    );
+    let rows = std::fs::read_to_string(p.join("rows.csv")).expect("rows");
+    assert_eq!(rows.lines().count(), 2, "{rows}");
+    assert!(rows.starts_with("row,expectation,problem,"), "{rows}");
+    assert!(rows.lines().nth(1).unwrap().starts_with("1314,"), "{rows}");
+}
+
+/// A project reading `extracts/referrals.csv` as declared by `declaration`.
+fn csv_project(bytes: &[u8], declaration: &str) -> Fixture {
+    let f = Fixture::new();
+    f.standard_rules();
+    referrals_counted(&f, "breakdown: team");
+    std::fs::create_dir_all(f.path().join("extracts")).unwrap();
+    std::fs::write(f.path().join("extracts/referrals.csv"), bytes).unwrap();
+    f.file(
+        "rubric.yaml",
+        &format!("sources:\n  - name: referrals\n    path: extracts/referrals.csv\n{declaration}"),
+    );
+    f
+}
+
+#[test]
+fn windows_1252_day_first_dates_quoted_line_breaks_and_missing_markers_read_as_meant() {
+    // "Siân" and "Zoë" in Windows-1252: â is 0xE2, ë is 0xEB.
+    let mut bytes = b"Extract of referrals\nreferral_date,team,note\n".to_vec();
+    bytes.extend_from_slice(b"05/01/2023,Team Si\xE2n,\"two\nlines\"\n");
+    bytes.extend_from_slice(b"31/01/2023,Team Si\xE2n,NULL\n");
+    bytes.extend_from_slice(b"01/02/2023,Team Zo\xEB,plain\n");
+    bytes.extend_from_slice(b"NULL,Team Zo\xEB,no date\n");
+    let f = csv_project(&bytes, "    encoding: windows-1252\n    header_row: 2\n    missing: [\"NULL\"]\n    date_formats: [\"%d/%m/%Y\"]\n");
+    let t = f.run(&[]);
+    assert_eq!(t.value("A1", "2023-01"), "2");
+    assert_eq!(t.value("A1", "2023-02"), "1");
+    assert_eq!(t.group("A1", "Team Siân", "2023-01", "value"), "2");
+    assert_eq!(t.group("A1", "Team Zoë", "2023-02", "value"), "1");
+}
+
+#[test]
+fn a_utf8_file_with_a_byte_order_mark_reads_its_first_column_by_name() {
+    let bytes = b"\xEF\xBB\xBFreferral_date,team\n2023-01-05,North\n2023-01-06,South\n";
+    let f = csv_project(bytes, "");
+    let t = f.run(&[]);
+    assert_eq!(t.value("A1", "2023-01"), "2");
+}
+
+#[test]
+fn a_ragged_row_is_an_error_naming_the_file_and_line() {
+    let bytes = b"referral_date,team\n2023-01-05,North\n2023-01-06\n";
+    let f = csv_project(bytes, "");
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("extracts/referrals.csv"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("line 3"), "{}", out.stderr);
+}
+
+#[test]
+fn a_file_not_in_utf8_says_to_declare_its_encoding() {
+    let bytes = b"referral_date,team\n2023-01-05,Team Si\xE2n\n";
+    let f = csv_project(bytes, "");
+    // Found while reading the columns: `check` and `run` both stop there.
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the file is not UTF-8"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("encoding: windows-1252"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_date_in_no_declared_format_names_the_value_column_and_row() {
+    let bytes = b"referral_date,team\n05/01/2023,North\n05/01/2023,North\n2023-13-45,South\n";
+    let f = csv_project(bytes, "    columns: { referral_date: date }\n");
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`2023-13-45` in column `referral_date` of data row 3 is not a date"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn check_names_the_source_and_file_of_a_missing_column() {
+    let bytes = b"when,team\n2023-01-05,North\n";
+    let f = csv_project(bytes, "");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("referral_date"), "{}", out.stderr);
+    assert!(out.stderr.contains("indicator A1"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("extracts/referrals.csv"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_glob_reads_every_matching_file_as_one_table() {
+    let f = csv_project(b"referral_date,team\n2023-01-05,North\n", "");
+    std::fs::write(
+        f.path().join("extracts/referrals-2.csv"),
+        "referral_date,team\n2023-01-09,North\n2023-02-01,South\n",
+    )
+    .unwrap();
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: referrals\n    path: \"extracts/referrals*.csv\"\n",
+    );
+    let t = f.run(&[]);
+    assert_eq!(t.value("A1", "2023-01"), "2");
+    assert_eq!(t.value("A1", "2023-02"), "1");
+}
+
+#[test]
+fn a_warning_expectation_is_reported_and_the_run_goes_on() {
+    let bytes = b"referral_date,team\n2023-01-05,North\n2023-01-06,Nowhere\n";
+    let f = csv_project(bytes, "    expect:\n      - allowed: { column: team, values: [North, South] }\n        severity: warn\n");
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("warnings: 1"), "{}", out.stdout);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    assert!(md.contains("- source `referrals`: 1 of 2 rows fail the expectation `team` one of North, South: row 2: team = Nowhere"), "{md}");
+    let check = f.rubric(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check.stderr.contains("rubric.yaml:"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("row 2: team = Nowhere"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn declarations_that_cannot_work_are_each_named() {
+    let f = Fixture::new();
+    f.standard_rules();
+    referrals_counted(&f, "");
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: referrals\n    kind: csv\n    path: nowhere.csv\n  - name: 2bad\n  - name: teams\n    kind: sheet\n    path: x\n  - name: db\n    kind: odbc\n    connection: \"Driver=x;PWD=secret\"\n    table: t\n  - name: xl\n    kind: xlsx\n    path: a.xlsx\n    delimiter: \";\"\n",
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for expected in [
+        "nowhere.csv",
+        "`2bad` cannot name a source",
+        "`sheet` is not a kind of source",
+        "`connection` names an environment variable",
+        "`delimiter` applies to csv sources, not to a `xlsx` source",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}:\n{}", out.stderr);
+    }
+    // Only the excerpt of the YAML line quotes what was written there.
+    let said: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    assert!(said.iter().all(|l| !l.contains("secret")), "{}", out.stderr);
+}
