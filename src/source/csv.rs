@@ -53,7 +53,10 @@ pub struct CsvSource {
 impl CsvSource {
     /// A file as messages name it: inside the project.
     fn shown(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     pub(super) fn describe(&self) -> String {
@@ -393,7 +396,8 @@ fn located(source: &CsvSource, path: &Path, message: &str) -> String {
     format!(
         "{}{shifted}: {}",
         source.shown(path),
-        invalid_text(source, path, message).trim_start_matches(&format!("{}: ", source.shown(path)))
+        invalid_text(source, path, message)
+            .trim_start_matches(&format!("{}: ", source.shown(path)))
     )
 }
 
