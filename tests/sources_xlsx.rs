@@ -25,7 +25,8 @@ fn workbook(path: &std::path::Path) {
         .merge_range(2, 2, 2, 3, "team", &Format::new())
         .unwrap();
     sheet.write_string(2, 4, "children").unwrap();
-    let rows: [((u16, u8, u8), &str, &str, &str, f64); 4] = [
+    type Row<'a> = ((u16, u8, u8), &'a str, &'a str, &'a str, f64);
+    let rows: [Row; 4] = [
         ((2023, 1, 5), "10/01/2023", "North", "Coast", 1.0),
         ((2023, 1, 31), "", "North", "Coast", 2.0),
         ((2023, 2, 1), "01/03/2023", "South", "Inland", 1.0),
