@@ -11,7 +11,7 @@ use arrow_odbc::OdbcReaderBuilder;
 use arrow_schema::DataType;
 
 /// The most bytes one batch's buffers take.
-const BATCH_BYTES: usize = 128 * 1024 * 1024;
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
 
 /// The most rows in one batch.
 const BATCH_ROWS: usize = 65_536;
@@ -143,7 +143,10 @@ pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<Record
 /// `message` with the connection string and each credential in it
 /// replaced: drivers may quote either back.
 pub fn scrub(message: &str, connection: &str) -> String {
-    let mut out = message.replace(connection, "<connection string>");
+    // Drivers write several lines; a message is one.
+    let mut out = message
+        .replace(connection, "<connection string>")
+        .replace(['\n', '\r'], " ");
     for (key, value) in attributes(connection) {
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();

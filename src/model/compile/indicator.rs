@@ -242,6 +242,10 @@ fn compile_tests(doc: &IndicatorDoc, site: &IndicatorSite, ctx: &mut Ctx) -> Vec
         let before = ctx.problems.len();
         for (source, rows) in &test.value.rows {
             let Some(s) = ctx.sources.by_name.get(source) else {
+                if ctx.sources.unreadable.contains(source) {
+                    // Its own problem is reported where it is found or declared.
+                    continue;
+                }
                 let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
                 let hint = did_you_mean(source, names.iter().copied())
                     .map_or(String::new(), |n| format!("did you mean `{n}`? "));

@@ -1,0 +1,228 @@
+//! Database sources through ODBC, against the real PostgreSQL that
+//! `.ci/run` starts (`bench/postgres.sh`, Debian's odbc-postgresql
+//! driver) with the example's tables loaded. `RUBRIC_TEST_ODBC` holds the
+//! connection string; without it these tests say they are skipped, and
+//! under CI they fail instead, so the database is never silently untested.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The connection string, or `None` (with a note) where no database runs.
+fn database() -> Option<String> {
+    match std::env::var("RUBRIC_TEST_ODBC") {
+        Ok(s) if !s.is_empty() => Some(s),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI must run the database tests: .ci/run starts PostgreSQL with bench/postgres.sh and sets RUBRIC_TEST_ODBC")
+        }
+        _ => {
+            eprintln!("skipped: no database (set RUBRIC_TEST_ODBC to the ODBC connection string `bash bench/postgres.sh` prints; .ci/run does)");
+            None
+        }
+    }
+}
+
+/// Runs rubric in `project` with `RUBRIC_DB` set to `connection`.
+fn rubric_db(project: &Path, connection: &str, args: &[&str]) -> common::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_rubric"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env("RUBRIC_DB", connection)
+        .output()
+        .expect("run rubric");
+    common::output_of(project, out)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// The example with every table read from the database (no `data/`),
+/// keeping the shipped expectations.
+fn example_through_odbc() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    let p = dir.path();
+    for sub in ["indicators", "rules", "calendars"] {
+        copy_dir(&root().join(sub), &p.join(sub));
+    }
+    std::fs::copy(root().join("rubric.yaml"), p.join("rubric.yaml")).expect("copy");
+    let shipped = std::fs::read_to_string(root().join("sources/example.yaml")).expect("read");
+    let mut text = String::new();
+    for l in shipped.lines() {
+        text.push_str(l);
+        text.push('\n');
+        if let Some(name) = l.strip_prefix("  - name: ") {
+            text.push_str(&format!(
+                "    kind: odbc\n    connection: RUBRIC_DB\n    table: {name}\n"
+            ));
+        }
+    }
+    let mut names: Vec<String> = std::fs::read_dir(root().join("data"))
+        .expect("data")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "parquet")
+                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        if !shipped.contains(&format!("  - name: {name}\n")) {
+            text.push_str(&format!(
+                "  - name: {name}\n    kind: odbc\n    connection: RUBRIC_DB\n    table: {name}\n"
+            ));
+        }
+    }
+    std::fs::create_dir_all(p.join("sources")).expect("folder");
+    std::fs::write(p.join("sources/example.yaml"), text).expect("write");
+    dir
+}
+
+#[test]
+fn the_example_runs_byte_identically_through_odbc() {
+    let Some(db) = database() else { return };
+    let dir = example_through_odbc();
+    let p = dir.path();
+    let out_dir = p.join("out");
+    let out = rubric_db(
+        p,
+        &db,
+        &["run", "--quiet", "--out", out_dir.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for name in [
+        "scorecard.csv",
+        "scorecard.md",
+        "scorecard.html",
+        "scorecard.parquet",
+        "scorecard.xlsx",
+    ] {
+        let (a, b) = (
+            std::fs::read(root().join("out").join(name)).unwrap(),
+            std::fs::read(out_dir.join(name)).unwrap(),
+        );
+        assert!(a == b, "{name} differs from the Parquet run's");
+    }
+    // A snapshot of the database reproduces the run without it.
+    let snap = p.join("snap");
+    let taken = rubric_db(
+        p,
+        &db,
+        &[
+            "snapshot",
+            "referrals",
+            "contacts",
+            "--out",
+            snap.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(taken.code, 0, "{}", taken.stderr);
+    let manifest = std::fs::read_to_string(snap.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("table `referrals` through ODBC"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("rubric-ci-password"), "{manifest}");
+}
+
+/// A project of one indicator over one database source declared by `rows`.
+fn one_source(rows: &str) -> common::Fixture {
+    let f = common::Fixture::new();
+    f.standard_rules();
+    common::referrals_counted(&f, "");
+    f.file(
+        "rubric.yaml",
+        &format!(
+            "sources:\n  - name: referrals\n    kind: odbc\n    connection: RUBRIC_DB\n{rows}"
+        ),
+    );
+    f
+}
+
+#[test]
+fn a_query_the_database_refuses_is_reported_with_its_words_and_no_password() {
+    let Some(db) = database() else { return };
+    let f = one_source("    query: SELECT referral_date FROM no_such_table\n");
+    let out = rubric_db(f.path(), &db, &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the database refused the query"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("no_such_table"), "{}", out.stderr);
+    assert!(!out.stderr.contains("rubric-ci-password"), "{}", out.stderr);
+
+    let wrong = db.replace("PWD=rubric-ci-password", "PWD=not-the-password");
+    let f = one_source("    table: referrals\n");
+    let out = rubric_db(f.path(), &wrong, &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("cannot connect"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("password authentication failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("not-the-password"), "{}", out.stderr);
+}
+
+#[test]
+fn a_connection_dropped_mid_read_fails_the_run_and_leaves_the_outputs() {
+    let Some(db) = database() else { return };
+    // The query ends its own connection once the database runs it for the rows.
+    let f = one_source(
+        "    query: SELECT referral_date FROM referrals UNION ALL SELECT CASE WHEN pg_terminate_backend(pg_backend_pid()) THEN NULL::date END\n",
+    );
+    let out_dir = f.out_dir();
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("scorecard.md"), "previous").unwrap();
+    let out = rubric_db(
+        f.path(),
+        &db,
+        &[
+            "run",
+            "--period",
+            "2023-07",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("source `referrals`"), "{}", out.stderr);
+    assert!(!out.stderr.contains("rubric-ci-password"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("scorecard.md")).unwrap(),
+        "previous"
+    );
+}
+
+#[test]
+fn only_the_columns_indicators_read_are_selected() {
+    let Some(db) = database() else { return };
+    // A column the database cannot hand over (a type Rubric does not
+    // read) is harmless when no indicator reads it.
+    let f = one_source("    query: SELECT referral_date, ARRAY[1, 2] AS not_read FROM referrals\n");
+    let out = rubric_db(
+        f.path(),
+        &db,
+        &["run", "--quiet", "--out", f.out_dir().to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let t = f.read_csv();
+    assert!(!t.value("A1", "2023-07").is_empty());
+}
