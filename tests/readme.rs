@@ -6,6 +6,7 @@ use rubric::config::document::{
     CalendarDoc, HolidayDoc, IndicatorDoc, MeasureDoc, OutcomeDoc, PopulationDoc, ProjectDoc,
     RuleSetDoc,
 };
+use rubric::config::sources::{AllowedDoc, DatesDoc, ExpectationDoc, FreshDoc, RowsDoc, SourceDoc};
 
 fn keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<&'static str> {
     match serde_saphyr::from_str::<T>("not_a_key_of_anything: 1\n") {
@@ -29,6 +30,12 @@ fn every_yaml_key_is_documented_in_the_readme() {
         keys::<ProjectDoc>(),
         keys::<CalendarDoc>(),
         keys::<HolidayDoc>(),
+        keys::<SourceDoc>(),
+        keys::<ExpectationDoc>(),
+        keys::<AllowedDoc>(),
+        keys::<DatesDoc>(),
+        keys::<RowsDoc>(),
+        keys::<FreshDoc>(),
     ]
     .concat();
     assert!(all.len() > 30, "the keys were read: {all:?}");

@@ -144,9 +144,11 @@ pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<Record
 /// replaced: drivers may quote either back.
 pub fn scrub(message: &str, connection: &str) -> String {
     // Drivers write several lines; a message is one.
-    let mut out = message
+    let mut out: String = message
         .replace(connection, "<connection string>")
-        .replace(['\n', '\r'], " ");
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     for (key, value) in attributes(connection) {
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
