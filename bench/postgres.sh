@@ -3,6 +3,7 @@
 # loopback port, loads every table of a data folder into it, and prints
 # the ODBC connection string for Debian's odbc-postgresql driver.
 #   bash bench/postgres.sh [DATA_DIR]      (default: data)
+# into the database RUBRIC_PG_DATABASE (default: rubric).
 # The cluster lives in /tmp/rubric-postgres (RUBRIC_PG_DIR), where the
 # `postgres` user can reach it: it owns the cluster when this runs as root
 # (PostgreSQL refuses to run as root). It is left running; `bash
@@ -20,6 +21,7 @@ if [ "${1:-}" = "--stop" ]; then
   exit 0
 fi
 data=${1:-data}
+db=${RUBRIC_PG_DATABASE:-rubric}
 export DEBIAN_FRONTEND=noninteractive
 if [ ! -e /usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so ] || [ ! -x "$bin/initdb" ]; then
   apt-get install -y -q postgresql odbc-postgresql unixodbc > /dev/null 2>&1 \
@@ -42,11 +44,11 @@ if ! as_owner "$bin/pg_ctl" -D "$base/cluster" status > /dev/null 2>&1; then
     -o "-p $port -k $base -c listen_addresses=127.0.0.1 -c fsync=off" start > /dev/null
 fi
 psql=(psql -X -q -h "$base" -p "$port" -U rubric -v ON_ERROR_STOP=1)
-"${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'rubric'" | grep -q 1 \
-  || "${psql[@]}" -d postgres -c "CREATE DATABASE rubric" > /dev/null
+"${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
+  || "${psql[@]}" -d postgres -c "CREATE DATABASE \"$db\"" > /dev/null
 # Each Parquet table as CSV (DuckDB) into a table of the same columns.
 python=$(bash bench/duckdb-venv.sh)
-"$python" - "$data" "$base/load" <<'EOF' | "${psql[@]}" -d rubric > /dev/null
+"$python" - "$data" "$base/load-$db" <<'EOF' | "${psql[@]}" -d "$db" > /dev/null
 import duckdb, os, sys
 data, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
@@ -66,4 +68,4 @@ for f in sorted(os.listdir(data)):
     print(f"\\copy \"{name}\" FROM '{csv}' WITH (FORMAT csv, HEADER true, NULL '\\N')")
     print(f'ANALYZE "{name}";')
 EOF
-echo "Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=127.0.0.1;Port=$port;Database=rubric;UID=rubric;PWD=$password;BoolsAsChar=0"
+echo "Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=127.0.0.1;Port=$port;Database=$db;UID=rubric;PWD=$password;BoolsAsChar=0"

@@ -23,7 +23,7 @@ for s in "${scales[@]}"; do
   grep '^referrals:' "$base/generate.log" | awk '{print $2}' > "$base/referrals.count"
   for p in full four; do
     rm -rf "$base/$p"; mkdir -p "$base/$p"
-    ln -s "$(pwd)/$base/data" "$base/$p/data"
+    cp -al "$(pwd)/$base/data" "$base/$p/data"   # hard links: a symlink out of the project is refused
   done
   cp -r indicators rules rubric.yaml "$base/full/"
   cp -r bench/project/indicators "$base/four/"; mkdir -p "$base/four/rules"

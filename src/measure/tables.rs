@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::model::measure::{BaseMeasure, Population};
 use crate::model::Project;
-use crate::source::{read_columns, Table};
+use crate::source::{read_columns, read_latest, Table};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::Array;
@@ -80,7 +80,15 @@ pub fn read_period_columns(project: &Project) -> Result<Tables, Diagnostic> {
             columns.push(base.period_column().to_string());
         }
     }
-    read_sources(project, needed)
+    let read: Vec<Result<(String, Table), Diagnostic>> = needed
+        .into_par_iter()
+        .map(|(name, columns)| {
+            let table = read_latest(&project.sources.by_name[&name], &columns)?;
+            Ok((name, table))
+        })
+        .collect();
+    let by_source = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
+    Ok(Tables { by_source })
 }
 
 pub(super) fn collect_population_columns(

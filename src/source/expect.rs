@@ -12,7 +12,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Rows quoted in a message.
@@ -433,26 +433,12 @@ fn judge(e: &Expectation, batches: &[RecordBatch], reporting: Month) -> (Failing
             };
         }
         Check::Unique(columns) => {
-            let mut first_seen: HashMap<String, u64> = HashMap::new();
-            for b in batches {
-                let arrays: Vec<&dyn Array> = columns
+            for (r, first) in super::unique::repeats(batches, columns) {
+                let parts: Vec<String> = columns
                     .iter()
-                    .filter_map(|c| b.column_by_name(c).map(|a| a.as_ref()))
+                    .map(|c| value_at(batches, c, r).unwrap_or_default())
                     .collect();
-                for r in 0..b.num_rows() {
-                    row += 1;
-                    let parts: Option<Vec<String>> =
-                        arrays.iter().map(|a| text_at(*a, r)).collect();
-                    let Some(parts) = parts else { continue };
-                    let key = parts.join("\u{1f}");
-                    match first_seen.get(&key) {
-                        Some(first) => failing
-                            .push((row, format!("{} (as row {first})", shown(columns, &parts)))),
-                        None => {
-                            first_seen.insert(key, row);
-                        }
-                    }
-                }
+                failing.push((r, format!("{} (as row {first})", shown(columns, &parts))));
             }
         }
         Check::NotNull(columns) => {
@@ -479,10 +465,22 @@ fn judge(e: &Expectation, batches: &[RecordBatch], reporting: Month) -> (Failing
                 let Some(a) = b.column_by_name(column) else {
                     continue;
                 };
+                let text = matches!(a.data_type(), DataType::Utf8 | DataType::Dictionary(_, _));
                 for r in 0..b.num_rows() {
                     row += 1;
+                    // Text is compared where it lies; only other kinds are written out.
+                    let allowed = match (text, a.is_null(r)) {
+                        (_, true) => true,
+                        (true, false) => str_at(a.as_ref(), r).is_some_and(|v| values.contains(v)),
+                        (false, false) => {
+                            text_at(a.as_ref(), r).is_some_and(|v| values.contains(&v))
+                        }
+                    };
+                    if allowed {
+                        continue;
+                    }
                     if let Some(v) = text_at(a.as_ref(), r) {
-                        if !values.contains(&v) {
+                        {
                             failing.push((
                                 row,
                                 format!("{column} = {}", crate::format::visible(&v, false)),
@@ -546,7 +544,23 @@ fn shown(columns: &[String], parts: &[String]) -> String {
         .join(", ")
 }
 
-/// A value as text, for keys and messages (`None`: missing).
+/// The value of `column` at row `row` (counted from 1 over all batches).
+fn value_at(batches: &[RecordBatch], column: &str, row: u64) -> Option<String> {
+    let mut first = 0u64;
+    for b in batches {
+        let n = b.num_rows() as u64;
+        if row <= first + n {
+            return text_at(
+                b.column_by_name(column)?.as_ref(),
+                (row - first - 1) as usize,
+            );
+        }
+        first += n;
+    }
+    None
+}
+
+/// A value as text, for messages (`None`: missing).
 fn text_at(array: &dyn Array, i: usize) -> Option<String> {
     if array.is_null(i) {
         return None;

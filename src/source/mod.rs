@@ -13,6 +13,7 @@ mod odbc;
 mod parquet;
 pub mod snapshot;
 mod text;
+mod unique;
 mod xlsx;
 
 pub use declare::{discover, ReadFrom};
@@ -100,6 +101,26 @@ pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagno
         ReadFrom::Xlsx(xlsx) => xlsx::read(xlsx, columns),
         ReadFrom::Odbc(odbc) => odbc::read(odbc, columns),
     };
+    checked(source, columns, read)
+}
+
+/// Enough of the named columns to find each one's latest value: a
+/// database computes `MAX` of each itself and sends one row; other
+/// sources are read as by `read_columns`.
+pub fn read_latest(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
+    match &source.read_from {
+        ReadFrom::Odbc(odbc) => checked(source, columns, odbc::read_maxima(odbc, columns)),
+        _ => read_columns(source, columns),
+    }
+}
+
+/// The batches read, each checked and normalised, or the failure placed
+/// on the source.
+fn checked(
+    source: &Source,
+    columns: &[String],
+    read: Result<Vec<RecordBatch>, String>,
+) -> Result<Table, Diagnostic> {
     let fail = |message: String| {
         let listed = columns
             .iter()

@@ -140,6 +140,19 @@ pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<Record
     run(source, &format!("SELECT {listed} FROM {}", source.from()))
 }
 
+/// The latest value of each named column, computed by the database: one row.
+pub(super) fn read_maxima(
+    source: &OdbcSource,
+    columns: &[String],
+) -> Result<Vec<RecordBatch>, String> {
+    let listed = columns
+        .iter()
+        .map(|c| format!("MAX({0}) AS {0}", quote(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    run(source, &format!("SELECT {listed} FROM {}", source.from()))
+}
+
 /// `message` with the connection string and each credential in it
 /// replaced: drivers may quote either back.
 pub fn scrub(message: &str, connection: &str) -> String {

@@ -593,7 +593,7 @@ pub(super) fn column(
                         "there is no column `{}` in `{}` ({})",
                         name.value,
                         source.name,
-                        source.file.display()
+                        source.describe()
                     ),
                 )
                 .help(help),
