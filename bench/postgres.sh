@@ -68,4 +68,4 @@ for f in sorted(os.listdir(data)):
     print(f"\\copy \"{name}\" FROM '{csv}' WITH (FORMAT csv, HEADER true, NULL '\\N')")
     print(f'ANALYZE "{name}";')
 EOF
-echo "Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=127.0.0.1;Port=$port;Database=$db;UID=rubric;PWD=$password;BoolsAsChar=0"
+echo "Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=127.0.0.1;Port=$port;Database=$db;UID=rubric;PWD=$password;BoolsAsChar=0;UseDeclareFetch=1;Fetch=65536"
