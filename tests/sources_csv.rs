@@ -395,3 +395,44 @@ fn declarations_that_cannot_work_are_each_named() {
         .collect();
     assert!(said.iter().all(|l| !l.contains("secret")), "{}", out.stderr);
 }
+
+#[test]
+fn regression_dates_to_extracted_hold_for_a_run_of_an_earlier_month() {
+    let bytes = b"referral_date,team\n2023-01-05,North\n2023-03-06,South\n";
+    let expect =
+        "    expect:\n      - dates: { column: referral_date, from: 2000-01-01, to: extracted }\n";
+    let f = csv_project(bytes, expect);
+    let settings = std::fs::read_to_string(f.path().join("rubric.yaml")).unwrap();
+    f.file(
+        "rubric.yaml",
+        &format!("quality:\n  extracted: 2023-03-31\n{settings}"),
+    );
+    // A run for January reads March's row too: not a future date.
+    let out = f.rubric(&["run", "--period", "2023-01"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Bounded by the reporting month instead, the same run fails on it.
+    f.file(
+        "rubric.yaml",
+        &format!(
+            "quality:\n  extracted: 2023-03-31\n{}",
+            settings.replace("to: extracted", "to: reporting_month")
+        ),
+    );
+    let out = f.rubric(&["run", "--period", "2023-01"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("row 2: referral_date = 2023-03-06"),
+        "{}",
+        out.stderr
+    );
+    // Without the extraction day, `to: extracted` is a problem of the definitions.
+    f.file("rubric.yaml", &settings);
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`to: extracted` is the day the data was extracted"),
+        "{}",
+        out.stderr
+    );
+}

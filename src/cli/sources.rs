@@ -91,7 +91,13 @@ pub fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Pa
             return EXIT_RUN_FAILED;
         }
     };
-    let found = evaluate(name, &source.expectations, &table.batches, reporting);
+    let found = evaluate(
+        name,
+        &source.expectations,
+        &table.batches,
+        reporting,
+        p.quality.extracted,
+    );
     let mut code = 0;
     for (i, e) in source.expectations.iter().enumerate() {
         let finding = found.iter().find(|(f, _)| f.expectation == i);

@@ -119,8 +119,9 @@ pub struct DatesDoc {
     /// The earliest date allowed, `YYYY-MM-DD`.
     #[schemars(with = "Option<String>")]
     pub from: Option<Spanned<String>>,
-    /// The latest date allowed: `YYYY-MM-DD`, or `reporting_month` for the
-    /// reporting month's last day (no future dates).
+    /// The latest date allowed: `YYYY-MM-DD`, `extracted` for the day the
+    /// data was extracted (`quality: extracted`), or `reporting_month` for
+    /// the reporting month's last day.
     #[schemars(with = "Option<String>")]
     pub to: Option<Spanned<String>>,
 }

@@ -134,8 +134,13 @@ pub fn scan(
                 .batches;
             let source = &project.sources.by_name[&name];
             let findings = match read {
-                Some(_) => check_source(source, batches, domain.month(domain.len() - 1))
-                    .map_err(EvalError)?,
+                Some(_) => check_source(
+                    source,
+                    batches,
+                    domain.month(domain.len() - 1),
+                    project.quality.extracted,
+                )
+                .map_err(EvalError)?,
                 None => Vec::new(),
             };
             let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);

@@ -29,6 +29,8 @@ pub enum Severity {
 pub enum Until {
     Day(i32),
     ReportingMonth,
+    /// The day the data was extracted (`quality: { extracted }` in `rubric.yaml`).
+    Extracted,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +101,7 @@ impl Expectation {
                 let to = match to {
                     Some(Until::Day(d)) => format!(" to {}", date_from_days(*d)),
                     Some(Until::ReportingMonth) => " to the reporting month's end".to_string(),
+                    Some(Until::Extracted) => " to the day the data was extracted".to_string(),
                     None => String::new(),
                 };
                 format!("`{column}` dated{from}{to}")
@@ -241,7 +244,7 @@ fn compile_one(
                         crate::format::visible(&text.value, false)
                     ),
                 )
-                .help("write it as YYYY-MM-DD, such as 2010-01-01 (or `reporting_month` for `to`)"),
+                .help("write it as YYYY-MM-DD, such as 2010-01-01 (or, for `to`, `extracted` or `reporting_month`)"),
             );
         }
         parsed
@@ -278,6 +281,7 @@ fn compile_one(
         };
         let to = match &d.to {
             Some(t) if t.value == "reporting_month" => Some(Until::ReportingMonth),
+            Some(t) if t.value == "extracted" => Some(Until::Extracted),
             Some(t) => Some(Until::Day(day(problems, t)?)),
             None => None,
         };
@@ -326,9 +330,16 @@ pub fn check_source(
     source: &super::Source,
     batches: &[RecordBatch],
     reporting: Month,
+    extracted: Option<i32>,
 ) -> Result<Vec<Finding>, Diagnostic> {
     let mut warnings = Vec::new();
-    for (finding, _) in evaluate(&source.name, &source.expectations, batches, reporting) {
+    for (finding, _) in evaluate(
+        &source.name,
+        &source.expectations,
+        batches,
+        reporting,
+        extracted,
+    ) {
         let e = &source.expectations[finding.expectation];
         if finding.severity == Severity::Error {
             return Err(
@@ -373,10 +384,11 @@ pub fn evaluate(
     expectations: &[Expectation],
     batches: &[RecordBatch],
     reporting: Month,
+    extracted: Option<i32>,
 ) -> Vec<(Finding, Failing)> {
     let mut out = Vec::new();
     for (i, e) in expectations.iter().enumerate() {
-        let (failing, message) = judge(e, batches, reporting);
+        let (failing, message) = judge(e, batches, reporting, extracted);
         if let Some(message) = message {
             out.push((
                 Finding {
@@ -394,7 +406,12 @@ pub fn evaluate(
 }
 
 /// The failing rows and, when it fails, the message.
-fn judge(e: &Expectation, batches: &[RecordBatch], reporting: Month) -> (Failing, Option<String>) {
+fn judge(
+    e: &Expectation,
+    batches: &[RecordBatch],
+    reporting: Month,
+    extracted: Option<i32>,
+) -> (Failing, Option<String>) {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let month_end = days_from_date(reporting.last_day());
     let mut failing: Failing = Vec::new();
@@ -494,6 +511,8 @@ fn judge(e: &Expectation, batches: &[RecordBatch], reporting: Month) -> (Failing
             let to = to.map(|t| match t {
                 Until::Day(d) => d,
                 Until::ReportingMonth => month_end,
+                // Checked when the project is compiled: `extracted` is set.
+                Until::Extracted => extracted.unwrap_or(month_end),
             });
             for b in batches {
                 let Some(a) = b.column_by_name(column) else {

@@ -80,6 +80,9 @@ pub fn compile_project_with(
     let limits = settings::build_limits(files.settings.as_ref(), &mut problems);
     let publication = settings::build_publication(files.settings.as_ref(), &mut problems);
     let quality = settings::build_quality(files.settings.as_ref(), &mut problems);
+    if quality.extracted.is_none() {
+        needs_extracted(&sources, &mut problems);
+    }
     let engine = sandboxed_engine(limits, Arc::clone(&calendar));
     let problems_in_rules = problems.iter().any(|p| p.file.starts_with("rules"));
     let mut ctx = Ctx {
@@ -154,6 +157,26 @@ pub fn compile_project_with(
         engine: ctx.engine,
         texts: ctx.texts,
     })
+}
+
+/// An expectation dated `to: extracted` needs the extraction day.
+fn needs_extracted(sources: &crate::source::Sources, problems: &mut Vec<Diagnostic>) {
+    use crate::source::expect::{Check, Until};
+    for source in sources.by_name.values() {
+        for e in &source.expectations {
+            if let Check::Dates {
+                to: Some(Until::Extracted),
+                ..
+            } = e.check
+            {
+                problems.push(
+                    Diagnostic::new(&e.file, e.place, "`to: extracted` is the day the data was extracted, which `rubric.yaml` does not give")
+                        .subject(format!("source {}", source.name))
+                        .help("add `quality: { extracted: YYYY-MM-DD }` to rubric.yaml, or write the last day allowed"),
+                );
+            }
+        }
+    }
 }
 
 pub(super) struct Ctx {
