@@ -37,26 +37,13 @@ fn parquet_to_csv(from: &Path, to: &Path, bom: bool) {
     std::fs::write(to, bytes).expect("write");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("folder");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
 /// The example with every table as a CSV extract under `extracts/`,
 /// declared in `sources/example.yaml` beside the shipped expectations.
 fn example_from_csv() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp");
     let p = dir.path();
     for sub in ["indicators", "rules", "calendars"] {
-        copy_dir(&root().join(sub), &p.join(sub));
+        common::copy_dir(&root().join(sub), &p.join(sub));
     }
     std::fs::copy(root().join("rubric.yaml"), p.join("rubric.yaml")).expect("copy");
     std::fs::create_dir_all(p.join("extracts")).expect("folder");

@@ -39,26 +39,13 @@ fn rubric_db(project: &Path, connection: &str, args: &[&str]) -> common::Output 
     common::output_of(project, out)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("folder");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
 /// The example with every table read from the database (no `data/`),
 /// keeping the shipped expectations.
 fn example_through_odbc() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp");
     let p = dir.path();
     for sub in ["indicators", "rules", "calendars"] {
-        copy_dir(&root().join(sub), &p.join(sub));
+        common::copy_dir(&root().join(sub), &p.join(sub));
     }
     std::fs::copy(root().join("rubric.yaml"), p.join("rubric.yaml")).expect("copy");
     let shipped = std::fs::read_to_string(root().join("sources/example.yaml")).expect("read");

@@ -36,7 +36,9 @@ pub fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
             return EXIT_RUN_FAILED;
         }
     };
-    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    // The bytes move into the write, not copied: a snapshot can be large.
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let named: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
     if let Err(e) = crate::output::atomic::write_all(out, &named) {
         errln!(
             "error: could not write the snapshot into {}: {e}",

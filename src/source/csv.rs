@@ -342,14 +342,7 @@ pub(super) fn read(
             .map(|(n, t)| Field::new(n, t.clone(), true))
             .collect::<Vec<_>>(),
     ));
-    let projection: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            schema
-                .index_of(c)
-                .map_err(|_| format!("column `{c}` is missing"))
-        })
-        .collect::<Result<_, _>>()?;
+    let projection = super::column_indices(&schema, columns)?;
     let dates: Vec<bool> = columns
         .iter()
         .map(|c| types.get(c).copied().flatten() == Some(ColumnType::Date))
@@ -373,6 +366,7 @@ pub(super) fn read(
             for batch in csv {
                 let batch = batch.map_err(|e| located(source, path, &e.to_string()))?;
                 let rows = batch.num_rows();
+                super::text::check_text_lengths(&batch)?;
                 batches.push(parse_dates(source, path, batch, &dates, first_row)?);
                 first_row += rows;
             }

@@ -139,16 +139,27 @@ fn checked(
         )
         .help(source.read_from.help_on_failure())
     };
+    // Each reader checks text lengths batch by batch as it reads, so a
+    // source of huge values stops at its first batch.
     let batches = read.map_err(fail)?;
     let batches = batches
         .iter()
-        .map(|b| {
-            text::check_text_lengths(b)?;
-            normalise_batch(b)
-        })
+        .map(normalise_batch)
         .collect::<Result<Vec<_>, String>>()
         .map_err(fail)?;
     Ok(Table { batches })
+}
+
+/// The position of each named column in a schema, or which is missing.
+fn column_indices(schema: &Schema, columns: &[String]) -> Result<Vec<usize>, String> {
+    columns
+        .iter()
+        .map(|c| {
+            schema
+                .index_of(c)
+                .map_err(|_| format!("column `{c}` is missing"))
+        })
+        .collect()
 }
 
 fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, String> {

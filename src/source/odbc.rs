@@ -6,7 +6,7 @@
 //! columns the indicators read are selected.
 
 use arrow_array::RecordBatch;
-use arrow_odbc::odbc_api::{self, ConnectionOptions};
+use arrow_odbc::odbc_api::{self, Connection, ConnectionOptions};
 use arrow_odbc::OdbcReaderBuilder;
 use arrow_schema::DataType;
 
@@ -79,14 +79,22 @@ fn connection_string(source: &OdbcSource) -> Result<String, String> {
     }
 }
 
-/// Runs `select` and reads its rows in Arrow batches.
-fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
+/// A connection to the source's database, with its connection string
+/// (to scrub from messages).
+fn connect(source: &OdbcSource) -> Result<(Connection<'static>, String), String> {
     let conn_str = connection_string(source)?;
-    let scrub = |message: String| scrub(&message, &conn_str);
-    let env = odbc_api::environment().map_err(|e| scrub(format!("cannot start ODBC: {e}")))?;
+    let env = odbc_api::environment()
+        .map_err(|e| scrub(&format!("cannot start ODBC: {e}"), &conn_str))?;
     let connection = env
         .connect_with_connection_string(&conn_str, ConnectionOptions::default())
-        .map_err(|e| scrub(format!("cannot connect: {e}")))?;
+        .map_err(|e| scrub(&format!("cannot connect: {e}"), &conn_str))?;
+    Ok((connection, conn_str))
+}
+
+/// Runs `select` and reads its rows in Arrow batches.
+fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
+    let (connection, conn_str) = connect(source)?;
+    let scrub = |message: String| scrub(&message, &conn_str);
     let cursor = connection
         .into_cursor(select, (), None)
         .map_err(|e| scrub(format!("the database refused the query: {}", e.error)))?
@@ -103,7 +111,9 @@ fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
         .map_err(|e| scrub(format!("cannot read the result: {e}")))?;
     let mut batches = Vec::new();
     for batch in reader {
-        batches.push(batch.map_err(|e| scrub(format!("reading stopped part way: {e}")))?);
+        let batch = batch.map_err(|e| scrub(format!("reading stopped part way: {e}")))?;
+        super::text::check_text_lengths(&batch)?;
+        batches.push(batch);
     }
     Ok(batches)
 }
@@ -111,12 +121,8 @@ fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
 /// The columns and their types, from a query giving no rows.
 pub(super) fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
     let select = format!("SELECT * FROM {} WHERE 1 = 0", source.from());
-    let conn_str = connection_string(source)?;
+    let (connection, conn_str) = connect(source)?;
     let scrub = |message: String| scrub(&message, &conn_str);
-    let env = odbc_api::environment().map_err(|e| scrub(format!("cannot start ODBC: {e}")))?;
-    let connection = env
-        .connect_with_connection_string(&conn_str, ConnectionOptions::default())
-        .map_err(|e| scrub(format!("cannot connect: {e}")))?;
     let mut cursor = connection
         .execute(&select, (), None)
         .map_err(|e| scrub(format!("the database refused the query: {e}")))?

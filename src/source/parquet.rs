@@ -50,14 +50,7 @@ pub(super) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, 
             .map_err(|e| e.to_string())?;
         let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, hinted);
         let schema = Arc::clone(builder.schema());
-        let indices: Vec<usize> = columns
-            .iter()
-            .map(|c| {
-                schema
-                    .index_of(c)
-                    .map_err(|_| format!("column `{c}` is missing"))
-            })
-            .collect::<Result<_, _>>()?;
+        let indices = super::column_indices(&schema, columns)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
         let rows = batch_rows(&builder, &indices);
         let reader = builder

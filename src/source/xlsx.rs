@@ -357,6 +357,7 @@ pub(super) fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<Record
     }
     let batch =
         RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())?;
+    super::text::check_text_lengths(&batch)?;
     Ok(vec![batch])
 }
 

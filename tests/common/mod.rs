@@ -318,3 +318,17 @@ pub fn rubric_bounded(project: &Path, args: &[&str]) -> Output {
 pub fn example(args: &[&str]) -> Output {
     rubric_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
