@@ -423,3 +423,43 @@ fn regression_dates_to_extracted_hold_for_a_run_of_an_earlier_month() {
         out.stderr
     );
 }
+
+#[test]
+fn hostile_a_csv_value_over_the_text_limit_is_refused_naming_its_column() {
+    let mut bytes = b"referral_date,team\n2023-01-05,".to_vec();
+    bytes.extend(std::iter::repeat_n(
+        b'x',
+        rubric::source::MAX_TEXT_BYTES + 1,
+    ));
+    bytes.push(b'\n');
+    let f = csv_project(&bytes, "    columns: { team: text }\n");
+    let out = common::rubric_bounded(f.path(), &["run"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("column `team` holds a text value of"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn hostile_markup_in_data_stays_text_in_the_quality_notes() {
+    let bytes = b"referral_date,team\n2023-01-05,<script>alert(1)</script>\n";
+    let f = csv_project(
+        bytes,
+        "    expect:\n      - allowed: { column: team, values: [North] }\n        severity: warn\n",
+    );
+    let out = f.rubric(&["run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let html = std::fs::read_to_string(f.out_dir().join("scorecard.html")).unwrap();
+    assert!(
+        html.contains("team = &lt;script&gt;alert(1)&lt;"),
+        "the note is escaped"
+    );
+    assert!(!html.contains("<script>alert(1)"));
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    assert!(
+        md.contains("team = &lt;script>alert(1)&lt;/script>"),
+        "{md}"
+    );
+}
