@@ -11,7 +11,7 @@
 use crate::calendar::period::Month;
 use crate::config::document::WindowKind;
 use crate::expr::plan::{sql_setup, string_literal};
-use crate::expr::row_expr::RowExpr;
+use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::measure::domain::Domain;
 use crate::measure::scan::UNRECORDED_GROUP;
 use crate::model::indicator::Indicator;
@@ -293,8 +293,31 @@ impl Builder<'_> {
                 (month_of(&s), to)
             }
         };
-        if let Some(f) = &base.filter {
-            conditions.push(self.filter(&base.source, f)?);
+        // A filter reading the period is applied once rows meet periods.
+        let mut period_filter = None;
+        let mut carried = String::new();
+        match &base.filter {
+            Some(f) if f.reads_period => {
+                for c in &f.columns {
+                    let _ = write!(carried, ", {} AS {}", col(c), quote(c));
+                }
+                let window = base.window;
+                period_filter = Some(
+                    f.to_sql(&|c| match c {
+                        PERIOD_START => first_day(&window_start("periods.p", window)),
+                        PERIOD_END => format!("last_day({})", first_day("periods.p")),
+                        _ => format!("{name}_rows.{}", quote(c)),
+                    })
+                    .ok_or_else(|| {
+                        format!(
+                            "the filter `{}` runs row by row in Rhai, with no SQL to match it",
+                            f.text.trim()
+                        )
+                    })?,
+                );
+            }
+            Some(f) => conditions.push(self.filter(&base.source, f)?),
+            None => {}
         }
         let value = match &base.aggregate {
             Aggregate::Count => "count(*)".to_string(),
@@ -329,10 +352,12 @@ impl Builder<'_> {
         };
         let (first, last) = (self.domain.first.0, self.domain.last.0);
         let rows = format!(
-            "{name}_rows AS (SELECT {from} AS p_from, {to} AS p_to, {g} AS g, {v} AS v FROM {source} WHERE {})",
+            "{name}_rows AS (SELECT {from} AS p_from, {to} AS p_to, {g} AS g, {v} AS v{carried} FROM {source} WHERE {})",
             conditions.join(" AND ")
         );
-        let placed = if from == to {
+        let placed = if let Some(held) = period_filter {
+            format!("SELECT periods.p, g, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to WHERE {held}")
+        } else if from == to {
             format!(
                 "SELECT p_from AS p, g, v FROM {name}_rows WHERE p_from BETWEEN {first} AND {last}"
             )
@@ -416,7 +441,7 @@ impl Builder<'_> {
 
     /// A column as the scan sees it: dates of any stored kind as dates.
     fn column(&self, source: &str, name: &str) -> String {
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let quoted = quote(name);
         let stored = self
             .project
             .sources
@@ -430,6 +455,27 @@ impl Builder<'_> {
             }
             _ => quoted,
         }
+    }
+}
+
+/// An identifier quoted, whatever it holds.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The first day of month number `m`.
+fn first_day(m: &str) -> String {
+    format!("make_date(CAST(({m}) // 12 AS BIGINT), CAST(({m}) % 12 + 1 AS BIGINT), 1)")
+}
+
+/// The first month of the window ending in month number `m` (as
+/// `measure::period_filter::period_span`).
+fn window_start(m: &str, window: Option<WindowKind>) -> String {
+    match window {
+        None => m.to_string(),
+        Some(WindowKind::Rolling12m) => format!("({m} - 11)"),
+        Some(WindowKind::FinancialYearToDate) => format!("((({m} - 3) // 12) * 12 + 3)"),
+        Some(WindowKind::QuarterToDate) => format!("({m} - {m} % 3)"),
     }
 }
 
@@ -503,5 +549,18 @@ mod tests {
             }
         }
         assert_eq!(window_end("m", WindowKind::Rolling12m), "(m + 11)");
+        let fy_start = |m: i32| ((m - 3).div_euclid(12)) * 12 + 3;
+        let q_start = |m: i32| m - m % 3;
+        for y in 2020..2025 {
+            for month in 1..=12 {
+                let m = Month::new(y, month);
+                assert_eq!(
+                    Month(fy_start(m.0)),
+                    m.financial_year().first_month(),
+                    "{m}"
+                );
+                assert_eq!(Month(q_start(m.0)), m.quarter_end().offset(-2), "{m}");
+            }
+        }
     }
 }

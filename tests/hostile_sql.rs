@@ -9,7 +9,7 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const TITLE: &str = "Referrals\nCOPY (SELECT 42) TO 'pwned_title.csv';\n-- */ ; DROP TABLE x; --";
@@ -22,30 +22,6 @@ const TEAMS: [&str; 5] = [
     "line\nbreak",
     "=HYPERLINK(\"http://x/\",\"y\")",
 ];
-
-/// The Python with DuckDB, or `None` (with the reason said) where there is none.
-fn duckdb_python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("RUBRIC_DUCKDB_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/venv/bin/python")
-        });
-    let works = Command::new(&candidate)
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if works {
-        return Some(candidate);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must run this test: .ci/run installs DuckDB (bench/duckdb-venv.sh)"
-    );
-    eprintln!(
-        "skipped: DuckDB's Python package is not installed (run `bash bench/duckdb-venv.sh`, or set RUBRIC_DUCKDB_PYTHON)"
-    );
-    None
-}
 
 fn hostile_project() -> Fixture {
     let f = Fixture::new();
@@ -124,8 +100,8 @@ fn hostile_names_stay_data_in_generated_sql() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    // The setup's 3 statements and one query for each of A1 and A2.
-    assert!(stdout.starts_with("5 statements, "), "{stdout}");
+    // The setup's 5 statements and one query for each of A1 and A2.
+    assert!(stdout.starts_with("7 statements, "), "{stdout}");
     for pwned in ["pwned_title.csv", "pwned_column.csv", "pwned_filter.csv"] {
         assert!(!f.path().join(pwned).exists(), "{pwned} was written");
     }

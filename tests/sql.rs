@@ -27,7 +27,7 @@ fn json_lists_setup_queries_and_what_has_no_sql() {
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     // Without --period, the latest month with data, as `run` uses.
     assert_eq!(doc["reporting"], "2023-07");
-    assert_eq!(doc["setup"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["setup"].as_array().unwrap().len(), 5);
     let queries = doc["queries"].as_array().unwrap();
     assert_eq!(queries.len(), 67);
     assert!(queries

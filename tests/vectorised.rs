@@ -27,6 +27,9 @@ fn columns() -> BTreeMap<String, Option<ColumnType>> {
         ("d", ColumnType::Date),
         ("e", ColumnType::Date),
         ("flag", ColumnType::Bool),
+        // The measured period, as the scan gives it to a measure's filter.
+        ("period_start", ColumnType::Date),
+        ("period_end", ColumnType::Date),
     ]
     .into_iter()
     .map(|(n, t)| (n.to_string(), Some(t)))
@@ -76,6 +79,7 @@ struct Row {
     d: Option<i32>,
     e: Option<i32>,
     flag: Option<bool>,
+    period_end: i32,
 }
 
 fn row() -> impl Strategy<Value = Row> {
@@ -92,8 +96,10 @@ fn row() -> impl Strategy<Value = Row> {
         day.clone(),
         day,
         prop::option::weighted(0.8, any::<bool>()),
+        // Years either side of the rows' days, 29 February included.
+        prop_oneof![16_000i32..21_000, Just(19_417), Just(19_051), Just(19_052)],
     )
-        .prop_map(|(n, m, x, s, t, d, e, flag)| Row {
+        .prop_map(|(n, m, x, s, t, d, e, flag, period_end)| Row {
             n,
             m,
             x,
@@ -102,6 +108,7 @@ fn row() -> impl Strategy<Value = Row> {
             d,
             e,
             flag,
+            period_end,
         })
 }
 
@@ -152,6 +159,18 @@ fn batch(rows: &[Row], dictionary: bool) -> RecordBatch {
                 rows.iter().map(|r| r.flag).collect::<Vec<_>>(),
             )) as ArrayRef,
         ),
+        (
+            "period_start",
+            Arc::new(Date32Array::from_iter_values(
+                rows.iter().map(|r| r.period_end - 30),
+            )) as ArrayRef,
+        ),
+        (
+            "period_end",
+            Arc::new(Date32Array::from_iter_values(
+                rows.iter().map(|r| r.period_end),
+            )) as ArrayRef,
+        ),
     ])
     .expect("batch")
 }
@@ -170,6 +189,11 @@ fn number() -> impl Strategy<Value = String> {
         Just("days_between(d, add_working_days(e, n))".to_string()),
         Just("month(d)".to_string()),
         Just("year(e)".to_string()),
+        Just("months_between(d, period_end)".to_string()),
+        Just("years_between(e, period_end)".to_string()),
+        Just("age_at(d, period_start)".to_string()),
+        Just("months_between(d, e)".to_string()),
+        Just("days_between(period_start, d)".to_string()),
     ];
     leaf.prop_recursive(2, 6, 2, |inner| {
         (
@@ -247,6 +271,9 @@ fn common_filters_are_vectorised() {
         "d >= date(\"2023-01-01\")",
         "working_days_between(d, e) <= 45",
         "add_working_days(d, 10) >= e",
+        "years_between(d, period_end) >= 2",
+        "age_at(d, period_end) >= 16 && age_at(d, period_end) <= 17",
+        "months_between(d, e) < 12 && d <= period_end && d >= period_start",
     ] {
         let expr = expr.replace("team", "s");
         let compiled = compile(&expr).unwrap();
@@ -271,6 +298,7 @@ fn dictionary_and_plain_strings_give_the_same_answer() {
             d: None,
             e: None,
             flag: None,
+            period_end: 19_417,
         })
         .collect();
     let compiled = compile("s == \"North\" || s in [\"a\"]").unwrap();

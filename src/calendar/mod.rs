@@ -9,9 +9,11 @@
 //! days after `date`, so that `working_days_between(d, add_working_days(d,
 //! n)) == n`.
 //!
+//! `elapsed` counts whole months and years between days (ages, durations).
 //! `period` holds the months and financial years every figure is reported
 //! in: value types below every stage.
 
+pub mod elapsed;
 pub mod period;
 
 use chrono::NaiveDate;

@@ -2,6 +2,7 @@
 //! clock, no `eval`, explicit limits (the same in debug and release builds),
 //! plus the functions analysts may call. New functions go in `register`.
 
+use crate::calendar::elapsed::{whole_months, whole_years};
 use crate::calendar::period::{date_from_days, days_from_date};
 use crate::calendar::Calendar;
 use chrono::{Datelike, NaiveDate};
@@ -151,6 +152,15 @@ fn register(engine: &mut Engine) {
     engine.register_fn("to_debug", |d: &mut Date| d.naive().to_string());
     engine.register_fn("date", parse_date);
     engine.register_fn("days_between", days_between);
+    engine.register_fn("months_between", |a: Dynamic, b: Dynamic| {
+        whole(a, b, "months_between", whole_months)
+    });
+    engine.register_fn("years_between", |a: Dynamic, b: Dynamic| {
+        whole(a, b, "years_between", whole_years)
+    });
+    engine.register_fn("age_at", |a: Dynamic, b: Dynamic| {
+        whole(a, b, "age_at", whole_years)
+    });
     engine.register_fn("year", |d: Dynamic| date_part(d, |n| n.year() as INT));
     engine.register_fn("month", |d: Dynamic| date_part(d, |n| n.month() as INT));
     // For the reasons rules give: a number with a fixed count of decimals.
@@ -189,6 +199,20 @@ fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {
 fn days_between(start: Dynamic, end: Dynamic) -> Result<Dynamic, Box<EvalAltResult>> {
     two_dates(&start, &end, "days_between").map(|d| match d {
         Some((a, b)) => Dynamic::from_int(INT::from(b.0) - INT::from(a.0)),
+        None => Dynamic::UNIT,
+    })
+}
+
+/// Whole months or years from `start` to `end` (see `calendar::elapsed`);
+/// missing if either is missing.
+fn whole(
+    start: Dynamic,
+    end: Dynamic,
+    function: &str,
+    count: fn(i32, i32) -> i64,
+) -> Result<Dynamic, Box<EvalAltResult>> {
+    two_dates(&start, &end, function).map(|d| match d {
+        Some((a, b)) => Dynamic::from_int(count(a.0, b.0)),
         None => Dynamic::UNIT,
     })
 }
@@ -237,6 +261,18 @@ mod tests {
             7
         );
         assert!(eval(r#"date("2023-02-30")"#).is_err());
+        let int = |src: &str| eval(src).unwrap().as_int().unwrap();
+        assert_eq!(int(r#"age_at(date("2008-02-29"), date("2026-03-01"))"#), 18);
+        assert_eq!(
+            int(r#"years_between(date("2021-07-31"), date("2023-07-31"))"#),
+            2
+        );
+        assert_eq!(
+            int(r#"months_between(date("2023-01-31"), date("2023-02-28"))"#),
+            0
+        );
+        assert!(eval(r#"age_at((), date("2023-01-01"))"#).unwrap().is_unit());
+        assert!(eval(r#"months_between(1, date("2023-01-01"))"#).is_err());
     }
 
     #[test]

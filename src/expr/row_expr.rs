@@ -4,7 +4,7 @@
 
 use super::column_type::{dynamic_at, ColumnType};
 use super::plan::Plan;
-use super::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
+use super::site::{parse_error_with, unknown_calls, unknown_function, variables, ExprSite};
 use crate::calendar::Calendar;
 use crate::diagnostic::Diagnostic;
 use arrow_array::{Array, BooleanArray, RecordBatch};
@@ -12,14 +12,24 @@ use rhai::{Dynamic, Engine, Scope, AST};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+/// The names a measure's filter reads the measured period by: the first
+/// and last day of the span its figure covers (a month, or the whole
+/// window of a windowed measure). The scan gives them to the filter as
+/// two date columns, one value per row and period.
+pub const PERIOD_START: &str = "period_start";
+pub const PERIOD_END: &str = "period_end";
+
 /// A compiled row filter.
 #[derive(Debug, Clone)]
 pub struct RowExpr {
     pub text: String,
     pub site: ExprSite,
     ast: AST,
-    /// The columns the expression reads, in name order.
+    /// The source's columns the expression reads, in name order.
     pub columns: Vec<String>,
+    /// Whether it reads `period_start` or `period_end`, so must be
+    /// evaluated once per row and period rather than once per row.
+    pub reads_period: bool,
     plan: Option<Plan>,
 }
 
@@ -28,6 +38,10 @@ pub struct RowExpr {
 pub struct RowError {
     pub row: usize,
     pub message: String,
+}
+
+pub fn is_period(name: &str) -> bool {
+    name == PERIOD_START || name == PERIOD_END
 }
 
 impl RowExpr {
@@ -48,7 +62,23 @@ impl RowExpr {
         let names: BTreeSet<String> = columns.keys().cloned().collect();
         let ast = engine
             .compile_expression_with_scope(&scope, text)
-            .map_err(|e| vec![parse_error(&site, &e, &names, "the source's columns are")])?;
+            .map_err(|e| {
+                let period: &[(&str, &str)] = if names.contains(PERIOD_END) {
+                    &[
+                        (PERIOD_START, "the measured period's first day"),
+                        (PERIOD_END, "its last day"),
+                    ]
+                } else {
+                    &[]
+                };
+                vec![parse_error_with(
+                    &site,
+                    &e,
+                    &names,
+                    "the source's columns are",
+                    period,
+                )]
+            })?;
         let mut problems: Vec<Diagnostic> = unknown_calls(&ast, known_functions)
             .into_iter()
             .map(|(name, pos)| unknown_function(&site, &name, pos, known_functions))
@@ -73,11 +103,13 @@ impl RowExpr {
             return Err(problems);
         }
         let plan = Plan::build(&ast, &typed, calendar);
+        let reads_period = used.iter().any(|c| is_period(c));
         Ok(RowExpr {
             text: text.to_string(),
             site,
             ast,
-            columns: used.into_iter().collect(),
+            columns: used.into_iter().filter(|c| !is_period(c)).collect(),
+            reads_period,
             plan,
         })
     }
@@ -118,10 +150,17 @@ impl RowExpr {
         engine: &Engine,
         batch: &RecordBatch,
     ) -> Result<BooleanArray, RowError> {
+        let period: &[&str] = if self.reads_period {
+            &[PERIOD_START, PERIOD_END]
+        } else {
+            &[]
+        };
         let arrays: Vec<(&str, &dyn Array)> = self
             .columns
             .iter()
-            .filter_map(|c| batch.column_by_name(c).map(|a| (c.as_str(), a.as_ref())))
+            .map(String::as_str)
+            .chain(period.iter().copied())
+            .filter_map(|c| batch.column_by_name(c).map(|a| (c, a.as_ref())))
             .collect();
         let mut scope = Scope::new();
         for (name, _) in &arrays {

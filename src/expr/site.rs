@@ -112,13 +112,34 @@ pub fn parse_error(
     known_names: &BTreeSet<String>,
     what_names: &str,
 ) -> Diagnostic {
+    parse_error_with(site, err, known_names, what_names, &[])
+}
+
+/// As `parse_error`, with names known besides those listed (the measured
+/// period's), named after the list.
+pub fn parse_error_with(
+    site: &ExprSite,
+    err: &ParseError,
+    known_names: &BTreeSet<String>,
+    what_names: &str,
+    also: &[(&str, &str)],
+) -> Diagnostic {
     let ParseError(kind, pos) = err;
     match kind.as_ref() {
         ParseErrorType::VariableUndefined(name) => {
-            let listed: Vec<&str> = known_names.iter().map(String::as_str).collect();
-            let help = match did_you_mean(name, listed.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? {what_names}: {}", listed.join(", ")),
-                None => format!("{what_names}: {}", listed.join(", ")),
+            let listed: Vec<&str> = known_names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| !also.iter().any(|(a, _)| a == n))
+                .collect();
+            let mut list = listed.join(", ");
+            for (n, meaning) in also {
+                list += &format!("; `{n}` is {meaning}");
+            }
+            let all = listed.iter().copied().chain(also.iter().map(|a| a.0));
+            let help = match did_you_mean(name, all) {
+                Some(s) => format!("did you mean `{s}`? {what_names}: {list}"),
+                None => format!("{what_names}: {list}"),
             };
             site.diagnostic(*pos, format!("unknown name `{name}` in expression")).help(help)
         }
@@ -174,8 +195,8 @@ pub fn unknown_function(
 ) -> Diagnostic {
     let suggestion = did_you_mean(name, known.iter().map(String::as_str));
     let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`? date helpers: date(\"YYYY-MM-DD\"), days_between(start, end), year(d), month(d)"),
-        None => "date helpers: date(\"YYYY-MM-DD\"), days_between(start, end), year(d), month(d); maths: abs, floor, round, min, max".to_string(),
+        Some(s) => format!("did you mean `{s}`? date helpers: date(\"YYYY-MM-DD\"), days_between, months_between, years_between, age_at(dob, date), year(d), month(d)"),
+        None => "date helpers: date(\"YYYY-MM-DD\"), days_between, months_between, years_between, age_at(dob, date), year(d), month(d); maths: abs, floor, round, min, max".to_string(),
     };
     site.diagnostic(pos, format!("unknown function `{name}`"))
         .help(help)

@@ -3,6 +3,7 @@
 //! the figure in the scorecard.
 
 use super::domain::Domain;
+use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use crate::calendar::period::{Month, MonthTable};
 use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
@@ -140,11 +141,11 @@ impl Scope<'_> {
     /// The rows of `batch` that count for `base` in period `t` (sorted).
     fn counted_rows(&self, base: &BaseMeasure, batch: &RecordBatch) -> Result<Vec<usize>, String> {
         let mask = match &base.filter {
-            Some(f) => Some(
+            Some(f) if !f.reads_period => Some(
                 f.evaluate(&self.project.engine, batch)
                     .map_err(|e| format!("the filter failed: {}", e.message))?,
             ),
-            None => None,
+            _ => None,
         };
         let col = |name: &str| {
             batch
@@ -173,7 +174,7 @@ impl Scope<'_> {
             (None, Some(_)) => return Err("it has no breakdown".into()),
             _ => None,
         };
-        Ok(kept_rows(mask.as_ref(), &starts)
+        let rows: Vec<usize> = kept_rows(mask.as_ref(), &starts)
             .set_indices()
             .filter(|&row| {
                 periods
@@ -185,6 +186,28 @@ impl Scope<'_> {
                 (Some(a), Some(g)) => group_at(a.as_ref(), row) == g,
                 _ => true,
             })
-            .collect())
+            .collect();
+        match base.filter.as_ref().filter(|f| f.reads_period) {
+            None => Ok(rows),
+            Some(f) => {
+                let pairs: Vec<(u32, u32)> =
+                    rows.iter().map(|&r| (r as u32, self.t as u32)).collect();
+                let held = held_pairs(
+                    &self.project.engine,
+                    f,
+                    batch,
+                    base.window,
+                    self.domain,
+                    &pairs,
+                )
+                .map_err(|e| format!("the filter failed: {}", e.message))?;
+                Ok(rows
+                    .into_iter()
+                    .zip(held)
+                    .filter(|p| p.1)
+                    .map(|p| p.0)
+                    .collect())
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Measures: from record-level tables to series. `tables` reads what the
 //! measures need, `scan` computes every base measure in one pass per
-//! source (`row_periods` says which periods a row counts in), `series`
+//! source (`row_periods` says which periods a row counts in,
+//! `period_filter` judges filters that read the period), `series`
 //! combines them into each indicator's values, `drill` finds the rows
 //! behind a figure.
 
@@ -8,6 +9,7 @@ pub(crate) mod breakdown;
 pub(crate) mod domain;
 pub mod drill;
 mod period_counts;
+pub(crate) mod period_filter;
 pub(crate) mod row_periods;
 pub(crate) mod scan;
 pub mod series;

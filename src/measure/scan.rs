@@ -11,6 +11,7 @@ use super::breakdown::written_group;
 use super::breakdown::{check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS};
 use super::domain::Domain;
 use super::period_counts::{distinct_per_period, running_totals};
+use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::tables::{collect_population_columns, needed_columns, Tables};
 use crate::calendar::period::MonthTable;
@@ -250,6 +251,16 @@ fn scan_source(
     Ok(merged.into_iter().map(Accumulator::finish).collect())
 }
 
+/// A batch's columns a kept row is accumulated from.
+struct RowValues<'b> {
+    project: &'b Project,
+    base: &'b BaseMeasure,
+    values: Option<&'b arrow_array::Float64Array>,
+    ids: Option<&'b dyn Array>,
+    groups: Option<&'b [usize]>,
+    reasons: Option<&'b dyn Array>,
+}
+
 #[derive(Default)]
 struct GroupAcc {
     rows_diff: Vec<i64>,
@@ -405,15 +416,22 @@ impl<'a> Accumulator<'a> {
         batch: &RecordBatch,
         first_row: usize,
     ) -> Result<(), EvalError> {
+        let filter_error = |f: &crate::expr::row_expr::RowExpr,
+                            e: crate::expr::row_expr::RowError| {
+            EvalError(
+                f.site
+                    .diagnostic(rhai::Position::NONE, format!("the filter failed on row {} of `{}`: {}", first_row + e.row + 1, base.source, e.message))
+                    .help(format!("the filter is: {}; a missing value in `&&`, `||` or `!` is an error: compare it first, e.g. `flag == true`", f.text.trim())),
+            )
+        };
+        // A filter reading the period is judged per row and period below.
+        let period_filter = base.filter.as_ref().filter(|f| f.reads_period);
         let mask = match &base.filter {
-            Some(f) => Some(f.evaluate(&project.engine, batch).map_err(|e| {
-                EvalError(
-                    f.site
-                        .diagnostic(rhai::Position::NONE, format!("the filter failed on row {} of `{}`: {}", first_row + e.row + 1, base.source, e.message))
-                        .help(format!("the filter is: {}; a missing value in `&&`, `||` or `!` is an error: compare it first, e.g. `flag == true`", f.text.trim())),
-                )
-            })?),
-            None => None,
+            Some(f) if !f.reads_period => Some(
+                f.evaluate(&project.engine, batch)
+                    .map_err(|e| filter_error(f, e))?,
+            ),
+            _ => None,
         };
         let col = |name: &str| batch.column_by_name(name).expect("projected column");
         let dates = |name: &str| col(name).as_primitive::<Date32Type>().clone();
@@ -440,9 +458,13 @@ impl<'a> Accumulator<'a> {
             ),
             None => None,
         };
-        let reasons = base.missing_reason.as_ref().map(|r| col(r));
         let kept = kept_rows(mask.as_ref(), &starts);
-        if ends.is_none() && base.window.is_none() && row_groups.is_none() && values.is_none() {
+        if period_filter.is_none()
+            && ends.is_none()
+            && base.window.is_none()
+            && row_groups.is_none()
+            && values.is_none()
+        {
             self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
             return Ok(());
         }
@@ -453,39 +475,90 @@ impl<'a> Accumulator<'a> {
             domain: self.domain,
             months: self.months,
         };
-        for row in kept.set_indices() {
-            let Some((from, to)) = periods.of(row) else {
-                continue;
-            };
-            let group = row_groups.as_ref().map(|g| g[row]);
-            let value = match values {
-                Some(v) if v.is_null(row) => {
-                    if let Some(r) = reasons.and_then(|r| str_at(r.as_ref(), row)) {
-                        check_reason(project, base, r)?;
-                        self.note_reason(group, from, to, r);
+        let row = RowValues {
+            project,
+            base,
+            values,
+            ids: ids.map(|a| a.as_ref()),
+            groups: row_groups.as_deref(),
+            reasons: base.missing_reason.as_ref().map(|r| col(r).as_ref()),
+        };
+        let Some(filter) = period_filter else {
+            for r in kept.set_indices() {
+                if let Some((from, to)) = periods.of(r) {
+                    self.add_row(&row, r, from, to)?;
+                }
+            }
+            return Ok(());
+        };
+        // Each row once per period it could count in, a chunk at a time.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(CHUNK_PAIRS);
+        let mut rows = kept.set_indices();
+        loop {
+            let next = rows.next();
+            if let Some((from, to)) = next.and_then(|r| periods.of(r)) {
+                let r = next.expect("a row") as u32;
+                pairs.extend((from..=to).map(|t| (r, t as u32)));
+            }
+            if pairs.len() >= CHUNK_PAIRS || (next.is_none() && !pairs.is_empty()) {
+                let held = held_pairs(
+                    &project.engine,
+                    filter,
+                    batch,
+                    base.window,
+                    self.domain,
+                    &pairs,
+                )
+                .map_err(|e| filter_error(filter, e))?;
+                for (&(r, t), held) in pairs.iter().zip(held) {
+                    if held {
+                        self.add_row(&row, r as usize, t as usize, t as usize)?;
                     }
-                    continue;
                 }
-                Some(v) => v.value(row),
-                None => 0.0,
-            };
-            let id = match ids {
-                Some(a) if a.is_null(row) => continue,
-                Some(a) => Some(self.id_at(a.as_ref(), row)),
-                None => None,
-            };
-            for g in std::iter::once(0).chain(group) {
-                let acc = &mut self.groups[g];
-                acc.rows_diff[from] += 1;
-                acc.rows_diff[to + 1] -= 1;
-                if values.is_some() {
-                    for s in &mut acc.sums[from..=to] {
-                        *s += value;
-                    }
+                pairs.clear();
+            }
+            if next.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Adds one kept row to the periods `from..=to` of the whole and its group.
+    fn add_row(
+        &mut self,
+        row: &RowValues,
+        r: usize,
+        from: usize,
+        to: usize,
+    ) -> Result<(), EvalError> {
+        let group = row.groups.map(|g| g[r]);
+        let value = match row.values {
+            Some(v) if v.is_null(r) => {
+                if let Some(reason) = row.reasons.and_then(|a| str_at(a, r)) {
+                    check_reason(row.project, row.base, reason)?;
+                    self.note_reason(group, from, to, reason);
                 }
-                if let Some(id) = id {
-                    acc.ids.push((id, from as u32, to as u32));
+                return Ok(());
+            }
+            Some(v) => v.value(r),
+            None => 0.0,
+        };
+        let id = match row.ids {
+            Some(a) if a.is_null(r) => return Ok(()),
+            Some(a) => Some(self.id_at(a, r)),
+            None => None,
+        };
+        for g in std::iter::once(0).chain(group) {
+            let acc = &mut self.groups[g];
+            acc.rows_diff[from] += 1;
+            acc.rows_diff[to + 1] -= 1;
+            if row.values.is_some() {
+                for s in &mut acc.sums[from..=to] {
+                    *s += value;
                 }
+            }
+            if let Some(id) = id {
+                acc.ids.push((id, from as u32, to as u32));
             }
         }
         Ok(())

@@ -332,3 +332,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The Python with DuckDB, or `None` (with the reason said) where there is none.
+pub fn duckdb_python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("RUBRIC_DUCKDB_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/venv/bin/python")
+        });
+    let works = Command::new(&candidate)
+        .args(["-c", "import duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return Some(candidate);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run this test: .ci/run installs DuckDB (bench/duckdb-venv.sh)"
+    );
+    eprintln!(
+        "skipped: DuckDB's Python package is not installed (run `bash bench/duckdb-venv.sh`, or set RUBRIC_DUCKDB_PYTHON)"
+    );
+    None
+}

@@ -4,9 +4,11 @@
 //! it cannot be sure for a batch (an overflow, a missing value in `&&`) it says so and the caller falls back to per-row Rhai for that batch.
 //! Constructs the plan does not know make `build` return `None`.
 
+mod dates;
 mod sql;
 mod working_days;
 
+use dates::{date_part, days_between, whole_between};
 use working_days::{add_working_days, working_days};
 
 pub use sql::{sql_setup, string_literal};
@@ -128,6 +130,13 @@ enum Part {
     Month,
 }
 
+/// Whole units between two dates (see `calendar::elapsed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    Months,
+    Years,
+}
+
 /// A node of a vectorised plan, with its static type.
 #[derive(Debug, Clone)]
 enum Node {
@@ -140,6 +149,7 @@ enum Node {
     Or(Vec<Node>),
     In(Box<Node>, Vec<Lit>),
     DaysBetween(Box<Node>, Box<Node>),
+    WholeBetween(Whole, Box<Node>, Box<Node>),
     DatePart(Part, Box<Node>),
     WorkingDaysBetween(Box<Node>, Box<Node>, Arc<Calendar>),
     AddWorkingDays(Box<Node>, Box<Node>, Arc<Calendar>),
@@ -152,7 +162,11 @@ impl Node {
             Node::Lit(l) => l.ty(),
             Node::Cmp(..) | Node::Not(_) | Node::And(_) | Node::Or(_) | Node::In(..) => Ty::Bool,
             Node::Arith(.., t) => *t,
-            Node::DaysBetween(a, b) if a.ty() == Ty::Unit || b.ty() == Ty::Unit => Ty::Unit,
+            Node::DaysBetween(a, b) | Node::WholeBetween(_, a, b)
+                if a.ty() == Ty::Unit || b.ty() == Ty::Unit =>
+            {
+                Ty::Unit
+            }
             Node::DatePart(_, a) if a.ty() == Ty::Unit => Ty::Unit,
             Node::WorkingDaysBetween(a, b, _) if a.ty() == Ty::Unit || b.ty() == Ty::Unit => {
                 Ty::Unit
@@ -160,7 +174,7 @@ impl Node {
             Node::WorkingDaysBetween(..) => Ty::Int,
             Node::AddWorkingDays(a, _, _) if a.ty() == Ty::Unit => Ty::Unit,
             Node::AddWorkingDays(..) => Ty::Date,
-            Node::DaysBetween(..) | Node::DatePart(..) => Ty::Int,
+            Node::DaysBetween(..) | Node::WholeBetween(..) | Node::DatePart(..) => Ty::Int,
         }
     }
 }
@@ -316,6 +330,17 @@ fn build_call(
             (is_date(&a) && is_date(&b)).then_some(())?;
             Node::DaysBetween(Box::new(a), Box::new(b))
         }
+        (name @ ("months_between" | "years_between" | "age_at"), 2) => {
+            let (a, b) = (arg(0)?, arg(1)?);
+            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
+            (is_date(&a) && is_date(&b)).then_some(())?;
+            let unit = if name == "months_between" {
+                Whole::Months
+            } else {
+                Whole::Years
+            };
+            Node::WholeBetween(unit, Box::new(a), Box::new(b))
+        }
         (part @ ("year" | "month"), 1) => {
             let a = arg(0).filter(|n| matches!(n.ty(), Ty::Date | Ty::Unit))?;
             let part = if part == "year" {
@@ -401,12 +426,9 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
             }
             Val::Array(Arc::new(acc))
         }
-        Node::DaysBetween(a, b) => {
-            let (a, b) = (eval(a, batch)?, eval(b, batch)?);
-            let (Some(a), Some(b)) = (days_as_int(a, rows), days_as_int(b, rows)) else {
-                return Ok(Val::Scalar(Lit::Unit));
-            };
-            Val::Array(arrow_arith::numeric::sub(&b, &a).map_err(|_| Fallback)?)
+        Node::DaysBetween(a, b) => days_between(eval(a, batch)?, eval(b, batch)?, rows)?,
+        Node::WholeBetween(unit, a, b) => {
+            whole_between(*unit, eval(a, batch)?, eval(b, batch)?, rows)?
         }
         Node::WorkingDaysBetween(a, b, cal) => {
             working_days(eval(a, batch)?, eval(b, batch)?, cal, rows)?
@@ -414,18 +436,7 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
         Node::AddWorkingDays(a, n, cal) => {
             add_working_days(eval(a, batch)?, eval(n, batch)?, cal, rows)?
         }
-        Node::DatePart(part, a) => match eval(a, batch)? {
-            Val::Scalar(Lit::Unit) => Val::Scalar(Lit::Unit),
-            v => {
-                let arr = broadcast(v, rows).ok_or(Fallback)?;
-                let p = match part {
-                    Part::Year => arrow_arith::temporal::DatePart::Year,
-                    Part::Month => arrow_arith::temporal::DatePart::Month,
-                };
-                let out = arrow_arith::temporal::date_part(&arr, p).map_err(|_| Fallback)?;
-                Val::Array(arrow_cast::cast(&out, &DataType::Int64).map_err(|_| Fallback)?)
-            }
-        },
+        Node::DatePart(part, a) => date_part(*part, eval(a, batch)?, rows)?,
     })
 }
 
@@ -455,13 +466,6 @@ fn bool_array(v: Val, rows: usize) -> Eval<BooleanArray> {
         return Err(Fallback);
     }
     Ok(b)
-}
-
-/// Dates as Int64 day numbers, or `None` when the value is `()`.
-fn days_as_int(v: Val, rows: usize) -> Option<ArrayRef> {
-    let arr = broadcast(v, rows)?;
-    let ints = arrow_cast::cast(&arr, &DataType::Int32).ok()?;
-    arrow_cast::cast(&ints, &DataType::Int64).ok()
 }
 
 fn const_bool(b: bool) -> Val {

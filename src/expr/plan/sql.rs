@@ -4,7 +4,7 @@
 //! equal, floats compare with Rhai's relative tolerance, and the result is
 //! never NULL. Used to check Rubric's figures against another engine.
 
-use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty};
+use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty, Whole};
 use crate::calendar::period::date_from_days;
 
 /// The statements the SQL of any plan relies on, run once before it:
@@ -30,6 +30,13 @@ pub fn sql_setup(holidays: &[i32]) -> Vec<String> {
         ),
         "CREATE OR REPLACE TEMP MACRO rubric_working_days_to(d) AS \
          (SELECT running FROM rubric_working_days WHERE day = d)"
+            .to_string(),
+        // Whole months as `calendar::elapsed` counts them.
+        "CREATE OR REPLACE TEMP MACRO rubric_months_forward(a, b) AS \
+         CAST((year(b) - year(a)) * 12 + month(b) - month(a) - CASE WHEN day(b) < day(a) THEN 1 ELSE 0 END AS BIGINT)"
+            .to_string(),
+        "CREATE OR REPLACE TEMP MACRO rubric_whole_months(a, b) AS \
+         CASE WHEN b >= a THEN rubric_months_forward(a, b) ELSE -rubric_months_forward(b, a) END"
             .to_string(),
     ]
 }
@@ -134,6 +141,19 @@ fn value(node: &Node, column: &dyn Fn(&str) -> String) -> Option<String> {
         }
         Node::DaysBetween(a, b) if unit(a) || unit(b) => "NULL".to_string(),
         Node::DaysBetween(a, b) => format!("({} - {})", value(b, column)?, value(a, column)?),
+        Node::WholeBetween(_, a, b) if unit(a) || unit(b) => "NULL".to_string(),
+        Node::WholeBetween(whole, a, b) => {
+            let months = format!(
+                "rubric_whole_months({}, {})",
+                value(a, column)?,
+                value(b, column)?
+            );
+            match whole {
+                Whole::Months => months,
+                // Towards zero, as `whole_years` divides.
+                Whole::Years => format!("({months} // 12)"),
+            }
+        }
         Node::DatePart(_, a) if unit(a) => "NULL".to_string(),
         Node::DatePart(part, a) => {
             let f = match part {

@@ -1,12 +1,12 @@
 //! Measures: each kind's fields checked against one table, sources and
 //! columns resolved with their types, filters and formulas compiled.
 
+use super::filter::{row_filter, Reads};
 use super::{Ctx, IndicatorSite};
 use crate::config::document::*;
 use crate::config::span::{Location, Spanned};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
-use crate::expr::row_expr::RowExpr;
 use crate::expr::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
 use crate::model::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
 use crate::source::Source;
@@ -261,7 +261,7 @@ pub(super) fn compile_measure(
                 None => None,
             };
             let filter = match &doc.filter {
-                Some(f) => Some(row_filter(f, &source, site, ctx)?),
+                Some(f) => Some(row_filter(f, &source, Reads::RowsAndPeriod, site, ctx)?),
                 None => None,
             };
             if !ok {
@@ -502,7 +502,7 @@ pub(super) fn compile_population(
         ctx,
     );
     let filter = match &doc.filter {
-        Some(f) => Some(Box::new(row_filter(f, &source, site, ctx)?)),
+        Some(f) => Some(Box::new(row_filter(f, &source, Reads::Rows, site, ctx)?)),
         None => None,
     };
     Some(Population::Table {
@@ -598,35 +598,6 @@ pub(super) fn column(
                 )
                 .help(help),
             );
-            None
-        }
-    }
-}
-
-pub(super) fn row_filter(
-    text: &Spanned<String>,
-    source: &Source,
-    site: &IndicatorSite,
-    ctx: &mut Ctx,
-) -> Option<RowExpr> {
-    let esite = ExprSite::new(
-        site.file.to_path_buf(),
-        Place::from(&text.referenced),
-        &ctx.texts,
-        site.subject.clone(),
-        &text.value,
-    );
-    match RowExpr::compile(
-        &ctx.engine,
-        &ctx.calendar,
-        &text.value,
-        esite,
-        &source.columns,
-        &ctx.known_functions,
-    ) {
-        Ok(f) => Some(f),
-        Err(problems) => {
-            ctx.problems.extend(problems);
             None
         }
     }

@@ -8,6 +8,7 @@
 
 mod calendar;
 mod cycles;
+mod filter;
 mod indicator;
 mod measure;
 mod rule_sets;

@@ -1,0 +1,105 @@
+//! Whole months and years between two days, as the statutory returns count
+//! ages and durations. One convention for all three functions:
+//!
+//! - A month is complete on the same day of a later month: from 15 January,
+//!   one month has passed on 15 February, not on 14 February.
+//! - Where that day does not exist in the later month, the month is
+//!   complete on the first day of the month after: from 31 January, one
+//!   month has passed on 1 March (28 February is still 0 months); from
+//!   29 February, one year has passed on 1 March of a common year. So a
+//!   child born on 29 February turns 18 on 1 March in a common year, as
+//!   the law of England and Wales counts it.
+//! - Both rules come to one comparison: months counted by the calendar,
+//!   less one when the later day of the month is smaller than the earlier.
+//! - When `to` is before `from`, the result is the negative of the count
+//!   from `to` to `from` (whole units, rounded towards zero).
+//!
+//! `age_at(dob, date)` is `years_between(dob, date)`.
+
+use super::period::date_from_days;
+use chrono::Datelike;
+
+/// Whole months from day `from` to day `to` (days since 1970-01-01).
+pub fn whole_months(from: i32, to: i32) -> i64 {
+    if to < from {
+        return -whole_months(to, from);
+    }
+    let (a, b) = (date_from_days(from), date_from_days(to));
+    let months = i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    months - i64::from(b.day() < a.day())
+}
+
+/// Whole years from day `from` to day `to`: whole months over 12.
+pub fn whole_years(from: i32, to: i32) -> i64 {
+    // Rust's division rounds towards zero, as the convention asks.
+    whole_months(from, to) / 12
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::period::days_from_date;
+    use chrono::NaiveDate;
+
+    fn day(text: &str) -> i32 {
+        days_from_date(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap())
+    }
+
+    fn months(a: &str, b: &str) -> i64 {
+        whole_months(day(a), day(b))
+    }
+
+    fn years(a: &str, b: &str) -> i64 {
+        whole_years(day(a), day(b))
+    }
+
+    #[test]
+    fn a_month_is_complete_on_the_same_day_of_the_month() {
+        assert_eq!(months("2023-01-15", "2023-02-14"), 0);
+        assert_eq!(months("2023-01-15", "2023-02-15"), 1);
+        assert_eq!(months("2023-01-15", "2023-01-15"), 0);
+        assert_eq!(months("2022-07-01", "2023-07-31"), 12);
+    }
+
+    #[test]
+    fn a_day_missing_from_the_later_month_completes_it_on_the_next_first() {
+        assert_eq!(months("2023-01-31", "2023-02-28"), 0);
+        assert_eq!(months("2023-01-31", "2023-03-01"), 1);
+        assert_eq!(months("2023-03-31", "2023-04-30"), 0);
+        assert_eq!(months("2023-03-31", "2023-05-31"), 2);
+    }
+
+    #[test]
+    fn a_29_february_birthday_comes_on_1_march_in_a_common_year() {
+        assert_eq!(years("2008-02-29", "2026-02-28"), 17);
+        assert_eq!(years("2008-02-29", "2026-03-01"), 18);
+        assert_eq!(years("2008-02-29", "2028-02-29"), 20);
+        assert_eq!(years("2008-02-28", "2026-02-28"), 18);
+    }
+
+    #[test]
+    fn a_plan_started_on_the_last_day_of_a_month_is_two_years_old_two_years_on() {
+        assert_eq!(years("2021-07-31", "2023-07-31"), 2);
+        assert_eq!(years("2021-07-31", "2023-07-30"), 1);
+        assert_eq!(years("2021-06-30", "2023-06-30"), 2);
+    }
+
+    #[test]
+    fn backwards_is_the_negative_of_forwards() {
+        assert_eq!(months("2023-02-15", "2023-01-15"), -1);
+        assert_eq!(months("2023-02-14", "2023-01-15"), 0);
+        assert_eq!(years("2026-03-01", "2008-02-29"), -18);
+    }
+
+    #[test]
+    fn the_extremes_of_a_date_do_not_overflow() {
+        let (first, last) = (
+            days_from_date(NaiveDate::MIN),
+            days_from_date(NaiveDate::MAX),
+        );
+        assert!(whole_months(first, last) > 6_000_000);
+        assert!(whole_years(last, first) < -500_000);
+        // Day numbers past what a calendar holds count as its first day.
+        assert_eq!(whole_months(i32::MIN, i32::MAX), 0);
+    }
+}

@@ -1,0 +1,73 @@
+//! A measure's or a population's row filter, compiled against its
+//! source's columns (and, for a measure, the measured period's days).
+
+use super::{Ctx, IndicatorSite};
+use crate::config::span::Spanned;
+use crate::diagnostic::Place;
+use crate::expr::column_type::ColumnType;
+use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
+use crate::expr::site::ExprSite;
+use crate::source::Source;
+
+/// What a filter may read: a measure's filter sees the measured period
+/// too; a population's filter (one total per year) only its rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reads {
+    Rows,
+    RowsAndPeriod,
+}
+
+pub(super) fn row_filter(
+    text: &Spanned<String>,
+    source: &Source,
+    reads: Reads,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<RowExpr> {
+    let esite = ExprSite::new(
+        site.file.to_path_buf(),
+        Place::from(&text.referenced),
+        &ctx.texts,
+        site.subject.clone(),
+        &text.value,
+    );
+    let mut columns = source.columns.clone();
+    if reads == Reads::RowsAndPeriod {
+        for name in [PERIOD_START, PERIOD_END] {
+            if columns.contains_key(name) && mentions(&text.value, name) {
+                ctx.problems.push(
+                    esite
+                        .diagnostic(
+                            rhai::Position::NONE,
+                            format!("`{name}` is both a column of `{}` and the measured period's day", source.name),
+                        )
+                        .help(format!("a filter reads `{name}` as the period's day; give the column another name in the source (a view, or the extract's header)")),
+                );
+                return None;
+            }
+            columns.insert(name.to_string(), Some(ColumnType::Date));
+        }
+    }
+    match RowExpr::compile(
+        &ctx.engine,
+        &ctx.calendar,
+        &text.value,
+        esite,
+        &columns,
+        &ctx.known_functions,
+    ) {
+        Ok(f) => Some(f),
+        Err(problems) => {
+            ctx.problems.extend(problems);
+            None
+        }
+    }
+}
+
+/// Whether `name` appears in `text` as a whole word.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let word = |c: char| c.is_alphanumeric() || c == '_';
+        !text[..i].ends_with(word) && !text[i + name.len()..].starts_with(word)
+    })
+}
