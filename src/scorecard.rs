@@ -14,7 +14,7 @@ use crate::model::Project;
 use crate::model::Quality;
 use crate::progress::{Progress, Silent};
 use crate::publication::{suppress, Policy};
-use crate::rules::comparisons::{compare, Comparison};
+use crate::rules::comparisons::{compare, Basis, Comparison};
 use crate::rules::evaluate::{rate, Rating, RuleInput};
 use std::time::{Duration, Instant};
 
@@ -203,7 +203,7 @@ fn finish(
                 let Some(t) = domain.index(period) else {
                     continue;
                 };
-                let comparison = compare(points, t, ind.frequency.step());
+                let comparison = compare(points, t, Basis::of(ind));
                 let target = if group.is_none() || applies_to_parts(ind.unit) {
                     ind.targets.get(&period.financial_year()).copied()
                 } else {

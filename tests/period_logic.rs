@@ -180,3 +180,69 @@ fn a_population_filter_cannot_read_the_period() {
         out.stderr
     );
 }
+
+/// A financial-year-to-date count: 4 events in April 2022, 6 in March
+/// 2023 (so 10 in the year to March), 5 in April 2023.
+fn year_to_date(extra: &str) -> Fixture {
+    let f = Fixture::new();
+    let mut when = repeat("2022-04-12", 4);
+    when.extend(repeat("2023-03-20", 6));
+    when.extend(repeat("2023-04-03", 5));
+    f.standard_rules()
+        .table("events", vec![("event_date", dates(&when))])
+        .file(
+            "indicators/y.yaml",
+            &indicators(&[indicator(
+                "YTD",
+                "count",
+                "neutral",
+                "kind: window\nwindow: financial_year_to_date\nmeasure: { kind: flow, source: events, date: event_date }",
+                &format!("dot: dot_banded\n{extra}"),
+            )]),
+        );
+    f
+}
+
+#[test]
+fn a_year_to_date_value_in_april_compares_with_last_april() {
+    let t = year_to_date("").run(&["--period", "2023-04"]);
+    let c = |column: &str| t.get("YTD", "2023-04", column);
+    assert_eq!(c("value"), "5");
+    // Against April 2022 (4), not March 2023 (10): up 25%, beyond the 10% band.
+    assert_eq!(
+        [c("previous"), c("change"), c("change_pct")],
+        ["4", "1", "25"]
+    );
+    assert_eq!(c("dot"), "up");
+    // A 12-month average of running totals means nothing: none is given.
+    assert_eq!(
+        [c("avg_12m"), c("max_12m"), c("min_12m")],
+        ["NA", "NA", "NA"]
+    );
+    assert_eq!(t.value("YTD", "2023-03"), "10");
+}
+
+#[test]
+fn compare_with_previous_period_restores_the_month_before() {
+    let t = year_to_date("compare_with: previous_period").run(&["--period", "2023-04"]);
+    let c = |column: &str| t.get("YTD", "2023-04", column);
+    assert_eq!(
+        [c("previous"), c("change"), c("change_pct")],
+        ["10", "-5", "-50"]
+    );
+    assert_eq!(c("dot"), "down");
+}
+
+#[test]
+fn explain_says_a_to_date_value_compares_with_last_year() {
+    let f = year_to_date("");
+    let out = f.rubric(&["explain", "YTD", "--period", "2023-04"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("- the same period last year (2022-04): 4.0, a change of +25%")
+            && out.stdout.contains("(a to-date value, so its change and direction of travel compare with the same period last year)")
+            && out.stdout.contains("no average or highest"),
+        "{}",
+        out.stdout
+    );
+}

@@ -87,6 +87,20 @@ pub struct IndicatorDoc {
     /// (financial years).
     #[serde(default)]
     pub frequency: Frequency,
+    /// What a period's change and direction of travel compare with:
+    /// `previous_period`, or `same_period_last_year`. The default is the
+    /// previous period, except for a cumulative value (financial year or
+    /// quarter to date, reported more often than it resets), which is
+    /// compared with the same point of the previous year.
+    #[serde(default)]
+    pub compare_with: Option<CompareWith>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareWith {
+    PreviousPeriod,
+    SamePeriodLastYear,
 }
 
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Default)]

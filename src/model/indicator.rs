@@ -2,7 +2,7 @@
 
 use super::measure::Measure;
 use crate::calendar::period::{FinancialYear, Month};
-use crate::config::document::{Frequency, Polarity, Unit};
+use crate::config::document::{CompareWith, Frequency, Polarity, Unit};
 use crate::diagnostic::Place;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,6 +29,11 @@ pub struct Indicator {
     pub versions: Vec<Version>,
     pub collected_from: Option<Month>,
     pub frequency: Frequency,
+    /// What the change and direction of travel compare with.
+    pub compare_with: CompareWith,
+    /// A to-date value that resets each financial year or quarter and is
+    /// reported more often: its 12-month statistics are not given.
+    pub cumulative: bool,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,

@@ -5,6 +5,7 @@
 
 use super::review::describe_measure;
 use crate::calendar::period::{period_label, Month};
+use crate::config::document::CompareWith;
 use crate::format;
 use crate::model::indicator::RuleUse;
 use crate::model::Project;
@@ -83,11 +84,7 @@ pub fn render(project: &Project, row: &Row) -> String {
     describe_measure(&mut out, project, ind.measure_at(row.period), 1);
 
     let c = &row.comparison;
-    let step = match ind.frequency {
-        crate::config::document::Frequency::Monthly => 1,
-        crate::config::document::Frequency::Quarterly => 3,
-        crate::config::document::Frequency::Annual => 12,
-    };
+    let basis = crate::rules::comparisons::Basis::of(ind);
     let _ = writeln!(out, "\ncompared with:");
     let against =
         |name: &str, m: Month, base: Option<f64>, change: Option<f64>, pct: Option<f64>| match base
@@ -99,29 +96,51 @@ pub fn render(project: &Project, row: &Row) -> String {
                 format!("- {name} ({}): {}{moved}", label(m), shown(b))
             }
         };
+    let previous = match basis.compare_with {
+        CompareWith::PreviousPeriod => "the previous period",
+        CompareWith::SamePeriodLastYear => "the same period last year",
+    };
     let _ = writeln!(
         out,
         "{}",
         against(
-            "the previous period",
-            row.period.offset(-step),
+            previous,
+            row.period.offset(-(basis.back() as i32)),
             c.previous,
             c.change,
             c.change_pct
         )
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        against(
-            "the same period last year",
-            row.period.offset(-12),
-            c.last_year,
-            c.change_yoy,
-            c.change_yoy_pct
-        )
-    );
+    if basis.compare_with == CompareWith::SamePeriodLastYear {
+        let why = if ind.cumulative {
+            "a to-date value, so "
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  ({why}its change and direction of travel compare with the same period last year)"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            against(
+                "the same period last year",
+                row.period.offset(-12),
+                c.last_year,
+                c.change_yoy,
+                c.change_yoy_pct
+            )
+        );
+    }
     match (c.avg_12m, c.max_12m, c.min_12m) {
+        _ if ind.cumulative => {
+            let _ = writeln!(
+                out,
+                "- the last 12 months: no average or highest, as each month's value includes the months before it"
+            );
+        }
         (Some(avg), Some(max), Some(min)) => {
             let _ = writeln!(
                 out,

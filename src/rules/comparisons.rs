@@ -1,7 +1,38 @@
 //! Comparisons of a period's value with earlier periods: the previous
 //! period, the same period last year, and the last 12 periods.
 
+use crate::config::document::CompareWith;
 use crate::measure::series::Point;
+use crate::model::indicator::Indicator;
+
+/// How an indicator's periods are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Basis {
+    /// Months from one period to the next.
+    pub step: usize,
+    /// What `previous` (and so `change` and the DoT) compares with.
+    pub compare_with: CompareWith,
+    /// A to-date total: no 12-month statistics over it.
+    pub cumulative: bool,
+}
+
+impl Basis {
+    pub fn of(ind: &Indicator) -> Basis {
+        Basis {
+            step: ind.frequency.step(),
+            compare_with: ind.compare_with,
+            cumulative: ind.cumulative,
+        }
+    }
+
+    /// Months back to the period `previous` holds.
+    pub fn back(self) -> usize {
+        match self.compare_with {
+            CompareWith::PreviousPeriod => self.step,
+            CompareWith::SamePeriodLastYear => 12,
+        }
+    }
+}
 
 /// Every comparison of one period, each `None` when it cannot be made.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,18 +49,21 @@ pub struct Comparison {
 }
 
 /// Compares month `t` of monthly `points` for an indicator reported every
-/// `step` months: the previous period is `step` months back, the same
-/// period last year 12 months back, and the 12-month statistics use the
-/// periods ending in the 12 months to `t`.
-pub fn compare(points: &[Point], t: usize, step: usize) -> Comparison {
+/// `step` months: the previous period is `step` months back (12 when it is
+/// compared with the same period last year), the same period last year 12
+/// months back, and the 12-month statistics use the periods ending in the
+/// 12 months to `t` (none for a cumulative value: each month's includes
+/// the one before, so an average or maximum of them means nothing).
+pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
+    let step = basis.step;
     let value = points[t].value;
     let back = |n: usize| t.checked_sub(n).and_then(|i| points[i].value);
-    let previous = back(step);
+    let previous = back(basis.back());
     let last_year = back(12);
     let (change, change_pct) = changes(value, previous);
     let (change_yoy, change_yoy_pct) = changes(value, last_year);
     // The periods ending in the 12 months to t, counting those with a value.
-    let window: Vec<f64> = (0..12 / step)
+    let window: Vec<f64> = (0..if basis.cumulative { 0 } else { 12 / step })
         .filter_map(|k| t.checked_sub(k * step))
         .filter_map(|i| points[i].value)
         .collect();
@@ -64,6 +98,17 @@ fn changes(value: Option<f64>, base: Option<f64>) -> (Option<f64>, Option<f64>) 
 mod tests {
     use super::*;
 
+    impl Basis {
+        /// Plain periods compared with the one before.
+        fn every(step: usize) -> Basis {
+            Basis {
+                step,
+                compare_with: CompareWith::PreviousPeriod,
+                cumulative: false,
+            }
+        }
+    }
+
     fn pts(values: &[Option<f64>]) -> Vec<Point> {
         values
             .iter()
@@ -75,7 +120,7 @@ mod tests {
     fn changes_against_previous_and_last_year() {
         let mut values: Vec<Option<f64>> = (0..13).map(|i| Some(100.0 + i as f64)).collect();
         values[12] = Some(90.0);
-        let c = compare(&pts(&values), 12, 1);
+        let c = compare(&pts(&values), 12, Basis::every(1));
         assert_eq!(c.previous, Some(111.0));
         assert_eq!(c.change, Some(-21.0));
         assert_eq!(c.last_year, Some(100.0));
@@ -85,26 +130,43 @@ mod tests {
     }
 
     #[test]
+    fn a_year_to_date_value_compares_with_the_same_month_last_year() {
+        // April to March, twice: each month adds 10 to the year so far.
+        let values: Vec<Option<f64>> = (0..13).map(|i| Some(10.0 * (i % 12 + 1) as f64)).collect();
+        let basis = Basis {
+            step: 1,
+            compare_with: CompareWith::SamePeriodLastYear,
+            cumulative: true,
+        };
+        // The second April (10) against last April (10), not March (120).
+        let c = compare(&pts(&values), 12, basis);
+        assert_eq!((c.previous, c.change), (Some(10.0), Some(0.0)));
+        assert_eq!((c.avg_12m, c.max_12m, c.min_12m), (None, None, None));
+        let plain = compare(&pts(&values), 12, Basis::every(1));
+        assert_eq!((plain.previous, plain.change), (Some(120.0), Some(-110.0)));
+    }
+
+    #[test]
     fn gaps_and_zero_bases_give_none() {
-        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 1, 1);
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 1, Basis::every(1));
         assert_eq!(c.change, Some(5.0));
         assert_eq!(c.change_pct, None);
         assert_eq!(c.last_year, None);
-        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2, 1);
+        let c = compare(&pts(&[Some(0.0), Some(5.0), None]), 2, Basis::every(1));
         assert_eq!(c.avg_12m, Some(2.5));
         assert_eq!(c.change, None);
     }
 
     #[test]
     fn comparisons_that_overflow_are_not_given() {
-        let c = compare(&pts(&[Some(-f64::MAX), Some(f64::MAX)]), 1, 1);
+        let c = compare(&pts(&[Some(-f64::MAX), Some(f64::MAX)]), 1, Basis::every(1));
         assert_eq!(c.previous, Some(-f64::MAX));
         assert_eq!(c.change, None);
         assert_eq!(c.change_pct, None);
         assert_eq!(c.avg_12m, Some(0.0));
-        let c = compare(&pts(&[Some(f64::MAX), Some(f64::MAX)]), 1, 1);
+        let c = compare(&pts(&[Some(f64::MAX), Some(f64::MAX)]), 1, Basis::every(1));
         assert_eq!(c.avg_12m, None);
-        let c = compare(&pts(&[Some(1e-320), Some(1e300)]), 1, 1);
+        let c = compare(&pts(&[Some(1e-320), Some(1e300)]), 1, Basis::every(1));
         assert_eq!(c.change, Some(1e300));
         assert_eq!(c.change_pct, None);
     }

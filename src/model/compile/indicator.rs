@@ -8,6 +8,7 @@ use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Version};
+use crate::model::measure::{BaseMeasure, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -104,6 +105,8 @@ pub(super) fn compile_indicator(
     if ctx.problems.len() > before {
         return None;
     }
+    let measure = measure?;
+    let cumulative = accumulates(&measure, doc.frequency, &ctx.base_measures);
     Some(Indicator {
         id,
         title: doc.title.clone(),
@@ -114,7 +117,7 @@ pub(super) fn compile_indicator(
         polarity: doc.polarity,
         decimals: doc.decimals.value,
         source_label: first_source(&doc.measure),
-        measure: measure?,
+        measure,
         targets,
         benchmarks: benchmarks(&doc.benchmarks, &site, ctx),
         dot,
@@ -125,9 +128,28 @@ pub(super) fn compile_indicator(
         versions,
         collected_from,
         frequency: doc.frequency,
+        compare_with: doc.compare_with.unwrap_or(if cumulative {
+            CompareWith::SamePeriodLastYear
+        } else {
+            CompareWith::PreviousPeriod
+        }),
+        cumulative,
         file: file.to_path_buf(),
         place: Place::from(&doc.id.referenced),
     })
+}
+
+/// Whether every figure of `measure` is a to-date total that resets less
+/// often than the indicator is reported (a financial year to date shown
+/// monthly or quarterly, a quarter to date shown monthly).
+fn accumulates(measure: &Measure, frequency: Frequency, bases: &[BaseMeasure]) -> bool {
+    let ids = measure.base_ids();
+    !ids.is_empty()
+        && ids.iter().all(|&i| match bases[i].window {
+            Some(WindowKind::FinancialYearToDate) => frequency.step() < 12,
+            Some(WindowKind::QuarterToDate) => frequency.step() < 3,
+            _ => false,
+        })
 }
 
 /// The changes of an indicator's definition, in month order: each month
