@@ -271,7 +271,25 @@ impl Builder<'_> {
         }
         let name = format!("b{}", self.bases.len());
         let base = &self.project.base_measures[id];
-        let source = self.source(&base.source)?;
+        let mut source = self.source(&base.source)?;
+        // Lookups as left joins to one row per key (Rubric refuses a key
+        // on several rows before any figure is given).
+        for (i, l) in base.lookups.iter().enumerate() {
+            let key = format!("rubric_key_{i}");
+            let brought: Vec<String> = l
+                .columns
+                .iter()
+                .map(|c| format!("{} AS {}", self.column(&l.source, c), quote(c)))
+                .collect();
+            let _ = write!(
+                source,
+                " LEFT JOIN (SELECT {} AS {key}, {} FROM {}) AS rubric_lookup_{i} ON {} = rubric_lookup_{i}.{key}",
+                self.column(&l.source, &l.on),
+                brought.join(", "),
+                self.source(&l.source)?,
+                self.column(&base.source, &l.key),
+            );
+        }
         let col = |c: &str| self.column(&base.source, c);
         let mut conditions = Vec::new();
         let (from, to) = match &base.timing {

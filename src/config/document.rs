@@ -236,6 +236,30 @@ pub struct MeasureDoc {
     /// expression: a Rhai formula over other indicators' values in the same period.
     #[schemars(with = "Option<String>")]
     pub formula: Option<Spanned<String>>,
+    /// flow and snapshot: columns brought from other sources by key, one
+    /// row per key there (many-to-one), usable as the row's own.
+    #[serde(default)]
+    #[schemars(with = "Vec<LookupDoc>")]
+    pub lookup: Vec<Spanned<LookupDoc>>,
+}
+
+/// Columns of another source matched to each row by key: a child's date of
+/// birth from `ssd_person` by person id, a team's locality.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LookupDoc {
+    /// The source looked up: one row per key.
+    #[schemars(with = "String")]
+    pub source: Spanned<String>,
+    /// The column of the measure's rows holding the key.
+    #[schemars(with = "String")]
+    pub key: Spanned<String>,
+    /// The looked-up source's key column (by default named as `key`).
+    #[schemars(with = "Option<String>")]
+    pub on: Option<Spanned<String>>,
+    /// The columns brought; a row whose key matches no row has them empty.
+    #[schemars(with = "Vec<String>")]
+    pub columns: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]

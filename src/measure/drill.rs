@@ -3,6 +3,7 @@
 //! the figure in the scorecard.
 
 use super::domain::Domain;
+use super::lookup::{join, lookup_columns, Indexes};
 use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use crate::calendar::period::{Month, MonthTable};
@@ -12,6 +13,7 @@ use crate::source::read_columns;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Date32Type;
 use arrow_array::{Array, RecordBatch, UInt32Array};
+use std::collections::BTreeMap;
 
 /// Which rows of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +59,29 @@ pub fn drill(
         .index(period)
         .ok_or_else(|| format!("{period} is not among the months computed up to {reporting}"))?;
     let months = domain.month_table();
+    // The rows come with the columns their lookups bring.
+    let mut lookups = measure.lookups.clone();
+    for other in minus
+        .iter()
+        .flat_map(|&m| &project.base_measures[m].lookups)
+    {
+        if !lookups.iter().any(|l| l.same(other)) {
+            lookups.push(other.clone());
+        }
+    }
+    let mut read = BTreeMap::new();
+    for (name, columns) in lookup_columns(project) {
+        if lookups.iter().any(|l| l.source == name) {
+            let table =
+                read_columns(&project.sources.by_name[&name], &columns).map_err(|d| d.message)?;
+            read.insert(name, table);
+        }
+    }
+    let indexes = Indexes::build(project, &read).map_err(|e| e.0.message)?;
     let mut parts = Vec::with_capacity(table.batches.len());
     for batch in &table.batches {
+        let batch =
+            &join(project, &indexes, &measure.source, &lookups, batch).map_err(|e| e.0.message)?;
         let at = Scope {
             project,
             domain,

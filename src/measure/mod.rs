@@ -1,13 +1,16 @@
 //! Measures: from record-level tables to series. `tables` reads what the
 //! measures need, `scan` computes every base measure in one pass per
-//! source (`row_periods` says which periods a row counts in,
-//! `period_filter` judges filters that read the period), `series`
+//! source (`lookup` joins other sources' columns by key, `row_periods`
+//! says which periods a row counts in, `period_filter` judges filters that
+//! read the period, `accumulate` adds rows up), `series`
 //! combines them into each indicator's values, `drill` finds the rows
 //! behind a figure.
 
+mod accumulate;
 pub(crate) mod breakdown;
 pub(crate) mod domain;
 pub mod drill;
+pub(crate) mod lookup;
 mod period_counts;
 pub(crate) mod period_filter;
 pub(crate) mod row_periods;

@@ -112,3 +112,24 @@ pub(crate) fn group_at(array: &dyn Array, row: usize) -> String {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_rows_are_those_the_filter_holds_for_with_a_date() {
+        let starts = arrow_array::Date32Array::from(vec![Some(1), None, Some(3), Some(4)]);
+        let mask = arrow_array::BooleanArray::from(vec![true, true, false, true]);
+        assert_eq!(
+            kept_rows(Some(&mask), &starts)
+                .set_indices()
+                .collect::<Vec<_>>(),
+            vec![0, 3]
+        );
+        assert_eq!(
+            kept_rows(None, &starts).set_indices().collect::<Vec<_>>(),
+            vec![0, 2, 3]
+        );
+    }
+}

@@ -51,7 +51,7 @@ pub(super) fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>>
         needed
             .entry(base.source.clone())
             .or_default()
-            .extend(base.columns());
+            .extend(base.source_columns());
     }
     for ind in &project.indicators {
         for m in ind.measures() {

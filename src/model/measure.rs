@@ -44,10 +44,37 @@ pub enum Aggregate {
     Mean(String),
 }
 
+/// Columns brought to each row of a measure's source from another source,
+/// matched by key, many-to-one.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    /// The source looked up.
+    pub source: String,
+    /// The column of the measure's rows holding the key.
+    pub key: String,
+    /// The looked-up source's key column.
+    pub on: String,
+    pub columns: Vec<String>,
+    /// Where it is defined, for errors found in the data.
+    pub file: std::path::PathBuf,
+    pub place: crate::diagnostic::Place,
+    pub subject: String,
+}
+
+impl Lookup {
+    /// Whether the two bring the same columns the same way.
+    pub fn same(&self, other: &Lookup) -> bool {
+        (&self.source, &self.key, &self.on, &self.columns)
+            == (&other.source, &other.key, &other.on, &other.columns)
+    }
+}
+
 /// A flow or snapshot over one source: the unit the scan computes.
 #[derive(Debug, Clone)]
 pub struct BaseMeasure {
     pub source: String,
+    /// Columns joined to the source's rows before anything reads them.
+    pub lookups: Vec<Lookup>,
     pub timing: Timing,
     pub window: Option<WindowKind>,
     pub filter: Option<RowExpr>,
@@ -67,6 +94,12 @@ impl BaseMeasure {
             && self.aggregate == other.aggregate
             && self.missing_reason == other.missing_reason
             && self.breakdown == other.breakdown
+            && self.lookups.len() == other.lookups.len()
+            && self
+                .lookups
+                .iter()
+                .zip(&other.lookups)
+                .all(|(a, b)| a.same(b))
             && self.filter.as_ref().map(|f| f.text.trim())
                 == other.filter.as_ref().map(|f| f.text.trim())
     }
@@ -86,6 +119,15 @@ impl BaseMeasure {
         }
         cols.extend(self.breakdown.iter().cloned());
         cols.extend(self.missing_reason.iter().cloned());
+        cols
+    }
+
+    /// The columns read from the measure's own source: those it uses that
+    /// no lookup brings, and the lookups' keys.
+    pub fn source_columns(&self) -> Vec<String> {
+        let brought = |c: &String| self.lookups.iter().any(|l| l.columns.contains(c));
+        let mut cols: Vec<String> = self.columns().into_iter().filter(|c| !brought(c)).collect();
+        cols.extend(self.lookups.iter().map(|l| l.key.clone()));
         cols
     }
 

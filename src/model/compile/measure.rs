@@ -2,6 +2,7 @@
 //! columns resolved with their types, filters and formulas compiled.
 
 use super::filter::{row_filter, Reads};
+use super::lookup::compile_lookups;
 use super::{Ctx, IndicatorSite};
 use crate::config::document::*;
 use crate::config::span::{Location, Spanned};
@@ -82,6 +83,11 @@ const FIELDS: &[Field] = &[
         name: "missing_reason",
         kinds: &[Flow, Snapshot],
         at: |d| loc(&d.missing_reason),
+    },
+    Field {
+        name: "lookup",
+        kinds: &[Flow, Snapshot],
+        at: |d| d.lookup.first().map(|l| &l.referenced),
     },
     Field {
         name: "numerator",
@@ -188,6 +194,8 @@ pub(super) fn compile_measure(
                 return None;
             };
             let source = lookup_source(source_name, site, ctx)?;
+            // Dates come from the rows themselves: they decide the
+            // reporting month before any lookup is read.
             let timing = if kind == MeasureKind::Flow {
                 let Some(date) = &doc.date else {
                     missing("date", ctx);
@@ -208,6 +216,7 @@ pub(super) fn compile_measure(
                     end: end?,
                 }
             };
+            let (lookups, source) = compile_lookups(&doc.lookup, source, site, ctx)?;
             let aggregates: Vec<_> = [
                 ("distinct", &doc.distinct),
                 ("sum", &doc.sum),
@@ -269,6 +278,7 @@ pub(super) fn compile_measure(
             }
             let base = BaseMeasure {
                 source: source.name.clone(),
+                lookups,
                 window: match timing {
                     Timing::Flow { .. } => windows.explicit.or(windows.flow_default),
                     Timing::Snapshot { .. } => windows.explicit,

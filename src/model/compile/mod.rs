@@ -10,6 +10,7 @@ mod calendar;
 mod cycles;
 mod filter;
 mod indicator;
+mod lookup;
 mod measure;
 mod rule_sets;
 mod settings;

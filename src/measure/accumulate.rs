@@ -1,0 +1,433 @@
+//! A base measure's accumulation over one batch: each kept row (or, for a
+//! filter reading the period, each kept row and period) is added to the
+//! whole and its breakdown group: counts through difference arrays, sums
+//! and distinct ids per period. Batches' partial results merge in order.
+
+use super::breakdown::written_group;
+use super::breakdown::{
+    breakdown_error, check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS,
+};
+use super::domain::Domain;
+use super::period_counts::{distinct_per_period, running_totals};
+use super::period_filter::{held_pairs, CHUNK_PAIRS};
+use super::row_periods::{group_at, kept_rows, RowPeriods};
+use super::scan::{BaseResult, Cells, Group, UNRECORDED_GROUP};
+use crate::calendar::period::MonthTable;
+use crate::error::EvalError;
+use crate::expr::column_type::str_at;
+use crate::model::measure::{Aggregate, BaseMeasure, Timing};
+use crate::model::Project;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+use std::collections::HashMap;
+
+/// A batch's columns a kept row is accumulated from.
+struct RowValues<'b> {
+    project: &'b Project,
+    base: &'b BaseMeasure,
+    values: Option<&'b arrow_array::Float64Array>,
+    ids: Option<&'b dyn Array>,
+    groups: Option<&'b [usize]>,
+    reasons: Option<&'b dyn Array>,
+}
+
+#[derive(Default)]
+pub(super) struct GroupAcc {
+    rows_diff: Vec<i64>,
+    sums: Vec<f64>,
+    /// (id, first period, last period) of each row of a distinct count,
+    /// counted per period only when the scan ends (sorted, each id's spans
+    /// merged), not hashed row by row or repeated for every period.
+    ids: Vec<(i64, u32, u32)>,
+    reasons: Vec<Option<String>>,
+}
+
+pub(super) struct Accumulator<'a> {
+    domain: Domain,
+    /// Shared by every accumulator of a scan: built once, never copied.
+    months: &'a MonthTable,
+    /// Index 0 is the whole; the others are breakdown values, as first met.
+    pub(super) groups: Vec<GroupAcc>,
+    names: Vec<Group>,
+    index: HashMap<String, usize>,
+    /// Text ids as numbers, so distinct counts sort integers.
+    text_ids: HashMap<String, i64>,
+}
+
+impl<'a> Accumulator<'a> {
+    pub(super) fn new(domain: Domain, months: &'a MonthTable) -> Self {
+        Accumulator {
+            domain,
+            months,
+            groups: vec![GroupAcc::new(domain.len())],
+            names: vec![None],
+            index: HashMap::new(),
+            text_ids: HashMap::new(),
+        }
+    }
+
+    /// Adds the partial results of a later batch.
+    pub(super) fn merge(&mut self, other: Accumulator<'a>) {
+        // Text ids are numbered per accumulator: renumber the other's.
+        let mut texts = vec![String::new(); other.text_ids.len()];
+        for (text, id) in other.text_ids {
+            texts[id as usize] = text;
+        }
+        let renumber: Vec<i64> = texts.iter().map(|t| self.text_id(t)).collect();
+        for (name, part) in other.names.into_iter().zip(other.groups) {
+            let g = match &name {
+                None => 0,
+                Some(n) => self.group_slot(n),
+            };
+            let acc = &mut self.groups[g];
+            for (a, b) in acc.rows_diff.iter_mut().zip(&part.rows_diff) {
+                *a += b;
+            }
+            for (a, b) in acc.sums.iter_mut().zip(&part.sums) {
+                *a += b;
+            }
+            if renumber.is_empty() {
+                acc.ids.extend(part.ids);
+            } else {
+                acc.ids.extend(
+                    part.ids
+                        .into_iter()
+                        .map(|(id, from, to)| (renumber[id as usize], from, to)),
+                );
+            }
+            for (a, b) in acc.reasons.iter_mut().zip(part.reasons) {
+                if a.is_none() {
+                    *a = b;
+                }
+            }
+        }
+    }
+
+    fn text_id(&mut self, text: &str) -> i64 {
+        if let Some(&id) = self.text_ids.get(text) {
+            return id;
+        }
+        let id = self.text_ids.len() as i64;
+        self.text_ids.insert(text.to_string(), id);
+        id
+    }
+
+    /// The id of a row as a number: integers and dates as they are, text
+    /// through a table of the texts met (one column is one kind).
+    fn id_at(&mut self, array: &dyn Array, row: usize) -> i64 {
+        match array.data_type() {
+            DataType::Int64 => array.as_primitive::<Int64Type>().value(row),
+            DataType::Date32 => i64::from(array.as_primitive::<Date32Type>().value(row)),
+            _ => self.text_id(str_at(array, row).unwrap_or_default()),
+        }
+    }
+
+    fn group_id(&mut self, name: &str) -> Result<usize, GroupProblem> {
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let chars = name.chars().count();
+        if chars > MAX_SHOWN_CHARS {
+            return Err(GroupProblem::TooLong(chars));
+        }
+        // The whole is group 0.
+        if self.groups.len() > MAX_BREAKDOWN_VALUES {
+            return Err(GroupProblem::TooMany);
+        }
+        Ok(self.group_slot(name))
+    }
+
+    /// The group of a value already found acceptable (by a batch's scan).
+    fn group_slot(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.groups.push(GroupAcc::new(self.domain.len()));
+        self.names.push(Some(name.to_string()));
+        self.index.insert(name.to_string(), self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+
+    /// The group of every row of a breakdown column. A dictionary's values
+    /// are looked up once each, not once per row.
+    fn row_groups(&mut self, array: &dyn Array) -> Result<Vec<usize>, GroupProblem> {
+        match array.data_type() {
+            DataType::Dictionary(_, _) => {
+                let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
+                let values = dict.values().as_string::<i32>();
+                let ids: Vec<Option<usize>> = (0..values.len())
+                    .map(|i| {
+                        (!values.is_null(i))
+                            .then(|| self.group_id(&written_group(values.value(i))))
+                            .transpose()
+                    })
+                    .collect::<Result<_, _>>()?;
+                (0..array.len())
+                    .map(|row| {
+                        let id = if dict.is_null(row) {
+                            None
+                        } else {
+                            ids[dict.keys().value(row) as usize]
+                        };
+                        id.map_or_else(|| self.group_id(UNRECORDED_GROUP), Ok)
+                    })
+                    .collect()
+            }
+            _ => (0..array.len())
+                .map(|row| self.group_id(&group_at(array, row)))
+                .collect(),
+        }
+    }
+
+    pub(super) fn add_batch(
+        &mut self,
+        project: &Project,
+        base: &BaseMeasure,
+        batch: &RecordBatch,
+        first_row: usize,
+    ) -> Result<(), EvalError> {
+        let filter_error = |f: &crate::expr::row_expr::RowExpr,
+                            e: crate::expr::row_expr::RowError| {
+            EvalError(
+                f.site
+                    .diagnostic(rhai::Position::NONE, format!("the filter failed on row {} of `{}`: {}", first_row + e.row + 1, base.source, e.message))
+                    .help(format!("the filter is: {}; a missing value in `&&`, `||` or `!` is an error: compare it first, e.g. `flag == true`", f.text.trim())),
+            )
+        };
+        // A filter reading the period is judged per row and period below.
+        let period_filter = base.filter.as_ref().filter(|f| f.reads_period);
+        let mask = match &base.filter {
+            Some(f) if !f.reads_period => Some(
+                f.evaluate(&project.engine, batch)
+                    .map_err(|e| filter_error(f, e))?,
+            ),
+            _ => None,
+        };
+        let col = |name: &str| batch.column_by_name(name).expect("projected column");
+        let dates = |name: &str| col(name).as_primitive::<Date32Type>().clone();
+        let (starts, ends) = match &base.timing {
+            Timing::Flow { date } => (dates(date), None),
+            Timing::Snapshot { start, end } => (dates(start), Some(dates(end))),
+        };
+        let values = match &base.aggregate {
+            Aggregate::Sum(c) | Aggregate::Mean(c) => Some(
+                arrow_cast::cast(col(c), &DataType::Float64)
+                    .expect("numeric column casts to float"),
+            ),
+            _ => None,
+        };
+        let values = values.as_ref().map(|v| v.as_primitive::<Float64Type>());
+        let ids = match &base.aggregate {
+            Aggregate::Distinct(c) => Some(col(c)),
+            _ => None,
+        };
+        let row_groups = match &base.breakdown {
+            Some(b) => Some(
+                self.row_groups(col(b).as_ref())
+                    .map_err(|p| breakdown_error(project, base, b, p))?,
+            ),
+            None => None,
+        };
+        let kept = kept_rows(mask.as_ref(), &starts);
+        if period_filter.is_none()
+            && ends.is_none()
+            && base.window.is_none()
+            && row_groups.is_none()
+            && values.is_none()
+        {
+            self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
+            return Ok(());
+        }
+        let periods = RowPeriods {
+            starts: &starts,
+            ends: ends.as_ref(),
+            window: base.window,
+            domain: self.domain,
+            months: self.months,
+        };
+        let row = RowValues {
+            project,
+            base,
+            values,
+            ids: ids.map(|a| a.as_ref()),
+            groups: row_groups.as_deref(),
+            reasons: base.missing_reason.as_ref().map(|r| col(r).as_ref()),
+        };
+        let Some(filter) = period_filter else {
+            for r in kept.set_indices() {
+                if let Some((from, to)) = periods.of(r) {
+                    self.add_row(&row, r, from, to)?;
+                }
+            }
+            return Ok(());
+        };
+        // Each row once per period it could count in, a chunk at a time.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(CHUNK_PAIRS);
+        let mut rows = kept.set_indices();
+        loop {
+            let next = rows.next();
+            if let Some((from, to)) = next.and_then(|r| periods.of(r)) {
+                let r = next.expect("a row") as u32;
+                pairs.extend((from..=to).map(|t| (r, t as u32)));
+            }
+            if pairs.len() >= CHUNK_PAIRS || (next.is_none() && !pairs.is_empty()) {
+                let held = held_pairs(
+                    &project.engine,
+                    filter,
+                    batch,
+                    base.window,
+                    self.domain,
+                    &pairs,
+                )
+                .map_err(|e| filter_error(filter, e))?;
+                for (&(r, t), held) in pairs.iter().zip(held) {
+                    if held {
+                        self.add_row(&row, r as usize, t as usize, t as usize)?;
+                    }
+                }
+                pairs.clear();
+            }
+            if next.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Adds one kept row to the periods `from..=to` of the whole and its group.
+    fn add_row(
+        &mut self,
+        row: &RowValues,
+        r: usize,
+        from: usize,
+        to: usize,
+    ) -> Result<(), EvalError> {
+        let group = row.groups.map(|g| g[r]);
+        let value = match row.values {
+            Some(v) if v.is_null(r) => {
+                if let Some(reason) = row.reasons.and_then(|a| str_at(a, r)) {
+                    check_reason(row.project, row.base, reason)?;
+                    self.note_reason(group, from, to, reason);
+                }
+                return Ok(());
+            }
+            Some(v) => v.value(r),
+            None => 0.0,
+        };
+        let id = match row.ids {
+            Some(a) if a.is_null(r) => return Ok(()),
+            Some(a) => Some(self.id_at(a, r)),
+            None => None,
+        };
+        for g in std::iter::once(0).chain(group) {
+            let acc = &mut self.groups[g];
+            acc.rows_diff[from] += 1;
+            acc.rows_diff[to + 1] -= 1;
+            if row.values.is_some() {
+                for s in &mut acc.sums[from..=to] {
+                    *s += value;
+                }
+            }
+            if let Some(id) = id {
+                acc.ids.push((id, from as u32, to as u32));
+            }
+        }
+        Ok(())
+    }
+
+    /// The common case, a count or distinct count of rows in the month of
+    /// their date for the whole: the general loop with every branch that
+    /// cannot apply taken out.
+    fn add_monthly_counts(
+        &mut self,
+        kept: &arrow_buffer::BooleanBuffer,
+        dates: &arrow_array::Date32Array,
+        ids: Option<&dyn Array>,
+    ) {
+        let (domain, months) = (self.domain, self.months);
+        let period = |row: usize| domain.index(months.month_clamped(dates.value(row)));
+        match ids {
+            None => {
+                // Count rows per day of the month table, then fold the days
+                // into months: a subtraction and an increment per row. Days
+                // outside the table are outside every period computed.
+                let (first_day, days) = months.days();
+                let mut per_day = vec![0i64; days.len()];
+                let values = dates.values();
+                for row in kept.set_indices() {
+                    let d = i64::from(values[row]) - i64::from(first_day);
+                    if let Some(n) = usize::try_from(d).ok().and_then(|d| per_day.get_mut(d)) {
+                        *n += 1;
+                    }
+                }
+                let acc = &mut self.groups[0];
+                for (month, n) in days.iter().zip(per_day) {
+                    if n == 0 {
+                        continue;
+                    }
+                    if let Some(p) = domain.index(*month) {
+                        acc.rows_diff[p] += n;
+                        acc.rows_diff[p + 1] -= n;
+                    }
+                }
+            }
+            Some(ids) => {
+                for row in kept.set_indices() {
+                    let Some(p) = period(row) else { continue };
+                    if ids.is_null(row) {
+                        continue;
+                    }
+                    let id = self.id_at(ids, row);
+                    let acc = &mut self.groups[0];
+                    acc.rows_diff[p] += 1;
+                    acc.rows_diff[p + 1] -= 1;
+                    acc.ids.push((id, p as u32, p as u32));
+                }
+            }
+        }
+    }
+
+    /// Keeps the first reason given for an empty value, per period.
+    fn note_reason(&mut self, group: Option<usize>, from: usize, to: usize, reason: &str) {
+        for g in std::iter::once(0).chain(group) {
+            let acc = &mut self.groups[g];
+            for slot in &mut acc.reasons[from..=to] {
+                slot.get_or_insert_with(|| reason.to_string());
+            }
+        }
+    }
+
+    pub(super) fn finish(self) -> BaseResult {
+        let groups = self
+            .names
+            .into_iter()
+            .zip(self.groups)
+            .map(|(k, acc)| {
+                let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
+                let distinct = distinct_per_period(acc.ids, acc.sums.len());
+                (
+                    k,
+                    Cells {
+                        rows,
+                        sums: acc.sums,
+                        distinct,
+                        reasons: acc.reasons,
+                    },
+                )
+            })
+            .collect();
+        BaseResult { groups }
+    }
+}
+
+impl GroupAcc {
+    fn new(len: usize) -> Self {
+        GroupAcc {
+            rows_diff: vec![0; len + 1],
+            sums: vec![0.0; len],
+            ids: Vec::new(),
+            reasons: vec![None; len],
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Lookups at run time: each looked-up source is indexed once by its key
+//! column (a hash of key to row), and each batch of a measure's source is
+//! given the brought columns by taking those rows. A key matching no row,
+//! or an empty key, gives empty columns; a key matching several rows is an
+//! error naming both sources and the key, when a row actually uses it.
+
+use crate::diagnostic::{Diagnostic, Place};
+use crate::error::EvalError;
+use crate::expr::column_type::str_at;
+use crate::model::measure::Lookup;
+use crate::model::Project;
+use crate::source::Table;
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Marks a key found on several rows.
+const SEVERAL: u32 = u32::MAX;
+
+/// One looked-up source indexed by one key column.
+#[derive(Debug)]
+pub struct Index {
+    keys: Keys,
+    /// The brought columns, each whole (the source's batches concatenated).
+    columns: BTreeMap<String, ArrayRef>,
+}
+
+#[derive(Debug)]
+enum Keys {
+    Int(HashMap<i64, u32>),
+    Text(HashMap<String, u32>),
+}
+
+/// Every index a run needs, by (looked-up source, key column).
+#[derive(Debug, Default)]
+pub struct Indexes {
+    by: BTreeMap<(String, String), Index>,
+}
+
+/// The columns to read from each looked-up source: its key columns and
+/// the columns brought from it.
+pub fn lookup_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
+    let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in project.base_measures.iter().flat_map(|b| &b.lookups) {
+        let cols = needed.entry(l.source.clone()).or_default();
+        cols.push(l.on.clone());
+        cols.extend(l.columns.iter().cloned());
+    }
+    for cols in needed.values_mut() {
+        cols.sort();
+        cols.dedup();
+    }
+    needed
+}
+
+impl Indexes {
+    /// Indexes every (source, key) some lookup uses, from the tables read.
+    pub fn build(
+        project: &Project,
+        tables: &BTreeMap<String, Table>,
+    ) -> Result<Indexes, EvalError> {
+        let mut wanted: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for l in project.base_measures.iter().flat_map(|b| &b.lookups) {
+            wanted
+                .entry((l.source.clone(), l.on.clone()))
+                .or_default()
+                .extend(l.columns.iter().cloned());
+        }
+        let mut by = BTreeMap::new();
+        for ((source, on), mut columns) in wanted {
+            columns.sort();
+            columns.dedup();
+            let batches = tables
+                .get(&source)
+                .map_or(&[][..], |t| t.batches.as_slice());
+            let index = Index::build(batches, &on, &columns).map_err(|why| {
+                let file = &project.sources.by_name[&source].file;
+                EvalError(Diagnostic::new(file, Place::WHOLE_FILE, why))
+            })?;
+            by.insert((source, on.clone()), index);
+        }
+        Ok(Indexes { by })
+    }
+}
+
+impl Index {
+    fn build(batches: &[RecordBatch], on: &str, columns: &[String]) -> Result<Index, String> {
+        let key_arrays: Vec<&ArrayRef> = batches
+            .iter()
+            .filter_map(|b| b.column_by_name(on))
+            .collect();
+        let text = key_arrays
+            .first()
+            .is_some_and(|a| a.data_type() != &DataType::Int64);
+        let mut keys = if text {
+            Keys::Text(HashMap::new())
+        } else {
+            Keys::Int(HashMap::new())
+        };
+        let mut row = 0u32;
+        for array in &key_arrays {
+            for i in 0..array.len() {
+                if !array.is_null(i) {
+                    match &mut keys {
+                        Keys::Int(map) => {
+                            note(map, array.as_primitive::<Int64Type>().value(i), row)
+                        }
+                        Keys::Text(map) => note(
+                            map,
+                            str_at(array.as_ref(), i).unwrap_or_default().to_string(),
+                            row,
+                        ),
+                    }
+                }
+                row = row.checked_add(1).filter(|r| *r < SEVERAL).ok_or(
+                    "a looked-up source has more than 4 billion rows; look up a smaller table",
+                )?;
+            }
+        }
+        let mut brought = BTreeMap::new();
+        for c in columns {
+            let parts: Vec<&dyn Array> = batches
+                .iter()
+                .filter_map(|b| b.column_by_name(c).map(|a| a.as_ref()))
+                .collect();
+            let whole = if parts.is_empty() {
+                arrow_array::new_empty_array(&DataType::Null)
+            } else {
+                arrow_select::concat::concat(&parts).map_err(|e| e.to_string())?
+            };
+            brought.insert(c.clone(), whole);
+        }
+        Ok(Index {
+            keys,
+            columns: brought,
+        })
+    }
+}
+
+fn note<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K, row: u32) {
+    map.entry(key).and_modify(|r| *r = SEVERAL).or_insert(row);
+}
+
+/// `batch` with the columns `lookups` bring added, or an error placed on
+/// the lookup whose key matched several rows.
+pub fn join(
+    project: &Project,
+    indexes: &Indexes,
+    source: &str,
+    lookups: &[Lookup],
+    batch: &RecordBatch,
+) -> Result<RecordBatch, EvalError> {
+    if lookups.is_empty() {
+        return Ok(batch.clone());
+    }
+    let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+    let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
+    for l in lookups {
+        if fields.iter().any(|f| l.columns.contains(f.name())) {
+            // Brought already, by an earlier lookup of a measure sharing it.
+            continue;
+        }
+        let index = &indexes.by[&(l.source.clone(), l.on.clone())];
+        let keys = batch.column_by_name(&l.key).expect("the key is read");
+        let rows = matched_rows(source, l, index, keys)?;
+        for c in &l.columns {
+            let taken = arrow_select::take::take(&index.columns[c], &rows, None)
+                .map_err(|e| EvalError(at(l, e.to_string())))?;
+            fields.push(Arc::new(Field::new(c, taken.data_type().clone(), true)));
+            arrays.push(taken);
+        }
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| {
+        let file = &project.sources.by_name[source].file;
+        EvalError(Diagnostic::new(file, Place::WHOLE_FILE, e.to_string()))
+    })
+}
+
+/// The looked-up row of each row of `keys` (empty where none matches).
+fn matched_rows(
+    source: &str,
+    l: &Lookup,
+    index: &Index,
+    keys: &ArrayRef,
+) -> Result<UInt32Array, EvalError> {
+    let mut out = Vec::with_capacity(keys.len());
+    for i in 0..keys.len() {
+        let found = if keys.is_null(i) {
+            None
+        } else {
+            match &index.keys {
+                Keys::Int(map) if keys.data_type() == &DataType::Int64 => {
+                    map.get(&keys.as_primitive::<Int64Type>().value(i)).copied()
+                }
+                Keys::Text(map) => str_at(keys.as_ref(), i).and_then(|k| map.get(k).copied()),
+                // An empty looked-up table is indexed as integers.
+                Keys::Int(_) => None,
+            }
+        };
+        if found == Some(SEVERAL) {
+            let value = match keys.data_type() {
+                DataType::Int64 => keys.as_primitive::<Int64Type>().value(i).to_string(),
+                _ => format!("\"{}\"", str_at(keys.as_ref(), i).unwrap_or_default()),
+            };
+            return Err(EvalError(at(
+                l,
+                format!(
+                    "`{}` has several rows with `{}` = {}, so a row of `{source}` with `{}` = {} matches more than one",
+                    l.source,
+                    l.on,
+                    crate::format::visible(&value, false),
+                    l.key,
+                    crate::format::visible(&value, false)
+                ),
+            ).help(format!("a lookup is many-to-one: `{}` must hold one row per `{}` (`rubric expect {}` lists repeats once the source declares `unique: [{}]`)", l.source, l.on, l.source, l.on))));
+        }
+        out.push(found);
+    }
+    Ok(UInt32Array::from(out))
+}
+
+fn at(l: &Lookup, message: String) -> Diagnostic {
+    Diagnostic::new(&l.file, l.place, message).subject(l.subject.clone())
+}

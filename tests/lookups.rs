@@ -1,0 +1,214 @@
+//! Lookups: columns brought to a measure's rows from another source by
+//! key, many-to-one, in filters, breakdowns and per-row Rhai alike.
+//! Figures worked out by hand in the comments.
+
+mod common;
+use common::*;
+
+const EPISODES: &str = "kind: snapshot\nsource: cla_episodes\nstart: start_date\nend: end_date\n\
+     lookup:\n  - { source: person, key: child_id, on: person_id, columns: [dob, sex] }\n";
+
+fn project(people: Vec<(i64, &str, &str)>) -> Fixture {
+    let f = Fixture::new();
+    let ids: Vec<Option<i64>> = people.iter().map(|p| Some(p.0)).collect();
+    let dobs: Vec<Option<&str>> = people.iter().map(|p| Some(p.1)).collect();
+    let sexes: Vec<Option<&str>> = people.iter().map(|p| Some(p.2)).collect();
+    f.standard_rules()
+        .table(
+            "person",
+            vec![
+                ("person_id", ints(&ids)),
+                ("dob", dates(&dobs)),
+                ("sex", strs(&sexes)),
+            ],
+        )
+        .table(
+            "cla_episodes",
+            vec![
+                // Child 13 has no row in `person`.
+                ("child_id", ints(&[Some(10), Some(11), Some(12), Some(13)])),
+                (
+                    "start_date",
+                    dates(&[
+                        Some("2021-01-01"),
+                        Some("2022-01-10"),
+                        Some("2022-02-01"),
+                        Some("2022-01-01"),
+                    ]),
+                ),
+                ("end_date", dates(&[None, Some("2022-04-15"), None, None])),
+            ],
+        )
+        .table(
+            "referrals",
+            vec![
+                (
+                    "referral_date",
+                    dates(&[
+                        Some("2022-03-01"),
+                        Some("2022-03-02"),
+                        Some("2022-03-03"),
+                        Some("2022-03-04"),
+                    ]),
+                ),
+                ("team", strs(&[Some("North"), Some("South"), Some("East"), None])),
+            ],
+        )
+        .table(
+            "teams",
+            vec![
+                ("team", strs(&[Some("North"), Some("South")])),
+                ("locality", strs(&[Some("Locality A"), Some("Locality A")])),
+            ],
+        )
+        .file(
+            "indicators/l.yaml",
+            &indicators(&[
+                indicator("LAC", "count", "neutral", EPISODES, "breakdown: sex"),
+                indicator(
+                    "LAC1617",
+                    "count",
+                    "neutral",
+                    &format!("{EPISODES}filter: age_at(dob, period_end) >= 16 && age_at(dob, period_end) <= 17"),
+                    "",
+                ),
+                // `to_upper` has no vectorised form: this runs per row in Rhai.
+                indicator(
+                    "LACF",
+                    "count",
+                    "neutral",
+                    &format!("{EPISODES}filter: sex != () && sex.to_upper() == \"F\""),
+                    "",
+                ),
+                indicator(
+                    "REF",
+                    "count",
+                    "neutral",
+                    "kind: flow\nsource: referrals\ndate: referral_date\n\
+                     lookup: [{ source: teams, key: team, columns: [locality] }]",
+                    "breakdown: locality",
+                ),
+            ]),
+        );
+    f
+}
+
+fn people() -> Vec<(i64, &'static str, &'static str)> {
+    vec![
+        (10, "2004-02-29", "F"),
+        (11, "2006-03-31", "M"),
+        (12, "2010-05-05", "F"),
+    ]
+}
+
+#[test]
+fn looked_up_columns_break_down_and_filter_as_the_rows_own() {
+    let t = project(people()).run(&["--period", "2022-03"]);
+    // At the end of March 2022 all four children are in care: 10 and 12
+    // are F, 11 is M, and 13 has no row in `person`, so no sex.
+    assert_eq!(t.value("LAC", "2022-03"), "4");
+    assert_eq!(t.group("LAC", "F", "2022-03", "value"), "2");
+    assert_eq!(t.group("LAC", "M", "2022-03", "value"), "1");
+    assert_eq!(t.group("LAC", "(not recorded)", "2022-03", "value"), "1");
+    // Aged 16 or 17 at the month's end: in February only 10 (17; born 29
+    // February 2004, 18 on 1 March 2022); in March only 11 (16 on 31 March);
+    // 13's date of birth is unknown, so never.
+    assert_eq!(t.value("LAC1617", "2022-02"), "1");
+    assert_eq!(t.value("LAC1617", "2022-03"), "1");
+    // Per-row Rhai sees the brought columns too: 10 and 12.
+    assert_eq!(t.value("LACF", "2022-03"), "2");
+}
+
+#[test]
+fn a_breakdown_through_a_lookup_puts_unmatched_keys_in_not_recorded() {
+    let t = project(people()).run(&["--period", "2022-03"]);
+    // North and South are in Locality A; East is in no row of `teams`, and
+    // one referral has no team: both have no locality.
+    assert_eq!(t.value("REF", "2022-03"), "4");
+    assert_eq!(t.group("REF", "Locality A", "2022-03", "value"), "2");
+    assert_eq!(t.group("REF", "(not recorded)", "2022-03", "value"), "2");
+}
+
+#[test]
+fn a_key_on_two_rows_of_the_looked_up_source_is_an_error_naming_both() {
+    let mut twice = people();
+    twice.push((11, "2007-01-01", "M"));
+    let f = project(twice);
+    let out = f.rubric(&["run", "--period", "2022-03"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "`person` has several rows with `person_id` = 11, so a row of `cla_episodes` with `child_id` = 11 matches more than one"
+        ) && out.stderr.contains("indicators/l.yaml:")
+            && out.stderr.contains("many-to-one"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn lookups_are_checked_before_a_run() {
+    let f = project(people());
+    f.file(
+        "indicators/m.yaml",
+        &indicators(&[indicator(
+            "BAD",
+            "count",
+            "neutral",
+            "kind: flow\nsource: referrals\ndate: referral_date\n\
+             lookup: [{ source: teams, key: team, columns: [locality, manager] }]",
+            "",
+        )]),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("there is no column `manager` in `teams`")
+            && out
+                .stderr
+                .contains("`teams` has: locality (text), team (text)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn drilling_shows_the_brought_columns() {
+    let f = project(people());
+    let out = f.rubric(&["drill", "LAC1617", "--period", "2022-03"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("dob") && out.stdout.contains("2006-03-31"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn sql_joins_lookups_and_agrees_with_duckdb() {
+    let f = project(people());
+    let run = f.rubric(&["run", "--quiet", "--period", "2022-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = f.rubric(&["sql", "--format", "json", "--period", "2022-03"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert!(json.stdout.contains("LEFT JOIN"), "{}", json.stdout);
+    let Some(python) = duckdb_python() else {
+        return;
+    };
+    let json_file = f.path().join("sql.json");
+    std::fs::write(&json_file, &json.stdout).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_check.py"))
+        .arg(f.path())
+        .arg(&json_file)
+        .arg(f.out_dir().join("scorecard.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("agree (1 without SQL)"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
