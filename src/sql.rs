@@ -15,7 +15,7 @@ use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::measure::domain::Domain;
 use crate::measure::scan::UNRECORDED_GROUP;
 use crate::model::indicator::Indicator;
-use crate::model::measure::{Aggregate, BaseId, Measure, Population, Timing};
+use crate::model::measure::{Aggregate, BaseId, Measure, Population, Timing, HAVING_ROWS};
 use crate::model::Project;
 use std::fmt::Write as _;
 
@@ -382,7 +382,28 @@ impl Builder<'_> {
         } else {
             format!("SELECT periods.p, g, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to")
         };
-        let grouped = if base.breakdown.is_some() {
+        let grouped = if let Some(h) = &base.having {
+            // Each id's rows per period (and group), then the ids that meet `having`.
+            let held = h.to_sql(&|c| quote(c)).ok_or_else(|| {
+                format!(
+                    "`having: {}` runs in Rhai, with no SQL to match it",
+                    h.text.trim()
+                )
+            })?;
+            let per_id = if base.breakdown.is_some() {
+                format!(
+                    "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, v, count(*) AS {} \
+                     FROM ({placed}) GROUP BY GROUPING SETS ((p, v), (p, g, v))",
+                    quote(HAVING_ROWS)
+                )
+            } else {
+                format!(
+                    "SELECT p, 'all' AS g, v, count(*) AS {} FROM ({placed}) GROUP BY p, v",
+                    quote(HAVING_ROWS)
+                )
+            };
+            format!("SELECT p, g, count(*) AS v FROM ({per_id}) WHERE {held} GROUP BY p, g")
+        } else if base.breakdown.is_some() {
             format!(
                 "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, {value} AS v \
                  FROM ({placed}) GROUP BY GROUPING SETS ((p), (p, g))"

@@ -236,6 +236,10 @@ pub struct MeasureDoc {
     /// expression: a Rhai formula over other indicators' values in the same period.
     #[schemars(with = "Option<String>")]
     pub formula: Option<Spanned<String>>,
+    /// With `distinct`: count only the ids whose rows in the period meet
+    /// this Rhai expression over `rows` (e.g. `rows >= 20`).
+    #[schemars(with = "Option<String>")]
+    pub having: Option<Spanned<String>>,
     /// flow and snapshot: columns brought from other sources by key, one
     /// row per key there (many-to-one), usable as the row's own.
     #[serde(default)]

@@ -8,6 +8,7 @@ use super::breakdown::{
     breakdown_error, check_reason, GroupProblem, MAX_BREAKDOWN_VALUES, MAX_SHOWN_CHARS,
 };
 use super::domain::Domain;
+use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
@@ -398,26 +399,37 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    pub(super) fn finish(self) -> BaseResult {
-        let groups = self
-            .names
-            .into_iter()
-            .zip(self.groups)
-            .map(|(k, acc)| {
-                let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
-                let distinct = distinct_per_period(acc.ids, acc.sums.len());
-                (
-                    k,
-                    Cells {
-                        rows,
-                        sums: acc.sums,
-                        distinct,
-                        reasons: acc.reasons,
-                    },
-                )
-            })
-            .collect();
-        BaseResult { groups }
+    /// The per-period results; with `having`, the distinct count keeps
+    /// only the ids whose rows meet it.
+    pub(super) fn finish(
+        self,
+        project: &Project,
+        base: &BaseMeasure,
+    ) -> Result<BaseResult, EvalError> {
+        let mut groups = std::collections::BTreeMap::new();
+        for (k, acc) in self.names.into_iter().zip(self.groups) {
+            let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
+            let periods = acc.sums.len();
+            let distinct = match &base.having {
+                None => distinct_per_period(acc.ids, periods),
+                Some(h) => entities_having(acc.ids, periods, &project.engine, h).map_err(|e| {
+                    EvalError(h.site.diagnostic(
+                        rhai::Position::NONE,
+                        format!("`having` failed: {}", e.message),
+                    ))
+                })?,
+            };
+            groups.insert(
+                k,
+                Cells {
+                    rows,
+                    sums: acc.sums,
+                    distinct,
+                    reasons: acc.reasons,
+                },
+            );
+        }
+        Ok(BaseResult { groups })
     }
 }
 

@@ -7,7 +7,7 @@ use super::lookup::{join, lookup_columns, Indexes};
 use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use crate::calendar::period::{Month, MonthTable};
-use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
+use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing, HAVING_ROWS};
 use crate::model::Project;
 use crate::source::read_columns;
 use arrow_array::cast::AsArray;
@@ -90,6 +90,9 @@ pub fn drill(
             group,
         };
         let mut rows = at.counted_rows(measure, batch)?;
+        if let (Some(h), Aggregate::Distinct(c)) = (&measure.having, &measure.aggregate) {
+            rows = rows_of_ids_having(project, h, batch, c, rows)?;
+        }
         if let Some(other) = minus {
             let taken = at.counted_rows(&project.base_measures[other], batch)?;
             rows.retain(|r| taken.binary_search(r).is_err());
@@ -109,6 +112,44 @@ pub fn drill(
         base,
         rows,
     })
+}
+
+/// The rows of the ids whose rows (among `rows`) meet `having`.
+fn rows_of_ids_having(
+    project: &Project,
+    having: &crate::expr::row_expr::RowExpr,
+    batch: &RecordBatch,
+    id_column: &str,
+    rows: Vec<usize>,
+) -> Result<Vec<usize>, String> {
+    let ids = batch
+        .column_by_name(id_column)
+        .ok_or_else(|| format!("column `{id_column}` was not read"))?;
+    let key = |r: usize| group_at(ids.as_ref(), r);
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    for &r in &rows {
+        *counts.entry(key(r)).or_default() += 1;
+    }
+    let judged = RecordBatch::try_from_iter([(
+        HAVING_ROWS,
+        std::sync::Arc::new(arrow_array::Int64Array::from_iter_values(
+            counts.values().copied(),
+        )) as arrow_array::ArrayRef,
+    )])
+    .map_err(|e| e.to_string())?;
+    let held = having
+        .evaluate(&project.engine, &judged)
+        .map_err(|e| format!("`having` failed: {}", e.message))?;
+    let kept: std::collections::BTreeSet<&String> = counts
+        .keys()
+        .zip(held.iter())
+        .filter(|(_, h)| *h == Some(true))
+        .map(|(k, _)| k)
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|&r| kept.contains(&key(r)))
+        .collect())
 }
 
 /// The base measure whose rows make up `part`, and one whose rows are

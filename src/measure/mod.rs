@@ -10,6 +10,7 @@ mod accumulate;
 pub(crate) mod breakdown;
 pub(crate) mod domain;
 pub mod drill;
+pub(crate) mod having;
 pub(crate) mod lookup;
 mod period_counts;
 pub(crate) mod period_filter;

@@ -277,5 +277,9 @@ fn scan_source(
             ));
         }
     }
-    Ok(merged.into_iter().map(Accumulator::finish).collect())
+    merged
+        .into_iter()
+        .zip(measures)
+        .map(|(acc, &i)| acc.finish(project, &project.base_measures[i]))
+        .collect()
 }

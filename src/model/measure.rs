@@ -7,6 +7,9 @@ use crate::expr::row_expr::RowExpr;
 use crate::expr::site::ExprSite;
 use rhai::AST;
 
+/// The variable a `having` expression reads: the id's rows in the period.
+pub const HAVING_ROWS: &str = "rows";
+
 /// Index of a base measure in `Project::base_measures`.
 pub type BaseId = usize;
 
@@ -79,6 +82,8 @@ pub struct BaseMeasure {
     pub window: Option<WindowKind>,
     pub filter: Option<RowExpr>,
     pub aggregate: Aggregate,
+    /// With a distinct count: which ids count, by their rows in the period.
+    pub having: Option<RowExpr>,
     /// A text column giving why a row's value is empty.
     pub missing_reason: Option<String>,
     pub breakdown: Option<String>,
@@ -102,6 +107,8 @@ impl BaseMeasure {
                 .all(|(a, b)| a.same(b))
             && self.filter.as_ref().map(|f| f.text.trim())
                 == other.filter.as_ref().map(|f| f.text.trim())
+            && self.having.as_ref().map(|f| f.text.trim())
+                == other.having.as_ref().map(|f| f.text.trim())
     }
 
     /// Every column the scan must read for this measure.

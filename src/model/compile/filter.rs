@@ -7,6 +7,7 @@ use crate::diagnostic::Place;
 use crate::expr::column_type::ColumnType;
 use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::expr::site::ExprSite;
+use crate::model::measure::HAVING_ROWS as ROWS;
 use crate::source::Source;
 
 /// What a filter may read: a measure's filter sees the measured period
@@ -70,4 +71,37 @@ fn mentions(text: &str, name: &str) -> bool {
         let word = |c: char| c.is_alphanumeric() || c == '_';
         !text[..i].ends_with(word) && !text[i + name.len()..].starts_with(word)
     })
+}
+
+/// A measure's `having`: an expression over `rows`, the rows an id has in
+/// the period.
+pub(super) fn having_filter(
+    text: &Spanned<String>,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<RowExpr> {
+    let esite = ExprSite::new(
+        site.file.to_path_buf(),
+        Place::from(&text.referenced),
+        &ctx.texts,
+        site.subject.clone(),
+        &text.value,
+    );
+    let columns = [(ROWS.to_string(), Some(ColumnType::Int))]
+        .into_iter()
+        .collect();
+    match RowExpr::compile(
+        &ctx.engine,
+        &ctx.calendar,
+        &text.value,
+        esite,
+        &columns,
+        &ctx.known_functions,
+    ) {
+        Ok(f) => Some(f),
+        Err(problems) => {
+            ctx.problems.extend(problems);
+            None
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Measures: each kind's fields checked against one table, sources and
 //! columns resolved with their types, filters and formulas compiled.
 
-use super::filter::{row_filter, Reads};
+use super::filter::{having_filter, row_filter, Reads};
 use super::lookup::compile_lookups;
 use super::{Ctx, IndicatorSite};
 use crate::config::document::*;
@@ -83,6 +83,11 @@ const FIELDS: &[Field] = &[
         name: "missing_reason",
         kinds: &[Flow, Snapshot],
         at: |d| loc(&d.missing_reason),
+    },
+    Field {
+        name: "having",
+        kinds: &[Flow, Snapshot],
+        at: |d| loc(&d.having),
     },
     Field {
         name: "lookup",
@@ -273,10 +278,22 @@ pub(super) fn compile_measure(
                 Some(f) => Some(row_filter(f, &source, Reads::RowsAndPeriod, site, ctx)?),
                 None => None,
             };
+            let having = match (&doc.having, &aggregate) {
+                (None, _) => None,
+                (Some(h), Aggregate::Distinct(_)) => Some(having_filter(h, site, ctx)?),
+                (Some(h), _) => {
+                    ctx.problems.push(
+                        site.at(h, "`having` counts ids: it goes with `distinct`")
+                            .help("add `distinct: child_id` (the id of what is counted), so `having` judges each id's rows"),
+                    );
+                    return None;
+                }
+            };
             if !ok {
                 return None;
             }
             let base = BaseMeasure {
+                having,
                 source: source.name.clone(),
                 lookups,
                 window: match timing {

@@ -1,0 +1,78 @@
+//! Counting entities that meet a condition over their rows ("per child,
+//! having"): from each kept row's (entity id, first period, last period),
+//! the rows each entity has in each period, judged by the measure's
+//! `having` expression (over `rows`) a batch of (entity, period) pairs at a
+//! time, through the same plan and Rhai fallback as any filter.
+
+use crate::expr::row_expr::{RowError, RowExpr};
+use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+use rhai::Engine;
+use std::sync::Arc;
+
+use crate::model::measure::HAVING_ROWS as ROWS;
+
+/// How many (entity, period) pairs are judged at once.
+const CHUNK: usize = 1 << 16;
+
+/// Per period, how many entities' rows meet `having`.
+pub(super) fn entities_having(
+    mut spans: Vec<(i64, u32, u32)>,
+    periods: usize,
+    engine: &Engine,
+    having: &RowExpr,
+) -> Result<Vec<i64>, RowError> {
+    spans.sort_unstable();
+    let mut out = vec![0i64; periods];
+    let mut diff = vec![0i64; periods + 1];
+    let mut pairs: Vec<(u32, i64)> = Vec::new();
+    let mut i = 0;
+    while i < spans.len() {
+        let id = spans[i].0;
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        while i < spans.len() && spans[i].0 == id {
+            let (_, from, to) = spans[i];
+            diff[from as usize] += 1;
+            diff[to as usize + 1] -= 1;
+            lo = lo.min(from);
+            hi = hi.max(to);
+            i += 1;
+        }
+        let mut running = 0;
+        for p in lo..=hi {
+            running += diff[p as usize];
+            if running > 0 {
+                pairs.push((p, running));
+            }
+        }
+        diff[lo as usize..=hi as usize + 1].fill(0);
+        if pairs.len() >= CHUNK {
+            judge(&mut pairs, engine, having, &mut out)?;
+        }
+    }
+    judge(&mut pairs, engine, having, &mut out)?;
+    Ok(out)
+}
+
+fn judge(
+    pairs: &mut Vec<(u32, i64)>,
+    engine: &Engine,
+    having: &RowExpr,
+    out: &mut [i64],
+) -> Result<(), RowError> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let rows: ArrayRef = Arc::new(Int64Array::from_iter_values(pairs.iter().map(|p| p.1)));
+    let batch = RecordBatch::try_from_iter([(ROWS, rows)]).map_err(|e| RowError {
+        row: 0,
+        message: e.to_string(),
+    })?;
+    let held = having.evaluate(engine, &batch)?;
+    for (&(p, _), held) in pairs.iter().zip(held.iter()) {
+        if held == Some(true) {
+            out[p as usize] += 1;
+        }
+    }
+    pairs.clear();
+    Ok(())
+}

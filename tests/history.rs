@@ -1,0 +1,188 @@
+//! Per-entity logic: counting the ids (children, workers) whose rows in
+//! the period meet a condition (`having`). Figures worked out by hand.
+
+mod common;
+use common::*;
+
+/// Worker 1 holds exactly 20 cases open at the end of July 2023; worker 2
+/// holds 19; worker 3 had 21, but two closed in July, so 19.
+fn caseloads() -> Fixture {
+    let f = Fixture::new();
+    let mut workers = Vec::new();
+    let mut ends = Vec::new();
+    for (worker, open, closed) in [(1, 20, 0), (2, 19, 0), (3, 19, 2)] {
+        for _ in 0..open {
+            workers.push(Some(worker));
+            ends.push(None);
+        }
+        for _ in 0..closed {
+            workers.push(Some(worker));
+            ends.push(Some("2023-07-10"));
+        }
+    }
+    let n = workers.len();
+    let children: Vec<Option<i64>> = (1..=n as i64).map(Some).collect();
+    f.standard_rules()
+        .table(
+            "involvements",
+            vec![
+                ("worker_id", ints(&workers)),
+                ("child_id", ints(&children)),
+                ("start_date", dates(&repeat("2023-01-05", n))),
+                ("end_date", dates(&ends)),
+            ],
+        )
+        .table(
+            "placements",
+            vec![
+                ("child_id", ints(&[Some(1), Some(1), Some(1), Some(2), Some(2), Some(2)])),
+                (
+                    "start_date",
+                    // Child 1's first placement is on the first day of the 12
+                    // months to July 2023; child 2's the day before it.
+                    dates(&[
+                        Some("2022-08-01"),
+                        Some("2023-01-15"),
+                        Some("2023-07-31"),
+                        Some("2022-07-31"),
+                        Some("2023-01-15"),
+                        Some("2023-07-31"),
+                    ]),
+                ),
+            ],
+        )
+        .file(
+            "indicators/h.yaml",
+            &indicators(&[
+                indicator(
+                    "WK20",
+                    "count",
+                    "neutral",
+                    "kind: snapshot\nsource: involvements\nstart: start_date\nend: end_date\n\
+                     distinct: worker_id\nhaving: rows >= 20",
+                    "",
+                ),
+                indicator(
+                    "CASELOAD",
+                    "number",
+                    "neutral",
+                    "kind: ratio\nscale: 1\n\
+                     numerator: { kind: snapshot, source: involvements, start: start_date, end: end_date }\n\
+                     denominator: { kind: snapshot, source: involvements, start: start_date, end: end_date, distinct: worker_id }",
+                    "",
+                ),
+                indicator(
+                    "PL3",
+                    "count",
+                    "neutral",
+                    "kind: window\nwindow: rolling_12m\nmeasure:\n  kind: flow\n  source: placements\n  \
+                     date: start_date\n  distinct: child_id\n  having: rows >= 3",
+                    "",
+                ),
+            ]),
+        );
+    f
+}
+
+#[test]
+fn a_worker_holding_exactly_20_cases_counts_and_19_does_not() {
+    let t = caseloads().run(&["--period", "2023-07"]);
+    assert_eq!(t.value("WK20", "2023-07"), "1");
+    // In June worker 3 still held 21.
+    assert_eq!(t.value("WK20", "2023-06"), "2");
+    // 58 cases over 3 workers at the end of July; 60 in June.
+    assert_eq!(t.value("CASELOAD", "2023-07"), (58.0f64 / 3.0).to_string());
+    assert_eq!(t.value("CASELOAD", "2023-06"), "20");
+}
+
+#[test]
+fn three_placements_in_12_months_counts_at_the_windows_edges() {
+    let t = caseloads().run(&["--period", "2023-08"]);
+    // To June 2023 (1 July 2022 to 30 June 2023) each child has two.
+    assert_eq!(t.value("PL3", "2023-06"), "0");
+    // To July (1 August 2022 to 31 July 2023): child 1 has three, the first
+    // on the window's first day; child 2's first is the day before it.
+    assert_eq!(t.value("PL3", "2023-07"), "1");
+    // To August: child 1's first has left the window.
+    assert_eq!(t.value("PL3", "2023-08"), "0");
+}
+
+#[test]
+fn drilling_a_having_figure_gives_the_rows_of_the_ids_counted() {
+    let f = caseloads();
+    let file = f.path().join("rows.csv");
+    let out = f.rubric(&[
+        "drill",
+        "WK20",
+        "--period",
+        "2023-07",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Worker 1's twenty open cases, and nobody else's.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 20, "{text}");
+    assert!(rows.iter().all(|r| r.starts_with("1,")), "{text}");
+}
+
+#[test]
+fn having_needs_a_distinct_id() {
+    let f = caseloads();
+    f.file(
+        "indicators/bad.yaml",
+        &indicators(&[indicator(
+            "BAD",
+            "count",
+            "neutral",
+            "kind: flow\nsource: placements\ndate: start_date\nhaving: rows >= 3",
+            "",
+        )]),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`having` counts ids: it goes with `distinct`")
+            && out.stderr.contains("indicators/bad.yaml:14:15"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn sql_counts_ids_having_as_the_scan_does() {
+    let f = caseloads();
+    agrees_with_duckdb(
+        &f,
+        "2023-08",
+        "65 figures of 3 indicators agree (0 without SQL)",
+    );
+}
+
+/// DuckDB running `rubric sql` gives every figure of `rubric run`.
+fn agrees_with_duckdb(f: &Fixture, period: &str, expected: &str) {
+    let run = f.rubric(&["run", "--quiet", "--period", period]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = f.rubric(&["sql", "--format", "json", "--period", period]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let Some(python) = duckdb_python() else {
+        return;
+    };
+    let json_file = f.path().join("sql.json");
+    std::fs::write(&json_file, &json.stdout).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_check.py"))
+        .arg(f.path())
+        .arg(&json_file)
+        .arg(f.out_dir().join("scorecard.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.starts_with(expected),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
