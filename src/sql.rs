@@ -10,6 +10,7 @@
 
 use crate::calendar::period::Month;
 use crate::config::document::WindowKind;
+use crate::expr::history::previous_column;
 use crate::expr::plan::{sql_setup, string_literal};
 use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::measure::domain::Domain;
@@ -272,6 +273,29 @@ impl Builder<'_> {
         let name = format!("b{}", self.bases.len());
         let base = &self.project.base_measures[id];
         let mut source = self.source(&base.source)?;
+        let previous = base.previous_columns();
+        if let (Some(h), false) = (&base.history, previous.is_empty()) {
+            // Each entity's rows in order: by the order date (empty first),
+            // then by place in the file, as the scan orders them.
+            let entity = self.column(&base.source, &h.entity);
+            let lags: Vec<String> = previous
+                .iter()
+                .map(|c| {
+                    format!(
+                        "CASE WHEN {entity} IS NULL THEN NULL ELSE lag({}) OVER rubric_history END AS {}",
+                        self.column(&base.source, c),
+                        quote(&previous_column(c))
+                    )
+                })
+                .collect();
+            // `read_parquet('path')` with the rows' places in the file.
+            let numbered = source.strip_suffix(')').unwrap_or(&source);
+            source = format!(
+                "(SELECT *, {} FROM {numbered}, file_row_number = true) WINDOW rubric_history AS (PARTITION BY {entity} ORDER BY {} ASC NULLS FIRST, file_row_number)) AS rubric_history_rows",
+                lags.join(", "),
+                self.column(&base.source, &h.order),
+            );
+        }
         // Lookups as left joins to one row per key (Rubric refuses a key
         // on several rows before any figure is given).
         for (i, l) in base.lookups.iter().enumerate() {

@@ -11,6 +11,7 @@ use rubric::calendar::Calendar;
 use rubric::diagnostic::Place;
 use rubric::expr::column_type::ColumnType;
 use rubric::expr::engine::{sandboxed_engine, Limits};
+use rubric::expr::history::rewrite_previous;
 use rubric::expr::row_expr::RowExpr;
 use rubric::expr::site::{known_functions, ExprSite, ScalarStyle};
 use rubric::model::compile::builtin_calendar;
@@ -30,6 +31,9 @@ fn columns() -> BTreeMap<String, Option<ColumnType>> {
         // The measured period, as the scan gives it to a measure's filter.
         ("period_start", ColumnType::Date),
         ("period_end", ColumnType::Date),
+        // `previous(d)` and `previous(n)`, as the scan gives them.
+        ("previous__d", ColumnType::Date),
+        ("previous__n", ColumnType::Int),
     ]
     .into_iter()
     .map(|(n, t)| (n.to_string(), Some(t)))
@@ -51,6 +55,8 @@ fn engine() -> rhai::Engine {
 
 fn compile(text: &str) -> Result<RowExpr, String> {
     let engine = engine();
+    let (text, _) = rewrite_previous(text);
+    let text = text.as_str();
     let site = ExprSite {
         file: "test.yaml".into(),
         start: Place::new(1, 1),
@@ -160,6 +166,28 @@ fn batch(rows: &[Row], dictionary: bool) -> RecordBatch {
             )) as ArrayRef,
         ),
         (
+            "previous__d",
+            Arc::new(Date32Array::from(
+                rows.iter()
+                    .cycle()
+                    .skip(1)
+                    .take(rows.len())
+                    .map(|r| r.d)
+                    .collect::<Vec<_>>(),
+            )) as ArrayRef,
+        ),
+        (
+            "previous__n",
+            Arc::new(Int64Array::from(
+                rows.iter()
+                    .cycle()
+                    .skip(1)
+                    .take(rows.len())
+                    .map(|r| r.n)
+                    .collect::<Vec<_>>(),
+            )) as ArrayRef,
+        ),
+        (
             "period_start",
             Arc::new(Date32Array::from_iter_values(
                 rows.iter().map(|r| r.period_end - 30),
@@ -194,6 +222,8 @@ fn number() -> impl Strategy<Value = String> {
         Just("age_at(d, period_start)".to_string()),
         Just("months_between(d, e)".to_string()),
         Just("days_between(period_start, d)".to_string()),
+        Just("previous(n)".to_string()),
+        Just("months_between(previous(d), d)".to_string()),
     ];
     leaf.prop_recursive(2, 6, 2, |inner| {
         (
@@ -274,6 +304,7 @@ fn common_filters_are_vectorised() {
         "years_between(d, period_end) >= 2",
         "age_at(d, period_end) >= 16 && age_at(d, period_end) <= 17",
         "months_between(d, e) < 12 && d <= period_end && d >= period_start",
+        "previous(d) != () && months_between(previous(d), d) < 12",
     ] {
         let expr = expr.replace("team", "s");
         let compiled = compile(&expr).unwrap();

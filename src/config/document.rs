@@ -236,6 +236,11 @@ pub struct MeasureDoc {
     /// expression: a Rhai formula over other indicators' values in the same period.
     #[schemars(with = "Option<String>")]
     pub formula: Option<Spanned<String>>,
+    /// flow and snapshot: the rows of one entity (a child, a worker) in
+    /// order, so the filter can read `previous(column)`, the same entity's
+    /// previous row's value.
+    #[schemars(with = "Option<HistoryDoc>")]
+    pub history: Option<Spanned<HistoryDoc>>,
     /// With `distinct`: count only the ids whose rows in the period meet
     /// this Rhai expression over `rows` (e.g. `rows >= 20`).
     #[schemars(with = "Option<String>")]
@@ -245,6 +250,18 @@ pub struct MeasureDoc {
     #[serde(default)]
     #[schemars(with = "Vec<LookupDoc>")]
     pub lookup: Vec<Spanned<LookupDoc>>,
+}
+
+/// How a source's rows make up each entity's history.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryDoc {
+    /// The column identifying the entity (e.g. `person_id`).
+    #[schemars(with = "String")]
+    pub entity: Spanned<String>,
+    /// The date column ordering an entity's rows (earliest first).
+    #[schemars(with = "String")]
+    pub order: Spanned<String>,
 }
 
 /// Columns of another source matched to each row by key: a child's date of

@@ -4,6 +4,7 @@
 
 pub mod column_type;
 pub mod engine;
+pub mod history;
 pub(crate) mod plan;
 pub mod row_expr;
 pub mod site;

@@ -3,6 +3,7 @@
 //! the figure in the scorecard.
 
 use super::domain::Domain;
+use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
 use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
@@ -78,10 +79,19 @@ pub fn drill(
         }
     }
     let indexes = Indexes::build(project, &read).map_err(|e| e.0.message)?;
+    let mut own = vec![measure];
+    own.extend(minus.map(|m| &project.base_measures[m]));
+    let histories = Histories::build(&table.batches, &own)?;
     let mut parts = Vec::with_capacity(table.batches.len());
+    let mut first_row = 0;
     for batch in &table.batches {
-        let batch =
-            &join(project, &indexes, &measure.source, &lookups, batch).map_err(|e| e.0.message)?;
+        let mut joined =
+            join(project, &indexes, &measure.source, &lookups, batch).map_err(|e| e.0.message)?;
+        for base in &own {
+            joined = histories.add_to(base, &joined, first_row)?;
+        }
+        first_row += batch.num_rows();
+        let batch = &joined;
         let at = Scope {
             project,
             domain,

@@ -11,6 +11,7 @@ pub(crate) mod breakdown;
 pub(crate) mod domain;
 pub mod drill;
 pub(crate) mod having;
+pub(crate) mod history;
 pub(crate) mod lookup;
 mod period_counts;
 pub(crate) mod period_filter;

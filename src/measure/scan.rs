@@ -10,8 +10,9 @@ use super::accumulate::Accumulator;
 use super::breakdown::breakdown_error;
 use super::breakdown::{GroupProblem, MAX_BREAKDOWN_VALUES};
 use super::domain::Domain;
+use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
-use super::tables::{collect_population_columns, needed_columns, Tables};
+use super::tables::{collect_population_columns, needed_columns, source_error, Tables};
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
 use crate::model::Project;
@@ -221,6 +222,18 @@ fn scan_source(
             Some(first)
         })
         .collect();
+    let own: Vec<&crate::model::measure::BaseMeasure> = measures
+        .iter()
+        .map(|&i| &project.base_measures[i])
+        .collect();
+    let histories = Histories::build(batches, &own).map_err(|why| {
+        source_error(
+            project,
+            &own[0].source,
+            why,
+            "an entity's history is read whole; read fewer rows",
+        )
+    })?;
     let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
         .par_iter()
         .zip(first_rows.par_iter())
@@ -233,24 +246,37 @@ fn scan_source(
             let mut joined: Vec<(usize, RecordBatch)> = Vec::new();
             for (acc, &i) in accs.iter_mut().zip(measures) {
                 let base = &project.base_measures[i];
-                if base.lookups.is_empty() {
-                    acc.add_batch(project, base, batch, first_row)?;
-                    continue;
+                let seen = if base.lookups.is_empty() {
+                    batch
+                } else {
+                    let same = |j: usize| {
+                        let other = &project.base_measures[j].lookups;
+                        other.len() == base.lookups.len()
+                            && other.iter().zip(&base.lookups).all(|(a, b)| a.same(b))
+                    };
+                    let at = match joined.iter().position(|(j, _)| same(*j)) {
+                        Some(at) => at,
+                        None => {
+                            let with = join(project, indexes, &base.source, &base.lookups, batch)?;
+                            joined.push((i, with));
+                            joined.len() - 1
+                        }
+                    };
+                    &joined[at].1
+                };
+                if base.history.is_some() {
+                    let with = histories.add_to(base, seen, first_row).map_err(|why| {
+                        source_error(
+                            project,
+                            &base.source,
+                            why,
+                            "previous() values could not be taken from the entity's rows",
+                        )
+                    })?;
+                    acc.add_batch(project, base, &with, first_row)?;
+                } else {
+                    acc.add_batch(project, base, seen, first_row)?;
                 }
-                let same = |j: usize| {
-                    let other = &project.base_measures[j].lookups;
-                    other.len() == base.lookups.len()
-                        && other.iter().zip(&base.lookups).all(|(a, b)| a.same(b))
-                };
-                let at = match joined.iter().position(|(j, _)| same(*j)) {
-                    Some(at) => at,
-                    None => {
-                        let with = join(project, indexes, &base.source, &base.lookups, batch)?;
-                        joined.push((i, with));
-                        joined.len() - 1
-                    }
-                };
-                acc.add_batch(project, base, &joined[at].1, first_row)?;
             }
             Ok(accs)
         })

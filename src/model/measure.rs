@@ -3,6 +3,7 @@
 //! rates and expressions combine base results per period.
 
 use crate::config::document::WindowKind;
+use crate::expr::history::previous_of;
 use crate::expr::row_expr::RowExpr;
 use crate::expr::site::ExprSite;
 use rhai::AST;
@@ -72,6 +73,14 @@ impl Lookup {
     }
 }
 
+/// How a source's rows make up each entity's history: `previous(column)`
+/// in a filter reads the same entity's previous row in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    pub entity: String,
+    pub order: String,
+}
+
 /// A flow or snapshot over one source: the unit the scan computes.
 #[derive(Debug, Clone)]
 pub struct BaseMeasure {
@@ -82,6 +91,8 @@ pub struct BaseMeasure {
     pub window: Option<WindowKind>,
     pub filter: Option<RowExpr>,
     pub aggregate: Aggregate,
+    /// The entity and order `previous(...)` reads by.
+    pub history: Option<History>,
     /// With a distinct count: which ids count, by their rows in the period.
     pub having: Option<RowExpr>,
     /// A text column giving why a row's value is empty.
@@ -99,6 +110,7 @@ impl BaseMeasure {
             && self.aggregate == other.aggregate
             && self.missing_reason == other.missing_reason
             && self.breakdown == other.breakdown
+            && self.history == other.history
             && self.lookups.len() == other.lookups.len()
             && self
                 .lookups
@@ -133,9 +145,28 @@ impl BaseMeasure {
     /// no lookup brings, and the lookups' keys.
     pub fn source_columns(&self) -> Vec<String> {
         let brought = |c: &String| self.lookups.iter().any(|l| l.columns.contains(c));
-        let mut cols: Vec<String> = self.columns().into_iter().filter(|c| !brought(c)).collect();
+        let mut cols: Vec<String> = Vec::new();
+        for c in self.columns() {
+            match previous_of(&c) {
+                Some(own) => cols.push(own.to_string()),
+                None if !brought(&c) => cols.push(c),
+                None => {}
+            }
+        }
         cols.extend(self.lookups.iter().map(|l| l.key.clone()));
+        if let Some(h) = &self.history {
+            cols.push(h.entity.clone());
+            cols.push(h.order.clone());
+        }
         cols
+    }
+
+    /// The columns whose previous values the filter reads.
+    pub fn previous_columns(&self) -> Vec<String> {
+        let filter = self.filter.iter().flat_map(|f| &f.columns);
+        filter
+            .filter_map(|c| previous_of(c).map(str::to_string))
+            .collect()
     }
 
     /// The column whose latest month decides the default reporting period.

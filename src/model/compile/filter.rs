@@ -5,17 +5,20 @@ use super::{Ctx, IndicatorSite};
 use crate::config::span::Spanned;
 use crate::diagnostic::Place;
 use crate::expr::column_type::ColumnType;
+use crate::expr::history::{previous_column, rewrite_previous};
 use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::expr::site::ExprSite;
 use crate::model::measure::HAVING_ROWS as ROWS;
 use crate::source::Source;
 
 /// What a filter may read: a measure's filter sees the measured period
-/// too; a population's filter (one total per year) only its rows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Reads {
+/// too, and with a history the previous row of the same entity (of the
+/// source's own columns); a population's filter (one total per year) only
+/// its rows.
+#[derive(Clone, Copy)]
+pub(super) enum Reads<'s> {
     Rows,
-    RowsAndPeriod,
+    RowsAndPeriod { history: Option<&'s Source> },
 }
 
 pub(super) fn row_filter(
@@ -32,8 +35,43 @@ pub(super) fn row_filter(
         site.subject.clone(),
         &text.value,
     );
+    let (written, previous) = rewrite_previous(&text.value);
     let mut columns = source.columns.clone();
-    if reads == Reads::RowsAndPeriod {
+    if !previous.is_empty() {
+        let Reads::RowsAndPeriod { history: Some(own) } = reads else {
+            ctx.problems.push(
+                esite
+                    .diagnostic(rhai::Position::NONE, "`previous(...)` reads the same entity's previous row, but the measure has no `history`")
+                    .help("add `history: { entity: child_id, order: start_date }` to the measure: the column naming the entity and the date ordering its rows"),
+            );
+            return None;
+        };
+        for name in &previous {
+            match own.columns.get(name) {
+                Some(t) => {
+                    columns.insert(previous_column(name), *t);
+                }
+                None => {
+                    ctx.problems.push(
+                        esite
+                            .diagnostic(
+                                rhai::Position::NONE,
+                                format!(
+                                    "`previous({name})`: there is no column `{name}` in `{}`",
+                                    own.name
+                                ),
+                            )
+                            .help(format!(
+                                "`previous` reads the source's own columns: {}",
+                                own.column_list()
+                            )),
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+    if let Reads::RowsAndPeriod { .. } = reads {
         for name in [PERIOD_START, PERIOD_END] {
             if columns.contains_key(name) && mentions(&text.value, name) {
                 ctx.problems.push(
@@ -52,12 +90,16 @@ pub(super) fn row_filter(
     match RowExpr::compile(
         &ctx.engine,
         &ctx.calendar,
-        &text.value,
+        &written,
         esite,
         &columns,
         &ctx.known_functions,
     ) {
-        Ok(f) => Some(f),
+        Ok(mut f) => {
+            // Messages quote the filter as written.
+            f.text = text.value.clone();
+            Some(f)
+        }
         Err(problems) => {
             ctx.problems.extend(problems);
             None

@@ -9,7 +9,9 @@ use crate::config::span::{Location, Spanned};
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
 use crate::expr::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
-use crate::model::measure::{Aggregate, BaseMeasure, Formula, Measure, Population, Timing};
+use crate::model::measure::{
+    Aggregate, BaseMeasure, Formula, History, Measure, Population, Timing,
+};
 use crate::source::Source;
 
 /// The windows in force while compiling a measure: one written in the
@@ -83,6 +85,11 @@ const FIELDS: &[Field] = &[
         name: "missing_reason",
         kinds: &[Flow, Snapshot],
         at: |d| loc(&d.missing_reason),
+    },
+    Field {
+        name: "history",
+        kinds: &[Flow, Snapshot],
+        at: |d| d.history.as_ref().map(|h| &h.referenced),
     },
     Field {
         name: "having",
@@ -221,6 +228,28 @@ pub(super) fn compile_measure(
                     end: end?,
                 }
             };
+            let history = match &doc.history {
+                Some(h) => Some(History {
+                    entity: column(
+                        &source,
+                        &h.value.entity,
+                        &[ColumnType::Int, ColumnType::Str],
+                        "an id (integers or text)",
+                        site,
+                        ctx,
+                    )?,
+                    order: column(
+                        &source,
+                        &h.value.order,
+                        &[ColumnType::Date],
+                        "a date",
+                        site,
+                        ctx,
+                    )?,
+                }),
+                None => None,
+            };
+            let own = source.clone();
             let (lookups, source) = compile_lookups(&doc.lookup, source, site, ctx)?;
             let aggregates: Vec<_> = [
                 ("distinct", &doc.distinct),
@@ -275,7 +304,12 @@ pub(super) fn compile_measure(
                 None => None,
             };
             let filter = match &doc.filter {
-                Some(f) => Some(row_filter(f, &source, Reads::RowsAndPeriod, site, ctx)?),
+                Some(f) => {
+                    let reads = Reads::RowsAndPeriod {
+                        history: history.is_some().then_some(&own),
+                    };
+                    Some(row_filter(f, &source, reads, site, ctx)?)
+                }
                 None => None,
             };
             let having = match (&doc.having, &aggregate) {
@@ -294,6 +328,7 @@ pub(super) fn compile_measure(
             }
             let base = BaseMeasure {
                 having,
+                history,
                 source: source.name.clone(),
                 lookups,
                 window: match timing {
