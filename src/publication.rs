@@ -53,6 +53,10 @@ fn counts_of(project: &Project, m: &Measure) -> Counts {
             parts: is_count(measure),
         },
         Measure::Expression(_) => Counts::default(),
+        Measure::Cohort(_) => Counts {
+            value: true,
+            parts: false,
+        },
     }
 }
 

@@ -256,6 +256,37 @@ impl Builder<'_> {
                     denominator: format!("CASE WHEN {ok} THEN {pop} END"),
                 }
             }
+            Measure::Cohort(members) => {
+                let names = members
+                    .iter()
+                    .map(|m| self.base(*m))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let union: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("SELECT p, g, v FROM {n}_placed"))
+                    .collect();
+                let union = union.join(" UNION ALL ");
+                let cte = format!("cohort{}", self.ctes.len());
+                let grouped = if self.project.base_measures[members[0]].breakdown.is_some() {
+                    format!(
+                        "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, count(DISTINCT v) AS v \
+                         FROM ({union}) GROUP BY GROUPING SETS ((p), (p, g))"
+                    )
+                } else {
+                    format!(
+                        "SELECT p, 'all' AS g, count(DISTINCT v) AS v FROM ({union}) GROUP BY p"
+                    )
+                };
+                self.ctes.push(format!("{cte} AS ({grouped})"));
+                self.joins.push(format!(
+                    "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.g = grid.g"
+                ));
+                Figure {
+                    value: format!("coalesce({cte}.v, 0)"),
+                    numerator: "NULL".to_string(),
+                    denominator: "NULL".to_string(),
+                }
+            }
             Measure::Expression(f) => {
                 return Err(format!(
                     "a formula over other indicators ({}): their own queries give its inputs",
@@ -406,6 +437,10 @@ impl Builder<'_> {
         } else {
             format!("SELECT periods.p, g, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to")
         };
+        self.ctes.push(rows);
+        // Kept by name, so a cohort can put its members' rows together.
+        self.ctes.push(format!("{name}_placed AS ({placed})"));
+        let placed = format!("SELECT * FROM {name}_placed");
         let grouped = if let Some(h) = &base.having {
             // Each id's rows per period (and group), then the ids that meet `having`.
             let held = h.to_sql(&|c| quote(c)).ok_or_else(|| {
@@ -435,7 +470,6 @@ impl Builder<'_> {
         } else {
             format!("SELECT p, 'all' AS g, {value} AS v FROM ({placed}) GROUP BY p")
         };
-        self.ctes.push(rows);
         self.ctes.push(format!("{name} AS ({grouped})"));
         self.joins.push(format!(
             "LEFT JOIN {name} ON {name}.p = grid.p AND {name}.g = grid.g"

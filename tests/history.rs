@@ -314,3 +314,71 @@ fn sql_reads_previous_rows_as_the_scan_does() {
         "52 figures of 2 indicators agree (0 without SQL)",
     );
 }
+
+/// Children open to children's social care at the month's end, whichever
+/// table holds them: child 1 has a child in need plan and a protection
+/// plan; child 2 is in care (its id is text in that table); child 4's
+/// plan ended in July.
+fn open_cases() -> Fixture {
+    let f = Fixture::new();
+    f.standard_rules()
+        .table(
+            "cin_plans",
+            vec![
+                ("person_id", ints(&[Some(1), Some(4)])),
+                ("start_date", dates(&[Some("2023-05-01"), Some("2023-05-01")])),
+                ("end_date", dates(&[None, Some("2023-07-20")])),
+            ],
+        )
+        .table(
+            "cp_plans",
+            vec![
+                ("person_id", ints(&[Some(1)])),
+                ("start_date", dates(&[Some("2023-06-15")])),
+                ("end_date", dates(&[None])),
+            ],
+        )
+        .table(
+            "cla_episodes",
+            vec![
+                ("person_id", strs(&[Some("2")])),
+                ("start_date", dates(&[Some("2023-07-01")])),
+                ("end_date", dates(&[None])),
+            ],
+        )
+        .file(
+            "indicators/c.yaml",
+            &indicators(&[indicator(
+                "OPEN",
+                "count",
+                "neutral",
+                "kind: cohort\nmeasures:\n\
+                 - { kind: snapshot, source: cin_plans, start: start_date, end: end_date, distinct: person_id }\n\
+                 - { kind: snapshot, source: cp_plans, start: start_date, end: end_date, distinct: person_id }\n\
+                 - { kind: snapshot, source: cla_episodes, start: start_date, end: end_date, distinct: person_id }",
+                "",
+            )]),
+        );
+    f
+}
+
+#[test]
+fn a_child_in_two_cohort_tables_counts_once() {
+    let t = open_cases().run(&["--period", "2023-07"]);
+    // May: children 1 and 4 (child in need plans).
+    assert_eq!(t.value("OPEN", "2023-05"), "2");
+    // June: 1 (in need and protection: once) and 4.
+    assert_eq!(t.value("OPEN", "2023-06"), "2");
+    // July: 1, and 2 in care; 4's plan ended on 20 July.
+    assert_eq!(t.value("OPEN", "2023-07"), "2");
+    assert_eq!(t.value("OPEN", "2023-04"), "0");
+}
+
+#[test]
+fn sql_counts_a_cohort_once_across_its_tables() {
+    agrees_with_duckdb(
+        &open_cases(),
+        "2023-07",
+        "13 figures of 1 indicators agree (0 without SQL)",
+    );
+}

@@ -185,7 +185,7 @@ impl Polarity {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureDoc {
-    /// flow, snapshot, ratio, rate, window or expression.
+    /// flow, snapshot, ratio, rate, window, expression or cohort.
     #[schemars(with = "MeasureKind")]
     pub kind: Spanned<MeasureKind>,
     /// Source table (the Parquet file name under `data/` without `.parquet`).
@@ -225,6 +225,10 @@ pub struct MeasureDoc {
     pub scale: Option<Spanned<f64>>,
     /// rate and window: the measure being rated or windowed.
     pub measure: Option<Box<MeasureDoc>>,
+    /// cohort: distinct counts over several sources whose ids are counted
+    /// once across them all.
+    #[serde(default)]
+    pub measures: Vec<MeasureDoc>,
     /// rate: the population the measure is divided by.
     pub population: Option<PopulationDoc>,
     /// rate: the rate is per this many of the population (e.g. 10000).
@@ -292,6 +296,7 @@ pub enum MeasureKind {
     Rate,
     Window,
     Expression,
+    Cohort,
 }
 
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]

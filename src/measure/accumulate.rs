@@ -12,7 +12,7 @@ use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
-use super::scan::{BaseResult, Cells, Group, UNRECORDED_GROUP};
+use super::scan::{BaseResult, Cells, Group, KeptIds, UNRECORDED_GROUP};
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
@@ -407,7 +407,20 @@ impl<'a> Accumulator<'a> {
         base: &BaseMeasure,
     ) -> Result<BaseResult, EvalError> {
         let mut groups = std::collections::BTreeMap::new();
+        let mut kept = base.keep_ids.then(|| {
+            let mut texts = vec![String::new(); self.text_ids.len()];
+            for (text, id) in &self.text_ids {
+                texts[*id as usize] = text.clone();
+            }
+            KeptIds {
+                spans: std::collections::BTreeMap::new(),
+                texts,
+            }
+        });
         for (k, acc) in self.names.into_iter().zip(self.groups) {
+            if let Some(kept) = &mut kept {
+                kept.spans.insert(k.clone(), acc.ids.clone());
+            }
             let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
             let periods = acc.sums.len();
             let distinct = match &base.having {
@@ -429,7 +442,7 @@ impl<'a> Accumulator<'a> {
                 },
             );
         }
-        Ok(BaseResult { groups })
+        Ok(BaseResult { groups, ids: kept })
     }
 }
 

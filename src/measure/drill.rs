@@ -197,6 +197,9 @@ fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), String>
         (Measure::Rate { .. }, _) => {
             Err("its denominator is a population, not rows, so only --part numerator".into())
         }
+        (Measure::Cohort(_), _) => Err(
+            "it counts ids across several sources; drill into the indicators counting each".into(),
+        ),
         (Measure::Expression(_), _) => {
             Err("it is a formula of other indicators; drill into those".into())
         }

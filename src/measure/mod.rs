@@ -8,6 +8,7 @@
 
 mod accumulate;
 pub(crate) mod breakdown;
+mod cohort;
 pub(crate) mod domain;
 pub mod drill;
 pub(crate) mod having;

@@ -45,6 +45,17 @@ pub struct Cells {
 #[derive(Debug, Clone, Default)]
 pub struct BaseResult {
     pub groups: BTreeMap<Group, Cells>,
+    /// For a cohort's member: each group's (id, first period, last period)
+    /// spans, kept past the scan.
+    pub ids: Option<KeptIds>,
+}
+
+/// A distinct count's ids, kept for a cohort.
+#[derive(Debug, Clone, Default)]
+pub struct KeptIds {
+    pub spans: BTreeMap<Group, Vec<(i64, u32, u32)>>,
+    /// Text ids by number (`spans` hold their numbers); empty for integers.
+    pub texts: Vec<String>,
 }
 
 /// What a run reads: the project's sources, or tables already in memory.

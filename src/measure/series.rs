@@ -2,6 +2,7 @@
 //! and formulas are combined per group and period. A value that cannot be
 //! given is a `Point` with the reason, never NaN or infinity.
 
+use super::cohort::union_per_period;
 use super::domain::Domain;
 use super::scan::{BaseResult, Group};
 use super::tables::{population_by_year, Tables};
@@ -61,6 +62,7 @@ pub fn evaluate_all(
     domain: Domain,
 ) -> Result<Vec<IndicatorSeries>, EvalError> {
     let mut populations: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+    let mut cohorts = Cohorts::new();
     let mut out: Vec<Option<IndicatorSeries>> = vec![None; project.indicators.len()];
     let index: BTreeMap<&str, usize> = project
         .indicators
@@ -76,6 +78,7 @@ pub fn evaluate_all(
             bases,
             domain,
             populations: &mut populations,
+            cohorts: &mut cohorts,
             done: &out,
             index: &index,
         };
@@ -85,12 +88,16 @@ pub fn evaluate_all(
     Ok(out.into_iter().map(Option::unwrap_or_default).collect())
 }
 
+type Cohorts = BTreeMap<(Vec<crate::model::measure::BaseId>, Group), Vec<i64>>;
+
 struct EvalCtx<'a> {
     project: &'a Project,
     tables: &'a Tables,
     bases: &'a [BaseResult],
     domain: Domain,
     populations: &'a mut BTreeMap<String, BTreeMap<i32, f64>>,
+    /// Each cohort's counts per period, by members and group, once.
+    cohorts: &'a mut Cohorts,
     done: &'a [Option<IndicatorSeries>],
     index: &'a BTreeMap<&'a str, usize>,
 }
@@ -133,6 +140,11 @@ fn collect_groups(m: &Measure, bases: &[BaseResult], groups: &mut BTreeSet<Group
         }
         Measure::Rate { measure, .. } => collect_groups(measure, bases, groups),
         Measure::Expression(_) => {}
+        Measure::Cohort(members) => {
+            for id in members {
+                groups.extend(bases[*id].groups.keys().cloned());
+            }
+        }
     }
 }
 
@@ -160,6 +172,14 @@ fn point(
                     finite(Point::value(cells.map_or(0.0, |c| c.sums[t]) / rows as f64))
                 }
             }
+        }
+        Measure::Cohort(members) => {
+            let key = (members.clone(), group.clone());
+            if !ctx.cohorts.contains_key(&key) {
+                let counts = union_per_period(ctx.bases, members, group, ctx.domain.len());
+                ctx.cohorts.insert(key.clone(), counts);
+            }
+            Point::value(ctx.cohorts[&key][t] as f64)
         }
         Measure::Ratio {
             numerator,

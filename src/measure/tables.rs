@@ -126,7 +126,7 @@ pub(super) fn collect_population_columns(
             collect_population_columns(numerator, needed);
             collect_population_columns(denominator, needed);
         }
-        Measure::Base(_) | Measure::Expression(_) => {}
+        Measure::Base(_) | Measure::Expression(_) | Measure::Cohort(_) => {}
     }
 }
 

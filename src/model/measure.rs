@@ -28,6 +28,9 @@ pub enum Measure {
         per: f64,
     },
     Expression(Formula),
+    /// Distinct ids counted once across several distinct counts (each a
+    /// base measure over its own source).
+    Cohort(Vec<BaseId>),
 }
 
 /// How rows are placed in periods.
@@ -95,6 +98,8 @@ pub struct BaseMeasure {
     pub history: Option<History>,
     /// With a distinct count: which ids count, by their rows in the period.
     pub having: Option<RowExpr>,
+    /// Whether its ids are kept after the scan, for a cohort.
+    pub keep_ids: bool,
     /// A text column giving why a row's value is empty.
     pub missing_reason: Option<String>,
     pub breakdown: Option<String>,
@@ -211,6 +216,7 @@ impl Measure {
             } => [numerator.base_ids(), denominator.base_ids()].concat(),
             Measure::Rate { measure, .. } => measure.base_ids(),
             Measure::Expression(_) => Vec::new(),
+            Measure::Cohort(members) => members.clone(),
         }
     }
 }

@@ -219,6 +219,16 @@ pub(crate) fn describe_measure(out: &mut String, project: &Project, m: &Measure,
         Measure::Expression(f) => {
             let _ = writeln!(out, "{pad}- formula: `{}`", f.text.trim());
         }
+        Measure::Cohort(members) => {
+            let _ = writeln!(out, "{pad}- cohort: each id counted once across");
+            for id in members {
+                let _ = writeln!(
+                    out,
+                    "{pad}  - {}",
+                    describe_base(&project.base_measures[*id])
+                );
+            }
+        }
     }
 }
 
@@ -256,7 +266,36 @@ fn describe_base(b: &BaseMeasure) -> String {
     let reason = b.missing_reason.as_ref().map_or(String::new(), |r| {
         format!(", empty values explained by `{r}`")
     });
-    format!("{what} of `{}` {when}{window}{filter}{reason}", b.source)
+    let having = b.having.as_ref().map_or(String::new(), |h| {
+        format!(", ids whose rows in the period meet `{}`", h.text.trim())
+    });
+    let history = b.history.as_ref().map_or(String::new(), |h| {
+        format!(
+            ", each `{}`'s rows in `{}` order for previous()",
+            h.entity, h.order
+        )
+    });
+    let lookups: String = b
+        .lookups
+        .iter()
+        .map(|l| {
+            format!(
+                ", with {} from `{}` (`{}` = `{}`)",
+                l.columns
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                l.source,
+                l.key,
+                l.on
+            )
+        })
+        .collect();
+    format!(
+        "{what} of `{}`{lookups} {when}{window}{filter}{history}{having}{reason}",
+        b.source
+    )
 }
 
 /// Whether `ind` has the id given, for selecting reviews.

@@ -2,7 +2,7 @@
 //! measure's source seen with the brought columns added, so filters,
 //! breakdowns and aggregates check them as the row's own.
 
-use super::measure::lookup_source;
+use super::columns::lookup_source;
 use super::{Ctx, IndicatorSite};
 use crate::config::document::LookupDoc;
 use crate::config::span::Spanned;
@@ -117,7 +117,7 @@ fn key_column(
     site: &IndicatorSite,
     ctx: &mut Ctx,
 ) -> Option<ColumnType> {
-    super::measure::column(
+    super::columns::column(
         source,
         name,
         &[ColumnType::Int, ColumnType::Str],

@@ -1,18 +1,19 @@
 //! Measures: each kind's fields checked against one table, sources and
 //! columns resolved with their types, filters and formulas compiled.
 
+use super::cohort::compile_cohort;
+use super::columns::{column, lookup_source};
 use super::filter::{having_filter, row_filter, Reads};
 use super::lookup::compile_lookups;
 use super::{Ctx, IndicatorSite};
 use crate::config::document::*;
 use crate::config::span::{Location, Spanned};
-use crate::diagnostic::{did_you_mean, Diagnostic, Place};
+use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
 use crate::expr::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
 use crate::model::measure::{
     Aggregate, BaseMeasure, Formula, History, Measure, Population, Timing,
 };
-use crate::source::Source;
 
 /// The windows in force while compiling a measure: one written in the
 /// YAML, and the one a quarterly or annual indicator gives its flows (a
@@ -23,7 +24,7 @@ pub(super) struct Windows {
     pub(super) flow_default: Option<WindowKind>,
 }
 
-use MeasureKind::{Expression, Flow, Rate, Ratio, Snapshot, Window};
+use MeasureKind::{Cohort, Expression, Flow, Rate, Ratio, Snapshot, Window};
 
 /// A field of a measure: its name, the kinds that take it and where it
 /// is set in a document (a nested measure at its `kind:`).
@@ -122,6 +123,11 @@ const FIELDS: &[Field] = &[
         at: |d| d.measure.as_ref().map(|_| &d.kind.referenced),
     },
     Field {
+        name: "measures",
+        kinds: &[Cohort],
+        at: |d| d.measures.first().map(|m| &m.kind.referenced),
+    },
+    Field {
         name: "population",
         kinds: &[Rate],
         at: |d| d.population.as_ref().map(|_| &d.kind.referenced),
@@ -150,6 +156,7 @@ fn kind_name(kind: MeasureKind) -> &'static str {
         Ratio => "ratio",
         Rate => "rate",
         Window => "window",
+        Cohort => "cohort",
         Expression => "expression",
     }
 }
@@ -327,6 +334,7 @@ pub(super) fn compile_measure(
                 return None;
             }
             let base = BaseMeasure {
+                keep_ids: false,
                 having,
                 history,
                 source: source.name.clone(),
@@ -407,6 +415,11 @@ pub(super) fn compile_measure(
                 population: population?,
                 per,
             })
+        }
+        MeasureKind::Cohort => {
+            let cohort = compile_cohort(doc, windows, site, ctx);
+            (ok).then_some(())?;
+            cohort
         }
         MeasureKind::Window => {
             let (Some(inner), Some(w)) = (&doc.measure, &doc.window) else {
@@ -574,97 +587,6 @@ pub(super) fn compile_population(
         filter,
     })
 }
-
-pub(super) fn lookup_source(
-    name: &Spanned<String>,
-    site: &IndicatorSite,
-    ctx: &mut Ctx,
-) -> Option<Source> {
-    if let Some(s) = ctx.sources.by_name.get(&name.value) {
-        return Some(s.clone());
-    }
-    if ctx.sources.unreadable.contains(&name.value) {
-        // Its file was found but cannot be read, already reported.
-        return None;
-    }
-    let names: Vec<&str> = ctx.sources.by_name.keys().map(String::as_str).collect();
-    let help = match did_you_mean(&name.value, names.iter().copied()) {
-        Some(s) => format!(
-            "did you mean `{s}`? sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}",
-            names.join(", ")
-        ),
-        None => format!(
-            "sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}",
-            if names.is_empty() {
-                "none found".to_string()
-            } else {
-                names.join(", ")
-            }
-        ),
-    };
-    ctx.problems.push(
-        site.at(name, format!("there is no source named `{}`", name.value))
-            .help(help),
-    );
-    None
-}
-
-pub(super) fn column(
-    source: &Source,
-    name: &Spanned<String>,
-    types: &[ColumnType],
-    wanted: &str,
-    site: &IndicatorSite,
-    ctx: &mut Ctx,
-) -> Option<String> {
-    match source.columns.get(&name.value) {
-        Some(Some(t)) if types.contains(t) => Some(name.value.clone()),
-        Some(t) => {
-            let actual = t
-                .map(|t| t.name().to_string())
-                .unwrap_or_else(|| source.arrow_types[&name.value].clone());
-            ctx.problems.push(
-                site.at(
-                    name,
-                    format!(
-                        "column `{}` of `{}` holds {actual} values, but this needs {wanted}",
-                        name.value, source.name
-                    ),
-                )
-                .help(format!(
-                    "choose a column of the right type; `{}` has: {}",
-                    source.name,
-                    source.column_list()
-                )),
-            );
-            None
-        }
-        None => {
-            let help = match did_you_mean(&name.value, source.columns.keys().map(String::as_str)) {
-                Some(s) => format!(
-                    "did you mean `{s}`? `{}` has: {}",
-                    source.name,
-                    source.column_list()
-                ),
-                None => format!("`{}` has: {}", source.name, source.column_list()),
-            };
-            ctx.problems.push(
-                site.at(
-                    name,
-                    format!(
-                        "there is no column `{}` in `{}` ({})",
-                        name.value,
-                        source.name,
-                        source.describe()
-                    ),
-                )
-                .help(help),
-            );
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,7 +610,7 @@ mod tests {
 
     #[test]
     fn every_kind_takes_a_field() {
-        for kind in [Flow, Snapshot, Ratio, Rate, Window, Expression] {
+        for kind in [Flow, Snapshot, Ratio, Rate, Window, Expression, Cohort] {
             assert!(
                 FIELDS.iter().any(|f| f.kinds.contains(&kind)),
                 "{}",

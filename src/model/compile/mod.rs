@@ -7,6 +7,8 @@
 //! (formulas reading each other).
 
 mod calendar;
+mod cohort;
+mod columns;
 mod cycles;
 mod filter;
 mod indicator;
