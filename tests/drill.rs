@@ -64,7 +64,7 @@ fn drilled_rows_add_up_to_every_figure_of_the_example() {
         let is_ratio = matches!(ind.measure, Measure::Ratio { .. });
         let Ok(num) = drill(&p, index, row.period, card.reporting, None, Part::Numerator) else {
             assert!(
-                matches!(ind.measure, Measure::Expression(_)),
+                matches!(ind.measure, Measure::Expression(_) | Measure::Cohort(_)),
                 "{} could not be drilled",
                 ind.id
             );
