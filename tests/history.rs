@@ -382,3 +382,38 @@ fn sql_counts_a_cohort_once_across_its_tables() {
         "13 figures of 1 indicators agree (0 without SQL)",
     );
 }
+
+#[test]
+fn regression_drill_judges_an_ids_rows_across_batches() {
+    // Worker 1's 20 cases in two CSV files read as one source: each file
+    // is its own batch, so judging `rows >= 20` batch by batch (10 and 10)
+    // would drill nothing.
+    let f = caseloads();
+    std::fs::remove_file(f.path().join("data/involvements.parquet")).unwrap();
+    for (part, children) in [(1, 1..=10), (2, 11..=20)] {
+        let mut text = String::from("worker_id,child_id,start_date,end_date\n");
+        for child in children {
+            text += &format!("1,{child},2023-01-05,\n");
+        }
+        f.file(&format!("extracts/involvements-{part}.csv"), &text);
+    }
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: involvements\n    path: \"extracts/involvements-*.csv\"\n    \
+         columns: { end_date: date }\n",
+    );
+    let t = f.run(&["--period", "2023-07"]);
+    assert_eq!(t.value("WK20", "2023-07"), "1");
+    let file = f.path().join("rows.csv");
+    let out = f.rubric(&[
+        "drill",
+        "WK20",
+        "--period",
+        "2023-07",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().skip(1).count(), 20, "{text}");
+}

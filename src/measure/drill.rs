@@ -82,7 +82,15 @@ pub fn drill(
     let mut own = vec![measure];
     own.extend(minus.map(|m| &project.base_measures[m]));
     let histories = Histories::build(&table.batches, &own)?;
-    let mut parts = Vec::with_capacity(table.batches.len());
+    let at = Scope {
+        project,
+        domain,
+        months: &months,
+        t,
+        group,
+    };
+    // The batches as the scan sees them, and the rows each measure counts.
+    let mut seen = Vec::with_capacity(table.batches.len());
     let mut first_row = 0;
     for batch in &table.batches {
         let mut joined =
@@ -91,22 +99,28 @@ pub fn drill(
             joined = histories.add_to(base, &joined, first_row)?;
         }
         first_row += batch.num_rows();
-        let batch = &joined;
-        let at = Scope {
-            project,
-            domain,
-            months: &months,
-            t,
-            group,
-        };
-        let mut rows = at.counted_rows(measure, batch)?;
-        if let (Some(h), Aggregate::Distinct(c)) = (&measure.having, &measure.aggregate) {
-            rows = rows_of_ids_having(project, h, batch, c, rows)?;
+        seen.push(joined);
+    }
+    let counted = |base: &BaseMeasure| -> Result<Vec<Vec<usize>>, String> {
+        let mut rows = seen
+            .iter()
+            .map(|b| at.counted_rows(base, b))
+            .collect::<Result<Vec<_>, _>>()?;
+        // An id's rows are judged together, whichever batches hold them.
+        if let (Some(h), Aggregate::Distinct(c)) = (&base.having, &base.aggregate) {
+            keep_ids_having(project, h, c, &seen, &mut rows)?;
         }
-        if let Some(other) = minus {
-            let taken = at.counted_rows(&project.base_measures[other], batch)?;
-            rows.retain(|r| taken.binary_search(r).is_err());
+        Ok(rows)
+    };
+    let mut rows = counted(measure)?;
+    if let Some(other) = minus {
+        let taken = counted(&project.base_measures[other])?;
+        for (kept, taken) in rows.iter_mut().zip(taken) {
+            kept.retain(|r| taken.binary_search(r).is_err());
         }
+    }
+    let mut parts = Vec::with_capacity(seen.len());
+    for (batch, rows) in seen.iter().zip(rows) {
         let indices = UInt32Array::from(rows.iter().map(|&r| r as u32).collect::<Vec<_>>());
         parts.push(
             arrow_select::take::take_record_batch(batch, &indices).map_err(|e| e.to_string())?,
@@ -124,21 +138,27 @@ pub fn drill(
     })
 }
 
-/// The rows of the ids whose rows (among `rows`) meet `having`.
-fn rows_of_ids_having(
+/// Keeps, in each batch's `rows`, the rows of the ids whose rows (across
+/// every batch) meet `having`.
+fn keep_ids_having(
     project: &Project,
     having: &crate::expr::row_expr::RowExpr,
-    batch: &RecordBatch,
     id_column: &str,
-    rows: Vec<usize>,
-) -> Result<Vec<usize>, String> {
-    let ids = batch
-        .column_by_name(id_column)
-        .ok_or_else(|| format!("column `{id_column}` was not read"))?;
-    let key = |r: usize| group_at(ids.as_ref(), r);
+    batches: &[RecordBatch],
+    rows: &mut [Vec<usize>],
+) -> Result<(), String> {
+    let ids = batches
+        .iter()
+        .map(|b| {
+            b.column_by_name(id_column)
+                .ok_or_else(|| format!("column `{id_column}` was not read"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut counts: BTreeMap<String, i64> = BTreeMap::new();
-    for &r in &rows {
-        *counts.entry(key(r)).or_default() += 1;
+    for (ids, rows) in ids.iter().zip(rows.iter()) {
+        for &r in rows {
+            *counts.entry(group_at(ids.as_ref(), r)).or_default() += 1;
+        }
     }
     let judged = RecordBatch::try_from_iter([(
         HAVING_ROWS,
@@ -156,10 +176,10 @@ fn rows_of_ids_having(
         .filter(|(_, h)| *h == Some(true))
         .map(|(k, _)| k)
         .collect();
-    Ok(rows
-        .into_iter()
-        .filter(|&r| kept.contains(&key(r)))
-        .collect())
+    for (ids, rows) in ids.iter().zip(rows.iter_mut()) {
+        rows.retain(|&r| kept.contains(&group_at(ids.as_ref(), r)));
+    }
+    Ok(())
 }
 
 /// The base measure whose rows make up `part`, and one whose rows are

@@ -225,3 +225,70 @@ fn matched_rows(
 fn at(l: &Lookup, message: String) -> Diagnostic {
     Diagnostic::new(&l.file, l.place, message).subject(l.subject.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Int64Array, StringArray};
+    use proptest::prelude::*;
+
+    fn lookup() -> Lookup {
+        Lookup {
+            source: "person".into(),
+            key: "child_id".into(),
+            on: "person_id".into(),
+            columns: vec!["sex".into()],
+            file: "i.yaml".into(),
+            place: Place::WHOLE_FILE,
+            subject: "indicator T".into(),
+        }
+    }
+
+    /// The looked-up table: ids with a sex each, in batches of `split`.
+    fn people(ids: &[Option<i64>], split: usize) -> Vec<RecordBatch> {
+        ids.chunks(split.max(1))
+            .map(|chunk| {
+                let sex: Vec<Option<String>> =
+                    chunk.iter().map(|id| id.map(|i| format!("s{i}"))).collect();
+                RecordBatch::try_from_iter([
+                    (
+                        "person_id",
+                        Arc::new(Int64Array::from(chunk.to_vec())) as ArrayRef,
+                    ),
+                    ("sex", Arc::new(StringArray::from(sex)) as ArrayRef),
+                ])
+                .unwrap()
+            })
+            .collect()
+    }
+
+    proptest! {
+        // A lookup gives each row what a search of the looked-up table
+        // gives: the one row with its key, or nothing (no key, no match);
+        // a key on several rows is an error exactly when a row uses it.
+        #[test]
+        fn a_lookup_is_a_search_for_the_one_matching_row(
+            table in prop::collection::vec(prop::option::weighted(0.9, 0i64..30), 0..40),
+            keys in prop::collection::vec(prop::option::weighted(0.9, 0i64..40), 1..60),
+            split in 1usize..10,
+        ) {
+            let batches = people(&table, split);
+            let index = Index::build(&batches, "person_id", &["sex".to_string()]).unwrap();
+            let key_array: ArrayRef = Arc::new(Int64Array::from(keys.clone()));
+            let got = matched_rows("cla_episodes", &lookup(), &index, &key_array);
+            let matches = |k: i64| table.iter().filter(|t| **t == Some(k)).count();
+            let repeated = keys.iter().flatten().any(|&k| matches(k) > 1);
+            match got {
+                Err(e) => prop_assert!(repeated, "{}", e.0.message),
+                Ok(rows) => {
+                    prop_assert!(!repeated);
+                    let sex = arrow_select::take::take(&index.columns["sex"], &rows, None).unwrap();
+                    for (i, key) in keys.iter().enumerate() {
+                        let expected = key.filter(|&k| matches(k) == 1).map(|k| format!("s{k}"));
+                        prop_assert_eq!(str_at(sex.as_ref(), i).map(str::to_string), expected);
+                    }
+                }
+            }
+        }
+    }
+}
