@@ -155,36 +155,10 @@ fn having_needs_a_distinct_id() {
 #[test]
 fn sql_counts_ids_having_as_the_scan_does() {
     let f = caseloads();
-    agrees_with_duckdb(
+    sql_agrees_with_duckdb(
         &f,
         "2023-08",
         "65 figures of 3 indicators agree (0 without SQL)",
-    );
-}
-
-/// DuckDB running `rubric sql` gives every figure of `rubric run`.
-fn agrees_with_duckdb(f: &Fixture, period: &str, expected: &str) {
-    let run = f.rubric(&["run", "--quiet", "--period", period]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = f.rubric(&["sql", "--format", "json", "--period", period]);
-    assert_eq!(json.code, 0, "{}", json.stderr);
-    let Some(python) = duckdb_python() else {
-        return;
-    };
-    let json_file = f.path().join("sql.json");
-    std::fs::write(&json_file, &json.stdout).unwrap();
-    let out = std::process::Command::new(python)
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_check.py"))
-        .arg(f.path())
-        .arg(&json_file)
-        .arg(f.out_dir().join("scorecard.csv"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.starts_with(expected),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -308,7 +282,7 @@ fn previous_needs_a_history() {
 #[test]
 fn sql_reads_previous_rows_as_the_scan_does() {
     let f = histories();
-    agrees_with_duckdb(
+    sql_agrees_with_duckdb(
         &f,
         "2023-03",
         "52 figures of 2 indicators agree (0 without SQL)",
@@ -376,7 +350,7 @@ fn a_child_in_two_cohort_tables_counts_once() {
 
 #[test]
 fn sql_counts_a_cohort_once_across_its_tables() {
-    agrees_with_duckdb(
+    sql_agrees_with_duckdb(
         &open_cases(),
         "2023-07",
         "13 figures of 1 indicators agree (0 without SQL)",

@@ -356,3 +356,32 @@ pub fn duckdb_python() -> Option<PathBuf> {
     );
     None
 }
+
+/// Runs the fixture for `period`, then DuckDB on `rubric sql`'s queries
+/// (`bench/sql_check.py`), and checks DuckDB's report starts with
+/// `expected` ("N figures of M indicators agree ..."); says it skipped
+/// where DuckDB is not installed (outside CI).
+pub fn sql_agrees_with_duckdb(f: &Fixture, period: &str, expected: &str) {
+    let run = f.rubric(&["run", "--quiet", "--period", period]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = f.rubric(&["sql", "--format", "json", "--period", period]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let Some(python) = duckdb_python() else {
+        return;
+    };
+    let json_file = f.path().join("sql.json");
+    std::fs::write(&json_file, &json.stdout).expect("write the SQL");
+    let out = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_check.py"))
+        .arg(f.path())
+        .arg(&json_file)
+        .arg(f.out_dir().join("scorecard.csv"))
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.starts_with(expected),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
