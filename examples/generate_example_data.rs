@@ -13,11 +13,13 @@ use arrow_array::types::Int32Type;
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, RecordBatch,
 };
+use chrono::Datelike;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use rubric::calendar::period::{date_from_days, days_from_date};
 use rubric::calendar::{parse_day, Calendar};
 use rubric::model::compile::builtin_calendar;
 use std::path::{Path, PathBuf};
@@ -719,6 +721,24 @@ fn generate(
         population.push(vec![V::I(year), V::I((n * scale).round() as i64)]);
     }
 
+    // People and workers come from a second random stream, so the tables
+    // above keep their bytes whatever is added here.
+    let mut r2 = Rand {
+        rng: ChaCha8Rng::seed_from_u64(20_230_801),
+    };
+    let people = people(
+        &mut r2,
+        &[
+            (&contacts, "contact_date"),
+            (&referrals, "referral_date"),
+            (&plans, "start_date"),
+            (&episodes, "start_date"),
+            (&early_help, "start_date"),
+        ],
+        &episodes,
+    );
+    let involvements = allocations(&mut r2, &[&plans, &episodes], scale);
+
     let mut written = Vec::new();
     for t in [
         contacts,
@@ -736,11 +756,142 @@ fn generate(
         early_help,
         teams,
         population,
+        people,
+        involvements,
     ] {
         let name = t.name;
         written.push((name, t.write(dir)?));
     }
     Ok(written)
+}
+
+impl Table {
+    fn column(&self, name: &str) -> &Col {
+        &self
+            .cols
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("a column")
+            .1
+    }
+
+    fn ints(&self, name: &str) -> &[Option<i64>] {
+        match self.column(name) {
+            Col::Int(v) => v,
+            _ => panic!("{name} holds integers"),
+        }
+    }
+
+    fn dates(&self, name: &str) -> &[Option<i32>] {
+        match self.column(name) {
+            Col::Date(v) => v,
+            _ => panic!("{name} holds dates"),
+        }
+    }
+
+    fn texts(&self, name: &str) -> &[&'static str] {
+        match self.column(name) {
+            Col::Text(v) => v,
+            _ => panic!("{name} holds text"),
+        }
+    }
+}
+
+const ETHNICITIES: [(&str, f64); 5] = [
+    ("White", 0.72),
+    ("Mixed", 0.09),
+    ("Asian or Asian British", 0.09),
+    ("Black or Black British", 0.06),
+    ("Other", 0.04),
+];
+
+/// One row per child met anywhere: a date of birth that makes the child
+/// 0 to 17 at their first contact with the service (18 on the day a care
+/// episode ended because they turned 18), sex and ethnicity.
+fn people(r: &mut Rand, seen: &[(&Table, &str)], episodes: &Table) -> Table {
+    let mut first: std::collections::BTreeMap<i64, i32> = std::collections::BTreeMap::new();
+    for (table, date) in seen {
+        for (child, day) in table.ints("child_id").iter().zip(table.dates(date)) {
+            if let (Some(c), Some(d)) = (child, day) {
+                first
+                    .entry(*c)
+                    .and_modify(|f| *f = (*f).min(*d))
+                    .or_insert(*d);
+            }
+        }
+    }
+    let mut turned_18 = std::collections::BTreeMap::new();
+    let reasons = episodes.texts("reason_ceased");
+    for ((child, end), reason) in episodes
+        .ints("child_id")
+        .iter()
+        .zip(episodes.dates("end_date"))
+        .zip(reasons)
+    {
+        if let (Some(c), Some(e), "turned 18") = (child, end, *reason) {
+            turned_18.insert(*c, *e);
+        }
+    }
+    let mut people = Table::new(
+        "people",
+        &[
+            ("child_id", 'i'),
+            ("dob", 'd'),
+            ("sex", 't'),
+            ("ethnicity", 't'),
+        ],
+    );
+    for (child, first) in first {
+        let dob = match turned_18.get(&child) {
+            Some(&birthday) => {
+                let day = date_from_days(birthday);
+                let born = day
+                    .with_year(day.year() - 18)
+                    .unwrap_or_else(|| day - chrono::Days::new(18 * 365));
+                days_from_date(born)
+            }
+            None => first - r.between(0, 17 * 365 + 364) as i32,
+        };
+        let sex = if r.chance(0.51) { "male" } else { "female" };
+        people.push(vec![
+            V::I(child),
+            V::D(Some(dob)),
+            V::T(sex),
+            V::T(r.weighted(&ETHNICITIES)),
+        ]);
+    }
+    people
+}
+
+/// Each protection plan and care episode allocated to a social worker of
+/// its team (eight workers a team at scale 1), for as long as it is open.
+fn allocations(r: &mut Rand, cases: &[&Table], scale: f64) -> Table {
+    let per_team = ((8.0 * scale).round() as i64).max(1);
+    let mut out = Table::new(
+        "involvements",
+        &[
+            ("worker_id", 'i'),
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+        ],
+    );
+    for table in cases {
+        let rows = table
+            .ints("child_id")
+            .iter()
+            .zip(table.dates("start_date"))
+            .zip(table.dates("end_date"))
+            .zip(table.texts("team"));
+        for (((child, start), end), team) in rows {
+            let Some(t) = TEAMS.iter().position(|(name, _)| name == team) else {
+                continue;
+            };
+            let worker = (t as i64 + 1) * 1_000_000 + r.between(1, per_team);
+            out.push(vec![V::I(worker), V::OI(*child), V::D(*start), V::D(*end)]);
+        }
+    }
+    out
 }
 
 /// Visits every few working days (when the cohort is visited) and
@@ -811,7 +962,7 @@ mod tests {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let tables = generate(a.path(), 0.05).unwrap();
         generate(b.path(), 0.05).unwrap();
-        assert_eq!(tables.len(), 15);
+        assert_eq!(tables.len(), 17);
         for (name, rows) in tables {
             let file = format!("{name}.parquet");
             assert!(rows > 0, "{name} is empty");
