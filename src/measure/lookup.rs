@@ -31,8 +31,17 @@ pub struct Index {
 #[derive(Debug)]
 enum Keys {
     Int(HashMap<i64, u32>),
+    /// Integer keys packed closely (ids numbered 1, 2, 3, ...): the row of
+    /// key `lo + i` at `rows[i]`, `NONE` where no row has it.
+    Dense {
+        lo: i64,
+        rows: Vec<u32>,
+    },
     Text(HashMap<String, u32>),
 }
+
+/// Marks a key no row has, in a dense index.
+const NONE: u32 = u32::MAX - 1;
 
 /// Every index a run needs, by (looked-up source, key column).
 #[derive(Debug, Default)]
@@ -98,7 +107,7 @@ impl Index {
         let mut keys = if text {
             Keys::Text(HashMap::new())
         } else {
-            Keys::Int(HashMap::new())
+            dense(&key_arrays).unwrap_or_else(|| Keys::Int(HashMap::new()))
         };
         let mut row = 0u32;
         for array in &key_arrays {
@@ -108,6 +117,11 @@ impl Index {
                         Keys::Int(map) => {
                             note(map, array.as_primitive::<Int64Type>().value(i), row)
                         }
+                        Keys::Dense { lo, rows } => {
+                            let at = &mut rows
+                                [(array.as_primitive::<Int64Type>().value(i) - *lo) as usize];
+                            *at = if *at == NONE { row } else { SEVERAL };
+                        }
                         Keys::Text(map) => note(
                             map,
                             str_at(array.as_ref(), i).unwrap_or_default().to_string(),
@@ -115,7 +129,7 @@ impl Index {
                         ),
                     }
                 }
-                row = row.checked_add(1).filter(|r| *r < SEVERAL).ok_or(
+                row = row.checked_add(1).filter(|r| *r < NONE).ok_or(
                     "a looked-up source has more than 4 billion rows; look up a smaller table",
                 )?;
             }
@@ -138,6 +152,25 @@ impl Index {
             columns: brought,
         })
     }
+}
+
+/// A dense index for integer keys spanning at most four slots a key (and
+/// under 2^31 slots), all slots empty; `None` where a hash fits better.
+fn dense(arrays: &[&ArrayRef]) -> Option<Keys> {
+    let (mut lo, mut hi, mut n) = (i64::MAX, i64::MIN, 0usize);
+    for a in arrays {
+        let ints = a.as_primitive_opt::<Int64Type>()?;
+        for k in ints.iter().flatten() {
+            lo = lo.min(k);
+            hi = hi.max(k);
+            n += 1;
+        }
+    }
+    let span = usize::try_from(i128::from(hi) - i128::from(lo) + 1).ok()?;
+    (n > 0 && span <= n.saturating_mul(4).max(1024) && span < 1 << 31).then(|| Keys::Dense {
+        lo,
+        rows: vec![NONE; span],
+    })
 }
 
 fn note<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K, row: u32) {
@@ -195,9 +228,16 @@ fn matched_rows(
                 Keys::Int(map) if keys.data_type() == &DataType::Int64 => {
                     map.get(&keys.as_primitive::<Int64Type>().value(i)).copied()
                 }
+                Keys::Dense { lo, rows } if keys.data_type() == &DataType::Int64 => {
+                    let k = keys.as_primitive::<Int64Type>().value(i);
+                    usize::try_from(i128::from(k) - i128::from(*lo))
+                        .ok()
+                        .and_then(|at| rows.get(at).copied())
+                        .filter(|r| *r != NONE)
+                }
                 Keys::Text(map) => str_at(keys.as_ref(), i).and_then(|k| map.get(k).copied()),
                 // An empty looked-up table is indexed as integers.
-                Keys::Int(_) => None,
+                Keys::Int(_) | Keys::Dense { .. } => None,
             }
         };
         if found == Some(SEVERAL) {
@@ -271,7 +311,11 @@ mod tests {
             table in prop::collection::vec(prop::option::weighted(0.9, 0i64..30), 0..40),
             keys in prop::collection::vec(prop::option::weighted(0.9, 0i64..40), 1..60),
             split in 1usize..10,
+            // Ids 1, 2, 3 take the dense index; ids a million apart the hash.
+            spread in prop_oneof![Just(1i64), Just(1_000_003)],
         ) {
+            let table: Vec<Option<i64>> = table.iter().map(|t| t.map(|k| k * spread)).collect();
+            let keys: Vec<Option<i64>> = keys.iter().map(|t| t.map(|k| k * spread)).collect();
             let batches = people(&table, split);
             let index = Index::build(&batches, "person_id", &["sex".to_string()]).unwrap();
             let key_array: ArrayRef = Arc::new(Int64Array::from(keys.clone()));
