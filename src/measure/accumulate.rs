@@ -283,10 +283,23 @@ impl<'a> Accumulator<'a> {
                     &pairs,
                 )
                 .map_err(|e| filter_error(filter, e))?;
+                // A row's held periods in runs: one span per run, not per period.
+                let mut run: Option<(u32, u32, u32)> = None;
                 for (&(r, t), held) in pairs.iter().zip(held) {
-                    if held {
-                        self.add_row(&row, r as usize, t as usize, t as usize)?;
+                    if !held {
+                        continue;
                     }
+                    match &mut run {
+                        Some((row_at, _, to)) if *row_at == r && *to + 1 == t => *to = t,
+                        _ => {
+                            if let Some((r0, from, to)) = run.replace((r, t, t)) {
+                                self.add_row(&row, r0 as usize, from as usize, to as usize)?;
+                            }
+                        }
+                    }
+                }
+                if let Some((r0, from, to)) = run {
+                    self.add_row(&row, r0 as usize, from as usize, to as usize)?;
                 }
                 pairs.clear();
             }

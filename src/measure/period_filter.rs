@@ -44,6 +44,10 @@ pub(crate) fn held_pairs(
     pairs: &[(u32, u32)],
 ) -> Result<Vec<bool>, RowError> {
     let mut held = Vec::with_capacity(pairs.len());
+    // Each period's days once, not once per pair.
+    let by_period: Vec<(i32, i32)> = (0..domain.len())
+        .map(|t| period_span(domain, window, t))
+        .collect();
     for chunk in pairs.chunks(CHUNK_PAIRS) {
         let rows = UInt32Array::from_iter_values(chunk.iter().map(|p| p.0));
         let mut fields = Vec::with_capacity(filter.columns.len() + 2);
@@ -60,10 +64,7 @@ pub(crate) fn held_pairs(
             fields.push(Field::new(name, taken.data_type().clone(), true));
             arrays.push(taken);
         }
-        let spans: Vec<(i32, i32)> = chunk
-            .iter()
-            .map(|p| period_span(domain, window, p.1 as usize))
-            .collect();
+        let spans: Vec<(i32, i32)> = chunk.iter().map(|p| by_period[p.1 as usize]).collect();
         for (name, day) in [
             (
                 PERIOD_START,
