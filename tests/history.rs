@@ -391,3 +391,72 @@ fn regression_drill_judges_an_ids_rows_across_batches() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.lines().skip(1).count(), 20, "{text}");
 }
+
+#[test]
+fn a_having_that_fails_stops_the_run_naming_the_indicator() {
+    let f = caseloads();
+    f.file(
+        "indicators/bad.yaml",
+        &indicators(&[indicator(
+            "BAD",
+            "count",
+            "neutral",
+            "kind: snapshot\nsource: involvements\nstart: start_date\nend: end_date\n\
+             distinct: worker_id\nhaving: rows / (rows - rows) > 1",
+            "",
+        )]),
+    );
+    let out = f.rubric(&["run", "--period", "2023-07"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`having` failed") && out.stderr.contains("indicator BAD"),
+        "{}",
+        out.stderr
+    );
+    assert!(!f.out_dir().join("scorecard.csv").exists());
+}
+
+#[test]
+fn empty_histories_lookups_and_cohorts_count_nothing() {
+    let f = Fixture::new();
+    let none: Vec<Option<i64>> = Vec::new();
+    let no_dates: Vec<Option<&str>> = Vec::new();
+    f.standard_rules()
+        .table(
+            "plans",
+            vec![
+                ("child_id", ints(&none)),
+                ("start_date", dates(&no_dates)),
+                ("end_date", dates(&no_dates)),
+            ],
+        )
+        .table("people", vec![("child_id", ints(&none)), ("dob", dates(&no_dates))])
+        .table("events", vec![("event_date", dates(&[Some("2023-07-01")]))])
+        .file(
+            "indicators/e.yaml",
+            &indicators(&[
+                indicator(
+                    "E1",
+                    "count",
+                    "neutral",
+                    "kind: snapshot\nsource: plans\nstart: start_date\nend: end_date\n\
+                     history: { entity: child_id, order: start_date }\n\
+                     lookup: [{ source: people, key: child_id, columns: [dob] }]\n\
+                     filter: previous(start_date) != () && age_at(dob, period_end) < 18",
+                    "",
+                ),
+                indicator(
+                    "E2",
+                    "count",
+                    "neutral",
+                    "kind: cohort\nmeasures:\n\
+                     - { kind: snapshot, source: plans, start: start_date, end: end_date, distinct: child_id }\n\
+                     - { kind: flow, source: events, date: event_date, distinct: event_date }",
+                    "",
+                ),
+            ]),
+        );
+    let t = f.run(&["--period", "2023-07"]);
+    assert_eq!(t.value("E1", "2023-07"), "0");
+    assert_eq!(t.value("E2", "2023-07"), "1");
+}
