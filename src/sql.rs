@@ -267,16 +267,8 @@ impl Builder<'_> {
                     .collect();
                 let union = union.join(" UNION ALL ");
                 let cte = format!("cohort{}", self.ctes.len());
-                let grouped = if self.project.base_measures[members[0]].breakdown.is_some() {
-                    format!(
-                        "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, count(DISTINCT v) AS v \
-                         FROM ({union}) GROUP BY GROUPING SETS ((p), (p, g))"
-                    )
-                } else {
-                    format!(
-                        "SELECT p, 'all' AS g, count(DISTINCT v) AS v FROM ({union}) GROUP BY p"
-                    )
-                };
+                let breakdown = self.project.base_measures[members[0]].breakdown.is_some();
+                let grouped = per_group(breakdown, "", "count(DISTINCT v) AS v", &union);
                 self.ctes.push(format!("{cte} AS ({grouped})"));
                 self.joins.push(format!(
                     "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.g = grid.g"
@@ -449,26 +441,16 @@ impl Builder<'_> {
                     h.text.trim()
                 )
             })?;
-            let per_id = if base.breakdown.is_some() {
-                format!(
-                    "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, v, count(*) AS {} \
-                     FROM ({placed}) GROUP BY GROUPING SETS ((p, v), (p, g, v))",
-                    quote(HAVING_ROWS)
-                )
-            } else {
-                format!(
-                    "SELECT p, 'all' AS g, v, count(*) AS {} FROM ({placed}) GROUP BY p, v",
-                    quote(HAVING_ROWS)
-                )
-            };
+            let rows = format!("count(*) AS {}", quote(HAVING_ROWS));
+            let per_id = per_group(base.breakdown.is_some(), ", v", &rows, &placed);
             format!("SELECT p, g, count(*) AS v FROM ({per_id}) WHERE {held} GROUP BY p, g")
-        } else if base.breakdown.is_some() {
-            format!(
-                "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g, {value} AS v \
-                 FROM ({placed}) GROUP BY GROUPING SETS ((p), (p, g))"
-            )
         } else {
-            format!("SELECT p, 'all' AS g, {value} AS v FROM ({placed}) GROUP BY p")
+            per_group(
+                base.breakdown.is_some(),
+                "",
+                &format!("{value} AS v"),
+                &placed,
+            )
         };
         self.ctes.push(format!("{name} AS ({grouped})"));
         self.joins.push(format!(
@@ -552,6 +534,20 @@ impl Builder<'_> {
             }
             _ => quoted,
         }
+    }
+}
+
+/// `selected` per period (and per `also`, such as `, v`) for the whole, and
+/// per breakdown value too when there is a breakdown (`g` is `'all'` for
+/// the whole).
+fn per_group(breakdown: bool, also: &str, selected: &str, from: &str) -> String {
+    if breakdown {
+        format!(
+            "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g{also}, {selected} \
+             FROM ({from}) GROUP BY GROUPING SETS ((p{also}), (p, g{also}))"
+        )
+    } else {
+        format!("SELECT p, 'all' AS g{also}, {selected} FROM ({from}) GROUP BY p{also}")
     }
 }
 

@@ -3,12 +3,13 @@
 //! the figure in the scorecard.
 
 use super::domain::Domain;
+use super::having::holds;
 use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
 use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use crate::calendar::period::{Month, MonthTable};
-use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing, HAVING_ROWS};
+use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
 use crate::model::Project;
 use crate::source::read_columns;
 use arrow_array::cast::AsArray;
@@ -160,20 +161,12 @@ fn keep_ids_having(
             *counts.entry(group_at(ids.as_ref(), r)).or_default() += 1;
         }
     }
-    let judged = RecordBatch::try_from_iter([(
-        HAVING_ROWS,
-        std::sync::Arc::new(arrow_array::Int64Array::from_iter_values(
-            counts.values().copied(),
-        )) as arrow_array::ArrayRef,
-    )])
-    .map_err(|e| e.to_string())?;
-    let held = having
-        .evaluate(&project.engine, &judged)
+    let held = holds(&project.engine, having, counts.values().copied())
         .map_err(|e| format!("`having` failed: {}", e.message))?;
     let kept: std::collections::BTreeSet<&String> = counts
         .keys()
-        .zip(held.iter())
-        .filter(|(_, h)| *h == Some(true))
+        .zip(held)
+        .filter(|(_, h)| *h)
         .map(|(k, _)| k)
         .collect();
     for (ids, rows) in ids.iter().zip(rows.iter_mut()) {

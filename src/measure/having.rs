@@ -62,17 +62,27 @@ fn judge(
     if pairs.is_empty() {
         return Ok(());
     }
-    let rows: ArrayRef = Arc::new(Int64Array::from_iter_values(pairs.iter().map(|p| p.1)));
-    let batch = RecordBatch::try_from_iter([(ROWS, rows)]).map_err(|e| RowError {
-        row: 0,
-        message: e.to_string(),
-    })?;
-    let held = having.evaluate(engine, &batch)?;
-    for (&(p, _), held) in pairs.iter().zip(held.iter()) {
-        if held == Some(true) {
+    let held = holds(engine, having, pairs.iter().map(|p| p.1))?;
+    for (&(p, _), held) in pairs.iter().zip(held) {
+        if held {
             out[p as usize] += 1;
         }
     }
     pairs.clear();
     Ok(())
+}
+
+/// Whether `having` holds for each id's count of rows.
+pub(super) fn holds(
+    engine: &Engine,
+    having: &RowExpr,
+    rows: impl Iterator<Item = i64>,
+) -> Result<Vec<bool>, RowError> {
+    let rows: ArrayRef = Arc::new(Int64Array::from_iter_values(rows));
+    let batch = RecordBatch::try_from_iter([(ROWS, rows)]).map_err(|e| RowError {
+        row: 0,
+        message: e.to_string(),
+    })?;
+    let held = having.evaluate(engine, &batch)?;
+    Ok(held.iter().map(|h| h == Some(true)).collect())
 }

@@ -5,6 +5,7 @@
 //! of the same entity. A row with no entity id has no previous row. Each
 //! batch is then given `previous__column` by taking from the whole column.
 
+use super::tables::whole_column;
 use crate::expr::column_type::str_at;
 use crate::expr::history::previous_column;
 use crate::model::measure::{BaseMeasure, History};
@@ -122,20 +123,7 @@ impl Previous {
         history: History,
         columns: &[String],
     ) -> Result<Previous, String> {
-        let whole = |name: &str| -> Result<ArrayRef, String> {
-            let parts: Vec<&dyn Array> = batches
-                .iter()
-                .map(|b| {
-                    b.column_by_name(name)
-                        .map(|a| a.as_ref())
-                        .ok_or_else(|| format!("column `{name}` was not read"))
-                })
-                .collect::<Result<_, _>>()?;
-            if parts.is_empty() {
-                return Ok(arrow_array::new_empty_array(&DataType::Null));
-            }
-            arrow_select::concat::concat(&parts).map_err(|e| e.to_string())
-        };
+        let whole = |name: &str| whole_column(batches, name);
         let entity = whole(&history.entity)?;
         let order = whole(&history.order)?;
         let n = entity.len();

@@ -4,6 +4,7 @@
 //! or an empty key, gives empty columns; a key matching several rows is an
 //! error naming both sources and the key, when a row actually uses it.
 
+use super::tables::whole_column;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
@@ -136,16 +137,7 @@ impl Index {
         }
         let mut brought = BTreeMap::new();
         for c in columns {
-            let parts: Vec<&dyn Array> = batches
-                .iter()
-                .filter_map(|b| b.column_by_name(c).map(|a| a.as_ref()))
-                .collect();
-            let whole = if parts.is_empty() {
-                arrow_array::new_empty_array(&DataType::Null)
-            } else {
-                arrow_select::concat::concat(&parts).map_err(|e| e.to_string())?
-            };
-            brought.insert(c.clone(), whole);
+            brought.insert(c.clone(), whole_column(batches, c)?);
         }
         Ok(Index {
             keys,

@@ -15,6 +15,7 @@ use super::lookup::{join, lookup_columns, Indexes};
 use super::tables::{collect_population_columns, needed_columns, source_error, Tables};
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
+use crate::model::measure::same_lookups;
 use crate::model::Project;
 use crate::source::expect::{check_source, Finding};
 use crate::source::{read_columns, Table};
@@ -260,11 +261,8 @@ fn scan_source(
                 let seen = if base.lookups.is_empty() {
                     batch
                 } else {
-                    let same = |j: usize| {
-                        let other = &project.base_measures[j].lookups;
-                        other.len() == base.lookups.len()
-                            && other.iter().zip(&base.lookups).all(|(a, b)| a.same(b))
-                    };
+                    let same =
+                        |j: usize| same_lookups(&project.base_measures[j].lookups, &base.lookups);
                     let at = match joined.iter().position(|(j, _)| same(*j)) {
                         Some(at) => at,
                         None => {

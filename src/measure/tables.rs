@@ -176,6 +176,26 @@ pub(super) fn source_error(
     EvalError(Diagnostic::new(file, Place::WHOLE_FILE, message).help(help))
 }
 
+/// One column of a table's batches as a single array (an empty table's as
+/// an empty one); an error names a column some batch lacks.
+pub(crate) fn whole_column(
+    batches: &[arrow_array::RecordBatch],
+    name: &str,
+) -> Result<arrow_array::ArrayRef, String> {
+    let parts: Vec<&dyn Array> = batches
+        .iter()
+        .map(|b| {
+            b.column_by_name(name)
+                .map(|a| a.as_ref())
+                .ok_or_else(|| format!("column `{name}` was not read"))
+        })
+        .collect::<Result<_, _>>()?;
+    if parts.is_empty() {
+        return Ok(arrow_array::new_empty_array(&DataType::Null));
+    }
+    arrow_select::concat::concat(&parts).map_err(|e| e.to_string())
+}
+
 /// Population per calendar year from a population table.
 pub fn population_by_year(
     project: &Project,

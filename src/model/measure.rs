@@ -76,6 +76,11 @@ impl Lookup {
     }
 }
 
+/// Whether two lists of lookups bring the same columns the same way.
+pub fn same_lookups(a: &[Lookup], b: &[Lookup]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+}
+
 /// How a source's rows make up each entity's history: `previous(column)`
 /// in a filter reads the same entity's previous row in this order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,12 +121,7 @@ impl BaseMeasure {
             && self.missing_reason == other.missing_reason
             && self.breakdown == other.breakdown
             && self.history == other.history
-            && self.lookups.len() == other.lookups.len()
-            && self
-                .lookups
-                .iter()
-                .zip(&other.lookups)
-                .all(|(a, b)| a.same(b))
+            && same_lookups(&self.lookups, &other.lookups)
             && self.filter.as_ref().map(|f| f.text.trim())
                 == other.filter.as_ref().map(|f| f.text.trim())
             && self.having.as_ref().map(|f| f.text.trim())

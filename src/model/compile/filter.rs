@@ -28,13 +28,7 @@ pub(super) fn row_filter(
     site: &IndicatorSite,
     ctx: &mut Ctx,
 ) -> Option<RowExpr> {
-    let esite = ExprSite::new(
-        site.file.to_path_buf(),
-        Place::from(&text.referenced),
-        &ctx.texts,
-        site.subject.clone(),
-        &text.value,
-    );
+    let esite = expr_site(text, site, ctx);
     let (written, previous) = rewrite_previous(&text.value);
     let mut columns = source.columns.clone();
     if !previous.is_empty() {
@@ -87,24 +81,10 @@ pub(super) fn row_filter(
             columns.insert(name.to_string(), Some(ColumnType::Date));
         }
     }
-    match RowExpr::compile(
-        &ctx.engine,
-        &ctx.calendar,
-        &written,
-        esite,
-        &columns,
-        &ctx.known_functions,
-    ) {
-        Ok(mut f) => {
-            // Messages quote the filter as written.
-            f.text = text.value.clone();
-            Some(f)
-        }
-        Err(problems) => {
-            ctx.problems.extend(problems);
-            None
-        }
-    }
+    let mut f = compile(&written, esite, &columns, ctx)?;
+    // Messages quote the filter as written.
+    f.text = text.value.clone();
+    Some(f)
 }
 
 /// Whether `name` appears in `text` as a whole word.
@@ -122,22 +102,37 @@ pub(super) fn having_filter(
     site: &IndicatorSite,
     ctx: &mut Ctx,
 ) -> Option<RowExpr> {
-    let esite = ExprSite::new(
+    let esite = expr_site(text, site, ctx);
+    let columns = [(ROWS.to_string(), Some(ColumnType::Int))]
+        .into_iter()
+        .collect();
+    compile(&text.value, esite, &columns, ctx)
+}
+
+/// Where an expression written in an indicator's YAML sits, for messages.
+fn expr_site(text: &Spanned<String>, site: &IndicatorSite, ctx: &Ctx) -> ExprSite {
+    ExprSite::new(
         site.file.to_path_buf(),
         Place::from(&text.referenced),
         &ctx.texts,
         site.subject.clone(),
         &text.value,
-    );
-    let columns = [(ROWS.to_string(), Some(ColumnType::Int))]
-        .into_iter()
-        .collect();
+    )
+}
+
+/// Compiles `text` against `columns`; its problems are reported.
+fn compile(
+    text: &str,
+    esite: ExprSite,
+    columns: &std::collections::BTreeMap<String, Option<ColumnType>>,
+    ctx: &mut Ctx,
+) -> Option<RowExpr> {
     match RowExpr::compile(
         &ctx.engine,
         &ctx.calendar,
-        &text.value,
+        text,
         esite,
-        &columns,
+        columns,
         &ctx.known_functions,
     ) {
         Ok(f) => Some(f),
