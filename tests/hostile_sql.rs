@@ -72,18 +72,18 @@ fn hostile_project() -> Fixture {
     f
 }
 
-#[test]
-fn hostile_names_stay_data_in_generated_sql() {
-    let f = hostile_project();
+/// Runs `rubric run` and `rubric sql` on `f`, then checks in DuckDB that
+/// the script parses into exactly the translation's statements (`count`
+/// of them), gives Rubric's figures, and wrote none of `pwned`.
+fn script_stays_its_statements(f: &Fixture, count: usize, pwned: &[&str]) -> String {
     let run = f.rubric(&["run", "--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let script = f.rubric(&["sql"]);
     assert_eq!(script.code, 0, "{}", script.stderr);
     let json = f.rubric(&["sql", "--format", "json"]);
     assert_eq!(json.code, 0, "{}", json.stderr);
-    assert!(script.stdout.contains("A3 has no SQL"), "{}", script.stdout);
     let Some(python) = duckdb_python() else {
-        return;
+        return script.stdout;
     };
     let script_file = f.path().join("script.sql");
     let json_file = f.path().join("sql.json");
@@ -100,9 +100,72 @@ fn hostile_names_stay_data_in_generated_sql() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    // The setup's 5 statements and one query for each of A1 and A2.
-    assert!(stdout.starts_with("7 statements, "), "{stdout}");
-    for pwned in ["pwned_title.csv", "pwned_column.csv", "pwned_filter.csv"] {
-        assert!(!f.path().join(pwned).exists(), "{pwned} was written");
+    assert!(
+        stdout.starts_with(&format!("{count} statements, ")),
+        "{stdout}"
+    );
+    for p in pwned {
+        assert!(!f.path().join(p).exists(), "{p} was written");
     }
+    script.stdout
+}
+
+#[test]
+fn hostile_names_stay_data_in_generated_sql() {
+    let f = hostile_project();
+    // The setup's 5 statements and one query for each of A1 and A2.
+    let script = script_stays_its_statements(
+        &f,
+        7,
+        &["pwned_title.csv", "pwned_column.csv", "pwned_filter.csv"],
+    );
+    assert!(script.contains("A3 has no SQL"), "{script}");
+}
+
+const KEY_COLUMN: &str = "child\"id\n; COPY (SELECT 2) TO 'pwned_key.csv'; --";
+const ON_COLUMN: &str = "person */ id -- ;";
+const BROUGHT_COLUMN: &str = "sex'); COPY (SELECT 3) TO 'pwned_brought.csv'; --";
+
+#[test]
+fn hostile_lookup_and_history_names_stay_data_in_generated_sql() {
+    // A lookup's key, matched and brought columns, and a history's entity,
+    // all named to break out of a quoted identifier, reach the SQL of a
+    // measure that joins, lags and breaks down by the brought column.
+    let f = Fixture::new();
+    let ids = |v: &[i64]| ints(&v.iter().map(|i| Some(*i)).collect::<Vec<_>>());
+    f.standard_rules()
+        .table(
+            "plans",
+            vec![
+                (KEY_COLUMN, ids(&[1, 1, 2, 3])),
+                (
+                    "start_date",
+                    dates(&[
+                        Some("2023-01-05"),
+                        Some("2023-02-10"),
+                        Some("2023-02-11"),
+                        Some("2023-03-01"),
+                    ]),
+                ),
+            ],
+        )
+        .table(
+            "people",
+            vec![
+                (ON_COLUMN, ids(&[1, 2, 3])),
+                (BROUGHT_COLUMN, strs(&[Some("F"), Some("M\n'; --"), None])),
+            ],
+        );
+    let q = |s: &str| serde_json::to_string(s).unwrap();
+    f.file(
+        "indicators/h.yaml",
+        &format!(
+            "indicators:\n  - id: H1\n    title: First plans\n    section: Tests\n    owner: Performance Analyst\n    outcome: Tested.\n    unit: count\n    polarity: neutral\n    decimals: 0\n    measure:\n      kind: flow\n      source: plans\n      date: start_date\n      distinct: {key}\n      history: {{ entity: {key}, order: start_date }}\n      lookup: [{{ source: people, key: {key}, on: {on}, columns: [{brought}] }}]\n      filter: previous(start_date) == ()\n    breakdown: {brought}\n",
+            key = q(KEY_COLUMN),
+            on = q(ON_COLUMN),
+            brought = q(BROUGHT_COLUMN),
+        ),
+    );
+    let script = script_stays_its_statements(&f, 6, &["pwned_key.csv", "pwned_brought.csv"]);
+    assert!(!script.contains("has no SQL"), "{script}");
 }
