@@ -36,7 +36,8 @@ def run(project, translation, threads=2):
         rows = {}
         for q in translation["queries"]:
             for r in con.execute(q["sql"]).fetchall():
-                rows[(r[0], r[1], r[2])] = r[3:]
+                # indicator, period, breakdown, breakdown value
+                rows[(r[0], r[1], r[2], r[3])] = r[4:]
         took = time.perf_counter() - start
     finally:
         os.chdir(cwd)
@@ -65,7 +66,12 @@ def check(rows, scorecard, translation):
         for r in csv.DictReader(f):
             if r["indicator"] in skipped:
                 continue
-            key = (r["indicator"], month_of(r["period"], r["frequency"]), unneutralised(r["breakdown_value"]))
+            key = (
+                r["indicator"],
+                month_of(r["period"], r["frequency"]),
+                unneutralised(r["breakdown"]),
+                unneutralised(r["breakdown_value"]),
+            )
             if key not in rows:
                 sys.exit(f"MISSING in DuckDB: {key}")
             value, numerator, denominator = rows[key]

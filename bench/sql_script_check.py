@@ -38,7 +38,7 @@ for i, s in enumerate(statements):
     result = con.execute(s.query).fetchall()
     if i >= len(translation["setup"]):
         for r in result:
-            rows[(r[0], r[1], r[2])] = r[3:]
+            rows[(r[0], r[1], r[2], r[3])] = r[4:]
 os.chdir("/")
 n = check(rows, scorecard, translation)
 print(f"{len(statements)} statements, {n} figures agree")

@@ -49,6 +49,11 @@ pub fn value(v: f64, unit: Unit, decimals: u8) -> String {
     }
 }
 
+/// A share of the whole as a whole percentage: `0.237` is `24%`.
+pub fn share(s: f64) -> String {
+    format!("{}%", number(s * 100.0, 0))
+}
+
 /// A count shown plainly: whole numbers without decimals.
 pub fn count(v: f64) -> String {
     if v.fract() == 0.0 {

@@ -94,11 +94,29 @@ pub fn suppress(
             p.denominator.or(p.numerator)
         }
     };
-    let parts: Vec<Group> = groups.keys().filter(|g| g.is_some()).cloned().collect();
-    if parts.len() < 2 {
-        return;
+    // Each breakdown adds up to the whole on its own: one withheld value
+    // of a breakdown is found from the total and its other values.
+    let mut breakdowns: BTreeMap<&str, Vec<Group>> = BTreeMap::new();
+    for g in groups.keys().flatten() {
+        breakdowns.entry(&g.by).or_default().push(Some(g.clone()));
     }
     let periods = groups.values().map(Vec::len).max().unwrap_or(0);
+    let breakdowns: Vec<Vec<Group>> = breakdowns.into_values().collect();
+    for parts in breakdowns {
+        if parts.len() >= 2 {
+            withhold_another(groups, &parts, periods, size);
+        }
+    }
+}
+
+/// In each period where exactly one of a breakdown's values is withheld,
+/// withholds the smallest other.
+fn withhold_another(
+    groups: &mut BTreeMap<Group, Vec<Point>>,
+    parts: &[Group],
+    periods: usize,
+    size: impl Fn(&Point) -> Option<f64>,
+) {
     for t in 0..periods {
         let withheld = parts.iter().filter(|g| groups[*g][t].suppressed).count();
         if withheld != 1 {

@@ -29,7 +29,7 @@ fn report(f: &Fixture, out: &Output, ids: &[&str]) -> String {
     }
     if out.code == 0 {
         let t = f.read_csv();
-        for ((id, group, period), row) in &t.rows {
+        for ((id, _, group, period), row) in &t.rows {
             if ids.contains(&id.as_str()) && group == "all" && period.as_str() >= "2023-02" {
                 text += &format!(
                     "{id} {period}: value={} numerator={} status={} reason={}\n",

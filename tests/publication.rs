@@ -91,7 +91,7 @@ fn no_published_cell_can_reveal_a_withheld_one() {
         (String, String),
         Vec<&std::collections::BTreeMap<String, String>>,
     > = Default::default();
-    for ((id, group, period), row) in &t.rows {
+    for ((id, _, group, period), row) in &t.rows {
         for column in ["value", "numerator", "denominator"] {
             let v = &row[column];
             // Counts, and the numerators and denominators of percentages.
@@ -114,7 +114,12 @@ fn no_published_cell_can_reveal_a_withheld_one() {
     for ((id, period), rows) in by_period {
         // A withheld whole reveals nothing; a shown whole less the shown
         // cells must never leave a single withheld cell.
-        let whole = &t.rows[&(id.clone(), "all".to_string(), period.clone())];
+        let whole = &t.rows[&(
+            id.clone(),
+            "all".to_string(),
+            "all".to_string(),
+            period.clone(),
+        )];
         let withheld = rows.iter().filter(|r| r["status"] == "suppressed").count();
         assert!(
             whole["status"] == "suppressed" || withheld != 1,

@@ -158,7 +158,7 @@ fn concurrent_runs_into_one_folder_each_leave_a_whole_set() {
         .expect("the markdown names its reporting period");
     // The CSV and Parquet files come from the same run as the markdown.
     let t = f.read_csv();
-    let latest = t.rows.keys().map(|(_, _, p)| p.as_str()).max().unwrap();
+    let latest = t.rows.keys().map(|(_, _, _, p)| p.as_str()).max().unwrap();
     assert_eq!(latest, *reported);
     let parquet = std::fs::File::open(f.out_dir().join("scorecard.parquet")).unwrap();
     let rows: usize =

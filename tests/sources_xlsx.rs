@@ -96,7 +96,7 @@ fn a_range_picks_the_cells_and_counts_its_header_row_from_its_top() {
     let t = f.run(&[]);
     // Rows 4 and 5 only: both in January, which is then the latest month.
     assert_eq!(t.value("X1", "2023-01"), "2");
-    assert!(!t.rows.keys().any(|(_, _, period)| period == "2023-02"));
+    assert!(!t.rows.keys().any(|(_, _, _, period)| period == "2023-02"));
 }
 
 #[test]

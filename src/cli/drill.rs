@@ -31,7 +31,7 @@ pub fn drill(
         index,
         row.period,
         f.card.reporting,
-        row.group.as_deref(),
+        row.group.as_ref(),
         part,
     ) {
         Ok(d) => d,
@@ -66,10 +66,10 @@ pub fn drill(
         "{id} {}, {}: {what}, {} row{} of `{}`{}",
         period_label(row.period, ind.frequency),
         row.group
-            .as_deref()
+            .as_ref()
             .map_or("the whole".to_string(), |g| format!(
-                "{} = {g}",
-                ind.breakdown.as_deref().unwrap_or("breakdown")
+                "{} = {}",
+                g.by, g.value
             )),
         drilled.rows.num_rows(),
         if drilled.rows.num_rows() == 1 {

@@ -3,6 +3,8 @@
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
+use crate::format::visible;
+use crate::measure::scan::BreakdownValue;
 use crate::model::Project;
 use crate::scorecard::{self, Row, Scorecard};
 use std::path::Path;
@@ -32,10 +34,15 @@ pub fn figure(
 ) -> Result<Figure, u8> {
     let p = compiled(project)?;
     let index = indicator_index(&p, id)?;
-    let group = breakdown.map(|b| b.split_once('=').map_or(b, |(_, v)| v).to_string());
-    if group.is_some() && p.indicators[index].breakdown.is_none() {
+    // `by=value`, or a value alone (which may hold `=` itself).
+    let named = |by: &str| p.indicators[index].breakdowns.iter().any(|b| b.name == by);
+    let wanted = breakdown.map(|b| match b.split_once('=') {
+        Some((by, value)) if named(by) => (Some(by), value),
+        _ => (None, b),
+    });
+    if wanted.is_some() && p.indicators[index].breakdowns.is_empty() {
         errln!(
-            "error: {id} has no breakdown\n  = help: leave out --breakdown, or give `breakdown:` in its definition"
+            "error: {id} has no breakdown\n  = help: leave out --breakdown, or give `breakdowns:` in its definition"
         );
         return Err(EXIT_USAGE);
     }
@@ -45,22 +52,52 @@ pub fn figure(
         report(&[e.0], &p.texts);
         EXIT_RUN_FAILED
     })?;
+    let parts: std::collections::BTreeSet<&BreakdownValue> = card
+        .rows
+        .iter()
+        .filter(|r| r.indicator == index)
+        .filter_map(|r| r.group.as_ref())
+        .collect();
+    let listed = |parts: &mut dyn Iterator<Item = &&BreakdownValue>| {
+        parts
+            .map(|p| visible(&format!("{}={}", p.by, p.value), false).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let group = match wanted {
+        None => None,
+        Some((by, value)) => {
+            let matching: Vec<&&BreakdownValue> = parts
+                .iter()
+                .filter(|p| p.value == value && by.is_none_or(|b| p.by == b))
+                .collect();
+            match matching[..] {
+                [part] => Some((*part).clone()),
+                [] => {
+                    errln!(
+                        "error: {id} has no breakdown value `{}`\n  = help: its values are: {}",
+                        visible(breakdown.unwrap_or_default(), false),
+                        listed(&mut parts.iter())
+                    );
+                    return Err(EXIT_USAGE);
+                }
+                _ => {
+                    errln!(
+                        "error: `{}` is a value of several of {id}'s breakdowns\n  = help: name the breakdown: {}",
+                        visible(value, false),
+                        listed(&mut matching.into_iter())
+                    );
+                    return Err(EXIT_USAGE);
+                }
+            }
+        }
+    };
     let Some(row) = card
         .rows
         .iter()
         .rposition(|r| r.indicator == index && r.group == group)
     else {
-        let values: std::collections::BTreeSet<&str> = card
-            .rows
-            .iter()
-            .filter(|r| r.indicator == index)
-            .filter_map(|r| r.group.as_deref())
-            .collect();
-        errln!(
-            "error: {id} has no breakdown value `{}`\n  = help: its values are: {}",
-            group.unwrap_or_default(),
-            values.into_iter().collect::<Vec<_>>().join(", ")
-        );
+        errln!("error: {id} has no row for that breakdown value in the period");
         return Err(EXIT_USAGE);
     };
     Ok(Figure {

@@ -6,6 +6,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
+pub use super::breakdown::{BreakdownDoc, BreakdownSchema};
+
 /// A file under `indicators/`: one or many indicators.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -62,9 +64,16 @@ pub struct IndicatorDoc {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
     pub rag_params: BTreeMap<String, Spanned<Number>>,
-    /// A column to break the figures down by (e.g. `team`).
+    /// A column to break the figures down by (e.g. `team`): the short
+    /// form of `breakdowns` with one column.
     #[schemars(with = "Option<String>")]
     pub breakdown: Option<Spanned<String>>,
+    /// Several breakdowns, each shown as its own table: a column's name
+    /// (`team`, `locality` through a lookup, `sex`), or an age band at the
+    /// period's end (`{ age_band: date_of_birth, bands: [1, 5, 10, 16] }`).
+    #[serde(default)]
+    #[schemars(with = "Vec<BreakdownSchema>")]
+    pub breakdowns: Vec<Spanned<BreakdownDoc>>,
     /// Commentary per period, keyed `2023-07`.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]

@@ -1,6 +1,7 @@
 //! Everything that reads YAML. The YAML crate is used only inside this
 //! folder, so it could be swapped by touching nothing else.
 
+pub mod breakdown;
 pub mod document;
 pub mod files;
 pub(crate) mod load;

@@ -57,8 +57,17 @@ pub struct Line<'a> {
     pub latest: Option<&'a Row>,
     pub dot: Shown<'a>,
     pub rag: Shown<'a>,
-    /// Each breakdown value with its rows, in the scorecard's order.
-    pub teams: Vec<Team<'a>>,
+    /// Each breakdown with its values, in the order the indicator lists
+    /// them (those with no value left out).
+    pub breakdowns: Vec<BreakdownTable<'a>>,
+}
+
+/// One breakdown of a line: a table of its values.
+pub struct BreakdownTable<'a> {
+    /// The breakdown's name (`team`, `age band`).
+    pub name: &'a str,
+    /// Each value with its rows, in the scorecard's order.
+    pub values: Vec<Team<'a>>,
 }
 
 /// One breakdown value of a line.
@@ -230,19 +239,30 @@ impl<'a> Line<'a> {
     ) -> Line<'a> {
         let whole: Vec<&Row> = rows.iter().copied().filter(|r| r.group.is_none()).collect();
         let latest = whole.last().copied();
-        let mut teams: Vec<Team> = Vec::new();
+        let mut breakdowns: Vec<BreakdownTable> = indicator
+            .breakdowns
+            .iter()
+            .map(|b| BreakdownTable {
+                name: &b.name,
+                values: Vec::new(),
+            })
+            .collect();
         for r in rows.iter().copied() {
-            let Some(name) = r.group.as_deref() else {
+            let Some(part) = &r.group else {
                 continue;
             };
-            match teams.iter_mut().find(|t| t.name == name) {
+            let Some(table) = breakdowns.iter_mut().find(|b| b.name == part.by) else {
+                continue;
+            };
+            match table.values.iter_mut().find(|t| t.name == part.value) {
                 Some(t) => t.rows.push(r),
-                None => teams.push(Team {
-                    name,
+                None => table.values.push(Team {
+                    name: &part.value,
                     rows: vec![r],
                 }),
             }
         }
+        breakdowns.retain(|b| !b.values.is_empty());
         let (dot, rag) = match latest {
             Some(r) => (
                 Shown::of(project, indicator.dot_at(r.period), &r.dot),
@@ -258,8 +278,19 @@ impl<'a> Line<'a> {
             latest,
             dot,
             rag,
-            teams,
+            breakdowns,
         }
+    }
+
+    /// A breakdown value's share of the whole in the same period, for a
+    /// count (a share of a percentage or a rate means nothing).
+    pub fn share(&self, row: &Row) -> Option<f64> {
+        if self.indicator.unit != crate::config::document::Unit::Count {
+            return None;
+        }
+        let whole = self.at(row.period)?.point.value?;
+        let part = row.point.value?;
+        (whole > 0.0).then(|| part / whole)
     }
 
     /// The row of the whole for the period ending in `month`.
@@ -299,18 +330,6 @@ impl<'a> Line<'a> {
             Column::Commentary => {
                 Cell::Commentary(self.latest.and_then(|r| r.commentary.as_deref()))
             }
-        }
-    }
-
-    /// The rows of one team (or the whole, for `None`), in period order.
-    pub fn rows_of(&self, team: Option<&str>) -> Vec<&'a Row> {
-        match team {
-            None => self.whole.clone(),
-            Some(name) => self
-                .teams
-                .iter()
-                .find(|t| t.name == name)
-                .map_or_else(Vec::new, |t| t.rows.clone()),
         }
     }
 }

@@ -12,10 +12,12 @@ use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
-use super::scan::{BaseResult, Cells, Group, KeptIds, UNRECORDED_GROUP};
+use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
+use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
+use crate::model::measure::{band_at, band_values, Breakdown, By};
 use crate::model::measure::{Aggregate, BaseMeasure, Timing};
 use crate::model::Project;
 use arrow_array::cast::AsArray;
@@ -30,8 +32,42 @@ struct RowValues<'b> {
     base: &'b BaseMeasure,
     values: Option<&'b arrow_array::Float64Array>,
     ids: Option<&'b dyn Array>,
-    groups: Option<&'b [usize]>,
+    /// Each column breakdown's group of every row.
+    columns: &'b [Vec<usize>],
+    /// Each age band breakdown's dates of birth and groups.
+    bands: &'b [AgeBands<'b>],
     reasons: Option<&'b dyn Array>,
+}
+
+/// An age band breakdown over one batch: a row's band is its age at the
+/// end of each period it counts in, so one row can count in two bands.
+struct AgeBands<'b> {
+    name: &'b str,
+    births: arrow_array::Date32Array,
+    firsts: &'b [u32],
+    /// Unborn, each band, not recorded.
+    labels: Vec<String>,
+    /// Each label's group once made.
+    groups: Vec<std::cell::Cell<Option<usize>>>,
+}
+
+impl<'b> AgeBands<'b> {
+    fn new(name: &'b str, births: arrow_array::Date32Array, firsts: &'b [u32]) -> Self {
+        let labels = band_values(firsts);
+        AgeBands {
+            name,
+            births,
+            firsts,
+            groups: vec![std::cell::Cell::new(None); labels.len()],
+            labels,
+        }
+    }
+
+    /// The label a row has at a period ending on day `end`.
+    fn label(&self, row: usize, end: i32) -> usize {
+        let birth = (!self.births.is_null(row)).then(|| self.births.value(row));
+        band_at(self.firsts, birth, end)
+    }
 }
 
 #[derive(Default)]
@@ -52,7 +88,12 @@ pub(super) struct Accumulator<'a> {
     /// Index 0 is the whole; the others are breakdown values, as first met.
     pub(super) groups: Vec<GroupAcc>,
     names: Vec<Group>,
-    index: HashMap<String, usize>,
+    /// Per breakdown, by its name: each value's group.
+    index: HashMap<String, HashMap<String, usize>>,
+    /// The last day of each period, for ages at its end.
+    period_ends: Vec<i32>,
+    /// The (group, first period, last period) a row is added to, reused.
+    targets: Vec<(usize, usize, usize)>,
     /// Text ids as numbers, so distinct counts sort integers.
     text_ids: HashMap<String, i64>,
 }
@@ -65,8 +106,21 @@ impl<'a> Accumulator<'a> {
             groups: vec![GroupAcc::new(domain.len())],
             names: vec![None],
             index: HashMap::new(),
+            period_ends: (0..domain.len())
+                .map(|t| days_from_date(domain.month(t).last_day()))
+                .collect(),
+            targets: Vec::new(),
             text_ids: HashMap::new(),
         }
+    }
+
+    /// A breakdown whose values, over every batch, are more than the limit.
+    pub(super) fn over_limit<'b>(&self, base: &'b BaseMeasure) -> Option<&'b Breakdown> {
+        base.breakdowns.iter().find(|b| {
+            self.index
+                .get(&b.name)
+                .is_some_and(|values| values.len() > MAX_BREAKDOWN_VALUES)
+        })
     }
 
     /// Adds the partial results of a later batch.
@@ -78,7 +132,7 @@ impl<'a> Accumulator<'a> {
         }
         let renumber: Vec<i64> = texts.iter().map(|t| self.text_id(t)).collect();
         for (name, part) in other.names.into_iter().zip(other.groups) {
-            let g = match &name {
+            let g = match name {
                 None => 0,
                 Some(n) => self.group_slot(n),
             };
@@ -125,35 +179,51 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    fn group_id(&mut self, name: &str) -> Result<usize, GroupProblem> {
-        if let Some(&i) = self.index.get(name) {
+    /// The group of a column breakdown's value, made if new and acceptable.
+    fn group_id(&mut self, by: &str, value: &str) -> Result<usize, GroupProblem> {
+        let values = self.index.get(by);
+        if let Some(&i) = values.and_then(|v| v.get(value)) {
             return Ok(i);
         }
-        let chars = name.chars().count();
+        let chars = value.chars().count();
         if chars > MAX_SHOWN_CHARS {
             return Err(GroupProblem::TooLong(chars));
         }
-        // The whole is group 0.
-        if self.groups.len() > MAX_BREAKDOWN_VALUES {
+        if values.is_some_and(|v| v.len() >= MAX_BREAKDOWN_VALUES) {
             return Err(GroupProblem::TooMany);
         }
-        Ok(self.group_slot(name))
+        Ok(self.group_slot(BreakdownValue::new(by, 0, value)))
     }
 
     /// The group of a value already found acceptable (by a batch's scan).
-    fn group_slot(&mut self, name: &str) -> usize {
-        if let Some(&i) = self.index.get(name) {
+    fn group_slot(&mut self, part: BreakdownValue) -> usize {
+        let values = self.index.entry(part.by.clone()).or_default();
+        if let Some(&i) = values.get(&part.value) {
             return i;
         }
+        values.insert(part.value.clone(), self.groups.len());
         self.groups.push(GroupAcc::new(self.domain.len()));
-        self.names.push(Some(name.to_string()));
-        self.index.insert(name.to_string(), self.groups.len() - 1);
+        self.names.push(Some(part));
         self.groups.len() - 1
+    }
+
+    /// The group of an age band's label, made when first met.
+    fn band_group(&mut self, bands: &AgeBands, label: usize) -> usize {
+        if let Some(g) = bands.groups[label].get() {
+            return g;
+        }
+        let g = self.group_slot(BreakdownValue::new(
+            bands.name,
+            label as u32,
+            &bands.labels[label],
+        ));
+        bands.groups[label].set(Some(g));
+        g
     }
 
     /// The group of every row of a breakdown column. A dictionary's values
     /// are looked up once each, not once per row.
-    fn row_groups(&mut self, array: &dyn Array) -> Result<Vec<usize>, GroupProblem> {
+    fn row_groups(&mut self, by: &str, array: &dyn Array) -> Result<Vec<usize>, GroupProblem> {
         match array.data_type() {
             DataType::Dictionary(_, _) => {
                 let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
@@ -161,7 +231,7 @@ impl<'a> Accumulator<'a> {
                 let ids: Vec<Option<usize>> = (0..values.len())
                     .map(|i| {
                         (!values.is_null(i))
-                            .then(|| self.group_id(&written_group(values.value(i))))
+                            .then(|| self.group_id(by, &written_group(values.value(i))))
                             .transpose()
                     })
                     .collect::<Result<_, _>>()?;
@@ -172,12 +242,12 @@ impl<'a> Accumulator<'a> {
                         } else {
                             ids[dict.keys().value(row) as usize]
                         };
-                        id.map_or_else(|| self.group_id(UNRECORDED_GROUP), Ok)
+                        id.map_or_else(|| self.group_id(by, UNRECORDED_GROUP), Ok)
                     })
                     .collect()
             }
             _ => (0..array.len())
-                .map(|row| self.group_id(&group_at(array, row)))
+                .map(|row| self.group_id(by, &group_at(array, row)))
                 .collect(),
         }
     }
@@ -224,18 +294,32 @@ impl<'a> Accumulator<'a> {
             Aggregate::Distinct(c) => Some(col(c)),
             _ => None,
         };
-        let row_groups = match &base.breakdown {
-            Some(b) => Some(
-                self.row_groups(col(b).as_ref())
-                    .map_err(|p| breakdown_error(project, base, b, p))?,
-            ),
-            None => None,
-        };
+        let mut columns = Vec::new();
+        let mut bands = Vec::new();
+        for b in &base.breakdowns {
+            match &b.by {
+                By::Column(c) => columns.push(
+                    self.row_groups(&b.name, col(c).as_ref())
+                        .map_err(|p| breakdown_error(project, base, c, p))?,
+                ),
+                By::AgeBand {
+                    birth,
+                    bands: firsts,
+                } => {
+                    let band = AgeBands::new(&b.name, dates(birth), firsts);
+                    // Every band is shown, with the rows it has or none.
+                    for label in 1..band.labels.len() - 1 {
+                        self.band_group(&band, label);
+                    }
+                    bands.push(band);
+                }
+            }
+        }
         let kept = kept_rows(mask.as_ref(), &starts);
         if period_filter.is_none()
             && ends.is_none()
             && base.window.is_none()
-            && row_groups.is_none()
+            && base.breakdowns.is_empty()
             && values.is_none()
         {
             self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
@@ -253,7 +337,8 @@ impl<'a> Accumulator<'a> {
             base,
             values,
             ids: ids.map(|a| a.as_ref()),
-            groups: row_groups.as_deref(),
+            columns: &columns,
+            bands: &bands,
             reasons: base.missing_reason.as_ref().map(|r| col(r).as_ref()),
         };
         let Some(filter) = period_filter else {
@@ -309,7 +394,8 @@ impl<'a> Accumulator<'a> {
         }
     }
 
-    /// Adds one kept row to the periods `from..=to` of the whole and its group.
+    /// Adds one kept row to the periods `from..=to` of the whole and its
+    /// groups.
     fn add_row(
         &mut self,
         row: &RowValues,
@@ -317,12 +403,17 @@ impl<'a> Accumulator<'a> {
         from: usize,
         to: usize,
     ) -> Result<(), EvalError> {
-        let group = row.groups.map(|g| g[r]);
         let value = match row.values {
             Some(v) if v.is_null(r) => {
                 if let Some(reason) = row.reasons.and_then(|a| str_at(a, r)) {
                     check_reason(row.project, row.base, reason)?;
-                    self.note_reason(group, from, to, reason);
+                    let targets = self.targets_of(row, r, from, to);
+                    for &(g, from, to) in &targets {
+                        for slot in &mut self.groups[g].reasons[from..=to] {
+                            slot.get_or_insert_with(|| reason.to_string());
+                        }
+                    }
+                    self.targets = targets;
                 }
                 return Ok(());
             }
@@ -334,7 +425,8 @@ impl<'a> Accumulator<'a> {
             Some(a) => Some(self.id_at(a, r)),
             None => None,
         };
-        for g in std::iter::once(0).chain(group) {
+        let targets = self.targets_of(row, r, from, to);
+        for &(g, from, to) in &targets {
             let acc = &mut self.groups[g];
             acc.rows_diff[from] += 1;
             acc.rows_diff[to + 1] -= 1;
@@ -347,7 +439,37 @@ impl<'a> Accumulator<'a> {
                 acc.ids.push((id, from as u32, to as u32));
             }
         }
+        self.targets = targets;
         Ok(())
+    }
+
+    /// The groups a row counts in over `from..=to`, with the periods of
+    /// each: the whole and its column values throughout, and its age band
+    /// in runs (it changes at birthdays). The caller puts the list back.
+    fn targets_of(
+        &mut self,
+        row: &RowValues,
+        r: usize,
+        from: usize,
+        to: usize,
+    ) -> Vec<(usize, usize, usize)> {
+        let mut targets = std::mem::take(&mut self.targets);
+        targets.clear();
+        targets.push((0, from, to));
+        targets.extend(row.columns.iter().map(|g| (g[r], from, to)));
+        for bands in row.bands {
+            let mut t = from;
+            while t <= to {
+                let label = bands.label(r, self.period_ends[t]);
+                let mut last = t;
+                while last < to && bands.label(r, self.period_ends[last + 1]) == label {
+                    last += 1;
+                }
+                targets.push((self.band_group(bands, label), t, last));
+                t = last + 1;
+            }
+        }
+        targets
     }
 
     /// The common case, a count or distinct count of rows in the month of
@@ -398,16 +520,6 @@ impl<'a> Accumulator<'a> {
                     acc.rows_diff[p + 1] -= 1;
                     acc.ids.push((id, p as u32, p as u32));
                 }
-            }
-        }
-    }
-
-    /// Keeps the first reason given for an empty value, per period.
-    fn note_reason(&mut self, group: Option<usize>, from: usize, to: usize, reason: &str) {
-        for g in std::iter::once(0).chain(group) {
-            let acc = &mut self.groups[g];
-            for slot in &mut acc.reasons[from..=to] {
-                slot.get_or_insert_with(|| reason.to_string());
             }
         }
     }

@@ -8,7 +8,10 @@ use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
 use super::period_filter::held_pairs;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
+use super::scan::BreakdownValue;
+use crate::calendar::period::days_from_date;
 use crate::calendar::period::{Month, MonthTable};
+use crate::model::measure::{band_at, By};
 use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
 use crate::model::Project;
 use crate::source::read_columns;
@@ -46,7 +49,7 @@ pub fn drill(
     index: usize,
     period: Month,
     reporting: Month,
-    group: Option<&str>,
+    group: Option<&BreakdownValue>,
     part: Part,
 ) -> Result<Drilled, String> {
     let ind = &project.indicators[index];
@@ -224,7 +227,7 @@ struct Scope<'a> {
     domain: Domain,
     months: &'a MonthTable,
     t: usize,
-    group: Option<&'a str>,
+    group: Option<&'a BreakdownValue>,
 }
 
 impl Scope<'_> {
@@ -259,11 +262,14 @@ impl Scope<'_> {
             Aggregate::Sum(c) | Aggregate::Mean(c) | Aggregate::Distinct(c) => Some(col(c)?),
             Aggregate::Count => None,
         };
-        let groups = match (&base.breakdown, self.group) {
-            (Some(b), Some(_)) => Some(col(b)?),
-            (None, Some(_)) => return Err("it has no breakdown".into()),
-            _ => None,
+        let by = match self.group {
+            Some(part) => match base.breakdowns.iter().find(|b| b.name == part.by) {
+                Some(b) => Some((&b.by, col(b.column())?, part)),
+                None => return Err(format!("it has no breakdown `{}`", part.by)),
+            },
+            None => None,
         };
+        let end = days_from_date(self.domain.month(self.t).last_day());
         let rows: Vec<usize> = kept_rows(mask.as_ref(), &starts)
             .set_indices()
             .filter(|&row| {
@@ -272,9 +278,14 @@ impl Scope<'_> {
                     .is_some_and(|(from, to)| from <= self.t && self.t <= to)
             })
             .filter(|&row| needed.is_none_or(|a| !a.is_null(row)))
-            .filter(|&row| match (groups, self.group) {
-                (Some(a), Some(g)) => group_at(a.as_ref(), row) == g,
-                _ => true,
+            .filter(|&row| match &by {
+                Some((By::Column(_), a, part)) => group_at(a.as_ref(), row) == part.value,
+                Some((By::AgeBand { bands, .. }, a, part)) => {
+                    let births = a.as_primitive::<Date32Type>();
+                    let birth = (!births.is_null(row)).then(|| births.value(row));
+                    band_at(bands, birth, end) == part.rank as usize
+                }
+                None => true,
             })
             .collect();
         match base.filter.as_ref().filter(|f| f.reads_period) {

@@ -8,7 +8,7 @@
 
 use super::accumulate::Accumulator;
 use super::breakdown::breakdown_error;
-use super::breakdown::{GroupProblem, MAX_BREAKDOWN_VALUES};
+use super::breakdown::GroupProblem;
 use super::domain::Domain;
 use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
@@ -23,11 +23,32 @@ use arrow_array::RecordBatch;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// The group a row belongs to: `None` for the whole, `Some(value)` for a breakdown value.
-pub type Group = Option<String>;
+/// The group a row belongs to: `None` for the whole, `Some(part)` for a
+/// breakdown value.
+pub type Group = Option<BreakdownValue>;
 
-/// Label for rows whose breakdown column is empty.
-pub const UNRECORDED_GROUP: &str = "(not recorded)";
+/// One value of one breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BreakdownValue {
+    /// The breakdown's name.
+    pub by: String,
+    /// Orders values that have an order of their own (age bands, youngest
+    /// first); 0 for a column's values, which are shown sorted.
+    pub rank: u32,
+    pub value: String,
+}
+
+impl BreakdownValue {
+    pub fn new(by: &str, rank: u32, value: &str) -> BreakdownValue {
+        BreakdownValue {
+            by: by.to_string(),
+            rank,
+            value: value.to_string(),
+        }
+    }
+}
+
+pub use crate::model::measure::UNRECORDED_GROUP;
 
 /// Per-period results of a base measure for one group.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -302,12 +323,11 @@ fn scan_source(
     // Each batch kept to the limit; their union must too.
     for (acc, &i) in merged.iter().zip(measures) {
         let base = &project.base_measures[i];
-        if let (Some(column), true) = (&base.breakdown, acc.groups.len() > MAX_BREAKDOWN_VALUES + 1)
-        {
+        if let Some(b) = acc.over_limit(base) {
             return Err(breakdown_error(
                 project,
                 base,
-                column,
+                b.column(),
                 GroupProblem::TooMany,
             ));
         }

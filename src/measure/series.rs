@@ -104,7 +104,7 @@ struct EvalCtx<'a> {
 
 fn evaluate_indicator(ind: &Indicator, mut ctx: EvalCtx) -> Result<IndicatorSeries, EvalError> {
     let mut groups: BTreeSet<Group> = BTreeSet::from([None]);
-    if ind.breakdown.is_some() {
+    if !ind.breakdowns.is_empty() {
         for m in ind.measures() {
             collect_groups(m, ctx.bases, &mut groups);
         }

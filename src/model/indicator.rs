@@ -22,7 +22,8 @@ pub struct Indicator {
     pub benchmarks: BTreeMap<String, f64>,
     pub dot: Option<RuleUse>,
     pub rag: Option<RuleUse>,
-    pub breakdown: Option<String>,
+    /// The breakdowns, in the order their tables are shown.
+    pub breakdowns: Vec<super::measure::Breakdown>,
     pub commentary: BTreeMap<Month, String>,
     pub tests: Vec<IndicatorTest>,
     /// Changes from a month on, in month order.

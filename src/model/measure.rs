@@ -81,6 +81,98 @@ pub fn same_lookups(a: &[Lookup], b: &[Lookup]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
 }
 
+/// One way a measure's figures are broken down, each shown as its own
+/// table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breakdown {
+    /// The name reports give it (a column's name, or `age band`).
+    pub name: String,
+    pub by: By,
+}
+
+/// What a row's breakdown value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum By {
+    /// The row's value of a column (of the source or a lookup).
+    Column(String),
+    /// The row's age at the end of each period it counts in, in bands
+    /// starting at the ages given (ascending, the first above 0).
+    AgeBand { birth: String, bands: Vec<u32> },
+}
+
+/// Label for rows whose breakdown column is empty.
+pub const UNRECORDED_GROUP: &str = "(not recorded)";
+
+/// A row's age band when the date of birth is after the period's end.
+pub const UNBORN_BAND: &str = "unborn";
+
+impl Breakdown {
+    /// The breakdown in words: `team`, or `age band (age from dob at the
+    /// period's end: under 1, 1 to 4, 5 and over)`.
+    pub fn describe(&self) -> String {
+        match &self.by {
+            By::Column(c) if *c == self.name => c.clone(),
+            By::Column(c) => format!("{} (column {c})", self.name),
+            By::AgeBand { birth, bands } => format!(
+                "{} (age from {birth} at the period's end: {})",
+                self.name,
+                band_labels(bands).join(", ")
+            ),
+        }
+    }
+
+    /// The column the breakdown reads.
+    pub fn column(&self) -> &str {
+        match &self.by {
+            By::Column(c) => c,
+            By::AgeBand { birth, .. } => birth,
+        }
+    }
+}
+
+/// The label of each age band in order: `[1, 5]` gives `under 1`,
+/// `1 to 4` and `5 and over`.
+pub fn band_labels(bands: &[u32]) -> Vec<String> {
+    let mut labels = Vec::with_capacity(bands.len() + 1);
+    let mut from = 0;
+    for &b in bands {
+        labels.push(if from == 0 {
+            format!("under {b}")
+        } else if b == from + 1 {
+            format!("{from}")
+        } else {
+            format!("{from} to {}", b - 1)
+        });
+        from = b;
+    }
+    labels.push(format!("{from} and over"));
+    labels
+}
+
+/// The band of an age in whole years.
+pub fn band_of(bands: &[u32], age: i64) -> usize {
+    bands.iter().take_while(|&&b| age >= i64::from(b)).count()
+}
+
+/// Every value an age band breakdown can give, in order: unborn, each
+/// band, not recorded.
+pub fn band_values(bands: &[u32]) -> Vec<String> {
+    let mut values = vec![UNBORN_BAND.to_string()];
+    values.extend(band_labels(bands));
+    values.push(UNRECORDED_GROUP.to_string());
+    values
+}
+
+/// The place in [`band_values`] of a row born on `birth` (days since
+/// 1970, `None` when not recorded) at a period ending on day `end`.
+pub fn band_at(bands: &[u32], birth: Option<i32>, end: i32) -> usize {
+    match birth {
+        None => bands.len() + 2,
+        Some(b) if b > end => 0,
+        Some(b) => 1 + band_of(bands, crate::calendar::elapsed::whole_years(b, end)),
+    }
+}
+
 /// How a source's rows make up each entity's history: `previous(column)`
 /// in a filter reads the same entity's previous row in this order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +199,7 @@ pub struct BaseMeasure {
     pub keep_ids: bool,
     /// A text column giving why a row's value is empty.
     pub missing_reason: Option<String>,
-    pub breakdown: Option<String>,
+    pub breakdowns: Vec<Breakdown>,
 }
 
 impl BaseMeasure {
@@ -119,7 +211,7 @@ impl BaseMeasure {
             && self.window == other.window
             && self.aggregate == other.aggregate
             && self.missing_reason == other.missing_reason
-            && self.breakdown == other.breakdown
+            && self.breakdowns == other.breakdowns
             && self.history == other.history
             && same_lookups(&self.lookups, &other.lookups)
             && self.filter.as_ref().map(|f| f.text.trim())
@@ -141,7 +233,7 @@ impl BaseMeasure {
             Aggregate::Count => {}
             Aggregate::Distinct(c) | Aggregate::Sum(c) | Aggregate::Mean(c) => cols.push(c.clone()),
         }
-        cols.extend(self.breakdown.iter().cloned());
+        cols.extend(self.breakdowns.iter().map(|b| b.column().to_string()));
         cols.extend(self.missing_reason.iter().cloned());
         cols
     }
@@ -218,5 +310,26 @@ impl Measure {
             Measure::Expression(_) => Vec::new(),
             Measure::Cohort(members) => members.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_are_named_from_their_first_ages() {
+        assert_eq!(
+            band_labels(&[1, 5, 10, 16]),
+            ["under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
+        );
+        assert_eq!(
+            band_labels(&[16, 17, 18]),
+            ["under 16", "16", "17", "18 and over"]
+        );
+        assert_eq!(band_of(&[1, 5], 0), 0);
+        assert_eq!(band_of(&[1, 5], 4), 1);
+        assert_eq!(band_of(&[1, 5], 5), 2);
+        assert_eq!(band_of(&[1, 5], 40), 2);
     }
 }

@@ -26,9 +26,12 @@ pub fn render(project: &Project, row: &Row) -> String {
         "{} ({}), {}",
         label(row.period),
         ind.frequency.name(),
-        match (&ind.breakdown, &row.group) {
-            (Some(column), Some(value)) => format!("{column} = {value}"),
-            _ => "the whole".to_string(),
+        match &row.group {
+            Some(part) => match ind.breakdowns.iter().find(|b| b.name == part.by) {
+                Some(b) => format!("{} = {}", b.describe(), part.value),
+                None => format!("{} = {}", part.by, part.value),
+            },
+            None => "the whole".to_string(),
         }
     );
     let _ = writeln!(

@@ -61,8 +61,16 @@ struct Card {
     flags: Vec<String>,
     sparkline: String,
     sparkline_label: String,
-    teams: Vec<Team>,
+    breakdowns: Vec<Breakdown>,
     explain: String,
+}
+
+#[derive(Serialize)]
+struct Breakdown {
+    name: String,
+    /// Whether a share of the whole is shown (for counts).
+    shares: bool,
+    values: Vec<Team>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +87,7 @@ struct Badge {
 struct Team {
     name: String,
     value: String,
+    share: String,
     rag: Badge,
 }
 
@@ -153,23 +162,34 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
     };
     let c = &latest.comparison;
     let p = &latest.point;
-    let teams = line
-        .teams
+    let breakdowns = line
+        .breakdowns
         .iter()
-        .flat_map(|t| t.rows.iter().map(move |r| (t.name, r)))
-        .filter(|(_, r)| r.period == latest.period)
-        .map(|(name, r)| Team {
-            name: name.to_string(),
-            value: r.point.value.map_or(MISSING.to_string(), |v| {
-                format::with_parts(
-                    v,
-                    r.point.numerator,
-                    r.point.denominator,
-                    ind.unit,
-                    ind.decimals,
-                )
-            }),
-            rag: badge(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
+        .map(|b| Breakdown {
+            name: b.name.to_string(),
+            shares: ind.unit == crate::config::document::Unit::Count,
+            values: b
+                .values
+                .iter()
+                .flat_map(|t| t.rows.iter().map(move |r| (t.name, r)))
+                .filter(|(_, r)| r.period == latest.period)
+                .map(|(name, r)| Team {
+                    name: name.to_string(),
+                    value: r.point.value.map_or(MISSING.to_string(), |v| {
+                        format::with_parts(
+                            v,
+                            r.point.numerator,
+                            r.point.denominator,
+                            ind.unit,
+                            ind.decimals,
+                        )
+                    }),
+                    share: line
+                        .share(r)
+                        .map_or_else(|| MISSING.to_string(), format::share),
+                    rag: badge(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
+                })
+                .collect(),
         })
         .collect();
     let benchmarks = ind
@@ -215,7 +235,7 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
         flags: latest.flags.iter().map(ToString::to_string).collect(),
         sparkline_label: sparkline_label(ind, &values, latest.target),
         sparkline: sparkline(&values, latest.target),
-        teams,
+        breakdowns,
         explain: explain::render(board.project, latest),
     })
 }

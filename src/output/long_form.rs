@@ -2,7 +2,6 @@
 //! shared by the Parquet and CSV writers so the two always agree.
 
 use crate::calendar::period::period_label;
-use crate::measure::scan::Group;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
 use crate::scorecard::{Row, Scorecard};
@@ -110,14 +109,14 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
         "breakdown",
         false,
         rows.iter()
-            .map(|r| text(breakdown_name(project, r.indicator, &r.group)))
+            .map(|r| text(r.group.as_ref().map_or("all", |g| &g.by)))
             .collect(),
     );
     push(
         "breakdown_value",
         false,
         rows.iter()
-            .map(|r| text(r.group.as_deref().unwrap_or("all")))
+            .map(|r| text(r.group.as_ref().map_or("all", |g| &g.value)))
             .collect(),
     );
     push(
@@ -194,14 +193,4 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
             cells,
         })
         .collect()
-}
-
-fn breakdown_name(project: &Project, indicator: usize, group: &Group) -> String {
-    match group {
-        None => "all".to_string(),
-        Some(_) => project.indicators[indicator]
-            .breakdown
-            .clone()
-            .unwrap_or_default(),
-    }
 }

@@ -263,44 +263,63 @@ fn render_table(
 }
 
 fn render_breakdowns(out: &mut String, board: &Board) {
-    let lines: Vec<&Line> = board.lines().filter(|l| !l.teams.is_empty()).collect();
+    let lines: Vec<&Line> = board.lines().filter(|l| !l.breakdowns.is_empty()).collect();
     if lines.is_empty() {
         return;
     }
     let _ = writeln!(out, "## Breakdowns\n");
     for line in lines {
         let ind = line.indicator;
-        let column = escape(ind.breakdown.as_deref().unwrap_or_default());
         let Some(latest) = line.periods.last().copied() else {
             continue;
         };
         let heading = period_heading(latest, ind.frequency);
-        let _ = writeln!(
-            out,
-            "### {} {} by {}, {}\n",
-            ind.id,
-            escape(&ind.title),
-            column,
-            heading
-        );
-        let _ = writeln!(out, "| {column} | {heading} | vs prev | DoT | RAG |");
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-        for team in &line.teams {
-            for r in team.rows.iter().filter(|r| r.period == latest) {
-                let c = &r.comparison;
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} |",
-                    escape(team.name),
-                    cell_value(ind, r),
-                    format::change(c.change, c.change_pct, ind.unit, ind.decimals)
-                        .unwrap_or_else(|| MISSING.to_string()),
-                    rating_cell(&Shown::of(board.project, ind.dot_at(r.period), &r.dot)),
-                    rating_cell(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
-                );
+        for table in &line.breakdowns {
+            let by = escape(table.name);
+            let _ = writeln!(
+                out,
+                "### {} {} by {by}, {heading}\n",
+                ind.id,
+                escape(&ind.title),
+            );
+            let shares =
+                line.at(latest).is_some() && ind.unit == crate::config::document::Unit::Count;
+            let (share_head, share_rule) = if shares {
+                (" share |", "---:|")
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                out,
+                "| {by} | {heading} |{share_head} vs prev | DoT | RAG |"
+            );
+            let _ = writeln!(out, "|---|---:|{share_rule}---:|---:|---:|");
+            for team in &table.values {
+                for r in team.rows.iter().filter(|r| r.period == latest) {
+                    let c = &r.comparison;
+                    let share = if shares {
+                        format!(
+                            " {} |",
+                            line.share(r)
+                                .map_or_else(|| MISSING.to_string(), format::share)
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} |{share} {} | {} | {} |",
+                        escape(team.name),
+                        cell_value(ind, r),
+                        format::change(c.change, c.change_pct, ind.unit, ind.decimals)
+                            .unwrap_or_else(|| MISSING.to_string()),
+                        rating_cell(&Shown::of(board.project, ind.dot_at(r.period), &r.dot)),
+                        rating_cell(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
+                    );
+                }
             }
+            out.push('\n');
         }
-        out.push('\n');
     }
 }
 

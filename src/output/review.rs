@@ -32,8 +32,8 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
         ind.polarity.name().replace('_', " "),
         ind.frequency.name()
     );
-    if let Some(b) = &ind.breakdown {
-        let _ = writeln!(out, "- breakdown: {b}");
+    for b in &ind.breakdowns {
+        let _ = writeln!(out, "- breakdown: {}", b.describe());
     }
     if let Some(c) = ind.collected_from {
         let _ = writeln!(out, "- collected from: {c}");
@@ -292,8 +292,9 @@ fn describe_base(b: &BaseMeasure) -> String {
             )
         })
         .collect();
+    let gap = if lookups.is_empty() { " " } else { ", " };
     format!(
-        "{what} of `{}`{lookups} {when}{window}{filter}{history}{having}{reason}",
+        "{what} of `{}`{lookups}{gap}{when}{window}{filter}{history}{having}{reason}",
         b.source
     )
 }

@@ -111,7 +111,7 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     data_sheet(book.add_worksheet(), long)?;
     definitions_sheet(book.add_worksheet(), project)?;
     for line in board.lines() {
-        if line.indicator.breakdown.is_some() {
+        if !line.breakdowns.is_empty() {
             teams_sheet(book.add_worksheet(), board, line)?;
         }
     }
@@ -514,7 +514,12 @@ fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), Xls
                 describe_measure(&mut text, project, &ind.measure, 0);
                 text.trim_end().to_string()
             },
-            ind.breakdown.clone().unwrap_or_else(|| NONE.to_string()),
+            if ind.breakdowns.is_empty() {
+                NONE.to_string()
+            } else {
+                let names: Vec<String> = ind.breakdowns.iter().map(|b| b.describe()).collect();
+                names.join("; ")
+            },
             if targets.is_empty() {
                 NONE.to_string()
             } else {
@@ -540,43 +545,43 @@ fn teams_sheet(sheet: &mut Worksheet, board: &Board, line: &Line) -> Result<(), 
     let name: String = format!("{} teams", ind.id).chars().take(31).collect();
     sheet.set_name(name)?;
     let periods = &line.periods;
+    let names: Vec<&str> = line.breakdowns.iter().map(|b| b.name).collect();
     sheet.write_string_with_format(
         0,
         0,
-        format!(
-            "{} {} by {}",
-            ind.id,
-            ind.title,
-            ind.breakdown.as_deref().unwrap_or_default()
-        ),
+        format!("{} {} by {}", ind.id, ind.title, names.join(", by ")),
         &Format::new().set_bold(),
     )?;
-    let mut headers = vec!["Team".to_string()];
-    headers.extend(periods.iter().map(|m| period_heading(*m, ind.frequency)));
-    headers.extend(["Target", "RAG"].map(String::from));
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(2, c as u16, h, &header_format())?;
-    }
-    let groups = std::iter::once(None).chain(line.teams.iter().map(|t| Some(t.name)));
-    let mut row = 3u32;
-    for g in groups {
-        sheet.write_string(row, 0, g.unwrap_or("All"))?;
-        let mine = line.rows_of(g);
-        period_cells(sheet, row, 1, ind, &mine, periods)?;
-        if let Some(latest) = mine.last() {
-            let col = 1 + periods.len() as u16;
-            match latest.target {
-                Some(t) => write_value(sheet, row, col, ind, Some(t), None)?,
-                None => {
-                    sheet.write_string(row, col, NONE)?;
-                }
-            }
-            let shown = Shown::of(board.project, ind.rag_at(latest.period), &latest.rag);
-            sheet.write_string(row, col + 1, rating_word(&shown))?;
+    let mut row = 2u32;
+    // One table per breakdown, each headed by its name and led by the whole.
+    for table in &line.breakdowns {
+        let mut headers = vec![table.name.to_string()];
+        headers.extend(periods.iter().map(|m| period_heading(*m, ind.frequency)));
+        headers.extend(["Target", "RAG"].map(String::from));
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, h, &header_format())?;
         }
-        row += 1;
+        let first = row + 1;
+        let all = std::iter::once(("All", &line.whole));
+        for (name, mine) in all.chain(table.values.iter().map(|t| (t.name, &t.rows))) {
+            row += 1;
+            sheet.write_string(row, 0, name)?;
+            period_cells(sheet, row, 1, ind, mine, periods)?;
+            if let Some(latest) = mine.last() {
+                let col = 1 + periods.len() as u16;
+                match latest.target {
+                    Some(t) => write_value(sheet, row, col, ind, Some(t), None)?,
+                    None => {
+                        sheet.write_string(row, col, NONE)?;
+                    }
+                }
+                let shown = Shown::of(board.project, ind.rag_at(latest.period), &latest.rag);
+                sheet.write_string(row, col + 1, rating_word(&shown))?;
+            }
+        }
+        colour_rag(sheet, board, first, row, 2 + periods.len() as u16)?;
+        row += 2;
     }
-    colour_rag(sheet, board, 3, row - 1, 2 + periods.len() as u16)?;
     sheet.set_column_width(0, 24)?;
     Ok(())
 }

@@ -126,14 +126,13 @@ impl Fixture {
                 .cloned()
                 .zip(record.iter().map(String::from))
                 .collect();
-            rows.insert(
-                (
-                    row["indicator"].clone(),
-                    row["breakdown_value"].clone(),
-                    row["period"].clone(),
-                ),
-                row,
+            let key = (
+                row["indicator"].clone(),
+                row["breakdown"].clone(),
+                row["breakdown_value"].clone(),
+                row["period"].clone(),
             );
+            rows.insert(key, row);
         }
         Table { rows }
     }
@@ -168,7 +167,8 @@ pub fn referrals_project() -> Fixture {
 }
 
 pub struct Table {
-    pub rows: BTreeMap<(String, String, String), BTreeMap<String, String>>,
+    /// Keyed by (indicator, breakdown, breakdown value, period).
+    pub rows: BTreeMap<(String, String, String, String), BTreeMap<String, String>>,
 }
 
 impl Table {
@@ -176,11 +176,34 @@ impl Table {
         self.group(indicator, "all", period, column)
     }
 
+    /// The cell of a breakdown value (or `all`), found by the value alone:
+    /// a value two breakdowns share needs [`Table::by`].
     pub fn group(&self, indicator: &str, group: &str, period: &str, column: &str) -> String {
+        let rows: Vec<&BTreeMap<String, String>> = self
+            .rows
+            .iter()
+            .filter(|((i, _, g, p), _)| {
+                (i, g, p) == (&indicator.into(), &group.into(), &period.into())
+            })
+            .map(|(_, row)| row)
+            .collect();
+        match rows[..] {
+            [row] => row
+                .get(column)
+                .unwrap_or_else(|| panic!("no column {column}"))
+                .clone(),
+            [] => panic!("no row for {indicator} {group} {period}"),
+            _ => panic!("several breakdowns of {indicator} have {group}: name the breakdown"),
+        }
+    }
+
+    /// The cell of one breakdown's value.
+    pub fn by(&self, indicator: &str, by: &str, value: &str, period: &str, column: &str) -> String {
+        let key = (indicator.into(), by.into(), value.into(), period.into());
         let row = self
             .rows
-            .get(&(indicator.to_string(), group.to_string(), period.to_string()))
-            .unwrap_or_else(|| panic!("no row for {indicator} {group} {period}"));
+            .get(&key)
+            .unwrap_or_else(|| panic!("no row for {key:?}"));
         row.get(column)
             .unwrap_or_else(|| panic!("no column {column}"))
             .clone()

@@ -8,7 +8,7 @@ use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Version};
-use crate::model::measure::{BaseMeasure, Measure};
+use crate::model::measure::{BaseMeasure, Breakdown, By, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -20,12 +20,16 @@ pub(super) fn compile_indicator(
     ctx: &mut Ctx,
 ) -> Option<Indicator> {
     let id = doc.id.value.clone();
+    let before = ctx.problems.len();
     let site = IndicatorSite {
         file,
         subject: format!("indicator {id}"),
-        breakdown: doc.breakdown.as_ref(),
+        breakdowns: Vec::new(),
     };
-    let before = ctx.problems.len();
+    let site = IndicatorSite {
+        breakdowns: breakdown_docs(doc, &site, ctx),
+        ..site
+    };
     if !is_identifier(&id) {
         ctx.problems.push(
             site.at(&doc.id, format!("the id `{id}` is not a valid name"))
@@ -122,7 +126,11 @@ pub(super) fn compile_indicator(
         benchmarks: benchmarks(&doc.benchmarks, &site, ctx),
         dot,
         rag,
-        breakdown: doc.breakdown.as_ref().map(|b| b.value.clone()),
+        breakdowns: site
+            .breakdowns
+            .iter()
+            .map(|b| breakdown(&b.value))
+            .collect(),
         commentary,
         tests,
         versions,
@@ -454,4 +462,82 @@ fn benchmarks(
             number(v, &format!("the benchmark `{name}`"), site, ctx).map(|v| (name.clone(), v))
         })
         .collect()
+}
+
+/// The indicator's breakdowns as written, `breakdown: team` as a list of
+/// one; names that two breakdowns share, bands out of order and the two
+/// keys together are reported.
+fn breakdown_docs(
+    doc: &IndicatorDoc,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Vec<Spanned<BreakdownDoc>> {
+    let mut all: Vec<Spanned<BreakdownDoc>> = Vec::new();
+    if let Some(b) = &doc.breakdown {
+        if let Some(first) = doc.breakdowns.first() {
+            ctx.problems.push(
+                site.at(first, "`breakdown` and `breakdowns` are both given")
+                    .help(format!(
+                        "list `{}` in `breakdowns` and remove `breakdown:`",
+                        b.value
+                    )),
+            );
+        }
+        all.push(Spanned {
+            value: BreakdownDoc::Column(b.value.clone()),
+            referenced: b.referenced,
+            defined: b.defined,
+        });
+    }
+    all.extend(doc.breakdowns.iter().cloned());
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for b in &all {
+        let name = breakdown(&b.value).name;
+        if name.trim().is_empty() || name.chars().count() > MAX_BREAKDOWN_NAME {
+            ctx.problems.push(
+                site.at(b, "a breakdown's name must be 1 to 100 characters")
+                    .help("name it as a report's heading would, e.g. `name: age band`"),
+            );
+        } else if !names.insert(name.clone()) {
+            ctx.problems.push(
+                site.at(b, format!("two breakdowns are named `{name}`"))
+                    .help(
+                        "each breakdown is its own table: give each a different column or `name:`",
+                    ),
+            );
+        }
+        if let BreakdownDoc::AgeBand { bands, .. } = &b.value {
+            let ascending = bands.windows(2).all(|w| w[0] < w[1]);
+            if bands.is_empty() || bands[0] == 0 || !ascending || bands.len() > MAX_BANDS {
+                ctx.problems.push(
+                    site.at(b, format!("the bands {bands:?} are not a list of first ages"))
+                        .help(format!("give each band's first age after the first band, ascending and above 0, at most {MAX_BANDS}: `bands: [1, 5, 10, 16]` gives under 1, 1 to 4, 5 to 9, 10 to 15 and 16 and over")),
+                );
+            }
+        }
+    }
+    all
+}
+
+/// The longest name a breakdown may have, in characters.
+const MAX_BREAKDOWN_NAME: usize = 100;
+
+/// The most age bands a breakdown may have.
+const MAX_BANDS: usize = 30;
+
+/// A breakdown as the model holds it (its columns checked per measure).
+pub(super) fn breakdown(doc: &BreakdownDoc) -> Breakdown {
+    match doc {
+        BreakdownDoc::Column(c) => Breakdown {
+            name: c.clone(),
+            by: By::Column(c.clone()),
+        },
+        BreakdownDoc::AgeBand { of, bands, name } => Breakdown {
+            name: name.clone().unwrap_or_else(|| "age band".to_string()),
+            by: By::AgeBand {
+                birth: of.clone(),
+                bands: bands.clone(),
+            },
+        },
+    }
 }

@@ -288,17 +288,34 @@ pub(super) fn compile_measure(
                     Aggregate::Mean(column(&source, c, &numeric, "a number", site, ctx)?)
                 }
             };
-            let breakdown = match site.breakdown {
-                Some(b) => Some(column(
-                    &source,
-                    b,
-                    &[ColumnType::Str, ColumnType::Int],
-                    "text or an integer",
-                    site,
-                    ctx,
-                )?),
-                None => None,
-            };
+            let mut breakdowns = Vec::with_capacity(site.breakdowns.len());
+            for b in &site.breakdowns {
+                let at = |name: &str| Spanned {
+                    value: name.to_string(),
+                    referenced: b.referenced,
+                    defined: b.defined,
+                };
+                let checked = match &b.value {
+                    BreakdownDoc::Column(c) => column(
+                        &source,
+                        &at(c),
+                        &[ColumnType::Str, ColumnType::Int],
+                        "text or an integer",
+                        site,
+                        ctx,
+                    ),
+                    BreakdownDoc::AgeBand { of, .. } => column(
+                        &source,
+                        &at(of),
+                        &[ColumnType::Date],
+                        "dates of birth",
+                        site,
+                        ctx,
+                    ),
+                };
+                ok &= checked.is_some();
+                breakdowns.push(super::indicator::breakdown(&b.value));
+            }
             let missing_reason = match &doc.missing_reason {
                 Some(r) if !matches!(aggregate, Aggregate::Sum(_) | Aggregate::Mean(_)) => {
                     ctx.problems.push(
@@ -347,7 +364,7 @@ pub(super) fn compile_measure(
                 filter,
                 aggregate,
                 missing_reason,
-                breakdown,
+                breakdowns,
             };
             // Indicators often share a measure (a count of referrals is the
             // denominator of several): compute it once.
@@ -464,7 +481,7 @@ pub(super) fn compile_measure(
                 missing("formula", ctx);
                 return None;
             };
-            if let Some(b) = site.breakdown {
+            if let Some(b) = site.breakdowns.first() {
                 ctx.problems.push(site.at(b, "an expression indicator cannot have a breakdown").help("remove `breakdown:`; break down the indicators the formula reads instead"));
                 return None;
             }
@@ -555,7 +572,7 @@ pub(super) fn compile_population(
         );
         return None;
     };
-    if let Some(b) = site.breakdown {
+    if let Some(b) = site.breakdowns.first() {
         ctx.problems.push(site.at(b, "a rate over a population table cannot have a breakdown").help("the population is for the whole area; remove `breakdown:` or use a fixed `value`"));
         return None;
     }

@@ -204,7 +204,8 @@ pub(super) struct Ctx {
 pub(super) struct IndicatorSite<'a> {
     file: &'a Path,
     subject: String,
-    breakdown: Option<&'a Spanned<String>>,
+    /// The indicator's breakdowns, `breakdown:` and `breakdowns:` alike.
+    breakdowns: Vec<Spanned<crate::config::document::BreakdownDoc>>,
 }
 
 impl IndicatorSite<'_> {

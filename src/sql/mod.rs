@@ -14,11 +14,15 @@ use crate::expr::history::previous_column;
 use crate::expr::plan::{sql_setup, string_literal};
 use crate::expr::row_expr::{RowExpr, PERIOD_END, PERIOD_START};
 use crate::measure::domain::Domain;
-use crate::measure::scan::UNRECORDED_GROUP;
 use crate::model::indicator::Indicator;
-use crate::model::measure::{Aggregate, BaseId, Measure, Population, Timing, HAVING_ROWS};
+use crate::model::measure::{
+    band_labels, Aggregate, BaseId, By, Measure, Population, Timing, HAVING_ROWS,
+};
 use crate::model::Project;
 use std::fmt::Write as _;
+
+mod grouping;
+use grouping::{age_band, group_label, per_group};
 
 /// The SQL of a project, ready to run in order.
 #[derive(Debug)]
@@ -190,16 +194,16 @@ fn indicator_query(project: &Project, ind: &Indicator, domain: Domain) -> Result
         pick(|f| &f.numerator),
         pick(|f| &f.denominator),
     );
-    let mut groups = vec!["SELECT 'all' AS g".to_string()];
+    let mut groups = vec!["SELECT 'all' AS b, 'all' AS g".to_string()];
     groups.extend(b.groups.iter().cloned());
     let joins: String = b.joins.iter().map(|j| format!("\n  {j}")).collect();
     let mut ctes = b.ctes;
     ctes.push(format!("groups AS ({})", groups.join(" UNION ")));
-    ctes.push("grid AS (SELECT p, g FROM periods CROSS JOIN groups)".to_string());
+    ctes.push("grid AS (SELECT p, b, g FROM periods CROSS JOIN groups)".to_string());
     Ok(format!(
         "WITH {}\nSELECT {} AS indicator, printf('%04d-%02d', grid.p // 12, grid.p % 12 + 1) AS period, \
-         grid.g AS breakdown_value,\n  {value} AS value,\n  {numerator} AS numerator,\n  {denominator} AS denominator\n\
-         FROM grid{joins}\nORDER BY grid.g, grid.p",
+         grid.b AS breakdown, grid.g AS breakdown_value,\n  {value} AS value,\n  {numerator} AS numerator,\n  {denominator} AS denominator\n\
+         FROM grid{joins}\nORDER BY grid.b, grid.g, grid.p",
         ctes.join(",\n"),
         string_literal(&ind.id),
     ))
@@ -263,15 +267,15 @@ impl Builder<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 let union: Vec<String> = names
                     .iter()
-                    .map(|n| format!("SELECT p, g, v FROM {n}_placed"))
+                    .map(|n| format!("SELECT * FROM {n}_placed"))
                     .collect();
                 let union = union.join(" UNION ALL ");
                 let cte = format!("cohort{}", self.ctes.len());
-                let breakdown = self.project.base_measures[members[0]].breakdown.is_some();
-                let grouped = per_group(breakdown, "", "count(DISTINCT v) AS v", &union);
+                let breakdowns = &self.project.base_measures[members[0]].breakdowns;
+                let grouped = per_group(breakdowns, "", "count(DISTINCT v) AS v", &union);
                 self.ctes.push(format!("{cte} AS ({grouped})"));
                 self.joins.push(format!(
-                    "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.g = grid.g"
+                    "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.b = grid.b AND {cte}.g = grid.g"
                 ));
                 Figure {
                     value: format!("coalesce({cte}.v, 0)"),
@@ -404,31 +408,57 @@ impl Builder<'_> {
             Aggregate::Distinct(c) => col(c),
             Aggregate::Sum(c) | Aggregate::Mean(c) => format!("CAST({} AS DOUBLE)", col(c)),
         };
-        let g = match &base.breakdown {
-            Some(b) => {
-                let label = group_label(&col(b));
-                let listing = format!("SELECT DISTINCT {label} FROM {source}");
-                if !self.groups.contains(&listing) {
-                    self.groups.push(listing);
+        // Each breakdown's value per row (a column's) or per row and period
+        // (an age band's, from the date of birth carried).
+        let mut row_groups = String::new();
+        let mut placed_groups = Vec::new();
+        let mut listings = Vec::new();
+        for (i, b) in base.breakdowns.iter().enumerate() {
+            let g = format!("rubric_g{i}");
+            let by = string_literal(&b.name);
+            match &b.by {
+                By::Column(c) => {
+                    let label = group_label(&col(c));
+                    let listing = format!("SELECT DISTINCT {by}, {label} FROM {source}");
+                    listings.push(listing);
+                    let _ = write!(row_groups, ", {label} AS {g}");
+                    placed_groups.push(g);
                 }
-                label
+                By::AgeBand { birth, bands } => {
+                    let _ = write!(row_groups, ", {} AS {g}", col(birth));
+                    placed_groups.push(format!("{} AS {g}", age_band(&g, bands)));
+                    let values: Vec<String> = band_labels(bands)
+                        .iter()
+                        .map(|l| format!("({by}, {})", string_literal(l)))
+                        .collect();
+                    let listing = format!(
+                        "SELECT * FROM (VALUES {}) UNION SELECT DISTINCT {by}, {g} FROM {name}_placed",
+                        values.join(", ")
+                    );
+                    listings.push(listing);
+                }
             }
-            None => "'all'".to_string(),
-        };
+        }
+        let placed_groups: String = placed_groups.iter().map(|g| format!(", {g}")).collect();
         let (first, last) = (self.domain.first.0, self.domain.last.0);
         let rows = format!(
-            "{name}_rows AS (SELECT {from} AS p_from, {to} AS p_to, {g} AS g, {v} AS v{carried} FROM {source} WHERE {})",
+            "{name}_rows AS (SELECT {from} AS p_from, {to} AS p_to{row_groups}, {v} AS v{carried} FROM {source} WHERE {})",
             conditions.join(" AND ")
         );
         let placed = if let Some(held) = period_filter {
-            format!("SELECT periods.p, g, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to WHERE {held}")
+            format!("SELECT periods.p{placed_groups}, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to WHERE {held}")
         } else if from == to {
             format!(
-                "SELECT p_from AS p, g, v FROM {name}_rows WHERE p_from BETWEEN {first} AND {last}"
+                "SELECT p{placed_groups}, v FROM (SELECT p_from AS p, * FROM {name}_rows WHERE p_from BETWEEN {first} AND {last})"
             )
         } else {
-            format!("SELECT periods.p, g, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to")
+            format!("SELECT periods.p{placed_groups}, v FROM {name}_rows JOIN periods ON periods.p BETWEEN p_from AND p_to")
         };
+        for listing in listings {
+            if !self.groups.contains(&listing) {
+                self.groups.push(listing);
+            }
+        }
         self.ctes.push(rows);
         // Kept by name, so a cohort can put its members' rows together.
         self.ctes.push(format!("{name}_placed AS ({placed})"));
@@ -442,19 +472,14 @@ impl Builder<'_> {
                 )
             })?;
             let rows = format!("count(*) AS {}", quote(HAVING_ROWS));
-            let per_id = per_group(base.breakdown.is_some(), ", v", &rows, &placed);
-            format!("SELECT p, g, count(*) AS v FROM ({per_id}) WHERE {held} GROUP BY p, g")
+            let per_id = per_group(&base.breakdowns, ", v", &rows, &placed);
+            format!("SELECT p, b, g, count(*) AS v FROM ({per_id}) WHERE {held} GROUP BY p, b, g")
         } else {
-            per_group(
-                base.breakdown.is_some(),
-                "",
-                &format!("{value} AS v"),
-                &placed,
-            )
+            per_group(&base.breakdowns, "", &format!("{value} AS v"), &placed)
         };
         self.ctes.push(format!("{name} AS ({grouped})"));
         self.joins.push(format!(
-            "LEFT JOIN {name} ON {name}.p = grid.p AND {name}.g = grid.g"
+            "LEFT JOIN {name} ON {name}.p = grid.p AND {name}.b = grid.b AND {name}.g = grid.g"
         ));
         self.bases.push((id, name.clone()));
         Ok(name)
@@ -537,27 +562,13 @@ impl Builder<'_> {
     }
 }
 
-/// `selected` per period (and per `also`, such as `, v`) for the whole, and
-/// per breakdown value too when there is a breakdown (`g` is `'all'` for
-/// the whole).
-fn per_group(breakdown: bool, also: &str, selected: &str, from: &str) -> String {
-    if breakdown {
-        format!(
-            "SELECT p, CASE WHEN grouping(g) = 1 THEN 'all' ELSE g END AS g{also}, {selected} \
-             FROM ({from}) GROUP BY GROUPING SETS ((p{also}), (p, g{also}))"
-        )
-    } else {
-        format!("SELECT p, 'all' AS g{also}, {selected} FROM ({from}) GROUP BY p{also}")
-    }
-}
-
 /// An identifier quoted, whatever it holds.
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The first day of month number `m`.
-fn first_day(m: &str) -> String {
+pub(super) fn first_day(m: &str) -> String {
     format!("make_date(CAST(({m}) // 12 AS BIGINT), CAST(({m}) % 12 + 1 AS BIGINT), 1)")
 }
 
@@ -602,15 +613,6 @@ fn comment(text: &str) -> String {
         })
         .collect();
     format!("-- {one_line}")
-}
-
-/// A breakdown value as the scan names it (`written_group`).
-fn group_label(column: &str) -> String {
-    let empty = string_literal(UNRECORDED_GROUP);
-    let quoted = string_literal(&format!("\"{UNRECORDED_GROUP}\""));
-    format!(
-        "CASE WHEN {column} IS NULL THEN {empty} WHEN CAST({column} AS VARCHAR) = {empty} THEN {quoted} ELSE CAST({column} AS VARCHAR) END"
-    )
 }
 
 fn float(v: f64) -> String {
