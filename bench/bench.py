@@ -25,16 +25,16 @@ MONTHS = [f"{y}-{m:02d}" for y, m in [(2022, 7), (2022, 8), (2022, 9), (2022, 10
                                       (2023, 1), (2023, 2), (2023, 3), (2023, 4), (2023, 5), (2023, 6), (2023, 7)]]
 
 SQL = {
-    "B1": "SELECT strftime(referral_date, '%Y-%m') AS m, count(*) FILTER (WHERE outcome = 'assessment') AS v "
-          "FROM '{d}/referrals.parquet' GROUP BY m",
-    "B2": "SELECT strftime(referral_date, '%Y-%m') AS m, "
-          "100.0 * count(*) FILTER (WHERE referral_date - previous_referral_date <= 365) / count(*) AS v "
-          "FROM '{d}/referrals.parquet' GROUP BY m",
-    "B3": "SELECT strftime(completed_date, '%Y-%m') AS m, "
-          "100.0 * count(*) FILTER (WHERE completed_date - start_date <= 45) / count(*) AS v "
-          "FROM '{d}/assessments.parquet' WHERE completed_date IS NOT NULL GROUP BY m",
-    "B4": "SELECT strftime(referral_date, '%Y-%m') AS m, count(DISTINCT child_id) AS v "
-          "FROM '{d}/referrals.parquet' GROUP BY m",
+    "B1": "SELECT strftime(cine_referral_date, '%Y-%m') AS m, count(*) FILTER (WHERE cine_referral_outcome_json = 'assessment') AS v "
+          "FROM '{d}/ssd_cin_episodes.parquet' GROUP BY m",
+    "B2": "SELECT strftime(cine_referral_date, '%Y-%m') AS m, "
+          "100.0 * count(*) FILTER (WHERE cine_referral_date - previous_referral_date <= 365) / count(*) AS v "
+          "FROM '{d}/ssd_cin_episodes.parquet' GROUP BY m",
+    "B3": "SELECT strftime(cina_assessment_auth_date, '%Y-%m') AS m, "
+          "100.0 * count(*) FILTER (WHERE cina_assessment_auth_date - cina_assessment_start_date <= 45) / count(*) AS v "
+          "FROM '{d}/ssd_cin_assessments.parquet' WHERE cina_assessment_auth_date IS NOT NULL GROUP BY m",
+    "B4": "SELECT strftime(cine_referral_date, '%Y-%m') AS m, count(DISTINCT cine_person_id) AS v "
+          "FROM '{d}/ssd_cin_episodes.parquet' GROUP BY m",
 }
 
 DUCKDB_CHILD = r'''

@@ -15,12 +15,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 for s in "${scales[@]}"; do
   base=target/bench/x$s
-  if [ ! -f "$base/data/referrals.parquet" ]; then
+  if [ ! -f "$base/data/ssd_cin_episodes.parquet" ]; then
     mkdir -p "$base"
     ./target/release/examples/generate_example_data --scale "$s" "$base/data" > "$base/generate.log"
     cp data/published.parquet "$base/data/"
   fi
-  grep '^referrals:' "$base/generate.log" | awk '{print $2}' > "$base/referrals.count"
+  grep '^ssd_cin_episodes:' "$base/generate.log" | awk '{print $2}' > "$base/referrals.count"
   for p in full four; do
     rm -rf "$base/$p"; mkdir -p "$base/$p"
     cp -al "$(pwd)/$base/data" "$base/$p/data"   # hard links: a symlink out of the project is refused

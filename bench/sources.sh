@@ -11,7 +11,7 @@ scale=${1:-100}
 cargo build --release --locked --quiet --bin rubric --example generate_example_data
 python=$(bash bench/duckdb-venv.sh)
 base=$(pwd)/target/bench/x$scale
-if [ ! -f "$base/data/referrals.parquet" ]; then
+if [ ! -f "$base/data/ssd_cin_episodes.parquet" ]; then
   mkdir -p "$base"
   ./target/release/examples/generate_example_data --scale "$scale" "$base/data" > "$base/generate.log"
   cp data/published.parquet "$base/data/"

@@ -126,7 +126,7 @@ impl Table {
                     Col::Text(v) => Arc::new(v.into_iter().collect::<DictionaryArray<Int32Type>>()),
                     Col::Bool(v) => Arc::new(BooleanArray::from(v)),
                 };
-                (n, a)
+                (ssd_name(self.name, Some(n)), a)
             })
             .collect();
         let batch = RecordBatch::try_from_iter(arrays)?;
@@ -134,11 +134,166 @@ impl Table {
             .set_created_by("rubric example generator".to_string())
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .build();
-        let file = std::fs::File::create(dir.join(format!("{}.parquet", self.name)))?;
+        let file =
+            std::fs::File::create(dir.join(format!("{}.parquet", ssd_name(self.name, None))))?;
         let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props))?;
         writer.write(&batch)?;
         writer.close()?;
         Ok(batch.num_rows())
+    }
+}
+
+/// A table's name, its SSD name, and its columns' (name, SSD name).
+type SsdTable = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// The Standard Safeguarding Dataset's names (`ssd-schema.csv` in the
+/// reference documents) for the tables and columns the generator builds,
+/// applied as each table is written. A table or column the SSD does not
+/// have keeps the example's own name (listed in the README).
+const SSD_NAMES: &[SsdTable] = &[
+    (
+        "people",
+        "ssd_person",
+        &[
+            ("child_id", "pers_person_id"),
+            ("dob", "pers_dob"),
+            ("sex", "pers_sex"),
+            ("ethnicity", "pers_ethnicity"),
+        ],
+    ),
+    (
+        "contacts",
+        "ssd_contacts",
+        &[
+            ("contact_id", "cont_contact_id"),
+            ("child_id", "cont_person_id"),
+            ("contact_date", "cont_contact_date"),
+            ("source", "cont_contact_source_desc"),
+            ("outcome", "cont_contact_outcome_json"),
+        ],
+    ),
+    (
+        "referrals",
+        "ssd_cin_episodes",
+        &[
+            ("referral_id", "cine_referral_id"),
+            ("child_id", "cine_person_id"),
+            ("referral_date", "cine_referral_date"),
+            ("team", "cine_referral_team"),
+            ("source", "cine_referral_source_desc"),
+            ("outcome", "cine_referral_outcome_json"),
+        ],
+    ),
+    (
+        "assessments",
+        "ssd_cin_assessments",
+        &[
+            ("child_id", "cina_person_id"),
+            ("start_date", "cina_assessment_start_date"),
+            ("completed_date", "cina_assessment_auth_date"),
+            ("team", "cina_assessment_team"),
+            ("outcome", "cina_assessment_outcome_json"),
+        ],
+    ),
+    (
+        "section47_enquiries",
+        "ssd_s47_enquiry",
+        &[
+            ("child_id", "s47e_person_id"),
+            ("start_date", "s47e_s47_start_date"),
+            ("completed_date", "s47e_s47_end_date"),
+            ("outcome", "s47e_s47_outcome_json"),
+            ("team", "s47e_s47_completed_by_team"),
+        ],
+    ),
+    (
+        "initial_conferences",
+        "ssd_initial_cp_conference",
+        &[
+            ("child_id", "icpc_person_id"),
+            ("conference_date", "icpc_icpc_date"),
+            ("outcome", "icpc_icpc_outcome_json"),
+            ("team", "icpc_icpc_team"),
+        ],
+    ),
+    (
+        "cp_plans",
+        "ssd_cp_plans",
+        &[
+            ("child_id", "cppl_person_id"),
+            ("start_date", "cppl_cp_plan_start_date"),
+            ("end_date", "cppl_cp_plan_end_date"),
+            ("category", "cppl_cp_plan_initial_category"),
+        ],
+    ),
+    (
+        "care_episodes",
+        "ssd_cla_episodes",
+        &[
+            ("child_id", "clae_person_id"),
+            ("start_date", "clae_cla_episode_start_date"),
+            ("end_date", "clae_cla_episode_ceased_date"),
+            ("reason_ceased", "clae_cla_episode_ceased_reason"),
+        ],
+    ),
+    (
+        "placements",
+        "ssd_cla_placement",
+        &[
+            ("child_id", "clap_person_id"),
+            ("start_date", "clap_cla_placement_start_date"),
+            ("end_date", "clap_cla_placement_end_date"),
+            ("placement_type", "clap_cla_placement_type"),
+            ("distance_miles", "clap_cla_placement_distance"),
+        ],
+    ),
+    (
+        "care_leavers",
+        "ssd_care_leavers",
+        &[
+            ("child_id", "clea_person_id"),
+            ("in_touch", "clea_care_leaver_in_touch"),
+            ("suitable_accommodation", "clea_care_leaver_accom_suitable"),
+        ],
+    ),
+    (
+        "early_help",
+        "ssd_early_help_episodes",
+        &[
+            ("child_id", "earl_person_id"),
+            ("start_date", "earl_episode_start_date"),
+            ("end_date", "earl_episode_end_date"),
+            ("outcome", "earl_episode_end_reason"),
+        ],
+    ),
+    (
+        "involvements",
+        "ssd_involvements",
+        &[
+            ("worker_id", "invo_professional_id"),
+            ("child_id", "invo_person_id"),
+            ("start_date", "invo_involvement_start_date"),
+            ("end_date", "invo_involvement_end_date"),
+        ],
+    ),
+    (
+        "teams",
+        "ssd_department",
+        &[
+            ("team", "dept_team_name"),
+            ("locality", "dept_team_parent_name"),
+        ],
+    ),
+];
+
+/// The SSD's name of a table and of one of its columns.
+fn ssd_name<'a>(table: &'a str, column: Option<&'a str>) -> &'a str {
+    let Some(&(_, ssd, columns)) = SSD_NAMES.iter().find(|t| t.0 == table) else {
+        return column.unwrap_or(table);
+    };
+    match column {
+        None => ssd,
+        Some(c) => columns.iter().find(|m| m.0 == c).map_or(c, |m| m.1),
     }
 }
 
@@ -759,7 +914,7 @@ fn generate(
         people,
         involvements,
     ] {
-        let name = t.name;
+        let name = ssd_name(t.name, None);
         written.push((name, t.write(dir)?));
     }
     Ok(written)
@@ -981,7 +1136,7 @@ mod tests {
             generate(a.path(), 0.05).unwrap().into_iter().collect();
         let large: std::collections::BTreeMap<_, _> =
             generate(b.path(), 0.2).unwrap().into_iter().collect();
-        let ratio = large["referrals"] as f64 / small["referrals"] as f64;
+        let ratio = large["ssd_cin_episodes"] as f64 / small["ssd_cin_episodes"] as f64;
         assert!(
             (3.0..5.0).contains(&ratio),
             "referrals grew {ratio}x for 4x the scale"

@@ -59,14 +59,14 @@ fn example_from_csv() -> tempfile::TempDir {
             parquet_to_csv(
                 &path,
                 &p.join(format!("extracts/{name}.csv")),
-                name == "referrals",
+                name == "ssd_cin_episodes",
             );
             names.push(name);
         }
     }
     names.sort();
     for name in &names {
-        let encoding = if name == "contacts" {
+        let encoding = if name == "ssd_contacts" {
             "\n    encoding: windows-1252"
         } else {
             ""
@@ -83,7 +83,7 @@ fn example_from_csv() -> tempfile::TempDir {
         text.push_str(l);
         text.push('\n');
         if let Some(name) = l.strip_prefix("  - name: ") {
-            let encoding = if name == "contacts" {
+            let encoding = if name == "ssd_contacts" {
                 "    encoding: windows-1252\n"
             } else {
                 ""
@@ -131,7 +131,10 @@ fn the_example_runs_byte_identically_from_csv_extracts_and_from_their_snapshot()
     let snap = common::rubric_in(p, &["snapshot", "--out", p.join("snap").to_str().unwrap()]);
     assert_eq!(snap.code, 0, "{}", snap.stderr);
     let manifest = std::fs::read_to_string(p.join("snap/manifest.json")).expect("manifest");
-    assert!(manifest.contains("\"name\": \"referrals\""), "{manifest}");
+    assert!(
+        manifest.contains("\"name\": \"ssd_cin_episodes\""),
+        "{manifest}"
+    );
     // Without the extracts, the snapshot alone gives the same outputs.
     std::fs::rename(p.join("extracts"), p.join("gone")).expect("move");
     let (snap, out2) = (p.join("snap"), p.join("out2"));
@@ -149,7 +152,7 @@ fn the_example_runs_byte_identically_from_csv_extracts_and_from_their_snapshot()
     assert_eq!(out.code, 0, "{}", out.stderr);
     same_outputs(&root().join("out"), &p.join("out2"));
     // A snapshot file changed by hand is refused.
-    let file = p.join("snap/teams.parquet");
+    let file = p.join("snap/ssd_department.parquet");
     let mut bytes = std::fs::read(&file).expect("read");
     bytes.push(0);
     std::fs::write(&file, bytes).expect("write");
@@ -166,7 +169,7 @@ fn the_example_runs_byte_identically_from_csv_extracts_and_from_their_snapshot()
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("teams.parquet has changed since the snapshot was taken"),
+            .contains("ssd_department.parquet has changed since the snapshot was taken"),
         "{}",
         out.stderr
     );

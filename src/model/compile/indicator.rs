@@ -484,7 +484,10 @@ fn breakdown_docs(
             );
         }
         all.push(Spanned {
-            value: BreakdownDoc::Column(b.value.clone()),
+            value: BreakdownDoc::Column {
+                column: b.value.clone(),
+                name: None,
+            },
             referenced: b.referenced,
             defined: b.defined,
         });
@@ -528,9 +531,9 @@ const MAX_BANDS: usize = 30;
 /// A breakdown as the model holds it (its columns checked per measure).
 pub(super) fn breakdown(doc: &BreakdownDoc) -> Breakdown {
     match doc {
-        BreakdownDoc::Column(c) => Breakdown {
-            name: c.clone(),
-            by: By::Column(c.clone()),
+        BreakdownDoc::Column { column, name } => Breakdown {
+            name: name.clone().unwrap_or_else(|| column.clone()),
+            by: By::Column(column.clone()),
         },
         BreakdownDoc::AgeBand { of, bands, name } => Breakdown {
             name: name.clone().unwrap_or_else(|| "age band".to_string()),

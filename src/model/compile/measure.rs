@@ -296,7 +296,7 @@ pub(super) fn compile_measure(
                     defined: b.defined,
                 };
                 let checked = match &b.value {
-                    BreakdownDoc::Column(c) => column(
+                    BreakdownDoc::Column { column: c, .. } => column(
                         &source,
                         &at(c),
                         &[ColumnType::Str, ColumnType::Int],
