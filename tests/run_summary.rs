@@ -20,7 +20,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["reporting"], "2023-07");
-    assert_eq!(doc["indicators"], 77);
+    assert_eq!(doc["indicators"], 78);
     assert_eq!(doc["files"].as_array().unwrap().len(), 5);
 
     // The RAG of each indicator's latest whole row, from the CSV written.
@@ -49,7 +49,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
         .values()
         .map(|v| v.as_u64().unwrap())
         .sum();
-    assert_eq!(total, 77);
+    assert_eq!(total, 78);
 
     // The warnings are `check`'s.
     let check = rubric(&["check", "--format", "json"]);
@@ -70,7 +70,7 @@ fn the_text_summary_fits_a_screen_and_quiet_says_nothing() {
     let text = out.stdout;
     assert!(text.starts_with("wrote scorecard.parquet, scorecard.csv, scorecard.md, scorecard.html, scorecard.xlsx to "), "{text}");
     assert!(
-        text.contains("\n77 indicators\n  RAG: 22 red, 11 amber, 3 green, 41 no rule\n"),
+        text.contains("\n78 indicators\n  RAG: 22 red, 11 amber, 3 green, 42 no rule\n"),
         "{text}"
     );
     assert!(
