@@ -144,7 +144,11 @@ impl Table {
 }
 
 /// A table's name, its SSD name, and its columns' (name, SSD name).
-type SsdTable = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type SsdTable = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 /// The Standard Safeguarding Dataset's names (`ssd-schema.csv` in the
 /// reference documents) for the tables and columns the generator builds,
