@@ -13,6 +13,7 @@ use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
+use crate::calendar::elapsed::Elapsed;
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
@@ -49,6 +50,7 @@ struct AgeBands<'b> {
     labels: Vec<String>,
     /// Each label's group once made.
     groups: Vec<std::cell::Cell<Option<usize>>>,
+    elapsed: std::cell::RefCell<Elapsed>,
 }
 
 impl<'b> AgeBands<'b> {
@@ -60,13 +62,14 @@ impl<'b> AgeBands<'b> {
             firsts,
             groups: vec![std::cell::Cell::new(None); labels.len()],
             labels,
+            elapsed: Default::default(),
         }
     }
 
     /// The label a row has at a period ending on day `end`.
     fn label(&self, row: usize, end: i32) -> usize {
         let birth = (!self.births.is_null(row)).then(|| self.births.value(row));
-        band_at(self.firsts, birth, end)
+        band_at(&mut self.elapsed.borrow_mut(), self.firsts, birth, end)
     }
 }
 

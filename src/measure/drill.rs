@@ -283,7 +283,7 @@ impl Scope<'_> {
                 Some((By::AgeBand { bands, .. }, a, part)) => {
                     let births = a.as_primitive::<Date32Type>();
                     let birth = (!births.is_null(row)).then(|| births.value(row));
-                    band_at(bands, birth, end) == part.rank as usize
+                    band_at(&mut Default::default(), bands, birth, end) == part.rank as usize
                 }
                 None => true,
             })

@@ -2,7 +2,7 @@
 //! and years between two dates (`calendar::elapsed`), a date's year or month.
 
 use super::{broadcast, Eval, Fallback, Lit, Part, Val, Whole};
-use crate::calendar::elapsed::{whole_months, whole_years};
+use crate::calendar::elapsed::Elapsed;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{ArrayRef, Int64Array};
@@ -24,9 +24,10 @@ pub(super) fn whole_between(unit: Whole, a: Val, b: Val, rows: usize) -> Eval<Va
     let (Some(a), Some(b)) = (days_as_int(a, rows), days_as_int(b, rows)) else {
         return Ok(Val::Scalar(Lit::Unit));
     };
-    let count = match unit {
-        Whole::Months => whole_months,
-        Whole::Years => whole_years,
+    let mut elapsed = Elapsed::default();
+    let mut count = |x: i32, y: i32| match unit {
+        Whole::Months => elapsed.months(x, y),
+        Whole::Years => elapsed.years(x, y),
     };
     let (a, b) = (a.as_primitive::<Int64Type>(), b.as_primitive::<Int64Type>());
     let out: Int64Array = a
