@@ -31,8 +31,11 @@ pub fn whole_months(from: i32, to: i32) -> i64 {
 /// date, and the periods' ends are few, so most days are not worked out
 /// again.
 pub struct Elapsed {
-    seen: Box<[(i32, (i64, i64, i64)); CACHED]>,
+    seen: Box<[(i32, Civil); CACHED]>,
 }
+
+/// A day's (year, month, day).
+type Civil = (i64, i64, i64);
 
 /// Days remembered, by the day's low bits.
 const CACHED: usize = 256;
@@ -48,7 +51,7 @@ impl Default for Elapsed {
 }
 
 impl Elapsed {
-    fn civil(&mut self, days: i32) -> (i64, i64, i64) {
+    fn civil(&mut self, days: i32) -> Civil {
         let slot = &mut self.seen[days as usize % CACHED];
         if slot.0 != days {
             *slot = (days, civil(days));
