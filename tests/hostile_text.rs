@@ -110,6 +110,27 @@ fn data_shown_on_a_terminal_cannot_drive_it() {
 }
 
 #[test]
+fn regression_drill_s_heading_shows_a_breakdown_value_s_control_characters() {
+    // The heading names the breakdown value drilled into, from the data.
+    let f = hostile_teams();
+    let drill = f.rubric(&[
+        "drill",
+        "A1",
+        "--period",
+        "2023-03",
+        "--breakdown",
+        TEAMS[5],
+    ]);
+    assert_eq!(drill.code, 0, "{}", drill.stderr);
+    assert!(!drill.stdout.contains('\u{1b}'), "{:?}", drill.stdout);
+    assert!(
+        drill.stdout.contains("team = \\u{1b}[31mred"),
+        "{}",
+        drill.stdout
+    );
+}
+
+#[test]
 fn a_new_indicator_s_section_is_written_as_valid_yaml() {
     let f = hostile_teams();
     for (id, section) in [

@@ -86,7 +86,8 @@ pub fn drill(
     let written = match &out {
         Some(file) => write_rows(file, &drilled.rows),
         None => {
-            outln!("{heading}\n");
+            // The heading holds a title and a breakdown value from the data.
+            outln!("{}\n", crate::format::visible(&heading, false));
             out!("{}", table(&drilled.rows));
             return 0;
         }
