@@ -27,7 +27,12 @@ fn project() -> Fixture {
     f.standard_rules()
         .table(
             "events",
-            vec![("event_date", dates(&days)), ("team", strs(&teams)), ("late", bools(&late))],
+            vec![
+                ("event_date", dates(&days)),
+                ("region", strs(&teams.iter().map(|t| t.map(|t| if t == "North" { "Upland" } else { "Lowland" })).collect::<Vec<_>>())),
+                ("team", strs(&teams)),
+                ("late", bools(&late)),
+            ],
         )
         .file(
             "indicators/e.yaml",
@@ -38,6 +43,13 @@ fn project() -> Fixture {
                     "neutral",
                     "{ kind: flow, source: events, date: event_date }",
                     "breakdown: team",
+                ),
+                indicator(
+                    "C2",
+                    "count",
+                    "neutral",
+                    "{ kind: flow, source: events, date: event_date }",
+                    "breakdowns: [team, region]",
                 ),
                 indicator(
                     "R1",
@@ -185,4 +197,21 @@ fn small_bases_and_incomplete_periods_are_flagged() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn each_breakdown_withholds_a_second_cell_of_its_own() {
+    let f = project();
+    let t = f.run(&["--period", "2023-04", "--publish"]);
+    // March: team North 3 and region Upland 3 (North alone) are withheld.
+    // Each breakdown adds up to the whole of 20 on its own, so each
+    // withholds its smallest other value: East 7 among the teams, Lowland
+    // 17 among the regions; South 10 stays.
+    let status = |by: &str, value: &str| t.by("C2", by, value, "2023-03", "status");
+    assert_eq!(status("team", "North"), "suppressed");
+    assert_eq!(status("team", "East"), "suppressed");
+    assert_eq!(status("team", "South"), "ok");
+    assert_eq!(status("region", "Upland"), "suppressed");
+    assert_eq!(status("region", "Lowland"), "suppressed");
+    assert_eq!(t.by("C2", "all", "all", "2023-03", "value"), "20");
 }
