@@ -281,6 +281,16 @@ const SSD_NAMES: &[SsdTable] = &[
         ],
     ),
     (
+        "cin_plans",
+        "ssd_cin_plans",
+        &[
+            ("child_id", "cinp_person_id"),
+            ("start_date", "cinp_cin_plan_start_date"),
+            ("end_date", "cinp_cin_plan_end_date"),
+            ("team", "cinp_cin_plan_team"),
+        ],
+    ),
+    (
         "teams",
         "ssd_department",
         &[
@@ -897,6 +907,7 @@ fn generate(
         &episodes,
     );
     let involvements = allocations(&mut r2, &[&plans, &episodes], scale);
+    let cin_plans = cin_plans(&mut r2, &assessments, &g.d);
 
     let mut written = Vec::new();
     for t in [
@@ -917,6 +928,7 @@ fn generate(
         population,
         people,
         involvements,
+        cin_plans,
     ] {
         let name = ssd_name(t.name, None);
         written.push((name, t.write(dir)?));
@@ -1024,6 +1036,40 @@ fn people(r: &mut Rand, seen: &[(&Table, &str)], episodes: &Table) -> Table {
 
 /// Each protection plan and care episode allocated to a social worker of
 /// its team (eight workers a team at scale 1), for as long as it is open.
+/// A child in need plan for each assessment that ended in one, from the
+/// day it was completed, lasting 3 to 12 months (open when that is past the
+/// data's end).
+fn cin_plans(r: &mut Rand, assessments: &Table, d: &Dates) -> Table {
+    let mut out = Table::new(
+        "cin_plans",
+        &[
+            ("child_id", 'i'),
+            ("start_date", 'd'),
+            ("end_date", 'd'),
+            ("team", 't'),
+        ],
+    );
+    let rows = assessments
+        .ints("child_id")
+        .iter()
+        .zip(assessments.dates("completed_date"))
+        .zip(assessments.texts("outcome"))
+        .zip(assessments.texts("team"));
+    for (((child, done), outcome), team) in rows {
+        let (Some(start), "child in need plan") = (done, *outcome) else {
+            continue;
+        };
+        let end = d.closed(*start + r.between(91, 365) as i32);
+        out.push(vec![
+            V::OI(*child),
+            V::D(Some(*start)),
+            V::D(end),
+            V::T(team),
+        ]);
+    }
+    out
+}
+
 fn allocations(r: &mut Rand, cases: &[&Table], scale: f64) -> Table {
     let per_team = ((8.0 * scale).round() as i64).max(1);
     let mut out = Table::new(
@@ -1121,7 +1167,7 @@ mod tests {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let tables = generate(a.path(), 0.05).unwrap();
         generate(b.path(), 0.05).unwrap();
-        assert_eq!(tables.len(), 17);
+        assert_eq!(tables.len(), 18);
         for (name, rows) in tables {
             let file = format!("{name}.parquet");
             assert!(rows > 0, "{name} is empty");

@@ -112,8 +112,8 @@ fn the_example_runs_byte_identically_through_odbc() {
         &db,
         &[
             "snapshot",
-            "referrals",
-            "contacts",
+            "ssd_cin_episodes",
+            "ssd_contacts",
             "--out",
             snap.to_str().unwrap(),
         ],
@@ -121,7 +121,7 @@ fn the_example_runs_byte_identically_through_odbc() {
     assert_eq!(taken.code, 0, "{}", taken.stderr);
     let manifest = std::fs::read_to_string(snap.join("manifest.json")).unwrap();
     assert!(
-        manifest.contains("table `referrals` through ODBC"),
+        manifest.contains("table `ssd_cin_episodes` through ODBC"),
         "{manifest}"
     );
     assert!(!manifest.contains("rubric-ci-password"), "{manifest}");
@@ -156,7 +156,7 @@ fn a_query_the_database_refuses_is_reported_with_its_words_and_no_password() {
     assert!(!out.stderr.contains("rubric-ci-password"), "{}", out.stderr);
 
     let wrong = db.replace("PWD=rubric-ci-password", "PWD=not-the-password");
-    let f = one_source("    table: referrals\n");
+    let f = one_source("    table: ssd_cin_episodes\n");
     let out = rubric_db(f.path(), &wrong, &["check"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("cannot connect"), "{}", out.stderr);
@@ -173,7 +173,7 @@ fn a_connection_dropped_mid_read_fails_the_run_and_leaves_the_outputs() {
     let Some(db) = database() else { return };
     // The query ends its own connection once the database runs it for the rows.
     let f = one_source(
-        "    query: SELECT referral_date FROM referrals UNION ALL SELECT CASE WHEN pg_terminate_backend(pg_backend_pid()) THEN NULL::date END\n",
+        "    query: SELECT cine_referral_date AS referral_date FROM ssd_cin_episodes UNION ALL SELECT CASE WHEN pg_terminate_backend(pg_backend_pid()) THEN NULL::date END\n",
     );
     let out_dir = f.out_dir();
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -203,7 +203,9 @@ fn only_the_columns_indicators_read_are_selected() {
     let Some(db) = database() else { return };
     // A column the database cannot hand over (a type Rubric does not
     // read) is harmless when no indicator reads it.
-    let f = one_source("    query: SELECT referral_date, ARRAY[1, 2] AS not_read FROM referrals\n");
+    let f = one_source(
+        "    query: SELECT cine_referral_date AS referral_date, ARRAY[1, 2] AS not_read FROM ssd_cin_episodes\n",
+    );
     let out = rubric_db(
         f.path(),
         &db,
