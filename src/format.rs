@@ -1,7 +1,7 @@
 //! How numbers are shown in reports: rounded half away from zero (as
 //! spreadsheets do) to the indicator's decimals, with its unit.
 
-use crate::config::document::Unit;
+use crate::config::document::{ChangeDisplay, Unit};
 use std::borrow::Cow;
 
 /// Text from data or definitions made safe for a terminal: control
@@ -79,40 +79,40 @@ pub fn with_parts(
     }
 }
 
-/// A signed change: points for percentages, a percent change otherwise.
+/// A signed change as the indicator prints it: the difference (`+2 pts`
+/// for a percentage) or the percent change (`+11%`).
 pub fn change(
     change: Option<f64>,
     change_pct: Option<f64>,
     unit: Unit,
+    display: ChangeDisplay,
     decimals: u8,
 ) -> Option<String> {
-    let signed = |s: String, v: f64| {
-        if round(v, decimals) > 0.0 && !s.starts_with('-') {
+    let points = |c: f64| {
+        let s = number(c, decimals);
+        let s = if round(c, decimals) > 0.0 && !s.starts_with('-') {
             format!("+{s}")
         } else {
             s
+        };
+        match unit {
+            Unit::Percent => format!("{s} pts"),
+            _ => s,
         }
     };
-    match unit {
-        Unit::Percent => change.map(|c| {
-            let s = number(c, decimals);
-            format!("{} pts", signed(s, c))
-        }),
-        _ => match (change_pct, change) {
-            (Some(p), _) => {
-                let s = number(p, 0);
-                Some(format!(
-                    "{}%",
-                    if round(p, 0) > 0.0 {
-                        format!("+{s}")
-                    } else {
-                        s
-                    }
-                ))
-            }
-            (None, Some(c)) => Some(signed(number(c, decimals), c)),
-            _ => None,
-        },
+    let relative = |p: f64| {
+        let s = number(p, 0);
+        if round(p, 0) > 0.0 {
+            format!("+{s}%")
+        } else {
+            format!("{s}%")
+        }
+    };
+    match (display, change_pct, change) {
+        (ChangeDisplay::Points, _, c) => c.map(points),
+        (ChangeDisplay::Relative, Some(p), _) => Some(relative(p)),
+        // From 0 there is no percent change: the difference is shown.
+        (ChangeDisplay::Relative, None, c) => c.map(points),
     }
 }
 
@@ -152,14 +152,63 @@ mod tests {
             "78% (254/325)"
         );
         assert_eq!(
-            change(Some(3.04), None, Unit::Percent, 0).unwrap(),
+            change(
+                Some(3.04),
+                None,
+                Unit::Percent,
+                ChangeDisplay::default_for(Unit::Percent),
+                0
+            )
+            .unwrap(),
             "+3 pts"
         );
         assert_eq!(
-            change(Some(-30.0), Some(-16.4), Unit::Count, 0).unwrap(),
+            change(
+                Some(-30.0),
+                Some(-16.4),
+                Unit::Count,
+                ChangeDisplay::default_for(Unit::Count),
+                0
+            )
+            .unwrap(),
             "-16%"
         );
-        assert_eq!(change(Some(5.0), None, Unit::Count, 0).unwrap(), "+5");
-        assert_eq!(change(Some(0.0), Some(0.0), Unit::Count, 0).unwrap(), "0%");
+        assert_eq!(
+            change(
+                Some(5.0),
+                None,
+                Unit::Count,
+                ChangeDisplay::default_for(Unit::Count),
+                0
+            )
+            .unwrap(),
+            "+5"
+        );
+        assert_eq!(
+            change(
+                Some(0.0),
+                Some(0.0),
+                Unit::Count,
+                ChangeDisplay::default_for(Unit::Count),
+                0
+            )
+            .unwrap(),
+            "0%"
+        );
+        // Each the other way: a percentage's percent change, a count's difference.
+        let (points, relative) = (ChangeDisplay::Points, ChangeDisplay::Relative);
+        assert_eq!(
+            change(Some(3.6), Some(10.81), Unit::Percent, relative, 1).unwrap(),
+            "+11%"
+        );
+        assert_eq!(
+            change(Some(-30.0), Some(-16.4), Unit::Count, points, 0).unwrap(),
+            "-30"
+        );
+        // From 0 there is no percent change: the difference is shown.
+        assert_eq!(
+            change(Some(4.0), None, Unit::Percent, relative, 0).unwrap(),
+            "+4 pts"
+        );
     }
 }

@@ -85,7 +85,7 @@ fn the_reasons_of_a_hand_worked_rating_are_given_and_kept_in_the_outputs() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("direction of travel: similar, by the rule `dot_banded`: 85.0% against 90.0%: within the 10% band"),
+        out.stdout.contains("direction of travel: similar, by the rule `dot_banded`: 85.0% against 90.0%: a change of -6%, within the 10% band"),
         "{}",
         out.stdout
     );

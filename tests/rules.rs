@@ -16,7 +16,8 @@ fn count_indicator(id: &str, polarity: &str, extra: &str) -> String {
 #[test]
 fn dot_uses_the_similar_band_and_respects_polarity() {
     let f = Fixture::new();
-    // 100, then +10% exactly (inside the band), then +10.9%, then -18%.
+    // 100, then +10% exactly (at the band: printed +10%, so a move, as
+    // boards print it), then +10.9%, then -18%.
     let mut when = repeat("2023-01-10", 100);
     when.extend(repeat("2023-02-10", 110));
     when.extend(repeat("2023-03-10", 122));
@@ -44,7 +45,7 @@ fn dot_uses_the_similar_band_and_respects_polarity() {
             dot("HIGH", "2023-03"),
             dot("HIGH", "2023-04")
         ],
-        ["similar", "improving", "worsening"]
+        ["improving", "improving", "worsening"]
     );
     assert_eq!(
         [
@@ -52,7 +53,7 @@ fn dot_uses_the_similar_band_and_respects_polarity() {
             dot("LOW", "2023-03"),
             dot("LOW", "2023-04")
         ],
-        ["similar", "worsening", "improving"]
+        ["worsening", "worsening", "improving"]
     );
     assert_eq!(
         [
@@ -60,7 +61,7 @@ fn dot_uses_the_similar_band_and_respects_polarity() {
             dot("FLAT", "2023-03"),
             dot("FLAT", "2023-04")
         ],
-        ["similar", "up", "down"]
+        ["up", "up", "down"]
     );
     assert_eq!(dot("TIGHT", "2023-02"), "improving");
     // From zero to something is a move; with no previous value there is no rating.

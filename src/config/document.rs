@@ -103,6 +103,31 @@ pub struct IndicatorDoc {
     /// compared with the same point of the previous year.
     #[serde(default)]
     pub compare_with: Option<CompareWith>,
+    /// How the change against the previous period and last year is
+    /// printed: `points` (the difference, in points for a percentage) or
+    /// `relative` (the percent change). Overrides `display.change`.
+    #[serde(default)]
+    pub change_display: Option<ChangeDisplay>,
+}
+
+/// How a change is printed.
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeDisplay {
+    /// The difference: `+2 pts` for a percentage, `+12` for a count.
+    Points,
+    /// The percent change: 33.3% to 36.9% is `+11%`.
+    Relative,
+}
+
+impl ChangeDisplay {
+    /// Today's boards: points for a percentage, percent change otherwise.
+    pub fn default_for(unit: Unit) -> ChangeDisplay {
+        match unit {
+            Unit::Percent => ChangeDisplay::Points,
+            _ => ChangeDisplay::Relative,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
@@ -511,9 +536,22 @@ pub struct ProjectDoc {
     pub publication: Option<PublicationDoc>,
     /// Flags for figures to read with care.
     pub quality: Option<QualityDoc>,
+    /// How reports print figures.
+    pub display: Option<DisplayDoc>,
     /// Declared sources (more can be written in files under `sources/`).
     #[serde(default)]
     pub sources: Vec<super::sources::SourceDoc>,
+}
+
+/// How reports print figures, for the whole project.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayDoc {
+    /// How changes are printed, per unit: `{ percent: relative }` (the
+    /// others keep points for a percentage, percent change otherwise).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, ChangeDisplay>")]
+    pub change: BTreeMap<String, Spanned<ChangeDisplay>>,
 }
 
 /// When a figure is flagged.

@@ -2,7 +2,7 @@
 
 use super::measure::Measure;
 use crate::calendar::period::{FinancialYear, Month};
-use crate::config::document::{CompareWith, Frequency, Polarity, Unit};
+use crate::config::document::{ChangeDisplay, CompareWith, Frequency, Polarity, Unit};
 use crate::diagnostic::Place;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,6 +35,8 @@ pub struct Indicator {
     /// A to-date value that resets each financial year or quarter and is
     /// reported more often: its 12-month statistics are not given.
     pub cumulative: bool,
+    /// How its changes are printed.
+    pub change_display: ChangeDisplay,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,

@@ -5,6 +5,7 @@
 
 use super::review::describe_measure;
 use crate::calendar::period::{period_label, Month};
+use crate::config::document::ChangeDisplay;
 use crate::config::document::CompareWith;
 use crate::format;
 use crate::model::indicator::RuleUse;
@@ -94,8 +95,16 @@ pub fn render(project: &Project, row: &Row) -> String {
         {
             None => format!("- {name} ({}): no value", label(m)),
             Some(b) => {
-                let moved = format::change(change, pct, unit, decimals)
-                    .map_or(String::new(), |t| format!(", a change of {t}"));
+                // As printed, and the other way in brackets.
+                let other = match ind.change_display {
+                    ChangeDisplay::Points => ChangeDisplay::Relative,
+                    ChangeDisplay::Relative => ChangeDisplay::Points,
+                };
+                let printed = format::change(change, pct, unit, ind.change_display, decimals);
+                let also = format::change(change, pct, unit, other, decimals)
+                    .filter(|o| Some(o) != printed.as_ref())
+                    .map_or(String::new(), |o| format!(" ({o})"));
+                let moved = printed.map_or(String::new(), |t| format!(", a change of {t}{also}"));
                 format!("- {name} ({}): {}{moved}", label(m), shown(b))
             }
         };

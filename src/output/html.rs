@@ -219,10 +219,22 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
             .value
             .is_none()
             .then(|| p.missing.clone().unwrap_or_default()),
-        change: format::change(c.change, c.change_pct, ind.unit, ind.decimals)
-            .unwrap_or_else(|| NONE.to_string()),
-        change_yoy: format::change(c.change_yoy, c.change_yoy_pct, ind.unit, ind.decimals)
-            .unwrap_or_else(|| NONE.to_string()),
+        change: format::change(
+            c.change,
+            c.change_pct,
+            ind.unit,
+            ind.change_display,
+            ind.decimals,
+        )
+        .unwrap_or_else(|| NONE.to_string()),
+        change_yoy: format::change(
+            c.change_yoy,
+            c.change_yoy_pct,
+            ind.unit,
+            ind.change_display,
+            ind.decimals,
+        )
+        .unwrap_or_else(|| NONE.to_string()),
         avg_12m: shown(c.avg_12m),
         max_12m: shown(c.max_12m),
         target: latest.target.map_or(NONE.to_string(), |t| {

@@ -100,8 +100,10 @@ fn format_cell(ind: &Indicator, cell: Cell) -> String {
         Cell::Text(t) => escape(t),
         Cell::Figure { row } => row.map_or(MISSING.to_string(), |r| cell_value(ind, r)),
         Cell::Statistic(v) => opt_value(v, ind),
-        Cell::Change { change, pct } => format::change(change, pct, ind.unit, ind.decimals)
-            .unwrap_or_else(|| MISSING.to_string()),
+        Cell::Change { change, pct } => {
+            format::change(change, pct, ind.unit, ind.change_display, ind.decimals)
+                .unwrap_or_else(|| MISSING.to_string())
+        }
         Cell::Target(v) | Cell::Benchmark(v) => known(v),
         Cell::Rating(shown) => rating_cell(shown),
         Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
@@ -311,8 +313,14 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                         "| {} | {} |{share} {} | {} | {} |",
                         escape(team.name),
                         cell_value(ind, r),
-                        format::change(c.change, c.change_pct, ind.unit, ind.decimals)
-                            .unwrap_or_else(|| MISSING.to_string()),
+                        format::change(
+                            c.change,
+                            c.change_pct,
+                            ind.unit,
+                            ind.change_display,
+                            ind.decimals
+                        )
+                        .unwrap_or_else(|| MISSING.to_string()),
                         rating_cell(&Shown::of(board.project, ind.dot_at(r.period), &r.dot)),
                         rating_cell(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
                     );

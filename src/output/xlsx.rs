@@ -14,7 +14,7 @@
 use super::long_form::{self, Cell as DataCell};
 use super::review::describe_measure;
 use crate::calendar::period::{period_heading, Month};
-use crate::config::document::{Frequency, Tone, Unit};
+use crate::config::document::{ChangeDisplay, Frequency, Tone, Unit};
 use crate::format;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
@@ -404,8 +404,9 @@ fn commentary_column(sheet: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// A change against the previous period or last year: points for a
-/// percentage, a percent change otherwise (stored as a fraction).
+/// A change against the previous period or last year as the indicator
+/// prints it: the difference (points for a percentage), or the percent
+/// change (stored as a fraction).
 fn change_cell(
     sheet: &mut Worksheet,
     row: u32,
@@ -419,18 +420,17 @@ fn change_cell(
     } else {
         format!(".{}", "0".repeat(usize::from(ind.decimals)))
     };
-    let cell = match ind.unit {
-        Unit::Percent => change.map(|v| {
-            (
-                v,
-                format!("+0{decimals}\" pts\";-0{decimals}\" pts\";0\" pts\""),
-            )
-        }),
-        _ => match (pct, change) {
-            (Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
-            (None, Some(v)) => Some((v, format!("+0{decimals};-0{decimals};0"))),
-            _ => None,
-        },
+    let points = |v: f64| match ind.unit {
+        Unit::Percent => (
+            v,
+            format!("+0{decimals}\" pts\";-0{decimals}\" pts\";0\" pts\""),
+        ),
+        _ => (v, format!("+0{decimals};-0{decimals};0")),
+    };
+    let cell = match (ind.change_display, pct, change) {
+        (ChangeDisplay::Points, _, c) => c.map(points),
+        (ChangeDisplay::Relative, Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
+        (ChangeDisplay::Relative, None, c) => c.map(points),
     };
     match cell {
         Some((v, pattern)) => {

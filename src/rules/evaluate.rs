@@ -174,6 +174,14 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     scope.push_dynamic("last_year", num(c.last_year));
     scope.push_dynamic("change_yoy", num(c.change_yoy));
     scope.push_dynamic("change_yoy_pct", num(c.change_yoy_pct));
+    // The changes rounded as reports print them (the difference to the
+    // indicator's decimals, the percent change to whole percent), so a band
+    // is judged on what the reader sees.
+    let shown = |v: Option<f64>, decimals: u8| num(v.map(|v| crate::format::round(v, decimals)));
+    scope.push_dynamic("change_shown", shown(c.change, ind.decimals));
+    scope.push_dynamic("change_pct_shown", shown(c.change_pct, 0));
+    scope.push_dynamic("change_yoy_shown", shown(c.change_yoy, ind.decimals));
+    scope.push_dynamic("change_yoy_pct_shown", shown(c.change_yoy_pct, 0));
     scope.push_dynamic("avg_12m", num(c.avg_12m));
     scope.push_dynamic("max_12m", num(c.max_12m));
     scope.push_dynamic("min_12m", num(c.min_12m));

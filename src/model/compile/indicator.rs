@@ -142,6 +142,12 @@ pub(super) fn compile_indicator(
             CompareWith::PreviousPeriod
         }),
         cumulative,
+        change_display: doc.change_display.unwrap_or_else(|| {
+            ctx.change_display
+                .iter()
+                .find(|(u, _)| *u == doc.unit.value)
+                .map_or(ChangeDisplay::default_for(doc.unit.value), |(_, how)| *how)
+        }),
         file: file.to_path_buf(),
         place: Place::from(&doc.id.referenced),
     })

@@ -84,6 +84,7 @@ pub fn compile_project_with(
     let limits = settings::build_limits(files.settings.as_ref(), &mut problems);
     let publication = settings::build_publication(files.settings.as_ref(), &mut problems);
     let quality = settings::build_quality(files.settings.as_ref(), &mut problems);
+    let change_display = settings::build_change_display(files.settings.as_ref(), &mut problems);
     if quality.extracted.is_none() {
         needs_extracted(&sources, &mut problems);
     }
@@ -100,6 +101,7 @@ pub fn compile_project_with(
         indicator_ids: BTreeSet::new(),
         declared_rule_sets: BTreeSet::new(),
         rules_unreadable: problems_in_rules,
+        change_display,
     };
     let rule_sets = rule_sets::compile_rule_sets(&files.rules, &mut ctx);
     for file in &files.indicators {
@@ -198,6 +200,11 @@ pub(super) struct Ctx {
     /// A rule file could not be read: a rule set it may declare is
     /// unknown, so indicators naming one add no problem of their own.
     rules_unreadable: bool,
+    /// How each unit's changes are printed, unless an indicator says.
+    change_display: Vec<(
+        crate::config::document::Unit,
+        crate::config::document::ChangeDisplay,
+    )>,
 }
 
 /// Where in the files an indicator's parts are, for messages.

@@ -2,7 +2,7 @@
 //! publication policy.
 
 use crate::calendar::parse_day;
-use crate::config::document::ProjectDoc;
+use crate::config::document::{ChangeDisplay, ProjectDoc, Unit};
 use crate::config::span::Spanned;
 use crate::config::Loaded;
 use crate::diagnostic::{Diagnostic, Place};
@@ -143,4 +143,42 @@ pub(super) fn build_publication(
     Some(crate::publication::Policy {
         suppress_below: below.value as f64,
     })
+}
+
+/// How each unit's changes are printed: today's boards', with any set in
+/// `display.change`.
+pub(super) fn build_change_display(
+    settings: Option<&Loaded<ProjectDoc>>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(Unit, ChangeDisplay)> {
+    let units = [
+        Unit::Count,
+        Unit::Percent,
+        Unit::Rate,
+        Unit::Days,
+        Unit::Number,
+    ];
+    let mut shown: Vec<(Unit, ChangeDisplay)> = units
+        .iter()
+        .map(|&u| (u, ChangeDisplay::default_for(u)))
+        .collect();
+    let Some(s) = settings else { return shown };
+    let Some(doc) = &s.doc.display else {
+        return shown;
+    };
+    for (unit, how) in &doc.change {
+        match shown.iter_mut().find(|(u, _)| u.name() == unit) {
+            Some(slot) => slot.1 = how.value,
+            None => problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from(&how.referenced),
+                    format!("`{unit}` is not a unit"),
+                )
+                .subject("display")
+                .help("key `display.change` by unit: count, percent, rate, days or number"),
+            ),
+        }
+    }
+    shown
 }
