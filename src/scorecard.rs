@@ -209,17 +209,19 @@ fn finish(
                 } else {
                     None
                 };
+                let small = small_base(quality, &points[t]);
+                let flags = flags(quality, period, small, &comparison, ind.frequency);
                 let input = RuleInput {
                     indicator: ind,
                     period,
                     point: &points[t],
                     comparison: &comparison,
                     target,
-                    small_base: small_base(quality, &points[t]),
+                    small_base: small,
+                    flags: &flags,
                 };
                 let dot = rate(project, ind.dot_at(period), &input)?;
                 let rag = rate(project, ind.rag_at(period), &input)?;
-                let flags = flags(quality, period, input.small_base);
                 rows.push(Row {
                     indicator: i,
                     group: group.clone(),
@@ -259,6 +261,23 @@ pub enum Flag {
         extracted: chrono::NaiveDate,
         period_end: chrono::NaiveDate,
     },
+    /// The 12-month statistics are over fewer periods than the window holds.
+    PartialWindow {
+        periods: u32,
+        of: u32,
+        frequency: Frequency,
+    },
+}
+
+impl Flag {
+    /// The flag's name, as rules read it in `flags`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Flag::SmallBase { .. } => "small_base",
+            Flag::Incomplete { .. } => "incomplete",
+            Flag::PartialWindow { .. } => "partial_12m",
+        }
+    }
 }
 
 impl std::fmt::Display for Flag {
@@ -277,13 +296,42 @@ impl std::fmt::Display for Flag {
                 f,
                 "incomplete: the data was extracted on {extracted}, before the period ends on {period_end}"
             ),
+            Flag::PartialWindow {
+                periods,
+                of,
+                frequency,
+            } => {
+                let unit = match frequency {
+                    Frequency::Monthly => "months",
+                    Frequency::Quarterly => "quarters",
+                    Frequency::Annual => "years",
+                };
+                write!(
+                    f,
+                    "partial: the 12-month average, highest and lowest are over {periods} of {of} {unit}"
+                )
+            }
         }
     }
 }
 
 /// The quality flags of one figure.
-fn flags(quality: Quality, period: Month, small: Option<Flag>) -> Vec<Flag> {
+fn flags(
+    quality: Quality,
+    period: Month,
+    small: Option<Flag>,
+    comparison: &Comparison,
+    frequency: Frequency,
+) -> Vec<Flag> {
     let mut flags: Vec<Flag> = small.into_iter().collect();
+    let (periods, of) = comparison.periods_12m;
+    if comparison.avg_12m.is_some() && periods < of {
+        flags.push(Flag::PartialWindow {
+            periods,
+            of,
+            frequency,
+        });
+    }
     if let Some(extracted) = quality.extracted {
         let end = period.last_day();
         if days_from_date(end) > extracted {

@@ -175,13 +175,18 @@ fn small_bases_and_incomplete_periods_are_flagged() {
         "rules:\n  - name: warn_anyway\n    kind: dot\n    on_small_base: warn\n    outcomes: [{ name: up }, { name: down }]\n    expression: 'if value >= previous { \"up\" } else { \"down\" }'\n",
     );
     let t = f.run(&["--period", "2023-04"]);
-    // March: 17 of 20 on time, a base of 20: rated, no flag.
-    assert_eq!(t.get("R2", "2023-03", "flags"), "NA");
+    // March: 17 of 20 on time, a base of 20: rated; the months before have
+    // no events (a denominator of 0, no value), so its 12-month average is
+    // over March alone.
+    assert_eq!(
+        t.get("R2", "2023-03", "flags"),
+        "partial: the 12-month average, highest and lowest are over 1 of 12 months"
+    );
     assert_eq!(t.get("R2", "2023-03", "rag"), "green");
     // April: 2 of 2 on a base of 2, and the month runs past the extract.
     assert_eq!(
         t.get("R2", "2023-04", "flags"),
-        "small base: the denominator 2 is under 10; incomplete: the data was extracted on 2023-04-20, before the period ends on 2023-04-30"
+        "small base: the denominator 2 is under 10; partial: the 12-month average, highest and lowest are over 2 of 12 months; incomplete: the data was extracted on 2023-04-20, before the period ends on 2023-04-30"
     );
     assert_eq!(t.get("R2", "2023-04", "rag"), "not_rated");
     assert_eq!(

@@ -50,4 +50,5 @@ pub const RULE_SCOPE: &[&str] = &[
     "unit",
     "decimals",
     "period",
+    "flags",
 ];

@@ -194,6 +194,7 @@ pub fn render(project: &Project, row: &Row) -> String {
         comparison: &row.comparison,
         target: row.target,
         small_base: None,
+        flags: &row.flags,
     };
     for (title, rating, rule_use) in [
         ("direction of travel", &row.dot, ind.dot_at(row.period)),

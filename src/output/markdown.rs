@@ -148,6 +148,7 @@ fn render_section(out: &mut String, board: &Board, section: &crate::layout::Sect
     benchmarks.sort_unstable();
     benchmarks.dedup();
     let mut notes: Vec<String> = Vec::new();
+    let mut care: Vec<String> = Vec::new();
     let mut commentary: Vec<String> = Vec::new();
     for frequency in FREQUENCIES {
         let lines = section.lines_of(frequency);
@@ -175,12 +176,14 @@ fn render_section(out: &mut String, board: &Board, section: &crate::layout::Sect
             frequency,
             &columns,
             &lines,
-            &mut notes,
-            &mut commentary,
+            [&mut notes, &mut care, &mut commentary],
         );
     }
     if !notes.is_empty() {
         let _ = writeln!(out, "Missing values:\n\n{}\n", notes.join("\n"));
+    }
+    if !care.is_empty() {
+        let _ = writeln!(out, "Read with care:\n\n{}\n", care.join("\n"));
     }
     if !commentary.is_empty() {
         let _ = writeln!(
@@ -214,8 +217,7 @@ fn render_table(
     frequency: Frequency,
     columns: &[Column],
     lines: &[&Line],
-    notes: &mut Vec<String>,
-    commentary: &mut Vec<String>,
+    [notes, care, commentary]: [&mut Vec<String>; 3],
 ) {
     let header: Vec<String> = columns.iter().map(|c| heading(c, frequency)).collect();
     let _ = writeln!(out, "| {} |", header.join(" | "));
@@ -255,6 +257,15 @@ fn render_table(
                 ind.id,
                 periods.join(", "),
                 escape(why)
+            ));
+        }
+        // The latest figure's quality flags.
+        for flag in &latest.flags {
+            care.push(format!(
+                "- **{}** ({}): {}",
+                ind.id,
+                period_heading(latest.period, frequency),
+                escape(&flag.to_string())
             ));
         }
         if let Some(text) = &latest.commentary {

@@ -117,6 +117,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             comparison: &latest.comparison,
             target: latest.target,
             small_base: None,
+            flags: &latest.flags,
         };
         if let Some(v) = ind.version_at(latest.period) {
             let _ = writeln!(out, "- definition: as changed from {}", v.from);

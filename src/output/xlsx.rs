@@ -204,14 +204,22 @@ fn figure(
     r: Option<&Row>,
 ) -> Result<(), XlsxError> {
     match r {
-        Some(r) => write_value(
-            sheet,
-            row,
-            col,
-            ind,
-            r.point.value,
-            r.point.missing.as_deref(),
-        ),
+        Some(r) => {
+            write_value(
+                sheet,
+                row,
+                col,
+                ind,
+                r.point.value,
+                r.point.missing.as_deref(),
+            )?;
+            // A figure to read with care says why in a note.
+            if r.point.value.is_some() && !r.flags.is_empty() {
+                let why: Vec<String> = r.flags.iter().map(ToString::to_string).collect();
+                sheet.insert_note(row, col, &Note::new(why.join("; ")).set_author("Rubric"))?;
+            }
+            Ok(())
+        }
         None => {
             sheet.write_string(row, col, MISSING)?;
             Ok(())

@@ -46,6 +46,9 @@ pub struct Comparison {
     pub avg_12m: Option<f64>,
     pub max_12m: Option<f64>,
     pub min_12m: Option<f64>,
+    /// The periods with a value behind the 12-month statistics, and how
+    /// many the window holds (12 months, 4 quarters or 1 year).
+    pub periods_12m: (u32, u32),
 }
 
 /// Compares month `t` of monthly `points` for an indicator reported every
@@ -63,7 +66,8 @@ pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
     let (change, change_pct) = changes(value, previous);
     let (change_yoy, change_yoy_pct) = changes(value, last_year);
     // The periods ending in the 12 months to t, counting those with a value.
-    let window: Vec<f64> = (0..if basis.cumulative { 0 } else { 12 / step })
+    let wanted = if basis.cumulative { 0 } else { 12 / step };
+    let window: Vec<f64> = (0..wanted)
         .filter_map(|k| t.checked_sub(k * step))
         .filter_map(|i| points[i].value)
         .collect();
@@ -83,6 +87,7 @@ pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
         avg_12m: finite(avg_12m),
         max_12m,
         min_12m,
+        periods_12m: (window.len() as u32, wanted as u32),
     }
 }
 

@@ -51,6 +51,8 @@ pub struct RuleInput<'a> {
     pub target: Option<f64>,
     /// Why the figure's base is small, when it is (see `quality:`).
     pub small_base: Option<crate::scorecard::Flag>,
+    /// Every quality flag of the figure; rules read their names in `flags`.
+    pub flags: &'a [crate::scorecard::Flag],
 }
 
 pub fn rate(
@@ -104,6 +106,9 @@ pub fn rate(
             rule.name
         )));
     }
+    if let Some(why) = reason_for_no_rating(&result) {
+        return Ok(Rating::NotRated(why));
+    }
     let (name, because) = outcome_and_reason(&result);
     match name {
         Some(n) if rule.outcome(&n).is_some() => Ok(Rating::Outcome { name: n, because }),
@@ -123,6 +128,21 @@ pub fn rate(
         )),
     }
 }
+
+/// A rule that gives no rating can say why: `#{ because: "the target is
+/// TBC" }` (no `outcome`, or `outcome: ()`).
+fn reason_for_no_rating(result: &Dynamic) -> Option<String> {
+    let map = result.read_lock::<Map>()?;
+    if map.get("outcome").is_some_and(|o| !o.is_unit()) {
+        return None;
+    }
+    let because = map.get("because")?.clone().into_string().ok()?;
+    let because = because.trim();
+    (!because.is_empty()).then(|| because.chars().take(MAX_REASON_CHARS).collect())
+}
+
+/// The longest reason a rule gives that is kept, in characters.
+const MAX_REASON_CHARS: usize = 1_000;
 
 /// A rule returns its outcome as a string, or as a map with the outcome
 /// and the reason: `#{ outcome: "red", because: "..." }`.
@@ -167,6 +187,12 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     let mut scope = Scope::new();
     scope.push_dynamic("value", num(input.point.value));
     scope.push_dynamic("numerator", num(input.point.numerator));
+    let flags: rhai::Array = input
+        .flags
+        .iter()
+        .map(|f| Dynamic::from(f.name()))
+        .collect();
+    scope.push_dynamic("flags", Dynamic::from_array(flags));
     scope.push_dynamic("denominator", num(input.point.denominator));
     scope.push_dynamic("previous", num(c.previous));
     scope.push_dynamic("change", num(c.change));
