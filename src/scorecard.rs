@@ -10,6 +10,7 @@ use crate::measure::domain::Domain;
 use crate::measure::scan::{scan, Group, Input, Scanned};
 use crate::measure::series::{evaluate_all, Point};
 use crate::measure::tables::{latest_month, read_period_columns, Tables};
+use crate::model::indicator::Target;
 use crate::model::Project;
 use crate::model::Quality;
 use crate::progress::{Progress, Silent};
@@ -52,7 +53,10 @@ pub struct Row {
     pub period: Month,
     pub point: Point,
     pub comparison: Comparison,
+    /// The target's number in force, when it is one.
     pub target: Option<f64>,
+    /// The target in force as written: strict, or a state such as `TBC`.
+    pub target_term: Option<Target>,
     pub dot: Rating,
     pub rag: Rating,
     /// Why to read the figure with care: a small base, an incomplete period.
@@ -204,11 +208,12 @@ fn finish(
                     continue;
                 };
                 let comparison = compare(points, t, Basis::of(ind));
-                let target = if group.is_none() || applies_to_parts(ind.unit) {
-                    ind.targets.get(&period.financial_year()).copied()
+                let target_term = if group.is_none() || applies_to_parts(ind.unit) {
+                    ind.targets.get(&period.financial_year()).cloned()
                 } else {
                     None
                 };
+                let target = target_term.as_ref().and_then(Target::value);
                 let small = small_base(quality, &points[t]);
                 let flags = flags(quality, period, small, &comparison, ind.frequency);
                 let input = RuleInput {
@@ -217,6 +222,7 @@ fn finish(
                     point: &points[t],
                     comparison: &comparison,
                     target,
+                    target_term: target_term.as_ref(),
                     small_base: small,
                     flags: &flags,
                 };
@@ -229,6 +235,7 @@ fn finish(
                     point: points[t].clone(),
                     comparison,
                     target,
+                    target_term,
                     dot,
                     rag,
                     flags,

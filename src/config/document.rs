@@ -42,9 +42,10 @@ pub struct IndicatorDoc {
     pub decimals: Spanned<u8>,
     /// How the value is computed from the data.
     pub measure: MeasureDoc,
-    /// Target per financial year, keyed `2023-24`.
+    /// Target per financial year, keyed `2023-24`: a number, a strict
+    /// comparator (`"< 36"`) or a state (`TBC`).
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, f64>")]
+    #[schemars(with = "BTreeMap<String, NumberOrText>")]
     pub targets: BTreeMap<String, Spanned<Number>>,
     /// Named comparison values, e.g. `england: 21`.
     #[serde(default)]
@@ -624,6 +625,15 @@ pub struct HolidayDoc {
     pub title: String,
 }
 
+/// The schema of a target: a number, or words (`"< 36"`, `TBC`).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
 /// A value in a map of numbers (targets, benchmarks, rule parameters).
 /// Whatever was written is kept, so the compiler reports every value that
 /// is not a number, each at its place, instead of the reader stopping at
@@ -631,6 +641,9 @@ pub struct HolidayDoc {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Number {
     Value(f64),
+    /// Text where a number may go: a target's comparator or state
+    /// (`< 36`, `TBC`); an error anywhere else.
+    Text(String),
     /// Not a number: what was written, in words.
     Other(String),
 }
@@ -653,7 +666,7 @@ impl<'de> Deserialize<'de> for Number {
                 Ok(Number::Value(v))
             }
             fn visit_str<E>(self, v: &str) -> Result<Number, E> {
-                Ok(Number::Other(format!("`{v}`")))
+                Ok(Number::Text(v.to_string()))
             }
             fn visit_bool<E>(self, v: bool) -> Result<Number, E> {
                 Ok(Number::Other(format!("`{v}`")))

@@ -112,8 +112,9 @@ pub enum Cell<'a> {
         change: Option<f64>,
         pct: Option<f64>,
     },
-    /// The target in force, when there is one.
-    Target(Option<f64>),
+    /// The target in force as printed (`95%`, `<36%`, `TBC`), its number
+    /// and whether it is strict, when there is one.
+    Target(Option<(String, Option<f64>, bool)>),
     Rating(&'a Shown<'a>),
     /// The benchmark's value in force, when the indicator has it.
     Benchmark(Option<f64>),
@@ -321,7 +322,15 @@ impl<'a> Line<'a> {
             Column::Dot => Cell::Rating(&self.dot),
             Column::Avg12m => Cell::Statistic(c.and_then(|c| c.avg_12m)),
             Column::Max12m => Cell::Statistic(c.and_then(|c| c.max_12m)),
-            Column::Target => Cell::Target(self.latest.and_then(|r| r.target)),
+            Column::Target => Cell::Target(self.latest.and_then(|r| {
+                let t = r.target_term.as_ref()?;
+                let ind = self.indicator;
+                Some((
+                    t.shown(ind.polarity, ind.unit, ind.decimals),
+                    t.value(),
+                    t.strict(),
+                ))
+            })),
             Column::Rag => Cell::Rating(&self.rag),
             Column::Benchmark(b) => Cell::Benchmark(
                 self.latest

@@ -18,7 +18,7 @@ pub struct Indicator {
     pub polarity: Polarity,
     pub decimals: u8,
     pub measure: Measure,
-    pub targets: BTreeMap<FinancialYear, f64>,
+    pub targets: BTreeMap<FinancialYear, Target>,
     pub benchmarks: BTreeMap<String, f64>,
     pub dot: Option<RuleUse>,
     pub rag: Option<RuleUse>,
@@ -41,6 +41,49 @@ pub struct Indicator {
     pub source_label: String,
     pub file: PathBuf,
     pub place: Place,
+}
+
+/// A financial year's target: a number, met at it or, when strict
+/// (`< 36`), only beyond it; or a state in words (`TBC`, `Not set`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Value { value: f64, strict: bool },
+    State(String),
+}
+
+impl Target {
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Target::Value { value, .. } => Some(*value),
+            Target::State(_) => None,
+        }
+    }
+
+    pub fn strict(&self) -> bool {
+        matches!(self, Target::Value { strict: true, .. })
+    }
+
+    /// The target as printed: `95%`, `<36%`, `TBC`.
+    pub fn shown(&self, polarity: Polarity, unit: Unit, decimals: u8) -> String {
+        match self {
+            Target::Value { value, .. } => format!(
+                "{}{}",
+                self.comparator(polarity),
+                crate::format::value(*value, unit, decimals)
+            ),
+            Target::State(s) => s.clone(),
+        }
+    }
+
+    /// The comparator printed before a strict target: `<` when lower is
+    /// better, `>` when higher is.
+    pub fn comparator(&self, polarity: Polarity) -> &'static str {
+        match (self.strict(), polarity) {
+            (true, Polarity::LowerIsBetter) => "<",
+            (true, Polarity::HigherIsBetter) => ">",
+            _ => "",
+        }
+    }
 }
 
 /// The definition from a month on: what changed and why.

@@ -42,6 +42,8 @@ pub const RULE_SCOPE: &[&str] = &[
     "max_12m",
     "min_12m",
     "target",
+    "target_strict",
+    "target_state",
     "higher_is_better",
     "polarity",
     "benchmarks",

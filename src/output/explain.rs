@@ -166,13 +166,18 @@ pub fn render(project: &Project, row: &Row) -> String {
             let _ = writeln!(out, "- the last 12 months: no values");
         }
     }
-    match row.target {
+    match &row.target_term {
         Some(t) => {
+            let strict = if t.strict() {
+                " (strict: met only beyond it)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "- the target for {}: {}",
+                "- the target for {}: {}{strict}",
                 row.period.financial_year(),
-                shown(t)
+                t.shown(ind.polarity, unit, decimals)
             );
         }
         None => {
@@ -193,6 +198,7 @@ pub fn render(project: &Project, row: &Row) -> String {
         point: &row.point,
         comparison: &row.comparison,
         target: row.target,
+        target_term: row.target_term.as_ref(),
         small_base: None,
         flags: &row.flags,
     };

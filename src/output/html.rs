@@ -237,8 +237,8 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
         .unwrap_or_else(|| NONE.to_string()),
         avg_12m: shown(c.avg_12m),
         max_12m: shown(c.max_12m),
-        target: latest.target.map_or(NONE.to_string(), |t| {
-            format::value(t, ind.unit, ind.decimals)
+        target: latest.target_term.as_ref().map_or(NONE.to_string(), |t| {
+            t.shown(ind.polarity, ind.unit, ind.decimals)
         }),
         dot: badge(&line.dot),
         rag: badge(&line.rag),

@@ -104,7 +104,8 @@ fn format_cell(ind: &Indicator, cell: Cell) -> String {
             format::change(change, pct, ind.unit, ind.change_display, ind.decimals)
                 .unwrap_or_else(|| MISSING.to_string())
         }
-        Cell::Target(v) | Cell::Benchmark(v) => known(v),
+        Cell::Target(t) => t.map_or(NONE.to_string(), |(shown, _, _)| escape(&shown)),
+        Cell::Benchmark(v) => known(v),
         Cell::Rating(shown) => rating_cell(shown),
         Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
     }

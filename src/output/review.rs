@@ -68,7 +68,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
         let _ = writeln!(
             out,
             "- target {fy}: {}",
-            format::value(*t, ind.unit, ind.decimals)
+            t.shown(ind.polarity, ind.unit, ind.decimals)
         );
     }
     for (name, v) in &ind.benchmarks {
@@ -116,6 +116,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             point: &latest.point,
             comparison: &latest.comparison,
             target: latest.target,
+            target_term: latest.target_term.as_ref(),
             small_base: None,
             flags: &latest.flags,
         };

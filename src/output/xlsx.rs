@@ -15,7 +15,6 @@ use super::long_form::{self, Cell as DataCell};
 use super::review::describe_measure;
 use crate::calendar::period::{period_heading, Month};
 use crate::config::document::{ChangeDisplay, Frequency, Tone, Unit};
-use crate::format;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::Project;
@@ -381,8 +380,13 @@ fn write_cell(
             write_value(sheet, row, col, ind, v, Some(why))?;
         }
         Cell::Change { change, pct } => change_cell(sheet, row, col, ind, change, pct)?,
-        Cell::Target(Some(v)) | Cell::Benchmark(Some(v)) => {
+        Cell::Target(Some((_, Some(v), false))) | Cell::Benchmark(Some(v)) => {
             write_value(sheet, row, col, ind, Some(v), None)?
+        }
+        // A strict target or a state is written as printed (`<36%`, `TBC`).
+        Cell::Target(Some((shown, _, _))) => {
+            let right = Format::new().set_align(FormatAlign::Right);
+            sheet.write_string_with_format(row, col, shown, &right)?;
         }
         Cell::Target(None) | Cell::Benchmark(None) => {
             sheet.write_string(row, col, NONE)?;
@@ -505,7 +509,7 @@ fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), Xls
         let targets: Vec<String> = ind
             .targets
             .iter()
-            .map(|(y, v)| format!("{y}: {}", format::value(*v, ind.unit, ind.decimals)))
+            .map(|(y, t)| format!("{y}: {}", t.shown(ind.polarity, ind.unit, ind.decimals)))
             .collect();
         let rule = |u: Option<&RuleUse>| u.map_or(NONE.to_string(), |u| u.rule.clone());
         let cells = [

@@ -49,6 +49,8 @@ pub struct RuleInput<'a> {
     pub point: &'a Point,
     pub comparison: &'a Comparison,
     pub target: Option<f64>,
+    /// The target as written, when there is one: strict, or a state.
+    pub target_term: Option<&'a crate::model::indicator::Target>,
     /// Why the figure's base is small, when it is (see `quality:`).
     pub small_base: Option<crate::scorecard::Flag>,
     /// Every quality flag of the figure; rules read their names in `flags`.
@@ -74,6 +76,14 @@ pub fn rate(
     }
     let mut scope = scope(input, rule_use);
     for required in &rule.requires {
+        if let (true, Some(crate::model::indicator::Target::State(state))) =
+            (required == "target", input.target_term)
+        {
+            return Ok(Rating::NotRated(format!(
+                "the target for {} is {state}",
+                input.period.financial_year()
+            )));
+        }
         if scope.get(required).is_none_or(Dynamic::is_unit) {
             return Ok(Rating::NotRated(format!(
                 "no {}",
@@ -212,6 +222,18 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
     scope.push_dynamic("max_12m", num(c.max_12m));
     scope.push_dynamic("min_12m", num(c.min_12m));
     scope.push_dynamic("target", num(input.target));
+    // A strict target (`< 36`) is met only beyond its number.
+    scope.push_dynamic(
+        "target_strict",
+        Dynamic::from_bool(input.target_term.is_some_and(|t| t.strict())),
+    );
+    scope.push_dynamic(
+        "target_state",
+        match input.target_term {
+            Some(crate::model::indicator::Target::State(s)) => Dynamic::from(s.clone()),
+            _ => Dynamic::UNIT,
+        },
+    );
     scope.push_dynamic(
         "higher_is_better",
         Dynamic::from_bool(ind.polarity == crate::config::document::Polarity::HigherIsBetter),

@@ -7,7 +7,7 @@ use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
-use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Version};
+use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Target, Version};
 use crate::model::measure::{BaseMeasure, Breakdown, By, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,8 +49,8 @@ pub(super) fn compile_indicator(
     for (key, value) in &doc.targets {
         match FinancialYear::parse(key) {
             Some(fy) => {
-                if let Some(v) = number(value, &format!("the target for {key}"), &site, ctx) {
-                    targets.insert(fy, v);
+                if let Some(t) = target(value, key, doc.polarity, &site, ctx) {
+                    targets.insert(fy, t);
                 }
             }
             None => ctx.problems.push(
@@ -448,6 +448,7 @@ fn number(value: &Spanned<Number>, what: &str, site: &IndicatorSite, ctx: &mut C
         Number::Value(v) if v.is_finite() => return Some(*v),
         Number::Value(_) => format!("{what} is not a finite number"),
         Number::Other(written) => format!("{what} is {written}, not a number"),
+        Number::Text(written) => format!("{what} is `{written}`, not a number"),
     };
     ctx.problems.push(
         site.at(value, problem)
@@ -549,4 +550,73 @@ pub(super) fn breakdown(doc: &BreakdownDoc) -> Breakdown {
             },
         },
     }
+}
+
+/// The states a target can be in instead of a number, as boards print
+/// them (matched without regard to case, kept as written).
+const TARGET_STATES: [&str; 6] = ["TBC", "TBA", "Not set", "Local", "-", "n/a"];
+
+/// A target as written: a number, a strict comparator (`< 36`, `> 95`;
+/// `<=` and `>=` are the plain number), or a state in words (`TBC`).
+fn target(
+    value: &Spanned<Number>,
+    year: &str,
+    polarity: Polarity,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<Target> {
+    let Number::Text(written) = &value.value else {
+        let v = number(value, &format!("the target for {year}"), site, ctx)?;
+        return Some(Target::Value {
+            value: v,
+            strict: false,
+        });
+    };
+    let text = written.trim();
+    let (comparator, rest) = ["<=", ">=", "<", ">"]
+        .iter()
+        .find_map(|c| text.strip_prefix(c).map(|rest| (Some(*c), rest.trim())))
+        .unwrap_or((None, text));
+    let parsed = rest
+        .strip_suffix('%')
+        .unwrap_or(rest)
+        .trim()
+        .parse::<f64>()
+        .ok();
+    let problem = match (comparator, parsed) {
+        (Some(c), Some(v)) if v.is_finite() => {
+            let lower = c.starts_with('<');
+            let fits = match polarity {
+                Polarity::LowerIsBetter => lower,
+                Polarity::HigherIsBetter => !lower,
+                Polarity::Neutral => false,
+            };
+            if fits {
+                return Some(Target::Value {
+                    value: v,
+                    strict: c.len() == 1,
+                });
+            }
+            format!(
+                "the target for {year} is `{text}`, which points the other way from the indicator's polarity ({})",
+                polarity.name().replace('_', " ")
+            )
+        }
+        (Some(_), _) => {
+            format!("the target for {year} is `{text}`: no number follows the comparator")
+        }
+        (None, Some(_)) => format!("the target for {year} is `{text}`, a number written as text"),
+        (None, None) if TARGET_STATES.iter().any(|s| s.eq_ignore_ascii_case(text)) => {
+            return Some(Target::State(text.to_string()));
+        }
+        (None, None) => format!(
+            "the target for {year} is `{}`, neither a number, a strict comparator nor a state ({})",
+            text.chars().take(60).collect::<String>(),
+            TARGET_STATES.join(", ")
+        ),
+    };
+    ctx.problems.push(site.at(value, problem).help(
+        "write a number (95), a strict comparator in the direction of the polarity (`< 36` when lower is better: exactly 36 is not met), or a state in words (`TBC`, `Not set`)",
+    ));
+    None
 }
