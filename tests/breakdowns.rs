@@ -266,3 +266,38 @@ fn sql_gives_every_breakdown_and_agrees_with_duckdb() {
     // The 13 months shown x (the whole, 3 teams, 3 sexes, 7 age values).
     sql_agrees_with_duckdb(&f, "2022-03", "182 figures of 1 indicators agree");
 }
+
+#[test]
+fn a_breakdown_value_with_no_figure_says_why_below_its_table() {
+    let f = project();
+    let ratio = format!(
+        "kind: ratio\nnumerator:\n{}\n  filter: sex == \"F\"\ndenominator:\n{}",
+        indent(PLANS),
+        indent(PLANS)
+    );
+    f.file(
+        "indicators/b.yaml",
+        &indicators(&[indicator(
+            "PF",
+            "percent",
+            "neutral",
+            &ratio,
+            "breakdown: team",
+        )]),
+    );
+    f.run(&["--period", "2022-01"]);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    // January: North has children 1 (F) and 3 (no person row): 50%; South
+    // and the plan with no team (child 4, from March) have none open yet,
+    // so 0 of 0.
+    assert!(md.contains("| North | 50.0% (1/2) |"), "{md}");
+    assert!(md.contains("| South | n/a |"), "{md}");
+    assert!(
+        md.contains("- n/a for (not recorded), South: the denominator is 0"),
+        "{md}"
+    );
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}

@@ -308,8 +308,14 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                 "| {by} | {heading} |{share_head} vs prev | DoT | RAG |"
             );
             let _ = writeln!(out, "|---|---:|{share_rule}---:|---:|---:|");
+            // A value that could not be computed says why below the table,
+            // as the legend promises.
+            let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for team in &table.values {
                 for r in team.rows.iter().filter(|r| r.period == latest) {
+                    if let (None, Some(why)) = (r.point.value, &r.point.missing) {
+                        reasons.entry(why.as_str()).or_default().push(team.name);
+                    }
                     let c = &r.comparison;
                     let share = if shares {
                         format!(
@@ -339,6 +345,13 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                 }
             }
             out.push('\n');
+            if !reasons.is_empty() {
+                for (why, names) in reasons {
+                    let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
+                    let _ = writeln!(out, "- n/a for {}: {}", names.join(", "), escape(why));
+                }
+                out.push('\n');
+            }
         }
     }
 }
