@@ -119,3 +119,39 @@ fn the_project_can_print_every_percentage_s_change_as_a_percent_change() {
         out.stderr
     );
 }
+
+#[test]
+fn regression_an_annual_indicator_prints_its_change_once() {
+    // Two financial years of events: 2 in 2021-22, 3 in 2022-23. The
+    // previous period of an annual figure is the same period last year, so
+    // `vs last year` would repeat `vs prev`; it is `–` instead.
+    let f = Fixture::new();
+    f.standard_rules()
+        .table(
+            "events",
+            vec![(
+                "event_date",
+                dates(&[
+                    Some("2021-05-01"),
+                    Some("2021-06-01"),
+                    Some("2022-05-01"),
+                    Some("2022-06-01"),
+                    Some("2022-07-01"),
+                ]),
+            )],
+        )
+        .file(
+            "indicators/a.yaml",
+            &indicators(&[indicator(
+                "Y1",
+                "count",
+                "neutral",
+                "{ kind: flow, source: events, date: event_date }",
+                "frequency: annual",
+            )]),
+        );
+    f.run(&["--period", "2023-03"]);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    let row = md.lines().find(|l| l.starts_with("| Y1 |")).unwrap();
+    assert!(row.contains("| 2.0 | 3.0 | +50% | – |"), "{row}");
+}

@@ -120,6 +120,8 @@ pub enum Cell<'a> {
     Benchmark(Option<f64>),
     /// Commentary for the latest period, when there is some.
     Commentary(Option<&'a str>),
+    /// Nothing to show here for this indicator (`–`).
+    NotApplicable,
 }
 
 impl<'a> Board<'a> {
@@ -304,6 +306,12 @@ impl<'a> Line<'a> {
         self.latest.map(|r| &r.comparison)
     }
 
+    /// Whether the change against last year is the change against the
+    /// previous period.
+    pub fn repeats_change(&self) -> bool {
+        crate::rules::comparisons::Basis::of(self.indicator).back() == 12
+    }
+
     /// What this line shows in `column`.
     pub fn cell<'s>(&'s self, column: &Column<'a>) -> Cell<'s> {
         let c = self.comparison();
@@ -315,11 +323,17 @@ impl<'a> Line<'a> {
                 change: c.and_then(|c| c.change),
                 pct: c.and_then(|c| c.change_pct),
             },
+            // When the previous period is the same period last year (an
+            // annual indicator, or a cumulative one), this column would
+            // repeat the change beside it.
+            Column::ChangeYoy if self.repeats_change() => Cell::NotApplicable,
             Column::ChangeYoy => Cell::Change {
                 change: c.and_then(|c| c.change_yoy),
                 pct: c.and_then(|c| c.change_yoy_pct),
             },
             Column::Dot => Cell::Rating(&self.dot),
+            // A to-date value has no 12-month statistics, by design.
+            Column::Avg12m | Column::Max12m if self.indicator.cumulative => Cell::NotApplicable,
             Column::Avg12m => Cell::Statistic(c.and_then(|c| c.avg_12m)),
             Column::Max12m => Cell::Statistic(c.and_then(|c| c.max_12m)),
             Column::Target => Cell::Target(self.latest.and_then(|r| {

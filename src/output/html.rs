@@ -227,16 +227,29 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
             ind.decimals,
         )
         .unwrap_or_else(|| NONE.to_string()),
-        change_yoy: format::change(
-            c.change_yoy,
-            c.change_yoy_pct,
-            ind.unit,
-            ind.change_display,
-            ind.decimals,
-        )
-        .unwrap_or_else(|| NONE.to_string()),
-        avg_12m: shown(c.avg_12m),
-        max_12m: shown(c.max_12m),
+        // Beside a change against last year it would repeat that.
+        change_yoy: if line.repeats_change() {
+            NONE.to_string()
+        } else {
+            format::change(
+                c.change_yoy,
+                c.change_yoy_pct,
+                ind.unit,
+                ind.change_display,
+                ind.decimals,
+            )
+            .unwrap_or_else(|| NONE.to_string())
+        },
+        avg_12m: if ind.cumulative {
+            NONE.to_string()
+        } else {
+            shown(c.avg_12m)
+        },
+        max_12m: if ind.cumulative {
+            NONE.to_string()
+        } else {
+            shown(c.max_12m)
+        },
         target: latest.target_term.as_ref().map_or(NONE.to_string(), |t| {
             t.shown(ind.polarity, ind.unit, ind.decimals)
         }),

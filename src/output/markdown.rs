@@ -108,6 +108,7 @@ fn format_cell(ind: &Indicator, cell: Cell) -> String {
         Cell::Benchmark(v) => known(v),
         Cell::Rating(shown) => rating_cell(shown),
         Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
+        Cell::NotApplicable => NONE.to_string(),
     }
 }
 

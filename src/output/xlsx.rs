@@ -401,6 +401,9 @@ fn write_cell(
             sheet.write_string(row, col, text.trim())?;
         }
         Cell::Commentary(None) => {}
+        Cell::NotApplicable => {
+            sheet.write_string(row, col, NONE)?;
+        }
     }
     Ok(())
 }
