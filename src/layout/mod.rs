@@ -285,10 +285,15 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// A breakdown value's share of the whole in the same period, for a
-    /// count (a share of a percentage or a rate means nothing).
+    /// Whether its breakdown tables show each value's share of the whole:
+    /// for a count (a share of a percentage or a rate means nothing).
+    pub fn shows_shares(&self) -> bool {
+        self.indicator.unit == crate::config::document::Unit::Count
+    }
+
+    /// A breakdown value's share of the whole in the same period.
     pub fn share(&self, row: &Row) -> Option<f64> {
-        if self.indicator.unit != crate::config::document::Unit::Count {
+        if !self.shows_shares() {
             return None;
         }
         let whole = self.at(row.period)?.point.value?;

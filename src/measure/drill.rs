@@ -270,6 +270,8 @@ impl Scope<'_> {
             None => None,
         };
         let end = days_from_date(self.domain.month(self.t).last_day());
+        // One cache of calendar dates for every row judged, not one per row.
+        let mut elapsed = crate::calendar::elapsed::Elapsed::default();
         let rows: Vec<usize> = kept_rows(mask.as_ref(), &starts)
             .set_indices()
             .filter(|&row| {
@@ -278,12 +280,12 @@ impl Scope<'_> {
                     .is_some_and(|(from, to)| from <= self.t && self.t <= to)
             })
             .filter(|&row| needed.is_none_or(|a| !a.is_null(row)))
-            .filter(|&row| match &by {
+            .filter(move |&row| match &by {
                 Some((By::Column(_), a, part)) => group_at(a.as_ref(), row) == part.value,
                 Some((By::AgeBand { bands, .. }, a, part)) => {
                     let births = a.as_primitive::<Date32Type>();
                     let birth = (!births.is_null(row)).then(|| births.value(row));
-                    band_at(&mut Default::default(), bands, birth, end) == part.rank as usize
+                    band_at(&mut elapsed, bands, birth, end) == part.rank as usize
                 }
                 None => true,
             })

@@ -167,7 +167,7 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
         .iter()
         .map(|b| Breakdown {
             name: b.name.to_string(),
-            shares: ind.unit == crate::config::document::Unit::Count,
+            shares: line.shows_shares(),
             values: b
                 .values
                 .iter()

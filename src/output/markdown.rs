@@ -297,8 +297,7 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                 ind.id,
                 escape(&ind.title),
             );
-            let shares =
-                line.at(latest).is_some() && ind.unit == crate::config::document::Unit::Count;
+            let shares = line.at(latest).is_some() && line.shows_shares();
             let (share_head, share_rule) = if shares {
                 (" share |", "---:|")
             } else {
