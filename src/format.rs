@@ -116,9 +116,86 @@ pub fn change(
     }
 }
 
+/// A benchmark as printed: its value (or its state in words), with the
+/// year it is for when `with_year` and its rank where known:
+/// `21.5% (2021-22, 7th of 152)`.
+pub fn benchmark(
+    figure: &crate::model::benchmark::Figure,
+    unit: Unit,
+    decimals: u8,
+    with_year: bool,
+) -> String {
+    let shown = match (figure.value, &figure.state) {
+        (Some(v), _) => value(v, unit, decimals),
+        (None, Some(state)) => state.clone(),
+        (None, None) => "–".to_string(),
+    };
+    let mut notes = Vec::new();
+    if let (true, Some(year)) = (with_year, figure.vintage) {
+        notes.push(year.to_string());
+    }
+    if let Some((rank, of)) = figure.rank {
+        notes.push(format!(
+            "{} of {of}",
+            crate::model::benchmark::ordinal(rank)
+        ));
+    }
+    if notes.is_empty() {
+        shown
+    } else {
+        format!("{shown} ({})", notes.join(", "))
+    }
+}
+
+/// The values as a line of block characters, lowest `▁` to highest `█`,
+/// `·` where a value is missing: a trend that reads in plain text.
+pub fn trend(values: &[Option<f64>]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            None => '·',
+            Some(_) if hi <= lo => BLOCKS[3],
+            Some(v) => BLOCKS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trend_reads_in_blocks_with_gaps() {
+        assert_eq!(trend(&[Some(1.0), Some(8.0), None, Some(4.5)]), "▁█·▅");
+        assert_eq!(trend(&[Some(2.0), Some(2.0)]), "▄▄");
+        assert_eq!(trend(&[None]), "·");
+    }
+
+    #[test]
+    fn a_benchmark_prints_its_year_and_rank() {
+        use crate::calendar::period::FinancialYear;
+        use crate::model::benchmark::Figure;
+        let f = Figure {
+            vintage: Some(FinancialYear(2021)),
+            rank: Some((7, 152)),
+            ..Figure::number(21.5)
+        };
+        assert_eq!(
+            benchmark(&f, Unit::Percent, 1, true),
+            "21.5% (2021-22, 7th of 152)"
+        );
+        assert_eq!(benchmark(&f, Unit::Percent, 1, false), "21.5% (7th of 152)");
+        let tbc = Figure {
+            value: None,
+            state: Some("TBC".into()),
+            ..Figure::number(0.0)
+        };
+        assert_eq!(benchmark(&tbc, Unit::Count, 0, true), "TBC");
+    }
 
     #[test]
     fn control_characters_are_shown_not_obeyed() {

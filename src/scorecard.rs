@@ -10,35 +10,45 @@ use crate::measure::domain::Domain;
 use crate::measure::scan::{scan, Group, Input, Scanned};
 use crate::measure::series::{evaluate_all, Point};
 use crate::measure::tables::{latest_month, read_period_columns, Tables};
+use crate::model::benchmark::Figure;
 use crate::model::indicator::Target;
 use crate::model::Project;
 use crate::model::Quality;
 use crate::progress::{Progress, Silent};
 use crate::publication::{suppress, Policy};
-use crate::rules::comparisons::{compare, Basis, Comparison};
-use crate::rules::evaluate::{rate, Rating, RuleInput};
+use crate::rules::benchmark_table::{benchmarks_in_force, Benchmarks};
+use crate::rules::comparisons::{compare, outturn, Basis, Comparison};
+use crate::rules::evaluate::{rate, rate_against, Rating, RuleInput};
 use std::time::{Duration, Instant};
 
 /// The periods shown for an indicator of this frequency, by their last
 /// month: the 13 months to the reporting month, the 5 complete quarters or
 /// the 3 complete financial years up to it.
 pub fn shown_periods(reporting: Month, frequency: Frequency) -> Vec<Month> {
-    let (count, mut latest) = match frequency {
-        Frequency::Monthly => (13, reporting),
-        Frequency::Quarterly => (5, reporting.offset(1).quarter_end().offset(-3)),
-        Frequency::Annual => (
-            3,
-            reporting
-                .offset(1)
-                .financial_year()
-                .first_month()
-                .offset(-1),
-        ),
+    let count = match frequency {
+        Frequency::Monthly => 13,
+        Frequency::Quarterly => 5,
+        Frequency::Annual => 3,
+    };
+    last_periods(reporting, frequency, count)
+}
+
+/// The last `count` periods of a frequency complete by the reporting
+/// month, by their last month, oldest first.
+pub fn last_periods(reporting: Month, frequency: Frequency, count: u32) -> Vec<Month> {
+    let mut latest = match frequency {
+        Frequency::Monthly => reporting,
+        Frequency::Quarterly => reporting.offset(1).quarter_end().offset(-3),
+        Frequency::Annual => reporting
+            .offset(1)
+            .financial_year()
+            .first_month()
+            .offset(-1),
     };
     if frequency != Frequency::Monthly && latest > reporting {
         latest = latest.offset(-(frequency.step() as i32));
     }
-    (0..count)
+    (0..count as usize)
         .rev()
         .map(|k| latest.offset(-((k * frequency.step()) as i32)))
         .collect()
@@ -59,6 +69,11 @@ pub struct Row {
     pub target_term: Option<Target>,
     pub dot: Rating,
     pub rag: Rating,
+    /// Each of the indicator's rated comparisons, in its order.
+    pub rated: Vec<Rating>,
+    /// The benchmarks in force for the period, by name, with their year
+    /// and rank where the benchmark table gives them.
+    pub benchmarks: Vec<(String, Figure)>,
     /// Why to read the figure with care: a small base, an incomplete period.
     pub flags: Vec<Flag>,
     pub commentary: Option<String>,
@@ -71,6 +86,9 @@ pub struct Scorecard {
     pub reporting: Month,
     pub periods: Vec<Month>,
     pub rows: Vec<Row>,
+    /// Rows of periods before those shown by default, for pages showing
+    /// more (in the same order as `rows`).
+    pub earlier: Vec<Row>,
     /// How long each stage took, for `run --timings`; never written to outputs.
     pub timings: Vec<(&'static str, Duration)>,
     /// The sources' expectations that failed as warnings.
@@ -129,13 +147,21 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
         Input::Tables { tables, .. } => tables,
         Input::Sources => &kept,
     };
+    let given = match options.input {
+        Input::Tables { tables, .. } => project
+            .benchmark_table
+            .as_ref()
+            .and_then(|b| tables.by_source.get(&b.source)),
+        Input::Sources => None,
+    };
+    let benchmarks = crate::rules::benchmark_table::read(project, given).map_err(EvalError)?;
     let mut card = finish(
         project,
         populations,
+        &benchmarks,
         results,
         reporting,
-        options.publish,
-        options.quality,
+        options,
         timings,
     )?;
     card.findings = findings;
@@ -182,12 +208,13 @@ pub fn latest_whole_rows(card: &Scorecard) -> std::collections::BTreeMap<usize, 
 fn finish(
     project: &Project,
     tables: &Tables,
+    table: &Benchmarks,
     bases: Vec<crate::measure::scan::BaseResult>,
     reporting: Month,
-    publish: Option<Policy>,
-    quality: Quality,
+    options: RunOptions,
     mut timings: Vec<(&'static str, Duration)>,
 ) -> Result<Scorecard, EvalError> {
+    let (publish, quality) = (options.publish, options.quality);
     let domain = Domain::ending(reporting);
     let step = Instant::now();
     let mut series = evaluate_all(project, tables, &bases, domain)?;
@@ -200,14 +227,27 @@ fn finish(
     let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);
     let mut rows = Vec::new();
+    let mut earlier = Vec::new();
     for (i, (ind, s)) in project.indicators.iter().zip(&series).enumerate() {
         let shown = shown_periods(reporting, ind.frequency);
+        // Pages may show more periods than the long form: those go to
+        // `earlier`, so every other output reads the rows it always has.
+        let wanted = project
+            .pages
+            .iter()
+            .map(|p| p.periods_of(ind.frequency))
+            .max()
+            .unwrap_or(0)
+            .max(shown.len() as u32);
+        let periods_wanted = last_periods(reporting, ind.frequency, wanted);
         for (group, points) in &s.groups {
-            for &period in &shown {
+            for &period in &periods_wanted {
                 let Some(t) = domain.index(period) else {
                     continue;
                 };
-                let comparison = compare(points, t, Basis::of(ind));
+                let mut comparison = compare(points, t, Basis::of(ind));
+                comparison.outturn =
+                    outturn(points, t, period, ind.frequency.step(), ind.year_figure);
                 let target_term = if group.is_none() || applies_to_parts(ind.unit) {
                     ind.targets.get(&period.financial_year()).cloned()
                 } else {
@@ -216,6 +256,7 @@ fn finish(
                 let target = target_term.as_ref().and_then(Target::value);
                 let small = small_base(quality, &points[t]);
                 let flags = flags(quality, period, small, &comparison, ind.frequency);
+                let benchmarks = benchmarks_in_force(ind, table.get(&ind.id), period);
                 let input = RuleInput {
                     indicator: ind,
                     period,
@@ -225,10 +266,21 @@ fn finish(
                     target_term: target_term.as_ref(),
                     small_base: small,
                     flags: &flags,
+                    benchmarks: &benchmarks,
                 };
                 let dot = rate(project, ind.dot_at(period), &input)?;
                 let rag = rate(project, ind.rag_at(period), &input)?;
-                rows.push(Row {
+                let rated = ind
+                    .rated
+                    .iter()
+                    .map(|r| rate_against(project, r, &input))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let kept = if shown.contains(&period) {
+                    &mut rows
+                } else {
+                    &mut earlier
+                };
+                kept.push(Row {
                     indicator: i,
                     group: group.clone(),
                     period,
@@ -238,6 +290,8 @@ fn finish(
                     target_term,
                     dot,
                     rag,
+                    rated,
+                    benchmarks,
                     flags,
                     commentary: if group.is_none() {
                         ind.commentary.get(&period).cloned()
@@ -253,6 +307,7 @@ fn finish(
         reporting,
         periods,
         rows,
+        earlier,
         timings,
         findings: Vec::new(),
     })

@@ -135,7 +135,7 @@ fn new_indicator_scaffolds_are_valid_as_written() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert_eq!(
         check.stdout,
-        "ok: 4 indicators, 3 rule sets, 1 sources checked\n"
+        "ok: 4 indicators, 4 rule sets, 1 sources checked\n"
     );
     let again = f.rubric(&["new", "indicator", "N_flow", "--source", "plans"]);
     assert_eq!(again.code, 1, "an existing file is never overwritten");

@@ -6,6 +6,7 @@ use rubric::config::document::{
     CalendarDoc, HolidayDoc, IndicatorDoc, MeasureDoc, OutcomeDoc, PopulationDoc, ProjectDoc,
     RuleSetDoc,
 };
+use rubric::config::page::{PageDoc, SectionDoc};
 use rubric::config::sources::{AllowedDoc, DatesDoc, ExpectationDoc, FreshDoc, RowsDoc, SourceDoc};
 
 fn keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<&'static str> {
@@ -36,6 +37,10 @@ fn every_yaml_key_is_documented_in_the_readme() {
         keys::<DatesDoc>(),
         keys::<RowsDoc>(),
         keys::<FreshDoc>(),
+        keys::<PageDoc>(),
+        keys::<SectionDoc>(),
+        keys::<rubric::config::document::RatedDoc>(),
+        keys::<rubric::config::document::BenchmarkTableDoc>(),
     ]
     .concat();
     assert!(all.len() > 30, "the keys were read: {all:?}");

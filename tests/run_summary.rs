@@ -20,8 +20,8 @@ fn the_json_summary_counts_what_the_scorecard_says() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["reporting"], "2023-07");
-    assert_eq!(doc["indicators"], 78);
-    assert_eq!(doc["files"].as_array().unwrap().len(), 5);
+    assert_eq!(doc["indicators"], 83);
+    assert_eq!(doc["files"].as_array().unwrap().len(), 14);
 
     // The RAG of each indicator's latest whole row, from the CSV written.
     let mut latest: BTreeMap<String, String> = BTreeMap::new();
@@ -49,7 +49,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
         .values()
         .map(|v| v.as_u64().unwrap())
         .sum();
-    assert_eq!(total, 78);
+    assert_eq!(total, 83);
 
     // The warnings are `check`'s.
     let check = rubric(&["check", "--format", "json"]);
@@ -68,9 +68,12 @@ fn the_text_summary_fits_a_screen_and_quiet_says_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = rubric(&["run", "--out", dir.path().to_str().unwrap()]);
     let text = out.stdout;
-    assert!(text.starts_with("wrote scorecard.parquet, scorecard.csv, scorecard.md, scorecard.html, scorecard.xlsx to "), "{text}");
     assert!(
-        text.contains("\n78 indicators\n  RAG: 22 red, 11 amber, 3 green, 42 no rule\n"),
+        text.starts_with("wrote scorecard.{parquet,csv,md,html,xlsx}, board.{md,html,xlsx}, framework.{md,html,xlsx}, scrutiny.{md,html,xlsx} to "),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n83 indicators\n  RAG: 26 red, 10 amber, 3 green, 44 no rule\n"),
         "{text}"
     );
     assert!(

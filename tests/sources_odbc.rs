@@ -53,7 +53,8 @@ fn example_through_odbc() -> tempfile::TempDir {
     for l in shipped.lines() {
         text.push_str(l);
         text.push('\n');
-        if let Some(name) = l.strip_prefix("  - name: ") {
+        // The benchmark table stays the CSV the example declares.
+        if let Some(name) = l.strip_prefix("  - name: ").filter(|n| *n != "benchmarks") {
             text.push_str(&format!(
                 "    kind: odbc\n    connection: RUBRIC_DB\n    table: {name}\n"
             ));
@@ -77,6 +78,12 @@ fn example_through_odbc() -> tempfile::TempDir {
     }
     std::fs::create_dir_all(p.join("sources")).expect("folder");
     std::fs::write(p.join("sources/example.yaml"), text).expect("write");
+    std::fs::create_dir_all(p.join("data")).expect("folder");
+    std::fs::copy(
+        root().join("data/benchmarks.csv"),
+        p.join("data/benchmarks.csv"),
+    )
+    .expect("copy");
     dir
 }
 

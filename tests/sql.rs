@@ -29,7 +29,7 @@ fn json_lists_setup_queries_and_what_has_no_sql() {
     assert_eq!(doc["reporting"], "2023-07");
     assert_eq!(doc["setup"].as_array().unwrap().len(), 5);
     let queries = doc["queries"].as_array().unwrap();
-    assert_eq!(queries.len(), 77);
+    assert_eq!(queries.len(), 82);
     assert!(queries
         .iter()
         .all(|q| q["sql"].as_str().unwrap().starts_with("WITH ")));

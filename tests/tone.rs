@@ -35,7 +35,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn renamed_example() -> tempfile::TempDir {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["indicators", "rules", "data", "calendars"] {
+    for sub in ["indicators", "rules", "data", "calendars", "sources"] {
         copy_dir(&root.join(sub), &dir.path().join(sub));
     }
     std::fs::copy(root.join("rubric.yaml"), dir.path().join("rubric.yaml")).unwrap();

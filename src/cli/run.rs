@@ -113,7 +113,9 @@ pub fn run(project: &Path, options: Options) -> u8 {
         return e.exit_code();
     }
     let warnings = super::check::warnings_of(&p, &card);
-    let summary = Summary::new(&p, &card, &out_dir, &output::FILES, &warnings);
+    let names = output::file_names(&p);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let summary = Summary::new(&p, &card, &out_dir, &names, &warnings);
     match format {
         Format::Json => outln!("{}", summary.json()),
         Format::Text if !quiet => out!("{}", summary.text()),
@@ -134,7 +136,7 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
     let mut stale = Vec::new();
     let mut fresh_csv = None;
     for (name, bytes) in &files {
-        if *name == output::FILES[1] {
+        if name == output::FILES[1] {
             fresh_csv = Some(bytes.clone());
         }
         match std::fs::read(out_dir.join(name)) {

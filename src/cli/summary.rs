@@ -75,6 +75,27 @@ pub struct Summary {
     dot_order: Vec<String>,
 }
 
+/// File names grouped by their stem, so a run's list fits a line:
+/// `scorecard.{parquet,csv}, board.md`.
+fn grouped(files: &[&str]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for f in files {
+        let (stem, ext) = f.rsplit_once('.').unwrap_or((f, ""));
+        match groups.iter_mut().find(|(s, _)| *s == stem) {
+            Some((_, exts)) => exts.push(ext),
+            None => groups.push((stem, vec![ext])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(stem, exts)| match exts.as_slice() {
+            [one] => format!("{stem}.{one}"),
+            many => format!("{stem}.{{{}}}", many.join(",")),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Summary {
     pub fn new(
         project: &Project,
@@ -170,13 +191,14 @@ impl Summary {
         let list = |key: &str| d[key].as_array().expect("list").clone();
         let mut out = format!(
             "wrote {} to {} (reporting period {})\n{} indicators\n  RAG: {}\n  DoT: {}\n",
-            d["files"]
-                .as_array()
-                .expect("files")
-                .iter()
-                .map(|f| f.as_str().unwrap_or_default().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            grouped(
+                &d["files"]
+                    .as_array()
+                    .expect("files")
+                    .iter()
+                    .map(|f| f.as_str().unwrap_or_default())
+                    .collect::<Vec<_>>()
+            ),
             d["out"].as_str().unwrap_or_default(),
             d["reporting"].as_str().unwrap_or_default(),
             d["indicators"],

@@ -7,6 +7,7 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 pub use super::breakdown::{BreakdownDoc, BreakdownSchema};
+pub use super::comparison::{BenchmarkTableDoc, RatedDoc};
 
 /// A file under `indicators/`: one or many indicators.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -109,6 +110,15 @@ pub struct IndicatorDoc {
     /// `relative` (the percent change). Overrides `display.change`.
     #[serde(default)]
     pub change_display: Option<ChangeDisplay>,
+    /// Comparisons rated beside `dot` and `rag`, each with its own rule
+    /// set: against the previous period, the same period last year or a
+    /// benchmark. Pages show each as a column (`{ rated: NAME }`).
+    #[serde(default)]
+    #[schemars(with = "Vec<RatedDoc>")]
+    pub rated: Vec<Spanned<RatedDoc>>,
+    /// The role that reports the figure, when it is not the owner.
+    #[serde(default)]
+    pub reporter: Option<String>,
 }
 
 /// How a change is printed.
@@ -539,6 +549,8 @@ pub struct ProjectDoc {
     pub quality: Option<QualityDoc>,
     /// How reports print figures.
     pub display: Option<DisplayDoc>,
+    /// Benchmarks read from a table, with their vintage and rank.
+    pub benchmarks: Option<BenchmarkTableDoc>,
     /// Declared sources (more can be written in files under `sources/`).
     #[serde(default)]
     pub sources: Vec<super::sources::SourceDoc>,

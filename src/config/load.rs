@@ -28,6 +28,8 @@ pub struct ProjectFiles {
     /// Declared sources, by the file declaring them (`rubric.yaml` first,
     /// then the files under `sources/`).
     pub sources: Vec<Loaded<Vec<SourceDoc>>>,
+    /// The page files under `pages/`, in path order.
+    pub pages: Vec<Loaded<super::page::PageDoc>>,
     pub texts: SourceTexts,
     pub problems: Vec<Diagnostic>,
 }
@@ -58,6 +60,7 @@ pub fn load_project(root: &Path) -> ProjectFiles {
         }
     }
     load_source_files(root, &mut files);
+    load_page_files(root, &mut files);
     for (folder, is_rules) in [("indicators", false), ("rules", true)] {
         let dir = root.join(folder);
         if !dir.is_dir() {
@@ -129,6 +132,40 @@ fn load_source_files(root: &Path, files: &mut ProjectFiles) {
             files.sources.push(Loaded {
                 file: relative,
                 doc: doc.sources,
+            });
+        }
+    }
+}
+
+/// Reads `pages/**/*.yaml`, when the folder exists (it is optional).
+fn load_page_files(root: &Path, files: &mut ProjectFiles) {
+    let dir = root.join("pages");
+    if !dir.is_dir() {
+        return;
+    }
+    let (paths, problems) = files_with_extensions(root, &dir, &["yaml", "yml"]);
+    files.problems.extend(problems);
+    for path in paths {
+        let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let Some(text) = read_text(root, &path, &relative, &mut files.problems) else {
+            continue;
+        };
+        files.texts.insert(relative.clone(), text.clone());
+        let before = files.problems.len();
+        let parsed = parse::<super::page::PageDoc>(&text, &relative, &mut files.problems);
+        let page = relative
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for problem in &mut files.problems[before..] {
+            problem
+                .subject
+                .get_or_insert_with(|| format!("page {page}"));
+        }
+        if let Some(doc) = parsed {
+            files.pages.push(Loaded {
+                file: relative,
+                doc,
             });
         }
     }

@@ -2,9 +2,11 @@
 //! folder, so it could be swapped by touching nothing else.
 
 pub mod breakdown;
+pub mod comparison;
 pub mod document;
 pub mod files;
 pub(crate) mod load;
+pub mod page;
 pub mod schema;
 pub mod sources;
 pub(crate) mod span;

@@ -23,6 +23,10 @@ pub fn all() -> Vec<(&'static str, String)> {
             render::<super::sources::SourcesFile>("Rubric sources"),
         ),
         (
+            "pages.schema.json",
+            render::<super::page::PageDoc>("Rubric page"),
+        ),
+        (
             "calendar.schema.json",
             render::<CalendarDoc>("Rubric working-day calendar"),
         ),

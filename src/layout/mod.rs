@@ -13,12 +13,14 @@ mod rating;
 
 pub use rating::{rating_key, tone_colour, Shown};
 
-use crate::calendar::period::Month;
-use crate::config::document::{Frequency, Tone};
-use crate::model::indicator::Indicator;
+use crate::calendar::period::{FinancialYear, Month};
+use crate::config::document::{ChangeDisplay, Frequency, Tone};
+use crate::model::benchmark::Figure;
+use crate::model::indicator::{Indicator, YearFigure};
+use crate::model::page::{ColumnKind, Page, PageRow};
 use crate::model::Project;
 use crate::rules::comparisons::Comparison;
-use crate::scorecard::{shown_periods, Row, Scorecard};
+use crate::scorecard::{last_periods, Row, Scorecard};
 use std::collections::BTreeSet;
 
 /// The frequencies in the order boards print their tables.
@@ -28,14 +30,19 @@ pub const FREQUENCIES: [Frequency; 3] =
 /// A scorecard laid out as boards read it.
 pub struct Board<'a> {
     pub project: &'a Project,
+    /// The page laid out.
+    pub page: &'a Page,
     pub reporting: Month,
-    /// The 13 months shown for monthly indicators.
-    pub months: &'a [Month],
     pub sections: Vec<Section<'a>>,
     /// Every benchmark name any indicator has, sorted: a benchmark column each.
     pub benchmarks: Vec<&'a str>,
     /// The sources' expectations that failed as warnings, in words.
     pub quality_notes: Vec<String>,
+    /// Whether the page gives published references: its first column is
+    /// then the reference (blank where a row has none), not the id.
+    pub uses_refs: bool,
+    /// The headings the page gives its columns.
+    labels: Vec<(Column<'a>, &'a str)>,
 }
 
 /// The indicators of one section, in the order they are declared.
@@ -49,6 +56,12 @@ pub struct Line<'a> {
     /// Index into `Project::indicators`.
     pub index: usize,
     pub indicator: &'a Indicator,
+    /// The published reference the page gives the row.
+    pub reference: Option<&'a str>,
+    /// The title the page prints instead of the indicator's.
+    pub label: Option<&'a str>,
+    /// A sub-heading the page prints before this row.
+    pub subheading: Option<&'a str>,
     /// The periods shown for the indicator's frequency, by their last month.
     pub periods: Vec<Month>,
     /// The rows for the whole, in period order.
@@ -57,6 +70,8 @@ pub struct Line<'a> {
     pub latest: Option<&'a Row>,
     pub dot: Shown<'a>,
     pub rag: Shown<'a>,
+    /// The latest row's rated comparisons, by name.
+    pub rated: Vec<(&'a str, Shown<'a>)>,
     /// Each breakdown with its values, in the order the indicator lists
     /// them (those with no value left out).
     pub breakdowns: Vec<BreakdownTable<'a>>,
@@ -80,21 +95,36 @@ pub struct Team<'a> {
 /// A column of a board table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column<'a> {
+    /// The id, or the published reference on a page that gives them.
     Id,
     Title,
     /// The figure of one period shown, by its last month.
     Period(Month),
-    /// The change against the previous period.
-    Change,
+    /// The latest period's figure.
+    Latest,
+    /// The periods shown as a line or in words.
+    Trend,
+    /// The change against the previous period, printed as the page says
+    /// or else as the indicator does.
+    Change(Option<ChangeDisplay>),
     /// The change against the same period last year.
-    ChangeYoy,
+    ChangeYoy(Option<ChangeDisplay>),
     Dot,
     Avg12m,
     Max12m,
-    Target,
+    Min12m,
+    /// The target of a financial year, or the one in force.
+    Target(Option<FinancialYear>),
     Rag,
+    /// A rated comparison by name.
+    Rated(&'a str),
+    /// The figure of the last complete financial year.
+    Outturn,
     Benchmark(&'a str),
     Commentary,
+    Owner,
+    Reporter,
+    Outcome,
 }
 
 /// What one cell of a line holds; each format decides how it looks.
@@ -107,17 +137,21 @@ pub enum Cell<'a> {
     },
     /// A 12-month statistic; `None` when there are not 12 months.
     Statistic(Option<f64>),
-    /// A change: the difference and the percent change.
+    /// A change: the difference and the percent change, and how it is
+    /// printed.
     Change {
         change: Option<f64>,
         pct: Option<f64>,
+        display: ChangeDisplay,
     },
+    /// The values of the periods shown, oldest first.
+    Trend(Vec<Option<f64>>),
     /// The target in force as printed (`95%`, `<36%`, `TBC`), its number
     /// and whether it is strict, when there is one.
     Target(Option<(String, Option<f64>, bool)>),
     Rating(&'a Shown<'a>),
-    /// The benchmark's value in force, when the indicator has it.
-    Benchmark(Option<f64>),
+    /// The benchmark in force, when the indicator has it.
+    Benchmark(Option<&'a Figure>),
     /// Commentary for the latest period, when there is some.
     Commentary(Option<&'a str>),
     /// Nothing to show here for this indicator (`–`).
@@ -125,39 +159,92 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Board<'a> {
-    pub fn build(project: &'a Project, card: &'a Scorecard) -> Board<'a> {
+    pub fn build(project: &'a Project, card: &'a Scorecard, page: &'a Page) -> Board<'a> {
         let mut rows: Vec<Vec<&Row>> = vec![Vec::new(); project.indicators.len()];
-        for r in &card.rows {
+        for r in card.earlier.iter().chain(&card.rows) {
             rows[r.indicator].push(r);
         }
-        let mut sections: Vec<Section> = Vec::new();
-        for (index, (indicator, rows)) in project.indicators.iter().zip(rows).enumerate() {
-            let line = Line::build(project, card, index, indicator, rows);
-            match sections.iter_mut().find(|s| s.name == indicator.section) {
-                Some(s) => s.lines.push(line),
-                None => sections.push(Section {
-                    name: &indicator.section,
-                    lines: vec![line],
-                }),
-            }
+        for r in &mut rows {
+            // Earlier periods first within each group, as `rows` has them.
+            r.sort_by(|a, b| (&a.group, a.period).cmp(&(&b.group, b.period)));
         }
-        let benchmarks: BTreeSet<&str> = project
-            .indicators
+        let mut sections: Vec<Section> = Vec::new();
+        for s in &page.sections {
+            let mut lines = Vec::new();
+            let mut subheading = None;
+            for row in &s.rows {
+                match row {
+                    PageRow::Heading(h) => subheading = Some(h.as_str()),
+                    PageRow::Indicator {
+                        index,
+                        reference,
+                        label,
+                    } => {
+                        let mut line = Line::build(project, card, page, *index, &rows[*index]);
+                        line.reference = reference.as_deref();
+                        line.label = label.as_deref();
+                        line.subheading = subheading.take();
+                        lines.push(line);
+                    }
+                }
+            }
+            sections.push(Section {
+                name: &s.title,
+                lines,
+            });
+        }
+        let shown = page.indicators();
+        let benchmarks: BTreeSet<&str> = shown
             .iter()
-            .flat_map(|i| i.benchmark_names())
+            .flat_map(|&i| project.indicators[i].benchmark_names())
+            .collect();
+        // The table's benchmarks in its order, then the indicators' own.
+        let mut ordered: Vec<&str> = project
+            .benchmark_table
+            .iter()
+            .flat_map(|t| t.names.iter().map(String::as_str))
+            .collect();
+        let own: Vec<&str> = benchmarks
+            .into_iter()
+            .filter(|b| !ordered.contains(b))
+            .collect();
+        ordered.extend(own);
+        let labels = page
+            .columns
+            .iter()
+            .flatten()
+            .filter_map(|c| Some((column_of(&c.kind)?, c.label.as_deref()?)))
             .collect();
         Board {
             project,
+            page,
             reporting: card.reporting,
-            months: &card.periods,
             sections,
-            benchmarks: benchmarks.into_iter().collect(),
+            benchmarks: ordered,
             quality_notes: card
                 .findings
                 .iter()
                 .map(|f| format!("source `{}`: {}", f.source, f.message))
                 .collect(),
+            uses_refs: page.sections.iter().flat_map(|s| &s.rows).any(|r| {
+                matches!(
+                    r,
+                    PageRow::Indicator {
+                        reference: Some(_),
+                        ..
+                    }
+                )
+            }),
+            labels,
         }
+    }
+
+    /// The heading the page gives a column, when it gives one.
+    pub fn label(&self, column: &Column) -> Option<&'a str> {
+        self.labels
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|(_, l)| *l)
     }
 
     /// The lines of one frequency, section by section (sections without
@@ -174,6 +261,7 @@ impl<'a> Board<'a> {
     pub fn lines(&self) -> impl Iterator<Item = &Line<'a>> {
         let mut all: Vec<&Line> = self.sections.iter().flat_map(|s| &s.lines).collect();
         all.sort_by_key(|l| l.index);
+        all.dedup_by_key(|l| l.index);
         all.into_iter()
     }
 
@@ -182,17 +270,28 @@ impl<'a> Board<'a> {
     /// order `order` gives (each format keeps the order its readers know).
     pub fn columns(&self, frequency: Frequency, order: &[Column<'a>]) -> Vec<Column<'a>> {
         let mut columns = vec![Column::Id, Column::Title];
-        columns.extend(
-            shown_periods(self.reporting, frequency)
-                .into_iter()
-                .map(Column::Period),
-        );
-        for c in order {
-            match c {
-                Column::Benchmark(_) => {
+        let periods = last_periods(self.reporting, frequency, self.page.periods_of(frequency));
+        let Some(page) = &self.page.columns else {
+            columns.extend(periods.into_iter().map(Column::Period));
+            for c in order {
+                match c {
+                    Column::Benchmark(_) => {
+                        columns.extend(self.benchmarks.iter().map(|b| Column::Benchmark(b)))
+                    }
+                    other => columns.push(other.clone()),
+                }
+            }
+            return columns;
+        };
+        for c in page {
+            match &c.kind {
+                ColumnKind::Periods => columns.extend(periods.iter().map(|m| Column::Period(*m))),
+                ColumnKind::Benchmarks => {
                     columns.extend(self.benchmarks.iter().map(|b| Column::Benchmark(b)))
                 }
-                other => columns.push(other.clone()),
+                ColumnKind::Benchmark(b) => columns.push(Column::Benchmark(b)),
+                ColumnKind::Rated(r) => columns.push(Column::Rated(r)),
+                kind => columns.extend(column_of(kind)),
             }
         }
         columns
@@ -202,7 +301,7 @@ impl<'a> Board<'a> {
     /// each once: the keys of a filter and of a colour legend.
     pub fn rag_tones(&self) -> Vec<(Tone, &'a str)> {
         let mut seen: Vec<(Tone, &str)> = Vec::new();
-        for ind in &self.project.indicators {
+        for ind in self.lines().map(|l| l.indicator) {
             let uses = std::iter::once(ind.rag.as_ref())
                 .chain(ind.versions.iter().map(|v| v.rag.as_ref()))
                 .flatten();
@@ -236,11 +335,21 @@ impl<'a> Line<'a> {
     fn build(
         project: &'a Project,
         card: &Scorecard,
+        page: &Page,
         index: usize,
-        indicator: &'a Indicator,
-        rows: Vec<&'a Row>,
+        rows: &[&'a Row],
     ) -> Line<'a> {
-        let whole: Vec<&Row> = rows.iter().copied().filter(|r| r.group.is_none()).collect();
+        let indicator = &project.indicators[index];
+        let periods = last_periods(
+            card.reporting,
+            indicator.frequency,
+            page.periods_of(indicator.frequency),
+        );
+        let whole: Vec<&Row> = rows
+            .iter()
+            .copied()
+            .filter(|r| r.group.is_none() && periods.contains(&r.period))
+            .collect();
         let latest = whole.last().copied();
         let mut breakdowns: Vec<BreakdownTable> = indicator
             .breakdowns
@@ -254,6 +363,9 @@ impl<'a> Line<'a> {
             let Some(part) = &r.group else {
                 continue;
             };
+            if !periods.contains(&r.period) {
+                continue;
+            }
             let Some(table) = breakdowns.iter_mut().find(|b| b.name == part.by) else {
                 continue;
             };
@@ -273,14 +385,32 @@ impl<'a> Line<'a> {
             ),
             None => (Shown::NoRule(""), Shown::NoRule("")),
         };
+        let rated = match latest {
+            Some(r) => indicator
+                .rated
+                .iter()
+                .zip(&r.rated)
+                .map(|(spec, rating)| {
+                    (
+                        spec.name.as_str(),
+                        Shown::of(project, Some(&spec.rule), rating),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Line {
             index,
             indicator,
-            periods: shown_periods(card.reporting, indicator.frequency),
+            reference: None,
+            label: None,
+            subheading: None,
+            periods,
             whole,
             latest,
             dot,
             rag,
+            rated,
             breakdowns,
         }
     }
@@ -318,46 +448,124 @@ impl<'a> Line<'a> {
     }
 
     /// What this line shows in `column`.
-    pub fn cell<'s>(&'s self, column: &Column<'a>) -> Cell<'s> {
+    pub fn cell<'s>(&'s self, column: &Column<'a>, board: &Board) -> Cell<'s> {
         let c = self.comparison();
+        let ind = self.indicator;
         match column {
-            Column::Id => Cell::Text(&self.indicator.id),
-            Column::Title => Cell::Text(&self.indicator.title),
+            Column::Id if board.uses_refs => Cell::Text(self.reference.unwrap_or_default()),
+            Column::Id => Cell::Text(&ind.id),
+            Column::Title => Cell::Text(self.label.unwrap_or(&ind.title)),
             Column::Period(m) => Cell::Figure { row: self.at(*m) },
-            Column::Change => Cell::Change {
+            Column::Latest => Cell::Figure { row: self.latest },
+            Column::Trend => Cell::Trend(self.whole_values()),
+            Column::Change(display) => Cell::Change {
                 change: c.and_then(|c| c.change),
                 pct: c.and_then(|c| c.change_pct),
+                display: display.unwrap_or(ind.change_display),
             },
             // When the previous period is the same period last year (an
             // annual indicator, or a cumulative one), this column would
             // repeat the change beside it.
-            Column::ChangeYoy if self.repeats_change() => Cell::NotApplicable,
-            Column::ChangeYoy => Cell::Change {
+            Column::ChangeYoy(_) if self.repeats_change() => Cell::NotApplicable,
+            Column::ChangeYoy(display) => Cell::Change {
                 change: c.and_then(|c| c.change_yoy),
                 pct: c.and_then(|c| c.change_yoy_pct),
+                display: display.unwrap_or(ind.change_display),
             },
             Column::Dot => Cell::Rating(&self.dot),
+            Column::Rated(name) => match self.rated.iter().find(|(n, _)| n == name) {
+                Some((_, shown)) => Cell::Rating(shown),
+                None => Cell::NotApplicable,
+            },
             // A to-date value has no 12-month statistics, by design.
-            Column::Avg12m | Column::Max12m if self.indicator.cumulative => Cell::NotApplicable,
+            Column::Avg12m | Column::Max12m | Column::Min12m if ind.cumulative => {
+                Cell::NotApplicable
+            }
             Column::Avg12m => Cell::Statistic(c.and_then(|c| c.avg_12m)),
             Column::Max12m => Cell::Statistic(c.and_then(|c| c.max_12m)),
-            Column::Target => Cell::Target(self.latest.and_then(|r| {
-                let t = r.target_term.as_ref()?;
-                let ind = self.indicator;
-                Some((
-                    t.shown(ind.polarity, ind.unit, ind.decimals),
-                    t.value(),
-                    t.strict(),
-                ))
-            })),
+            Column::Min12m => Cell::Statistic(c.and_then(|c| c.min_12m)),
+            Column::Outturn if ind.year_figure == YearFigure::None => Cell::NotApplicable,
+            Column::Outturn => Cell::Statistic(c.and_then(|c| c.outturn)),
+            Column::Target(year) => {
+                let term = match year {
+                    Some(fy) => ind.targets.get(fy),
+                    None => self.latest.and_then(|r| r.target_term.as_ref()),
+                };
+                Cell::Target(term.map(|t| {
+                    (
+                        t.shown(ind.polarity, ind.unit, ind.decimals),
+                        t.value(),
+                        t.strict(),
+                    )
+                }))
+            }
             Column::Rag => Cell::Rating(&self.rag),
-            Column::Benchmark(b) => Cell::Benchmark(
-                self.latest
-                    .and_then(|r| self.indicator.benchmarks_at(r.period).get(*b).copied()),
-            ),
+            Column::Benchmark(b) => Cell::Benchmark(self.benchmark(b)),
             Column::Commentary => {
                 Cell::Commentary(self.latest.and_then(|r| r.commentary.as_deref()))
             }
+            Column::Owner => Cell::Text(&ind.owner),
+            Column::Reporter => Cell::Text(ind.reporter.as_deref().unwrap_or(&ind.owner)),
+            Column::Outcome => Cell::Text(&ind.outcome),
         }
     }
+
+    /// The benchmark in force for the latest period, by name.
+    pub fn benchmark(&self, name: &str) -> Option<&'a Figure> {
+        self.latest?
+            .benchmarks
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f)
+    }
+
+    /// The value of each period shown, oldest first.
+    pub fn whole_values(&self) -> Vec<Option<f64>> {
+        self.periods
+            .iter()
+            .map(|m| self.at(*m).and_then(|r| r.point.value))
+            .collect()
+    }
+}
+
+/// The one vintage every line's figure of a benchmark is for, when they
+/// share one: a table's heading then gives the year once.
+pub fn common_vintage(lines: &[&Line], name: &str) -> Option<FinancialYear> {
+    let mut years = lines
+        .iter()
+        .filter_map(|l| l.benchmark(name))
+        .map(|f| f.vintage);
+    let first = years.next()??;
+    years.all(|y| y == Some(first)).then_some(first)
+}
+
+/// The board column a page column stands for (`None` for those that
+/// expand to several).
+fn column_of(kind: &ColumnKind) -> Option<Column<'_>> {
+    Some(match kind {
+        ColumnKind::Periods | ColumnKind::Benchmarks => return None,
+        ColumnKind::Latest => Column::Latest,
+        ColumnKind::Trend => Column::Trend,
+        ColumnKind::Change {
+            last_year: false,
+            display,
+        } => Column::Change(*display),
+        ColumnKind::Change {
+            last_year: true,
+            display,
+        } => Column::ChangeYoy(*display),
+        ColumnKind::Dot => Column::Dot,
+        ColumnKind::Rag => Column::Rag,
+        ColumnKind::Rated(r) => Column::Rated(r),
+        ColumnKind::Avg12m => Column::Avg12m,
+        ColumnKind::Max12m => Column::Max12m,
+        ColumnKind::Min12m => Column::Min12m,
+        ColumnKind::Target(y) => Column::Target(*y),
+        ColumnKind::Outturn => Column::Outturn,
+        ColumnKind::Benchmark(b) => Column::Benchmark(b),
+        ColumnKind::Commentary => Column::Commentary,
+        ColumnKind::Owner => Column::Owner,
+        ColumnKind::Reporter => Column::Reporter,
+        ColumnKind::Outcome => Column::Outcome,
+    })
 }

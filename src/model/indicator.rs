@@ -1,5 +1,6 @@
 //! A validated indicator, ready to evaluate.
 
+use super::benchmark::Figure;
 use super::measure::Measure;
 use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::{ChangeDisplay, CompareWith, Frequency, Polarity, Unit};
@@ -19,9 +20,13 @@ pub struct Indicator {
     pub decimals: u8,
     pub measure: Measure,
     pub targets: BTreeMap<FinancialYear, Target>,
-    pub benchmarks: BTreeMap<String, f64>,
+    pub benchmarks: BTreeMap<String, Figure>,
     pub dot: Option<RuleUse>,
     pub rag: Option<RuleUse>,
+    /// Comparisons rated beside the DoT and RAG, in the order written.
+    pub rated: Vec<Rated>,
+    /// The role that reports the figure, when it is not the owner.
+    pub reporter: Option<String>,
     /// The breakdowns, in the order their tables are shown.
     pub breakdowns: Vec<super::measure::Breakdown>,
     pub commentary: BTreeMap<Month, String>,
@@ -35,12 +40,26 @@ pub struct Indicator {
     /// A to-date value that resets each financial year or quarter and is
     /// reported more often: its 12-month statistics are not given.
     pub cumulative: bool,
+    /// How the figure of a whole financial year (the outturn) is had.
+    pub year_figure: YearFigure,
     /// How its changes are printed.
     pub change_display: ChangeDisplay,
     /// The source named first in the measure, for listings.
     pub source_label: String,
     pub file: PathBuf,
     pub place: Place,
+}
+
+/// How the figure of a whole financial year is had from its periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearFigure {
+    /// The value of the year's last period stands for the year.
+    AtYearEnd,
+    /// The year's periods add up to it (a count or sum of a flow).
+    Sum,
+    /// Neither (a percentage of a monthly flow): declare a year-to-date
+    /// indicator for its year's figure.
+    None,
 }
 
 /// A financial year's target: a number, met at it or, when strict
@@ -94,12 +113,12 @@ pub struct Version {
     pub measure: Option<Measure>,
     pub dot: Option<RuleUse>,
     pub rag: Option<RuleUse>,
-    pub benchmarks: Option<BTreeMap<String, f64>>,
+    pub benchmarks: Option<BTreeMap<String, Figure>>,
 }
 
 impl Indicator {
     /// The benchmarks in force in `month`.
-    pub fn benchmarks_at(&self, month: Month) -> &BTreeMap<String, f64> {
+    pub fn benchmarks_at(&self, month: Month) -> &BTreeMap<String, Figure> {
         self.in_force(month, |v| v.benchmarks.as_ref())
             .unwrap_or(&self.benchmarks)
     }
@@ -157,6 +176,33 @@ pub struct IndicatorTest {
     pub place: Place,
     pub rows: BTreeMap<String, Vec<BTreeMap<String, serde_json::Value>>>,
     pub expect: BTreeMap<Month, crate::config::document::ExpectDoc>,
+}
+
+/// A comparison rated by its own rule set.
+#[derive(Debug, Clone)]
+pub struct Rated {
+    pub name: String,
+    pub against: Against,
+    pub rule: RuleUse,
+}
+
+/// What a rated comparison compares the value with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Against {
+    Previous,
+    LastYear,
+    Benchmark(String),
+}
+
+impl Against {
+    /// In words: `the previous period`, `last year`, `the england benchmark`.
+    pub fn describe(&self) -> String {
+        match self {
+            Against::Previous => "the previous period".to_string(),
+            Against::LastYear => "the same period last year".to_string(),
+            Against::Benchmark(b) => format!("the {} benchmark", b.replace('_', " ")),
+        }
+    }
 }
 
 /// A rule set used by an indicator, with its parameter overrides applied.

@@ -43,7 +43,12 @@ fn untouched(what: impl std::fmt::Display) -> WriteError {
 }
 
 /// Writes `files` (name, bytes) into `out_dir`, all or nothing.
-pub fn write_all(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
+pub fn write_all<N: AsRef<str>>(out_dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), WriteError> {
+    let files: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_ref(), b.as_slice()))
+        .collect();
+    let files = files.as_slice();
     std::fs::create_dir_all(out_dir).map_err(|e| untouched(format!("creating the folder: {e}")))?;
     // Blocks while another run writes here; released when `lock` drops,
     // and by the system if this process dies.
@@ -74,7 +79,7 @@ pub fn write_all(out_dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), WriteE
 
 /// Moves the new files into place, each old one first into the staging
 /// folder; on a failure, undoes every step in reverse.
-fn swap_in(out_dir: &Path, staging: &Staging, files: &[(&str, Vec<u8>)]) -> Result<(), WriteError> {
+fn swap_in(out_dir: &Path, staging: &Staging, files: &[(&str, &[u8])]) -> Result<(), WriteError> {
     // Each step: (from, to), done in order, undone in reverse.
     let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut failure = None;
@@ -141,7 +146,7 @@ impl Staging {
     }
 
     /// Removes the folder: the names this module writes, nothing else.
-    fn remove(&self, files: &[(&str, Vec<u8>)]) {
+    fn remove(&self, files: &[(&str, &[u8])]) {
         remove_known(&self.path, files.iter().map(|(n, _)| *n));
     }
 }
@@ -179,7 +184,7 @@ fn remove_known<'a>(dir: &Path, names: impl Iterator<Item = &'a str>) {
 /// Removes staging folders of runs that died before cleaning up, when
 /// they are provably Rubric's. Only called under the lock, so no live run
 /// is writing into them.
-fn remove_stale_staging(out_dir: &Path, files: &[(&str, Vec<u8>)]) {
+fn remove_stale_staging(out_dir: &Path, files: &[(&str, &[u8])]) {
     let Ok(entries) = std::fs::read_dir(out_dir) else {
         return;
     };
@@ -326,7 +331,7 @@ mod tests {
         let staging = Staging::new(&out).unwrap();
         staging.write("a", b"new a").unwrap();
         // "b" was never staged: its rename into place fails after "a"'s.
-        let files = [("a", b"new a".to_vec()), ("b", b"new b".to_vec())];
+        let files: [(&str, &[u8]); 2] = [("a", b"new a"), ("b", b"new b")];
         let err = swap_in(&out, &staging, &files).unwrap_err();
         assert!(matches!(err, WriteError::Untouched(_)), "{err}");
         staging.remove(&files);

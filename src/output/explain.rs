@@ -10,7 +10,7 @@ use crate::config::document::CompareWith;
 use crate::format;
 use crate::model::indicator::RuleUse;
 use crate::model::Project;
-use crate::rules::evaluate::{rule_inputs, Rating, RuleInput};
+use crate::rules::evaluate::{comparison_against, rule_inputs, Rating, RuleInput};
 use crate::scorecard::Row;
 use std::fmt::Write as _;
 
@@ -188,8 +188,21 @@ pub fn render(project: &Project, row: &Row) -> String {
             );
         }
     }
-    for (name, v) in ind.benchmarks_at(row.period) {
-        let _ = writeln!(out, "- benchmark {}: {}", name.replace('_', " "), shown(*v));
+    for (name, f) in &row.benchmarks {
+        let _ = writeln!(
+            out,
+            "- benchmark {}: {}",
+            name.replace('_', " "),
+            crate::format::benchmark(f, unit, decimals, true)
+        );
+    }
+    if let Some(v) = row.comparison.outturn {
+        let _ = writeln!(
+            out,
+            "- outturn for {}: {}",
+            crate::calendar::period::FinancialYear(row.period.financial_year().0 - 1),
+            shown(v)
+        );
     }
 
     let input = RuleInput {
@@ -201,6 +214,7 @@ pub fn render(project: &Project, row: &Row) -> String {
         target_term: row.target_term.as_ref(),
         small_base: None,
         flags: &row.flags,
+        benchmarks: &row.benchmarks,
     };
     for (title, rating, rule_use) in [
         ("direction of travel", &row.dot, ind.dot_at(row.period)),
@@ -208,6 +222,20 @@ pub fn render(project: &Project, row: &Row) -> String {
     ] {
         let _ = writeln!(out);
         explain_rating(&mut out, project, title, rating, rule_use, &input);
+    }
+    for (spec, rating) in ind.rated.iter().zip(&row.rated) {
+        let _ = writeln!(out);
+        let title = format!(
+            "{} (against {})",
+            spec.name.replace('_', " "),
+            spec.against.describe()
+        );
+        let against = comparison_against(spec, &input).unwrap_or_default();
+        let input = RuleInput {
+            comparison: &against,
+            ..input
+        };
+        explain_rating(&mut out, project, &title, rating, Some(&spec.rule), &input);
     }
     if let Some(text) = &row.commentary {
         let _ = writeln!(out, "\ncommentary: {text}");

@@ -8,8 +8,9 @@
 
 use super::explain;
 use crate::calendar::period::{period_heading, period_label};
+use crate::config::document::Frequency;
 use crate::format;
-use crate::layout::{rating_key, Board, Line, Shown};
+use crate::layout::{rating_key, Board, Cell, Column, Line, Shown};
 use crate::model::indicator::Indicator;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -23,6 +24,11 @@ const NONE: &str = "–";
 
 #[derive(Serialize)]
 struct Page {
+    title: String,
+    description: Option<String>,
+    /// Whether the page lists its own columns (tables of cells) rather
+    /// than the default board's layout.
+    custom: bool,
     reporting: String,
     reporting_label: String,
     count: usize,
@@ -39,6 +45,40 @@ struct Section {
     name: String,
     anchor: String,
     indicators: Vec<Card>,
+    /// A page's tables, one per frequency, when it lists its columns.
+    tables: Vec<Table>,
+}
+
+/// One table of a page that lists its columns.
+#[derive(Serialize)]
+struct Table {
+    caption: String,
+    headings: Vec<String>,
+    rows: Vec<TableRow>,
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    id: String,
+    reference: String,
+    title: String,
+    owner: String,
+    subheading: Option<String>,
+    rag: String,
+    cells: Vec<TableCell>,
+    /// The default board's card, for its breakdowns and explanation.
+    card: Card,
+}
+
+#[derive(Serialize)]
+struct TableCell {
+    /// `num` for figures, `` otherwise.
+    class: &'static str,
+    text: String,
+    because: Option<String>,
+    badge: Option<Badge>,
+    /// An SVG line drawn by Rubric (never text from a definition).
+    svg: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -117,19 +157,28 @@ pub fn render(board: &Board) -> Result<String, String> {
         if cards.is_empty() {
             continue;
         }
+        let tables = if board.page.columns.is_some() {
+            page_tables(board, s)
+        } else {
+            Vec::new()
+        };
         sections.push(Section {
             name: s.name.to_string(),
             anchor: unique_anchor(s.name, &mut anchors),
             indicators: cards,
+            tables,
         });
     }
     // Worst tone first, as boards read them; then not rated, then no rule;
     // labels alphabetical within a rank.
     rag_counts.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
     let page = Page {
+        title: board.page.title.clone(),
+        description: board.page.description.clone(),
+        custom: board.page.columns.is_some(),
         reporting: board.reporting.to_string(),
         reporting_label: board.reporting.short_label(),
-        count: board.project.indicators.len(),
+        count: board.page.indicators().len(),
         quality_notes: board.quality_notes.clone(),
         sections,
         rag_counts: rag_counts.into_iter().map(|(l, n, _)| (l, n)).collect(),
@@ -162,8 +211,12 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
     };
     let c = &latest.comparison;
     let p = &latest.point;
-    let breakdowns = line
-        .breakdowns
+    let shown_breakdowns = if board.page.breakdowns {
+        &line.breakdowns[..]
+    } else {
+        &[]
+    };
+    let breakdowns = shown_breakdowns
         .iter()
         .map(|b| Breakdown {
             name: b.name.to_string(),
@@ -192,13 +245,13 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
                 .collect(),
         })
         .collect();
-    let benchmarks = ind
-        .benchmarks_at(latest.period)
+    let benchmarks = latest
+        .benchmarks
         .iter()
-        .map(|(k, v)| {
+        .map(|(k, f)| {
             (
                 k.replace('_', " "),
-                format::value(*v, ind.unit, ind.decimals),
+                format::benchmark(f, ind.unit, ind.decimals, true),
             )
         })
         .collect();
@@ -263,6 +316,171 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
         breakdowns,
         explain: explain::render(board.project, latest),
     })
+}
+
+/// A page's tables for one section: one per frequency, each row the
+/// cells of the page's columns.
+fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
+    let mut tables = Vec::new();
+    for frequency in crate::layout::FREQUENCIES {
+        let lines = section.lines_of(frequency);
+        if lines.is_empty() {
+            continue;
+        }
+        let columns: Vec<Column> = board.columns(frequency, &[]).into_iter().skip(2).collect();
+        let headings = columns
+            .iter()
+            .map(|c| heading(board, c, frequency, &lines))
+            .collect();
+        let rows = lines
+            .iter()
+            .filter_map(|line| {
+                let card = indicator_card(board, line)?;
+                Some(TableRow {
+                    id: line.indicator.id.clone(),
+                    reference: if board.uses_refs {
+                        line.reference.unwrap_or_default().to_string()
+                    } else {
+                        line.indicator.id.clone()
+                    },
+                    title: line.label.unwrap_or(&line.indicator.title).to_string(),
+                    owner: line.indicator.owner.clone(),
+                    subheading: line.subheading.map(str::to_string),
+                    rag: rating_key(&line.rag).to_string(),
+                    cells: columns
+                        .iter()
+                        .map(|c| table_cell(board, line, c, &lines))
+                        .collect(),
+                    card,
+                })
+            })
+            .collect();
+        tables.push(Table {
+            caption: match frequency {
+                Frequency::Monthly => section.name.to_string(),
+                Frequency::Quarterly => format!("{}: quarterly", section.name),
+                Frequency::Annual => format!("{}: annual", section.name),
+            },
+            headings,
+            rows,
+        });
+    }
+    tables
+}
+
+/// A column's heading: the page's label, or the report's own.
+fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]) -> String {
+    let text = match (board.label(column), column) {
+        (Some(label), _) => label.to_string(),
+        (None, Column::Id) => "Ref".into(),
+        (None, Column::Title) => "Indicator".into(),
+        (None, Column::Period(m)) => period_heading(*m, frequency),
+        (None, Column::Latest) => "Latest".into(),
+        (None, Column::Trend) => "Trend".into(),
+        (None, Column::Change(_)) => "vs previous".into(),
+        (None, Column::ChangeYoy(_)) => "vs last year".into(),
+        (None, Column::Dot) => "Direction of travel".into(),
+        (None, Column::Rated(r)) => r.replace('_', " "),
+        (None, Column::Avg12m) => "12-month average".into(),
+        (None, Column::Max12m) => "12-month max".into(),
+        (None, Column::Min12m) => "12-month min".into(),
+        (None, Column::Target(None)) => "Target".into(),
+        (None, Column::Target(Some(fy))) => format!("Target {fy}"),
+        (None, Column::Outturn) => "Last year's outturn".into(),
+        (None, Column::Rag) => "RAG rating".into(),
+        (None, Column::Benchmark(b)) => b.replace('_', " "),
+        (None, Column::Commentary) => "Commentary".into(),
+        (None, Column::Owner) => "Owner".into(),
+        (None, Column::Reporter) => "Reporter".into(),
+        (None, Column::Outcome) => "Outcome".into(),
+    };
+    match column {
+        Column::Benchmark(b) => match crate::layout::common_vintage(lines, b) {
+            Some(y) => format!("{text} {y}"),
+            None => text,
+        },
+        _ => text,
+    }
+}
+
+fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> TableCell {
+    let ind = line.indicator;
+    let plain = |class: &'static str, text: String| TableCell {
+        class,
+        text,
+        because: None,
+        badge: None,
+        svg: None,
+    };
+    match line.cell(column, board) {
+        Cell::Text(t) => plain("", t.to_string()),
+        Cell::Figure { row } => match row.and_then(|r| r.point.value.map(|v| (r, v))) {
+            Some((r, v)) => plain(
+                "num",
+                format::with_parts(
+                    v,
+                    r.point.numerator,
+                    r.point.denominator,
+                    ind.unit,
+                    ind.decimals,
+                ),
+            ),
+            None => TableCell {
+                because: Some(
+                    row.and_then(|r| r.point.missing.clone())
+                        .unwrap_or_else(|| "no row for the period".to_string()),
+                ),
+                ..plain("num", MISSING.to_string())
+            },
+        },
+        Cell::Statistic(v) => plain(
+            "num",
+            v.map_or(MISSING.to_string(), |v| {
+                format::value(v, ind.unit, ind.decimals)
+            }),
+        ),
+        Cell::Change {
+            change,
+            pct,
+            display,
+        } => plain(
+            "num",
+            format::change(change, pct, ind.unit, display, ind.decimals)
+                .unwrap_or_else(|| MISSING.to_string()),
+        ),
+        Cell::Trend(values) => {
+            let labelled: Vec<(String, Option<f64>)> = line
+                .periods
+                .iter()
+                .zip(values)
+                .map(|(m, v)| (period_heading(*m, ind.frequency), v))
+                .collect();
+            let target = line.latest.and_then(|r| r.target);
+            TableCell {
+                svg: Some(sparkline(&labelled, target)),
+                ..plain("", sparkline_label(ind, &labelled, target))
+            }
+        }
+        Cell::Target(t) => plain("num", t.map_or(NONE.to_string(), |(shown, _, _)| shown)),
+        Cell::Benchmark(f) => {
+            let with_year = match column {
+                Column::Benchmark(b) => crate::layout::common_vintage(lines, b).is_none(),
+                _ => true,
+            };
+            plain(
+                "num",
+                f.map_or(NONE.to_string(), |f| {
+                    format::benchmark(f, ind.unit, ind.decimals, with_year)
+                }),
+            )
+        }
+        Cell::Rating(shown) => TableCell {
+            badge: Some(badge(shown)),
+            ..plain("", String::new())
+        },
+        Cell::Commentary(text) => plain("commentary", text.unwrap_or_default().trim().to_string()),
+        Cell::NotApplicable => plain("num", NONE.to_string()),
+    }
 }
 
 fn badge(shown: &Shown) -> Badge {

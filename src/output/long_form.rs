@@ -67,6 +67,12 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
         .indicators
         .iter()
         .flat_map(|i| i.benchmark_names())
+        .chain(
+            project
+                .benchmark_table
+                .iter()
+                .flat_map(|t| t.names.iter().map(String::as_str)),
+        )
         .collect();
     let mut cols: Vec<(String, bool, Vec<Cell>)> = Vec::new();
     let mut push =
@@ -155,7 +161,13 @@ pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
             &format!("benchmark_{name}"),
             true,
             rows.iter()
-                .map(|r| num(ind(r).benchmarks_at(r.period).get(*name).copied()))
+                .map(|r| {
+                    num(r
+                        .benchmarks
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .and_then(|(_, f)| f.value))
+                })
                 .collect(),
         );
     }

@@ -19,26 +19,43 @@ const MISSING: &str = "n/a";
 
 /// The columns after the periods, in the order board tables print them.
 const ORDER: [Column<'static>; 8] = [
-    Column::Change,
-    Column::ChangeYoy,
+    Column::Change(None),
+    Column::ChangeYoy(None),
     Column::Dot,
     Column::Avg12m,
     Column::Max12m,
-    Column::Target,
+    Column::Target(None),
     Column::Rag,
     Column::Benchmark(""),
 ];
 
 pub fn render(board: &Board) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Scorecard: {}\n", board.reporting.short_label());
+    let page = board.page;
     let _ = writeln!(
         out,
-        "Reporting period {}; {} indicators; months {} to {}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
+        "# {}: {}\n",
+        escape(&page.title),
+        board.reporting.short_label()
+    );
+    if let Some(d) = &page.description {
+        let _ = writeln!(out, "{}\n", escape(d.trim()));
+    }
+    let months = crate::scorecard::last_periods(board.reporting, Frequency::Monthly, page.months);
+    // The months shown, when the page shows monthly figures.
+    let shown = if board
+        .lines()
+        .any(|l| l.indicator.frequency == Frequency::Monthly)
+    {
+        format!("; months {} to {}", months[0], board.reporting)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "Reporting period {}; {} indicators{shown}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
         board.reporting,
-        board.project.indicators.len(),
-        board.months[0],
-        board.reporting
+        page.indicators().len(),
     );
     if !board.quality_notes.is_empty() {
         let _ = writeln!(
@@ -53,7 +70,9 @@ pub fn render(board: &Board) -> String {
     for section in &board.sections {
         render_section(&mut out, board, section);
     }
-    render_breakdowns(&mut out, board);
+    if page.breakdowns {
+        render_breakdowns(&mut out, board);
+    }
     out
 }
 
@@ -89,23 +108,24 @@ fn opt_value(v: Option<f64>, ind: &Indicator) -> String {
     })
 }
 
-/// One cell of a board table, as Markdown.
-fn format_cell(ind: &Indicator, cell: Cell) -> String {
-    let known = |v: Option<f64>| {
-        v.map_or(NONE.to_string(), |v| {
-            format::value(v, ind.unit, ind.decimals)
-        })
-    };
+/// One cell of a board table, as Markdown; `with_year` when the
+/// column's heading does not give the benchmark's year.
+fn format_cell(ind: &Indicator, cell: Cell, with_year: bool) -> String {
     match cell {
         Cell::Text(t) => escape(t),
         Cell::Figure { row } => row.map_or(MISSING.to_string(), |r| cell_value(ind, r)),
         Cell::Statistic(v) => opt_value(v, ind),
-        Cell::Change { change, pct } => {
-            format::change(change, pct, ind.unit, ind.change_display, ind.decimals)
-                .unwrap_or_else(|| MISSING.to_string())
-        }
+        Cell::Change {
+            change,
+            pct,
+            display,
+        } => format::change(change, pct, ind.unit, display, ind.decimals)
+            .unwrap_or_else(|| MISSING.to_string()),
+        Cell::Trend(values) => format::trend(&values),
         Cell::Target(t) => t.map_or(NONE.to_string(), |(shown, _, _)| escape(&shown)),
-        Cell::Benchmark(v) => known(v),
+        Cell::Benchmark(f) => f.map_or(NONE.to_string(), |f| {
+            escape(&format::benchmark(f, ind.unit, ind.decimals, with_year))
+        }),
         Cell::Rating(shown) => rating_cell(shown),
         Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
         Cell::NotApplicable => NONE.to_string(),
@@ -141,14 +161,19 @@ fn starts_entity(rest: &str) -> bool {
 
 fn render_section(out: &mut String, board: &Board, section: &crate::layout::Section) {
     let _ = writeln!(out, "## {}\n", escape(section.name));
-    // A section's tables share the benchmark columns its own indicators have.
-    let mut benchmarks: Vec<&str> = section
-        .lines
+    // A section's tables share the benchmark columns its own indicators
+    // have (every one a page names).
+    let benchmarks: Vec<&str> = board
+        .benchmarks
         .iter()
-        .flat_map(|l| l.indicator.benchmark_names())
+        .copied()
+        .filter(|b| {
+            board.page.columns.is_some()
+                || section.lines.iter().any(|l| {
+                    l.benchmark(b).is_some() || l.indicator.benchmark_names().any(|n| n == *b)
+                })
+        })
         .collect();
-    benchmarks.sort_unstable();
-    benchmarks.dedup();
     let mut notes: Vec<String> = Vec::new();
     let mut care: Vec<String> = Vec::new();
     let mut commentary: Vec<String> = Vec::new();
@@ -175,6 +200,7 @@ fn render_section(out: &mut String, board: &Board, section: &crate::layout::Sect
             .collect();
         render_table(
             out,
+            board,
             frequency,
             &columns,
             &lines,
@@ -187,7 +213,7 @@ fn render_section(out: &mut String, board: &Board, section: &crate::layout::Sect
     if !care.is_empty() {
         let _ = writeln!(out, "Read with care:\n\n{}\n", care.join("\n"));
     }
-    if !commentary.is_empty() {
+    if !commentary.is_empty() && board.page.commentary {
         let _ = writeln!(
             out,
             "Commentary ({}):\n\n{}\n",
@@ -197,31 +223,64 @@ fn render_section(out: &mut String, board: &Board, section: &crate::layout::Sect
     }
 }
 
-fn heading(column: &Column, frequency: Frequency) -> String {
-    match column {
-        Column::Id => "ID".into(),
-        Column::Title => "Indicator".into(),
-        Column::Period(m) => period_heading(*m, frequency),
-        Column::Change => "vs prev".into(),
-        Column::ChangeYoy => "vs last year".into(),
-        Column::Dot => "DoT".into(),
-        Column::Avg12m => "12m avg".into(),
-        Column::Max12m => "12m max".into(),
-        Column::Target => "Target".into(),
-        Column::Rag => "RAG".into(),
-        Column::Benchmark(b) => escape(b),
-        Column::Commentary => "Commentary".into(),
+/// A column's heading: the page's label, or the format's own; a
+/// benchmark's with the year its figures are for when they share one.
+fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]) -> String {
+    let year = match column {
+        Column::Benchmark(b) => crate::layout::common_vintage(lines, b),
+        _ => None,
+    };
+    let text = match (board.label(column), column) {
+        (Some(label), _) => escape(label),
+        (None, Column::Id) if board.uses_refs => "Ref".into(),
+        (None, Column::Id) => "ID".into(),
+        (None, Column::Title) => "Indicator".into(),
+        (None, Column::Period(m)) => period_heading(*m, frequency),
+        (None, Column::Latest) => "Latest".into(),
+        (None, Column::Trend) => "Trend".into(),
+        (None, Column::Change(_)) => "vs prev".into(),
+        (None, Column::ChangeYoy(_)) => "vs last year".into(),
+        (None, Column::Dot) => "DoT".into(),
+        (None, Column::Rated(r)) => escape(&r.replace('_', " ")),
+        (None, Column::Avg12m) => "12m avg".into(),
+        (None, Column::Max12m) => "12m max".into(),
+        (None, Column::Min12m) => "12m min".into(),
+        (None, Column::Target(None)) => "Target".into(),
+        (None, Column::Target(Some(fy))) => format!("Target {fy}"),
+        (None, Column::Outturn) => "Last year's outturn".into(),
+        (None, Column::Rag) => "RAG".into(),
+        (None, Column::Benchmark(b)) => escape(b),
+        (None, Column::Commentary) => "Commentary".into(),
+        (None, Column::Owner) => "Owner".into(),
+        (None, Column::Reporter) => "Reporter".into(),
+        (None, Column::Outcome) => "Outcome".into(),
+    };
+    match year {
+        Some(y) => format!("{text} {y}"),
+        None => text,
     }
 }
 
 fn render_table(
     out: &mut String,
+    board: &Board,
     frequency: Frequency,
     columns: &[Column],
     lines: &[&Line],
     [notes, care, commentary]: [&mut Vec<String>; 3],
 ) {
-    let header: Vec<String> = columns.iter().map(|c| heading(c, frequency)).collect();
+    let header: Vec<String> = columns
+        .iter()
+        .map(|c| heading(board, c, frequency, lines))
+        .collect();
+    // A benchmark whose heading gives its year prints the figures alone.
+    let with_year: Vec<bool> = columns
+        .iter()
+        .map(|c| match c {
+            Column::Benchmark(b) => crate::layout::common_vintage(lines, b).is_none(),
+            _ => false,
+        })
+        .collect();
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(
         out,
@@ -238,9 +297,15 @@ fn render_table(
     for line in lines {
         let ind = line.indicator;
         let Some(latest) = line.latest else { continue };
+        if let Some(sub) = line.subheading {
+            let mut cells = vec![String::new(); columns.len()];
+            cells[1.min(columns.len() - 1)] = format!("**{}**", escape(sub));
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
         let cells: Vec<String> = columns
             .iter()
-            .map(|c| format_cell(ind, line.cell(c)))
+            .zip(&with_year)
+            .map(|(c, with_year)| format_cell(ind, line.cell(c, board), *with_year))
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         // Missing values, one note per reason with the periods it applies to.

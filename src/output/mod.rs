@@ -11,12 +11,15 @@ pub(crate) mod parquet;
 pub mod review;
 pub(crate) mod xlsx;
 
+use crate::config::page::PageFormat;
 use crate::error::RunError;
+use crate::model::page::Page;
 use crate::model::Project;
 use crate::scorecard::Scorecard;
 use std::path::Path;
 
-/// The names of the files a run writes.
+/// The names of the files every run writes: the long form, then the
+/// default board (pages add their own).
 pub const FILES: [&str; 5] = [
     "scorecard.parquet",
     "scorecard.csv",
@@ -25,38 +28,51 @@ pub const FILES: [&str; 5] = [
     "scorecard.xlsx",
 ];
 
-/// Renders every output in memory.
-pub fn render_all(
-    project: &Project,
-    card: &Scorecard,
-) -> Result<Vec<(&'static str, Vec<u8>)>, RunError> {
+/// Renders every output in memory: the long form, the default board and
+/// each page in the formats it lists, by file name.
+pub fn render_all(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<u8>)>, RunError> {
     render_files(project, card).map_err(RunError::Write)
 }
 
-fn render_files(
-    project: &Project,
-    card: &Scorecard,
-) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+/// The names of every file a run of `project` writes.
+pub fn file_names(project: &Project) -> Vec<String> {
+    let mut names: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    for page in &project.pages {
+        for format in &page.formats {
+            names.push(format!("{}.{}", page.name, format.extension()));
+        }
+    }
+    names
+}
+
+fn render_files(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<u8>)>, String> {
     let columns = long_form::columns(project, card);
-    let board = crate::layout::Board::build(project, card);
-    // Before any output is made: a workbook Excel cannot open is no output.
-    xlsx::fits(&board, &columns)?;
+    let default = Page::default_board(&project.indicators);
     let parquet =
         parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
     let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
-    let md = markdown::render(&board).into_bytes();
-    let xlsx =
-        xlsx::render(&board, &columns).map_err(|e| format!("writing scorecard.xlsx: {e}"))?;
-    let html = html::render(&board)
-        .map_err(|e| format!("writing scorecard.html: {e}"))?
-        .into_bytes();
-    Ok(vec![
-        (FILES[0], parquet),
-        (FILES[1], csv),
-        (FILES[2], md),
-        (FILES[3], html),
-        (FILES[4], xlsx),
-    ])
+    let mut files = vec![(FILES[0].to_string(), parquet), (FILES[1].to_string(), csv)];
+    for page in std::iter::once(&default).chain(&project.pages) {
+        let board = crate::layout::Board::build(project, card, page);
+        // Before any output is made: a workbook Excel cannot open is no output.
+        if page.formats.contains(&PageFormat::Xlsx) {
+            xlsx::fits(&board, &columns)?;
+        }
+        for format in &page.formats {
+            let name = format!("{}.{}", page.name, format.extension());
+            let bytes = match format {
+                PageFormat::Markdown => markdown::render(&board).into_bytes(),
+                PageFormat::Html => html::render(&board)
+                    .map_err(|e| format!("writing {name}: {e}"))?
+                    .into_bytes(),
+                PageFormat::Xlsx => {
+                    xlsx::render(&board, &columns).map_err(|e| format!("writing {name}: {e}"))?
+                }
+            };
+            files.push((name, bytes));
+        }
+    }
+    Ok(files)
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.

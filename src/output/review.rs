@@ -49,7 +49,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             let _ = writeln!(
                 out,
                 "- benchmark {name}: {}",
-                format::value(*b, ind.unit, ind.decimals)
+                format::benchmark(b, ind.unit, ind.decimals, true)
             );
         }
         for (label, rule_use) in [("DoT", &v.dot), ("RAG", &v.rag)] {
@@ -75,7 +75,23 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
         let _ = writeln!(
             out,
             "- benchmark {name}: {}",
-            format::value(*v, ind.unit, ind.decimals)
+            format::benchmark(v, ind.unit, ind.decimals, true)
+        );
+    }
+    for r in &ind.rated {
+        let params: Vec<String> = r
+            .rule
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- rated `{}`: against {}, by `{}` with {}",
+            r.name,
+            r.against.describe(),
+            r.rule.rule,
+            params.join(", ")
         );
     }
     for (label, rule_use) in [("DoT", &ind.dot), ("RAG", &ind.rag)] {
@@ -119,6 +135,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
             target_term: latest.target_term.as_ref(),
             small_base: None,
             flags: &latest.flags,
+            benchmarks: &latest.benchmarks,
         };
         if let Some(v) = ind.version_at(latest.period) {
             let _ = writeln!(out, "- definition: as changed from {}", v.from);

@@ -43,11 +43,11 @@ fn tone_colours(tone: Tone) -> Option<(u32, u32)> {
 /// The columns of the Scorecard sheet after the periods, in the order
 /// the workbook has always had them.
 const ORDER: [Column<'static>; 9] = [
-    Column::Change,
-    Column::ChangeYoy,
+    Column::Change(None),
+    Column::ChangeYoy(None),
     Column::Avg12m,
     Column::Max12m,
-    Column::Target,
+    Column::Target(None),
     Column::Rag,
     Column::Dot,
     Column::Benchmark(""),
@@ -103,7 +103,11 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     )?;
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!("Scorecard: {}", board.reporting.short_label()))
+            .set_title(format!(
+                "{}: {}",
+                board.page.title,
+                board.reporting.short_label()
+            ))
             .set_creation_datetime(&created),
     );
     scorecard_sheet(book.add_worksheet(), board)?;
@@ -266,20 +270,34 @@ fn colour_rag(
     Ok(())
 }
 
-fn heading(column: &Column, frequency: Frequency) -> String {
+/// A column's heading: the page's label, or the workbook's own.
+fn heading(board: &Board, column: &Column, frequency: Frequency) -> String {
+    if let Some(label) = board.label(column) {
+        return label.to_string();
+    }
     match column {
+        Column::Id if board.uses_refs => "Ref".into(),
         Column::Id => "ID".into(),
         Column::Title => "Indicator".into(),
         Column::Period(m) => period_heading(*m, frequency),
-        Column::Change => "vs previous".into(),
-        Column::ChangeYoy => "vs last year".into(),
+        Column::Latest => "Latest".into(),
+        Column::Trend => "Trend".into(),
+        Column::Change(_) => "vs previous".into(),
+        Column::ChangeYoy(_) => "vs last year".into(),
         Column::Dot => "DoT".into(),
+        Column::Rated(r) => r.replace('_', " "),
         Column::Avg12m => "12-month average".into(),
         Column::Max12m => "12-month max".into(),
-        Column::Target => "Target".into(),
+        Column::Min12m => "12-month min".into(),
+        Column::Target(None) => "Target".into(),
+        Column::Target(Some(fy)) => format!("Target {fy}"),
+        Column::Outturn => "Last year's outturn".into(),
         Column::Rag => "RAG".into(),
         Column::Benchmark(b) => format!("Benchmark: {}", b.replace('_', " ")),
         Column::Commentary => "Commentary".into(),
+        Column::Owner => "Owner".into(),
+        Column::Reporter => "Reporter".into(),
+        Column::Outcome => "Outcome".into(),
     }
 }
 
@@ -293,7 +311,7 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
     sheet.write_string_with_format(
         0,
         0,
-        format!("Scorecard: {}", board.reporting.short_label()),
+        format!("{}: {}", board.page.title, board.reporting.short_label()),
         &bold.clone().set_font_size(14),
     )?;
     sheet.write_string(
@@ -302,7 +320,7 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
         format!(
             "Reporting period {}; {} indicators. n/a: no value (the cell's note says why); –: does not apply.",
             board.reporting,
-            board.project.indicators.len()
+            board.page.indicators().len()
         ),
     )?;
     let mut row = 3u32;
@@ -316,7 +334,7 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
             sheet.write_string_with_format(
                 row,
                 c as u16,
-                heading(column, frequency),
+                heading(board, column, frequency),
                 &header_format(),
             )?;
         }
@@ -329,8 +347,12 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
             sheet.write_string_with_format(row, 0, section, &bold)?;
             row += 1;
             for line in lines {
+                if let Some(sub) = line.subheading {
+                    sheet.write_string_with_format(row, 1, sub, &bold)?;
+                    row += 1;
+                }
                 for (c, column) in columns.iter().enumerate() {
-                    write_cell(sheet, row, c as u16, line, column)?;
+                    write_cell(sheet, row, c as u16, board, line, column)?;
                 }
                 row += 1;
             }
@@ -358,11 +380,12 @@ fn write_cell(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
+    board: &Board,
     line: &Line,
     column: &Column,
 ) -> Result<(), XlsxError> {
     let ind = line.indicator;
-    let cell = line.cell(column);
+    let cell = line.cell(column, board);
     if line.latest.is_none() && !matches!(cell, Cell::Text(_) | Cell::Figure { .. }) {
         return Ok(());
     }
@@ -372,16 +395,42 @@ fn write_cell(
         }
         Cell::Figure { row: r } => figure(sheet, row, col, ind, r)?,
         Cell::Statistic(v) => {
-            let why = if *column == Column::Avg12m {
-                "no 12 months to average"
-            } else {
-                "no 12 months"
+            let why = match column {
+                Column::Avg12m => "no 12 months to average",
+                Column::Outturn => "no value for the last financial year",
+                _ => "no 12 months",
             };
             write_value(sheet, row, col, ind, v, Some(why))?;
         }
-        Cell::Change { change, pct } => change_cell(sheet, row, col, ind, change, pct)?,
-        Cell::Target(Some((_, Some(v), false))) | Cell::Benchmark(Some(v)) => {
+        Cell::Change {
+            change,
+            pct,
+            display,
+        } => change_cell(sheet, row, col, ind, (change, pct), display)?,
+        Cell::Trend(values) => {
+            sheet.write_string(row, col, crate::format::trend(&values))?;
+        }
+        Cell::Target(Some((_, Some(v), false))) => {
             write_value(sheet, row, col, ind, Some(v), None)?
+        }
+        // A number with its year and rank as a note; a state as written.
+        Cell::Benchmark(Some(f)) => {
+            match f.value {
+                Some(v) => write_value(sheet, row, col, ind, Some(v), None)?,
+                None => {
+                    let right = Format::new().set_align(FormatAlign::Right);
+                    sheet.write_string_with_format(
+                        row,
+                        col,
+                        f.state.as_deref().unwrap_or(NONE),
+                        &right,
+                    )?;
+                }
+            }
+            if f.vintage.is_some() || f.rank.is_some() {
+                let text = crate::format::benchmark(f, ind.unit, ind.decimals, true);
+                sheet.insert_note(row, col, &Note::new(text).set_author("Rubric"))?;
+            }
         }
         // A strict target or a state is written as printed (`<36%`, `TBC`).
         Cell::Target(Some((shown, _, _))) => {
@@ -427,8 +476,8 @@ fn change_cell(
     row: u32,
     col: u16,
     ind: &Indicator,
-    change: Option<f64>,
-    pct: Option<f64>,
+    (change, pct): (Option<f64>, Option<f64>),
+    display: ChangeDisplay,
 ) -> Result<(), XlsxError> {
     let decimals = if ind.decimals == 0 {
         String::new()
@@ -442,7 +491,7 @@ fn change_cell(
         ),
         _ => (v, format!("+0{decimals};-0{decimals};0")),
     };
-    let cell = match (ind.change_display, pct, change) {
+    let cell = match (display, pct, change) {
         (ChangeDisplay::Points, _, c) => c.map(points),
         (ChangeDisplay::Relative, Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
         (ChangeDisplay::Relative, None, c) => c.map(points),

@@ -1,9 +1,10 @@
 //! Comparisons of a period's value with earlier periods: the previous
 //! period, the same period last year, and the last 12 periods.
 
+use crate::calendar::period::Month;
 use crate::config::document::CompareWith;
 use crate::measure::series::Point;
-use crate::model::indicator::Indicator;
+use crate::model::indicator::{Indicator, YearFigure};
 
 /// How an indicator's periods are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,8 @@ pub struct Comparison {
     /// The periods with a value behind the 12-month statistics, and how
     /// many the window holds (12 months, 4 quarters or 1 year).
     pub periods_12m: (u32, u32),
+    /// The figure of the last financial year completed before the period.
+    pub outturn: Option<f64>,
 }
 
 /// Compares month `t` of monthly `points` for an indicator reported every
@@ -88,6 +91,46 @@ pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
         max_12m,
         min_12m,
         periods_12m: (window.len() as u32, wanted as u32),
+        outturn: None,
+    }
+}
+
+/// The figure of the last financial year completed before `period` (at
+/// month `t` of monthly `points`, for an indicator reported every `step`
+/// months): the value at its end, or the sum of its periods, as `how`
+/// says; `None` when a period it needs has no value.
+pub fn outturn(
+    points: &[Point],
+    t: usize,
+    period: Month,
+    step: usize,
+    how: YearFigure,
+) -> Option<f64> {
+    // Months back from the period to the March that ended the last year.
+    let back = (period.0 - period.financial_year().first_month().0 + 1) as usize;
+    let end = t.checked_sub(back)?;
+    match how {
+        YearFigure::AtYearEnd => points[end].value,
+        YearFigure::Sum => (0..12 / step.max(1))
+            .map(|k| end.checked_sub(k * step).and_then(|i| points[i].value))
+            .sum(),
+        YearFigure::None => None,
+    }
+}
+
+impl Comparison {
+    /// This comparison as one against `other` in place of the previous
+    /// period: what a rated comparison's rule reads as `previous`,
+    /// `change` and `change_pct`.
+    pub fn against(&self, value: Option<f64>, other: Option<f64>) -> Comparison {
+        let (change, change_pct) = changes(value, other);
+        let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
+        Comparison {
+            previous: other,
+            change: finite(change),
+            change_pct: finite(change_pct),
+            ..self.clone()
+        }
     }
 }
 

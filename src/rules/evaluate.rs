@@ -55,6 +55,62 @@ pub struct RuleInput<'a> {
     pub small_base: Option<crate::scorecard::Flag>,
     /// Every quality flag of the figure; rules read their names in `flags`.
     pub flags: &'a [crate::scorecard::Flag],
+    /// The benchmarks in force for the period.
+    pub benchmarks: &'a [(String, crate::model::benchmark::Figure)],
+}
+
+/// Rates one of the indicator's rated comparisons: its rule reads the
+/// figure compared with as `previous`, with `change` and `change_pct`
+/// against it.
+pub fn rate_against(
+    project: &Project,
+    rated: &crate::model::indicator::Rated,
+    input: &RuleInput,
+) -> Result<Rating, EvalError> {
+    match comparison_against(rated, input) {
+        Ok(comparison) => rate(
+            project,
+            Some(&rated.rule),
+            &RuleInput {
+                comparison: &comparison,
+                ..*input
+            },
+        ),
+        Err(why) => Ok(Rating::NotRated(why)),
+    }
+}
+
+/// The comparison a rated comparison's rule reads, or why there is none.
+pub fn comparison_against(
+    rated: &crate::model::indicator::Rated,
+    input: &RuleInput,
+) -> Result<Comparison, String> {
+    use crate::model::indicator::Against;
+    let c = input.comparison;
+    let other = match &rated.against {
+        Against::Previous => c.previous,
+        Against::LastYear => c.last_year,
+        Against::Benchmark(name) => {
+            let shown = name.replace('_', " ");
+            match input.benchmarks.iter().find(|(n, _)| n == name) {
+                Some((_, f)) => match (f.value, &f.state) {
+                    (Some(v), _) => Some(v),
+                    (None, Some(state)) => return Err(format!("the {shown} benchmark is {state}")),
+                    (None, None) => None,
+                },
+                None => {
+                    return Err(format!(
+                        "no {shown} benchmark for {}",
+                        period_label(input.period, input.indicator.frequency)
+                    ))
+                }
+            }
+        }
+    };
+    if other.is_none() {
+        return Err(format!("no value for {}", rated.against.describe()));
+    }
+    Ok(c.against(input.point.value, other))
 }
 
 pub fn rate(
@@ -245,11 +301,12 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
         "period",
         Dynamic::from(period_label(input.period, ind.frequency)),
     );
-    let benchmarks: Map = ind
-        .benchmarks_at(input.period)
+    let benchmarks: Map = input
+        .benchmarks
         .iter()
-        .map(|(k, v)| (k.as_str().into(), Dynamic::from_float(*v)))
+        .filter_map(|(k, f)| Some((k.as_str().into(), Dynamic::from_float(f.value?))))
         .collect();
+    scope.push_dynamic("outturn", num(c.outturn));
     scope.push_dynamic("benchmarks", Dynamic::from_map(benchmarks));
     for (k, v) in &rule_use.params {
         scope.push_dynamic(k.as_str(), Dynamic::from_float(*v));

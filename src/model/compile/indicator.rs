@@ -7,7 +7,8 @@ use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
-use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Target, Version};
+use crate::model::benchmark::Figure;
+use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Target, Version, YearFigure};
 use crate::model::measure::{BaseMeasure, Breakdown, By, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,6 +105,7 @@ pub(super) fn compile_indicator(
         explicit: None,
         flow_default: doc.frequency.flow_window(),
     };
+    let rated = super::rated::compile_rated(doc, rule_sets, &site, ctx);
     let measure = compile_measure(&doc.measure, windows, &site, ctx);
     let versions = compile_versions(doc, windows, rule_sets, &site, ctx);
     if ctx.problems.len() > before {
@@ -111,6 +113,7 @@ pub(super) fn compile_indicator(
     }
     let measure = measure?;
     let cumulative = accumulates(&measure, doc.frequency, &ctx.base_measures);
+    let year = year_figure(&measure, doc.frequency, &ctx.base_measures);
     Some(Indicator {
         id,
         title: doc.title.clone(),
@@ -126,6 +129,8 @@ pub(super) fn compile_indicator(
         benchmarks: benchmarks(&doc.benchmarks, &site, ctx),
         dot,
         rag,
+        rated,
+        reporter: doc.reporter.clone(),
         breakdowns: site
             .breakdowns
             .iter()
@@ -142,6 +147,7 @@ pub(super) fn compile_indicator(
             CompareWith::PreviousPeriod
         }),
         cumulative,
+        year_figure: year,
         change_display: doc.change_display.unwrap_or_else(|| {
             ctx.change_display
                 .iter()
@@ -164,6 +170,34 @@ fn accumulates(measure: &Measure, frequency: Frequency, bases: &[BaseMeasure]) -
             Some(WindowKind::QuarterToDate) => frequency.step() < 3,
             _ => false,
         })
+}
+
+/// How the figure of a whole financial year is had from the periods:
+/// the value at its end, where that stands for the year (an annual or
+/// year-to-date figure, a snapshot, a rolling 12 months); the sum of its
+/// periods for a plain count or sum of a flow; otherwise none.
+fn year_figure(measure: &Measure, frequency: Frequency, bases: &[BaseMeasure]) -> YearFigure {
+    use crate::model::measure::{Aggregate, Timing};
+    let ids = measure.base_ids();
+    let year_end = |b: &BaseMeasure| match b.window {
+        Some(WindowKind::Rolling12m | WindowKind::FinancialYearToDate) => true,
+        Some(WindowKind::QuarterToDate) => false,
+        None => matches!(b.timing, Timing::Snapshot { .. }),
+    };
+    if frequency == Frequency::Annual
+        || (!ids.is_empty() && ids.iter().all(|&i| year_end(&bases[i])))
+    {
+        return YearFigure::AtYearEnd;
+    }
+    match measure {
+        Measure::Base(i)
+            if matches!(bases[*i].timing, Timing::Flow { .. })
+                && matches!(bases[*i].aggregate, Aggregate::Count | Aggregate::Sum(_)) =>
+        {
+            YearFigure::Sum
+        }
+        _ => YearFigure::None,
+    }
 }
 
 /// The changes of an indicator's definition, in month order: each month
@@ -350,7 +384,7 @@ fn first_source(doc: &MeasureDoc) -> String {
         .unwrap_or_default()
 }
 
-fn rule_use(
+pub(super) fn rule_use(
     name: Option<&Spanned<String>>,
     overrides: &BTreeMap<String, Spanned<Number>>,
     kind: RuleKind,
@@ -458,15 +492,31 @@ fn number(value: &Spanned<Number>, what: &str, site: &IndicatorSite, ctx: &mut C
 }
 
 /// Benchmarks by name, each value checked (every bad one reported).
+/// Benchmarks by name: a number, or a state in words as targets take
+/// them (`TBC`, `Local`, `-`).
 fn benchmarks(
     written: &BTreeMap<String, Spanned<Number>>,
     site: &IndicatorSite,
     ctx: &mut Ctx,
-) -> BTreeMap<String, f64> {
+) -> BTreeMap<String, Figure> {
     written
         .iter()
         .filter_map(|(name, v)| {
-            number(v, &format!("the benchmark `{name}`"), site, ctx).map(|v| (name.clone(), v))
+            if let Number::Text(text) = &v.value {
+                let text = text.trim();
+                if let Some(state) = TARGET_STATES.iter().find(|s| s.eq_ignore_ascii_case(text)) {
+                    return Some((
+                        name.clone(),
+                        Figure {
+                            value: None,
+                            state: Some(state.to_string()),
+                            ..Figure::number(0.0)
+                        },
+                    ));
+                }
+            }
+            number(v, &format!("the benchmark `{name}`"), site, ctx)
+                .map(|v| (name.clone(), Figure::number(v)))
         })
         .collect()
 }

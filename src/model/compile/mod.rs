@@ -14,6 +14,8 @@ mod filter;
 mod indicator;
 mod lookup;
 mod measure;
+mod page;
+mod rated;
 mod rule_sets;
 mod settings;
 
@@ -50,6 +52,10 @@ pub struct Project {
     pub publication: Option<crate::publication::Policy>,
     /// When figures are flagged (`quality:` in `rubric.yaml`).
     pub quality: Quality,
+    /// Benchmarks read from a table, when `rubric.yaml` names one.
+    pub benchmark_table: Option<crate::model::benchmark::BenchmarkTable>,
+    /// The page files, in path order (the default board is not among them).
+    pub pages: Vec<crate::model::page::Page>,
     pub engine: Engine,
     pub texts: SourceTexts,
 }
@@ -88,6 +94,8 @@ pub fn compile_project_with(
     if quality.extracted.is_none() {
         needs_extracted(&sources, &mut problems);
     }
+    let benchmark_table =
+        settings::build_benchmark_table(files.settings.as_ref(), &sources, &mut problems);
     let engine = sandboxed_engine(limits, Arc::clone(&calendar));
     let problems_in_rules = problems.iter().any(|p| p.file.starts_with("rules"));
     let mut ctx = Ctx {
@@ -102,6 +110,10 @@ pub fn compile_project_with(
         declared_rule_sets: BTreeSet::new(),
         rules_unreadable: problems_in_rules,
         change_display,
+        benchmark_names: benchmark_table
+            .iter()
+            .flat_map(|t| t.names.iter().cloned())
+            .collect(),
     };
     let rule_sets = rule_sets::compile_rule_sets(&files.rules, &mut ctx);
     for file in &files.indicators {
@@ -142,6 +154,17 @@ pub fn compile_project_with(
     }
     let (evaluation_order, loops) = cycles::evaluation_order(&indicators);
     cycles::report_loops(&indicators, loops, &mut ctx);
+    let benchmark_names: BTreeSet<String> = indicators
+        .iter()
+        .flat_map(|i| i.benchmark_names().map(str::to_string))
+        .chain(ctx.benchmark_names.iter().cloned())
+        .collect();
+    let pages = page::compile_pages(
+        &files.pages,
+        &indicators,
+        &benchmark_names,
+        &mut ctx.problems,
+    );
     if !ctx.problems.is_empty() {
         ctx.problems.sort();
         ctx.problems.dedup();
@@ -160,6 +183,8 @@ pub fn compile_project_with(
         sources: ctx.sources,
         publication,
         quality,
+        benchmark_table,
+        pages,
         engine: ctx.engine,
         texts: ctx.texts,
     })
@@ -205,6 +230,8 @@ pub(super) struct Ctx {
         crate::config::document::Unit,
         crate::config::document::ChangeDisplay,
     )>,
+    /// The benchmarks the benchmark table may hold (`benchmarks.names`).
+    benchmark_names: BTreeSet<String>,
 }
 
 /// Where in the files an indicator's parts are, for messages.

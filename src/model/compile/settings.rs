@@ -182,3 +182,62 @@ pub(super) fn build_change_display(
     }
     shown
 }
+
+/// `benchmarks:` in `rubric.yaml`: a declared source and its names.
+pub(super) fn build_benchmark_table(
+    settings: Option<&Loaded<ProjectDoc>>,
+    sources: &crate::source::Sources,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<crate::model::benchmark::BenchmarkTable> {
+    let s = settings?;
+    let doc = s.doc.benchmarks.as_ref()?;
+    let source = &doc.source;
+    let known = sources.by_name.contains_key(&source.value);
+    if !known && !sources.unreadable.contains(&source.value) {
+        let names: Vec<&str> = sources.by_name.keys().map(String::as_str).collect();
+        let hint = crate::diagnostic::did_you_mean(&source.value, names.iter().copied())
+            .map_or(String::new(), |n| format!("did you mean `{n}`? "));
+        problems.push(
+            Diagnostic::new(
+                &s.file,
+                Place::from(&source.referenced),
+                format!("the benchmark table's source `{}` is not declared", source.value),
+            )
+            .subject("benchmarks")
+            .help(format!("{hint}declare it under `sources:` (a CSV or Parquet file with columns indicator, benchmark, vintage, value, rank, of, state)")),
+        );
+    }
+    let mut names: Vec<String> = Vec::new();
+    for n in &doc.names {
+        if !super::is_identifier(&n.value) || names.contains(&n.value) {
+            problems.push(
+                Diagnostic::new(
+                    &s.file,
+                    Place::from(&n.referenced),
+                    format!("`{}` cannot name a benchmark here", n.value),
+                )
+                .subject("benchmarks")
+                .help("name each benchmark once, with letters, digits and `_` (as `statistical_neighbours`)"),
+            );
+            continue;
+        }
+        names.push(n.value.clone());
+    }
+    if names.is_empty() {
+        problems.push(
+            Diagnostic::new(
+                &s.file,
+                Place::from(&source.referenced),
+                "the benchmark table names no benchmarks",
+            )
+            .subject("benchmarks")
+            .help("list them under `names`, in the order reports print them"),
+        );
+    }
+    Some(crate::model::benchmark::BenchmarkTable {
+        source: source.value.clone(),
+        names,
+        file: s.file.clone(),
+        place: Place::from(&source.referenced),
+    })
+}

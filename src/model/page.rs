@@ -1,0 +1,175 @@
+//! A checked page: what one report shows, from the project's indicators.
+//! Every renderer draws from a page; without page files the project has
+//! one, the default board of every indicator.
+
+use crate::calendar::period::FinancialYear;
+use crate::config::document::{ChangeDisplay, Frequency};
+use crate::config::page::PageFormat;
+use crate::model::indicator::Indicator;
+use std::path::PathBuf;
+
+/// One report.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The output files' name (`board` writes `board.md`, ...).
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub formats: Vec<PageFormat>,
+    /// Periods shown: months, quarters and years.
+    pub months: u32,
+    pub quarters: u32,
+    pub years: u32,
+    /// The columns after the reference and title; `None` for the default
+    /// board, where each format keeps the layout its readers know.
+    pub columns: Option<Vec<PageColumn>>,
+    pub breakdowns: bool,
+    /// Whether sections list their commentary below the table.
+    pub commentary: bool,
+    pub sections: Vec<PageSection>,
+    /// The page file, `None` for the default board.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageSection {
+    pub title: String,
+    pub rows: Vec<PageRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageRow {
+    Indicator {
+        /// Index into `Project::indicators`.
+        index: usize,
+        /// The published reference printed as the row's label.
+        reference: Option<String>,
+        /// The title printed instead of the indicator's.
+        label: Option<String>,
+    },
+    Heading(String),
+}
+
+/// A column with the heading the page gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageColumn {
+    pub kind: ColumnKind,
+    pub label: Option<String>,
+}
+
+/// What a page column shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnKind {
+    /// One column per period shown.
+    Periods,
+    /// The latest period's value.
+    Latest,
+    /// The periods shown as a line (HTML) or in words.
+    Trend,
+    /// The change against the previous period or the same period last
+    /// year, printed as the page says or as the indicator does.
+    Change {
+        last_year: bool,
+        display: Option<ChangeDisplay>,
+    },
+    Dot,
+    Rag,
+    /// A rated comparison under the indicator's `rated:`.
+    Rated(String),
+    Avg12m,
+    Max12m,
+    Min12m,
+    /// The target of a financial year, or the one in force.
+    Target(Option<FinancialYear>),
+    /// The figure of the last complete financial year.
+    Outturn,
+    /// Every benchmark, one column each.
+    Benchmarks,
+    Benchmark(String),
+    Commentary,
+    Owner,
+    Reporter,
+    Outcome,
+}
+
+/// The column names a page can list, for messages.
+pub const COLUMN_NAMES: [&str; 17] = [
+    "periods",
+    "latest",
+    "trend",
+    "change",
+    "change_yoy",
+    "dot",
+    "rag",
+    "avg_12m",
+    "max_12m",
+    "min_12m",
+    "target",
+    "outturn",
+    "benchmarks",
+    "commentary",
+    "owner",
+    "reporter",
+    "outcome",
+];
+
+impl Page {
+    /// The default board: every indicator, in sections in the order they
+    /// are first declared, each format's own columns.
+    pub fn default_board(indicators: &[Indicator]) -> Page {
+        let mut sections: Vec<PageSection> = Vec::new();
+        for (index, ind) in indicators.iter().enumerate() {
+            let row = PageRow::Indicator {
+                index,
+                reference: None,
+                label: None,
+            };
+            match sections.iter_mut().find(|s| s.title == ind.section) {
+                Some(s) => s.rows.push(row),
+                None => sections.push(PageSection {
+                    title: ind.section.clone(),
+                    rows: vec![row],
+                }),
+            }
+        }
+        Page {
+            name: "scorecard".to_string(),
+            title: "Scorecard".to_string(),
+            description: None,
+            formats: PageFormat::ALL.to_vec(),
+            months: 13,
+            quarters: 5,
+            years: 3,
+            columns: None,
+            breakdowns: true,
+            commentary: true,
+            sections,
+            file: None,
+        }
+    }
+
+    /// How many periods of a frequency the page shows.
+    pub fn periods_of(&self, frequency: Frequency) -> u32 {
+        match frequency {
+            Frequency::Monthly => self.months,
+            Frequency::Quarterly => self.quarters,
+            Frequency::Annual => self.years,
+        }
+    }
+
+    /// Every indicator the page shows, each once, in index order.
+    pub fn indicators(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.rows)
+            .filter_map(|r| match r {
+                PageRow::Indicator { index, .. } => Some(*index),
+                PageRow::Heading(_) => None,
+            })
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
