@@ -10,6 +10,25 @@ fn the_shipped_example_checks_clean() {
     assert!(out.code == 0, "{}", out.stderr);
 }
 
+/// A newcomer's first run says nothing to fix: every red has commentary,
+/// no expectation on the data fails.
+#[test]
+fn the_shipped_example_runs_without_a_warning() {
+    let check = rubric(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check.stderr.is_empty(), "{}", check.stderr);
+    assert!(
+        check.stdout.starts_with("ok: 83 indicators") && !check.stdout.contains("warning"),
+        "{}",
+        check.stdout
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = rubric(&["run", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
+}
+
 #[test]
 fn the_shipped_example_runs_and_its_report_is_pinned() {
     let dir = tempfile::tempdir().unwrap();

@@ -72,7 +72,8 @@ impl PageFormat {
 #[serde(deny_unknown_fields)]
 pub struct SectionDoc {
     /// The section's heading.
-    pub title: String,
+    #[schemars(with = "String")]
+    pub title: Spanned<String>,
     /// Every indicator declared with this `section:`, in declaration order
     /// (before any `rows`).
     #[serde(default)]

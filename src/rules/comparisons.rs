@@ -165,6 +165,33 @@ mod tests {
     }
 
     #[test]
+    fn the_outturn_is_the_last_complete_financial_year() {
+        // Months April 2022 (index 0) to July 2023 (index 15), value = index.
+        let values: Vec<Option<f64>> = (0..16).map(|i| Some(i as f64)).collect();
+        let points = pts(&values);
+        let july = Month::parse("2023-07").unwrap();
+        // The year to March 2023 (index 11) is 2022-23.
+        assert_eq!(
+            outturn(&points, 15, july, 1, YearFigure::AtYearEnd),
+            Some(11.0)
+        );
+        assert_eq!(outturn(&points, 15, july, 1, YearFigure::Sum), Some(66.0));
+        // Quarterly: the quarters ending June, September, December, March.
+        assert_eq!(
+            outturn(&points, 15, july, 3, YearFigure::Sum),
+            Some(2.0 + 5.0 + 8.0 + 11.0)
+        );
+        assert_eq!(outturn(&points, 15, july, 1, YearFigure::None), None);
+        // March 2023 itself is in 2022-23: its outturn is 2021-22's, before the data.
+        let march = Month::parse("2023-03").unwrap();
+        assert_eq!(outturn(&points, 11, march, 1, YearFigure::AtYearEnd), None);
+        // A month missing from the year: no sum.
+        let mut gap = values.clone();
+        gap[4] = None;
+        assert_eq!(outturn(&pts(&gap), 15, july, 1, YearFigure::Sum), None);
+    }
+
+    #[test]
     fn changes_against_previous_and_last_year() {
         let mut values: Vec<Option<f64>> = (0..13).map(|i| Some(100.0 + i as f64)).collect();
         values[12] = Some(90.0);

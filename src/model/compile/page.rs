@@ -161,15 +161,16 @@ impl Site<'_> {
                     }
                 }
             }
-            if rows.is_empty() {
+            // Rows refused above are reported already.
+            if s.rows.is_empty() && s.indicators_of.is_none() {
                 self.refuse(
-                    Place::WHOLE_FILE,
-                    format!("the section `{}` has no rows", s.title),
+                    Place::from(&s.title.referenced),
+                    format!("the section `{}` has no rows", s.title.value),
                     "list its indicators under `rows`, or take a declared section's with `indicators_of`",
                 );
             }
             sections.push(PageSection {
-                title: s.title.clone(),
+                title: s.title.value.clone(),
                 rows,
             });
         }
