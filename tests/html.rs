@@ -4,7 +4,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::{browser, headless};
+use std::path::Path;
 use std::process::Command;
 
 fn run_example(out: &Path) -> String {
@@ -56,38 +57,6 @@ fn every_indicator_is_on_a_self_contained_page() {
 fn the_page_is_the_same_bytes_every_run() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     assert_eq!(run_example(a.path()), run_example(b.path()));
-}
-
-fn browser() -> Option<PathBuf> {
-    std::env::var_os("RUBRIC_BROWSER")
-        .map(PathBuf::from)
-        .or_else(|| {
-            [
-                "/usr/bin/chromium",
-                "/usr/bin/chromium-browser",
-                "/usr/bin/google-chrome",
-            ]
-            .iter()
-            .map(PathBuf::from)
-            .find(|p| p.is_file())
-        })
-}
-
-fn headless(browser: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(browser);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1600,1200",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
 }
 
 #[test]

@@ -47,6 +47,9 @@ struct Section {
     indicators: Vec<Card>,
     /// A page's tables, one per frequency, when it lists its columns.
     tables: Vec<Table>,
+    /// The section's commentary for the latest period, by row label, when
+    /// the page shows it below the tables.
+    commentary: Vec<(String, String)>,
 }
 
 /// One table of a page that lists its columns.
@@ -162,11 +165,28 @@ pub fn render(board: &Board) -> Result<String, String> {
         } else {
             Vec::new()
         };
+        let commentary = if board.page.columns.is_some() && board.page.commentary {
+            s.lines
+                .iter()
+                .filter_map(|l| {
+                    let text = l.latest?.commentary.as_deref()?;
+                    let label = if board.uses_refs {
+                        l.reference.unwrap_or(&l.indicator.id)
+                    } else {
+                        &l.indicator.id
+                    };
+                    Some((label.to_string(), text.trim().to_string()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         sections.push(Section {
             name: s.name.to_string(),
             anchor: unique_anchor(s.name, &mut anchors),
             indicators: cards,
             tables,
+            commentary,
         });
     }
     // Worst tone first, as boards read them; then not rated, then no rule;

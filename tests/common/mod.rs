@@ -408,3 +408,37 @@ pub fn sql_agrees_with_duckdb(f: &Fixture, period: &str, expected: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A headless chromium, where one is installed (`.ci/run` installs
+/// Debian's), or the one `RUBRIC_BROWSER` names.
+pub fn browser() -> Option<PathBuf> {
+    std::env::var_os("RUBRIC_BROWSER")
+        .map(PathBuf::from)
+        .or_else(|| {
+            [
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome",
+            ]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+        })
+}
+
+pub fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1600,1200",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
