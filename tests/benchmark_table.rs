@@ -92,6 +92,7 @@ fn a_rated_comparison_against_a_benchmark_reads_it_as_previous() {
 
 #[test]
 fn rows_that_cannot_be_right_stop_the_run_with_their_number() {
+    let long = format!("A1,england,2022-23,,,,{}", "x".repeat(41));
     for (row, message) in [
         ("B9,england,2021-22,1,,,", "row 5 of the benchmark table `bench` names the indicator `B9`, which is not declared"),
         ("A1,scotland,2021-22,1,,,", "row 5 of the benchmark table `bench` names the benchmark `scotland`"),
@@ -99,6 +100,7 @@ fn rows_that_cannot_be_right_stop_the_run_with_their_number() {
         ("A1,england,2021-22,13,,,", "row 5 of the benchmark table `bench` repeats england for A1 in 2021-22"),
         ("A1,england,2022-23,,,,", "row 5 of the benchmark table `bench` has no value and no state"),
         ("A1,england,2022-23,1,153,152,", "row 5 of the benchmark table `bench` has a rank that is not `rank` of `of`"),
+        (long.as_str(), "row 5 of the benchmark table `bench` has a state of 41 characters"),
     ] {
         let f = project(&format!("{TABLE}{row}\n"));
         let out = f.rubric(&["run", "--quiet"]);
@@ -118,4 +120,19 @@ fn a_benchmark_table_not_declared_is_a_check_error_at_its_place() {
     let out = f.rubric(&["check"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn a_state_with_markup_is_shown_as_text_in_every_format() {
+    let f = project(&TABLE.replace(",,,,TBC", ",,,,<b>TBC</b> | x"));
+    let out = f.rubric(&["run", "--quiet", "--period", "2023-07"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    assert!(md.contains("| &lt;b>TBC&lt;/b> \\| x |"), "{md}");
+    let html = std::fs::read_to_string(f.out_dir().join("scorecard.html")).unwrap();
+    assert!(
+        html.contains("region: &lt;b&gt;TBC&lt;&#x2f;b&gt; | x"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>TBC"));
 }

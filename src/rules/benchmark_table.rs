@@ -20,6 +20,9 @@ use std::collections::BTreeMap;
 /// Figures by indicator id, then benchmark, in vintage order.
 pub type Benchmarks = BTreeMap<String, BTreeMap<String, Vec<Figure>>>;
 
+/// The longest state a cell prints, in characters.
+const MAX_STATE_CHARS: usize = 40;
+
 const REQUIRED: [&str; 4] = ["indicator", "benchmark", "vintage", "value"];
 const OPTIONAL: [&str; 3] = ["rank", "of", "state"];
 
@@ -131,6 +134,15 @@ pub fn read(project: &Project, given: Option<&Table>) -> Result<Benchmarks, Diag
             };
             let value = num(&value);
             let state = get(&state).filter(|s| !s.is_empty());
+            if let Some(s) = state
+                .as_ref()
+                .filter(|s| s.chars().count() > MAX_STATE_CHARS)
+            {
+                return Err(row.refuse(
+                    format!("has a state of {} characters", s.chars().count()),
+                    format!("a state is a few words printed in a cell (`TBC`, `Local`, `-`): at most {MAX_STATE_CHARS} characters"),
+                ));
+            }
             if value.is_some_and(|v| !v.is_finite()) || (value.is_none() && state.is_none()) {
                 return Err(row.refuse(
                     "has no value and no state".to_string(),
