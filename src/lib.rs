@@ -24,5 +24,6 @@ pub(crate) mod progress;
 pub(crate) mod publication;
 pub mod rules;
 pub mod scorecard;
+pub mod series_file;
 pub mod source;
 pub mod sql;

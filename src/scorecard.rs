@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::measure::domain::Domain;
 use crate::measure::scan::{scan, Group, Input, Scanned};
-use crate::measure::series::{evaluate_all, Point};
+use crate::measure::series::{evaluate_all, IndicatorSeries, Point};
 use crate::measure::tables::{latest_month, read_period_columns, Tables};
 use crate::model::benchmark::Figure;
 use crate::model::indicator::Target;
@@ -89,6 +89,9 @@ pub struct Scorecard {
     /// Rows of periods before those shown by default, for pages showing
     /// more (in the same order as `rows`).
     pub earlier: Vec<Row>,
+    /// Every indicator's series over the whole domain, as measured (before
+    /// any publication policy): what `--write-series` writes.
+    pub series: Vec<IndicatorSeries>,
     /// How long each stage took, for `run --timings`; never written to outputs.
     pub timings: Vec<(&'static str, Duration)>,
     /// The sources' expectations that failed as warnings.
@@ -214,21 +217,55 @@ fn finish(
     options: RunOptions,
     mut timings: Vec<(&'static str, Duration)>,
 ) -> Result<Scorecard, EvalError> {
-    let (publish, quality) = (options.publish, options.quality);
     let domain = Domain::ending(reporting);
     let step = Instant::now();
-    let mut series = evaluate_all(project, tables, &bases, domain)?;
-    if let Some(policy) = publish {
-        for (ind, s) in project.indicators.iter().zip(series.iter_mut()) {
-            suppress(project, &ind.measure, &mut s.groups, policy);
-        }
-    }
+    let series = evaluate_all(project, tables, &bases, domain)?;
     timings.push(("combine series", step.elapsed()));
+    compare_and_rate(project, table, series, reporting, options, timings)
+}
+
+/// Evaluates the project from series computed elsewhere (`rubric run
+/// --series`): comparisons, ratings and everything after them exactly as
+/// a native run, with the benchmark table read from its source.
+pub fn run_from_series(
+    project: &Project,
+    series: Vec<IndicatorSeries>,
+    reporting: Month,
+    options: RunOptions,
+) -> Result<Scorecard, EvalError> {
+    let benchmarks = crate::rules::benchmark_table::read(project, None).map_err(EvalError)?;
+    compare_and_rate(project, &benchmarks, series, reporting, options, Vec::new())
+}
+
+/// From the series (as measured, before any publication policy) to the
+/// scorecard: comparisons and ratings of every period shown.
+fn compare_and_rate(
+    project: &Project,
+    table: &Benchmarks,
+    raw: Vec<IndicatorSeries>,
+    reporting: Month,
+    options: RunOptions,
+    mut timings: Vec<(&'static str, Duration)>,
+) -> Result<Scorecard, EvalError> {
+    let (publish, quality) = (options.publish, options.quality);
+    let domain = Domain::ending(reporting);
+    let withheld;
+    let series: &[IndicatorSeries] = match publish {
+        Some(policy) => {
+            let mut s = raw.clone();
+            for (ind, s) in project.indicators.iter().zip(s.iter_mut()) {
+                suppress(project, &ind.measure, &mut s.groups, policy);
+            }
+            withheld = s;
+            &withheld
+        }
+        None => &raw,
+    };
     let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);
     let mut rows = Vec::new();
     let mut earlier = Vec::new();
-    for (i, (ind, s)) in project.indicators.iter().zip(&series).enumerate() {
+    for (i, (ind, s)) in project.indicators.iter().zip(series).enumerate() {
         let shown = shown_periods(reporting, ind.frequency);
         // Pages may show more periods than the long form: those go to
         // `earlier`, so every other output reads the rows it always has.
@@ -308,6 +345,7 @@ fn finish(
         periods,
         rows,
         earlier,
+        series: raw,
         timings,
         findings: Vec::new(),
     })

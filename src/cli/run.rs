@@ -36,8 +36,17 @@ pub struct Options {
     pub format: Format,
     /// Read the sources a snapshot folder holds (`rubric snapshot --out
     /// DIR`) instead of the live ones.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "series")]
     pub data: Option<PathBuf>,
+    /// Rate series computed elsewhere (a Parquet table as
+    /// `--write-series` writes it: the README's series contract) instead of
+    /// measuring the sources.
+    #[arg(long)]
+    pub series: Option<PathBuf>,
+    /// Also write the run's series (before any publication policy) to
+    /// this Parquet file.
+    #[arg(long)]
+    pub write_series: Option<PathBuf>,
 }
 
 pub fn run(project: &Path, options: Options) -> u8 {
@@ -50,6 +59,8 @@ pub fn run(project: &Path, options: Options) -> u8 {
         quiet,
         format,
         data,
+        series,
+        write_series,
     } = options;
     let snapshot = match data.as_deref().map(crate::source::snapshot::Snapshot::open) {
         None => None,
@@ -79,7 +90,13 @@ pub fn run(project: &Path, options: Options) -> u8 {
         progress: &bar,
         ..scorecard::RunOptions::new(&p)
     };
-    let card = match scorecard::run(&p, options) {
+    let evaluated = match &series {
+        None => scorecard::run(&p, options),
+        Some(path) => crate::series_file::read(&p, path, period)
+            .map_err(crate::error::EvalError)
+            .and_then(|(reporting, s)| scorecard::run_from_series(&p, s, reporting, options)),
+    };
+    let card = match evaluated {
         Ok(card) => card,
         Err(e) => {
             bar.finish();
@@ -90,6 +107,15 @@ pub fn run(project: &Path, options: Options) -> u8 {
     if timings {
         for (stage, took) in &card.timings {
             errln!("{stage:>16}: {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+    if let Some(path) = &write_series {
+        if let Err(why) = write_series_file(&p, &card, path) {
+            errln!(
+                "error: cannot write the series to {}: {why}",
+                path.display()
+            );
+            return EXIT_RUN_FAILED;
         }
     }
     let out_dir = out.unwrap_or_else(|| project.join("out"));
@@ -169,4 +195,22 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         out_dir.display()
     );
     EXIT_DIFFERENT
+}
+
+/// Writes the run's series to `path`, replacing it all or nothing.
+fn write_series_file(
+    p: &crate::model::Project,
+    card: &scorecard::Scorecard,
+    path: &Path,
+) -> Result<(), String> {
+    let bytes = crate::series_file::render(p, &card.series, card.reporting)?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or("the path names no file")?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    output::atomic::write_all(dir, &[(name, bytes)]).map_err(|e| e.to_string())
 }

@@ -7,7 +7,7 @@ pub(crate) mod explain;
 pub(crate) mod html;
 pub(crate) mod long_form;
 pub(crate) mod markdown;
-pub(crate) mod parquet;
+pub mod parquet;
 pub mod review;
 pub(crate) mod xlsx;
 

@@ -39,13 +39,18 @@ pub fn render(columns: &[Column]) -> Result<Vec<u8>, parquet::errors::ParquetErr
         }
     }
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?;
+    write_batch(&batch)
+}
+
+/// One batch as a Parquet file's bytes, the same on every run.
+pub fn write_batch(batch: &RecordBatch) -> Result<Vec<u8>, parquet::errors::ParquetError> {
     let props = WriterProperties::builder()
         .set_created_by("rubric".to_string())
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .build();
     let mut buf = Vec::new();
     let mut writer = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props))?;
-    writer.write(&batch)?;
+    writer.write(batch)?;
     writer.close()?;
     Ok(buf)
 }

@@ -10,7 +10,7 @@ mod csv;
 mod declare;
 pub mod expect;
 mod odbc;
-mod parquet;
+pub(crate) mod parquet;
 pub mod snapshot;
 mod text;
 mod unique;

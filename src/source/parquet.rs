@@ -38,7 +38,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 /// Reads the named columns of a Parquet file.
-pub(super) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
     guarded(|| {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         // The footer is read once; the schema it gives is read back with
