@@ -44,6 +44,11 @@ fn the_three_pages_read_back_from_their_workbooks() {
             sheet.get_value((0, 0)),
             Some(&Data::String(format!("{title}: Jul-23")))
         );
+        // The page's description under its title.
+        assert!(
+            matches!(sheet.get_value((2, 0)), Some(Data::String(d)) if d.len() > 40),
+            "{name}: no description"
+        );
         let labels: Vec<String> = sheet.rows().map(|r| r[1].to_string()).collect();
         let md = std::fs::read_to_string(dir.path().join(format!("{name}.md"))).unwrap();
         // Every row of the Markdown page is a row of the workbook's sheet.

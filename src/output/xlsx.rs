@@ -323,6 +323,9 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
             board.page.indicators().len()
         ),
     )?;
+    if let Some(d) = &board.page.description {
+        sheet.write_string(2, 0, d.trim())?;
+    }
     let mut row = 3u32;
     for frequency in FREQUENCIES {
         let sections = board.sections_of(frequency);
