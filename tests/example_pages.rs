@@ -83,6 +83,14 @@ fn the_three_pages_read_back_from_their_workbooks() {
         .find(|r| r.first() == Some(&Data::String("62".into())))
         .expect("ref 62");
     assert_eq!(referrals[dot], Data::String("Worsening".into()));
+    // The Data and Definitions sheets hold only the board's indicators.
+    let data = book.worksheet_range("Data").expect("the Data sheet");
+    let ids: std::collections::BTreeSet<String> =
+        data.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(ids.len(), 18, "{ids:?}");
+    assert!(ids.iter().all(|i| i.starts_with("PUB")), "{ids:?}");
+    let definitions = book.worksheet_range("Definitions").expect("sheet");
+    assert_eq!(definitions.rows().count(), 19);
 }
 
 #[test]

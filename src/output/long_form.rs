@@ -61,6 +61,34 @@ const NUMBERS: [(&str, Number); 13] = [
     ("target", |r| r.target),
 ];
 
+/// The rows of the indicators `ids` (by the `indicator` column).
+pub fn only(columns: &[Column], ids: &[&str]) -> Vec<Column> {
+    let keep: Vec<bool> = columns
+        .iter()
+        .find(|c| c.name == "indicator")
+        .map(|c| {
+            c.cells
+                .iter()
+                .map(|cell| matches!(cell, Cell::Text(t) if ids.contains(&t.as_str())))
+                .collect()
+        })
+        .unwrap_or_default();
+    columns
+        .iter()
+        .map(|c| Column {
+            name: c.name.clone(),
+            numeric: c.numeric,
+            cells: c
+                .cells
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(cell, _)| cell.clone())
+                .collect(),
+        })
+        .collect()
+}
+
 /// Builds the columns, in their documented order.
 pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
     let benchmark_names: BTreeSet<&str> = project

@@ -54,9 +54,23 @@ fn render_files(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<
     let mut files = vec![(FILES[0].to_string(), parquet), (FILES[1].to_string(), csv)];
     for page in std::iter::once(&default).chain(&project.pages) {
         let board = crate::layout::Board::build(project, card, page);
+        // A page's workbook holds the figures of its own indicators.
+        let page_columns;
+        let columns = if page.file.is_some() {
+            page_columns = long_form::only(
+                &columns,
+                &board
+                    .lines()
+                    .map(|l| l.indicator.id.as_str())
+                    .collect::<Vec<_>>(),
+            );
+            &page_columns
+        } else {
+            &columns
+        };
         // Before any output is made: a workbook Excel cannot open is no output.
         if page.formats.contains(&PageFormat::Xlsx) {
-            xlsx::fits(&board, &columns)?;
+            xlsx::fits(&board, columns)?;
         }
         for format in &page.formats {
             let name = format!("{}.{}", page.name, format.extension());
@@ -66,7 +80,7 @@ fn render_files(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<
                     .map_err(|e| format!("writing {name}: {e}"))?
                     .into_bytes(),
                 PageFormat::Xlsx => {
-                    xlsx::render(&board, &columns).map_err(|e| format!("writing {name}: {e}"))?
+                    xlsx::render(&board, columns).map_err(|e| format!("writing {name}: {e}"))?
                 }
             };
             files.push((name, bytes));

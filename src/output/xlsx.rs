@@ -17,7 +17,6 @@ use crate::calendar::period::{period_heading, Month};
 use crate::config::document::{ChangeDisplay, Frequency, Tone, Unit};
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
-use crate::model::Project;
 use crate::scorecard::Row;
 use chrono::Datelike;
 use rust_xlsxwriter::{
@@ -90,7 +89,6 @@ pub fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, Stri
 }
 
 fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError> {
-    let project = board.project;
     let mut book = Workbook::new();
     // A faster deflate: the default level took half the time of writing
     // all outputs at scale 1; level 3 makes the file about 12% larger.
@@ -112,7 +110,7 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     );
     scorecard_sheet(book.add_worksheet(), board)?;
     data_sheet(book.add_worksheet(), long)?;
-    definitions_sheet(book.add_worksheet(), project)?;
+    definitions_sheet(book.add_worksheet(), board)?;
     for line in board.lines() {
         if !line.breakdowns.is_empty() {
             teams_sheet(book.add_worksheet(), board, line)?;
@@ -538,7 +536,8 @@ fn data_sheet(sheet: &mut Worksheet, long: &[long_form::Column]) -> Result<(), X
     Ok(())
 }
 
-fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), XlsxError> {
+/// The definition of every indicator the page shows.
+fn definitions_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError> {
     sheet.set_name("Definitions")?;
     let headers = [
         "ID",
@@ -560,7 +559,7 @@ fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), Xls
         sheet.write_string_with_format(0, c as u16, *h, &header_format())?;
     }
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    for (r, ind) in project.indicators.iter().enumerate() {
+    for (r, ind) in board.lines().map(|l| l.indicator).enumerate() {
         let targets: Vec<String> = ind
             .targets
             .iter()
@@ -578,7 +577,7 @@ fn definitions_sheet(sheet: &mut Worksheet, project: &Project) -> Result<(), Xls
             ind.frequency.name().to_string(),
             {
                 let mut text = String::new();
-                describe_measure(&mut text, project, &ind.measure, 0);
+                describe_measure(&mut text, board.project, &ind.measure, 0);
                 text.trim_end().to_string()
             },
             if ind.breakdowns.is_empty() {
