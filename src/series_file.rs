@@ -112,6 +112,7 @@ pub fn render(
 /// month with no row is missing, "not in the series"; a row that cannot
 /// be right (an unknown indicator or breakdown, a month that is not one,
 /// a row twice, a value that is not finite) is refused with its number.
+/// A formula indicator with no rows is computed from its inputs' series.
 pub fn read(
     project: &Project,
     path: &Path,
@@ -241,7 +242,9 @@ pub fn read(
     let domain = Domain::ending(reporting);
     let mut series: Vec<IndicatorSeries> =
         vec![IndicatorSeries::default(); project.indicators.len()];
+    let mut absent = vec![true; project.indicators.len()];
     for (i, group, m, point) in rows {
+        absent[i] = false;
         let Some(t) = domain.index(m) else { continue };
         let points = series[i]
             .groups
@@ -259,6 +262,8 @@ pub fn read(
         }
         points[t] = point;
     }
+    crate::measure::series::formulas_over(project, &mut series, &absent, domain)
+        .map_err(|e| e.0)?;
     // Every indicator has its whole, as a native run gives it.
     for s in &mut series {
         s.groups

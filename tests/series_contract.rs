@@ -202,3 +202,63 @@ fn a_series_row_that_cannot_be_right_is_refused_with_its_number() {
         assert!(!f.out_dir().join("scorecard.csv").exists());
     }
 }
+
+#[test]
+fn a_formula_absent_from_the_series_is_computed_from_its_inputs() {
+    // Engines running `rubric sql` give no rows for a formula over other
+    // indicators (AS5 reads AS1 and FD3): the run computes it as a native
+    // run does, so the outputs are the native run's byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("series.parquet");
+    let (native, again) = (dir.path().join("native"), dir.path().join("again"));
+    let out = common::example(&[
+        "run",
+        "--quiet",
+        "--out",
+        native.to_str().unwrap(),
+        "--write-series",
+        series.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let file = std::fs::File::open(&series).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for batch in reader {
+        let batch = batch.unwrap();
+        let ids = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        let keep: arrow_array::BooleanArray =
+            ids.iter().map(|id| Some(id != Some("AS5"))).collect();
+        dropped += keep.false_count();
+        kept.push(arrow_select::filter::filter_record_batch(&batch, &keep).unwrap());
+    }
+    assert!(dropped > 0, "AS5 was in the series");
+    let without = dir.path().join("without_formula.parquet");
+    let mut writer = ArrowWriter::try_new(
+        std::fs::File::create(&without).unwrap(),
+        kept[0].schema(),
+        None,
+    )
+    .unwrap();
+    for b in &kept {
+        writer.write(b).unwrap();
+    }
+    writer.close().unwrap();
+    let out = common::example(&[
+        "run",
+        "--quiet",
+        "--out",
+        again.to_str().unwrap(),
+        "--series",
+        without.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    same_outputs(&native, &again);
+}

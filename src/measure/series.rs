@@ -88,6 +88,47 @@ pub fn evaluate_all(
     Ok(out.into_iter().map(Option::unwrap_or_default).collect())
 }
 
+/// Fills in, from the series of the indicators they read, the formula
+/// indicators (`absent[i]`) a series table computed elsewhere has no rows
+/// for: a formula runs in Rubric, whichever engine gave its inputs.
+pub fn formulas_over(
+    project: &Project,
+    series: &mut [IndicatorSeries],
+    absent: &[bool],
+    domain: Domain,
+) -> Result<(), EvalError> {
+    let tables = Tables::default();
+    let mut populations = BTreeMap::new();
+    let mut cohorts = Cohorts::new();
+    let index: BTreeMap<&str, usize> = project
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.id.as_str(), i))
+        .collect();
+    let mut done: Vec<Option<IndicatorSeries>> = series.iter().cloned().map(Some).collect();
+    for &i in &project.evaluation_order {
+        let ind = &project.indicators[i];
+        if !absent[i] || !ind.measures().all(|m| matches!(m, Measure::Expression(_))) {
+            continue;
+        }
+        let ctx = EvalCtx {
+            project,
+            tables: &tables,
+            bases: &[],
+            domain,
+            populations: &mut populations,
+            cohorts: &mut cohorts,
+            done: &done,
+            index: &index,
+        };
+        let computed = evaluate_indicator(ind, ctx)?;
+        series[i] = computed.clone();
+        done[i] = Some(computed);
+    }
+    Ok(())
+}
+
 type Cohorts = BTreeMap<(Vec<crate::model::measure::BaseId>, Group), Vec<i64>>;
 
 struct EvalCtx<'a> {
