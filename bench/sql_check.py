@@ -31,13 +31,12 @@ def run(project, translation, threads=2):
     os.chdir(project)
     try:
         start = time.perf_counter()
-        for s in translation["setup"]:
-            con.execute(s)
         rows = {}
         for q in translation["queries"]:
+            # The series table: indicator, breakdown, breakdown_value,
+            # period, numerator, denominator, value, missing_reason.
             for r in con.execute(q["sql"]).fetchall():
-                # indicator, period, breakdown, breakdown value
-                rows[(r[0], r[1], r[2], r[3])] = r[4:]
+                rows[(r[0], r[3], r[1], r[2])] = (r[6], r[4], r[5])
         took = time.perf_counter() - start
     finally:
         os.chdir(cwd)

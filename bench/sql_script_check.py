@@ -1,6 +1,6 @@
 """Checks the script `rubric sql` writes parses in DuckDB into exactly the
-statements the translation holds (its setup, then one SELECT per query:
-nothing a title, a filter or a name in it could add), then runs them and
+statements the translation holds (one SELECT per query: nothing a title,
+a filter or a name in it could add), then runs them and
 checks they give Rubric's figures.
 
     python bench/sql_script_check.py PROJECT SCRIPT.sql SQL.json SCORECARD.csv
@@ -15,7 +15,7 @@ project, script_file, sql_json, scorecard = sys.argv[1:5]
 script = open(script_file).read()
 translation = json.load(open(sql_json))
 statements = duckdb.extract_statements(script)
-expected = translation["setup"] + [q["sql"] for q in translation["queries"]]
+expected = [q["sql"] for q in translation["queries"]]
 if len(statements) != len(expected):
     sys.exit(f"the script parses into {len(statements)} statements, not {len(expected)}")
 for s, want in zip(statements, expected):
@@ -27,18 +27,18 @@ for s, want in zip(statements, expected):
         t = line.strip().lstrip(";").strip()
         if t and not t.startswith("--"):
             sys.exit(f"a statement carries more than its query: {line!r}")
-for s in statements[len(translation["setup"]):]:
+for s in statements:
     if s.type != duckdb.StatementType.SELECT:
         sys.exit(f"a query is not a SELECT: {s.type}")
 con = duckdb.connect()
 con.execute("SET enable_progress_bar = false")
 os.chdir(project)
 rows = {}
-for i, s in enumerate(statements):
-    result = con.execute(s.query).fetchall()
-    if i >= len(translation["setup"]):
-        for r in result:
-            rows[(r[0], r[1], r[2], r[3])] = r[4:]
+for s in statements:
+    # The series table: indicator, breakdown, breakdown_value, period,
+    # numerator, denominator, value, missing_reason.
+    for r in con.execute(s.query).fetchall():
+        rows[(r[0], r[3], r[1], r[2])] = (r[6], r[4], r[5])
 os.chdir("/")
 n = check(rows, scorecard, translation)
 print(f"{len(statements)} statements, {n} figures agree")

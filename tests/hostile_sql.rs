@@ -1,9 +1,11 @@
 //! Everything Rubric writes into SQL is data: titles, filters, column and
 //! team names full of quotes, line breaks, `*/`, `--` and `;` cannot add
 //! a statement. DuckDB parses `rubric sql`'s script into exactly the
-//! translation's statements and runs them to Rubric's figures.
+//! translation's statements and runs them to Rubric's figures; every
+//! dialect's script parses in its engine's grammar (sqlglot) into the same
+//! queries and nothing else.
 //!
-//! Needs DuckDB's Python package: `.ci/run` installs it
+//! Needs DuckDB's and sqlglot's Python packages: `.ci/run` installs them
 //! (`bench/duckdb-venv.sh`) and names it in RUBRIC_DUCKDB_PYTHON; elsewhere
 //! the test says it is skipped unless `target/bench/venv` has it.
 
@@ -89,7 +91,7 @@ fn script_stays_its_statements(f: &Fixture, count: usize, pwned: &[&str]) -> Str
     let json_file = f.path().join("sql.json");
     std::fs::write(&script_file, &script.stdout).unwrap();
     std::fs::write(&json_file, &json.stdout).unwrap();
-    let out = Command::new(python)
+    let out = Command::new(&python)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_script_check.py"))
         .arg(f.path())
         .arg(&script_file)
@@ -107,16 +109,42 @@ fn script_stays_its_statements(f: &Fixture, count: usize, pwned: &[&str]) -> Str
     for p in pwned {
         assert!(!f.path().join(p).exists(), "{p} was written");
     }
+    // Every dialect's script parses, in that engine's grammar, into the
+    // same queries and nothing else.
+    for dialect in ["duckdb", "postgres", "tsql", "spark"] {
+        let text = f.rubric(&["sql", "--dialect", dialect]);
+        let json = f.rubric(&["sql", "--dialect", dialect, "--format", "json"]);
+        assert_eq!(text.code + json.code, 0, "{}{}", text.stderr, json.stderr);
+        std::fs::write(&script_file, &text.stdout).unwrap();
+        std::fs::write(&json_file, &json.stdout).unwrap();
+        let out = Command::new(&python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_parse_check.py"))
+            .arg(dialect)
+            .arg(&script_file)
+            .arg(&json_file)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            stdout.trim(),
+            format!("{dialect}: {count} statements, each its query")
+        );
+    }
     script.stdout
 }
 
 #[test]
 fn hostile_names_stay_data_in_generated_sql() {
     let f = hostile_project();
-    // The setup's 5 statements and one query for each of A1 and A2.
+    // One query for each of A1 and A2 (every helper is written inline).
     let script = script_stays_its_statements(
         &f,
-        7,
+        2,
         &["pwned_title.csv", "pwned_column.csv", "pwned_filter.csv"],
     );
     assert!(script.contains("A3 has no SQL"), "{script}");
@@ -166,6 +194,6 @@ fn hostile_lookup_and_history_names_stay_data_in_generated_sql() {
             brought = q(BROUGHT_COLUMN),
         ),
     );
-    let script = script_stays_its_statements(&f, 6, &["pwned_key.csv", "pwned_brought.csv"]);
+    let script = script_stays_its_statements(&f, 1, &["pwned_key.csv", "pwned_brought.csv"]);
     assert!(!script.contains("has no SQL"), "{script}");
 }

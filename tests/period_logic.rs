@@ -113,7 +113,7 @@ fn sql_reads_the_period_as_the_scan_does() {
     let out = f.rubric(&["sql", "--period", "2023-07"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout.contains("rubric_whole_months(") && out.stdout.contains("last_day(make_date("),
+        out.stdout.contains("CAST(day(") && out.stdout.contains("last_day(make_date("),
         "{}",
         out.stdout
     );

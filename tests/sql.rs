@@ -1,6 +1,8 @@
-//! `rubric sql`: the measures written as DuckDB SQL. That the SQL gives the
-//! same figures is checked by running it in DuckDB (`bench/sql_check.py`,
-//! run by `.ci/run` and the benchmark); these tests pin what is written.
+//! `rubric sql`: the measures written as SQL in each dialect. That the SQL
+//! gives the same figures is checked by running it in DuckDB
+//! (`bench/sql_check.py`), PostgreSQL (`bench/check-postgres.sh`) and
+//! Spark (`bench/check-spark.sh`), all run by `.ci/run`; these tests pin
+//! what is written.
 
 mod common;
 
@@ -21,13 +23,14 @@ fn one_query_per_kind_of_measure_is_pinned() {
 }
 
 #[test]
-fn json_lists_setup_queries_and_what_has_no_sql() {
+fn json_lists_the_queries_and_what_has_no_sql() {
     let out = example(&["sql", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     // Without --period, the latest month with data, as `run` uses.
     assert_eq!(doc["reporting"], "2023-07");
-    assert_eq!(doc["setup"].as_array().unwrap().len(), 5);
+    assert_eq!(doc["dialect"], "DuckDB");
+    assert!(doc.get("setup").is_none(), "every query stands alone");
     let queries = doc["queries"].as_array().unwrap();
     assert_eq!(queries.len(), 82);
     assert!(queries
@@ -41,12 +44,22 @@ fn json_lists_setup_queries_and_what_has_no_sql() {
 }
 
 #[test]
-fn the_setup_counts_working_days_with_the_project_calendar() {
-    let out = example(&["sql", "--period", "2023-07", "AS2"]);
-    let text = out.stdout;
-    // The coronation bank holiday of 2023 is in the England and Wales list.
-    assert!(text.contains("DATE '2023-05-08'"));
-    assert!(text.contains("CREATE OR REPLACE TEMP MACRO rubric_working_days_to(d)"));
+fn working_days_are_counted_with_the_project_calendar_in_every_dialect() {
+    for (dialect, coronation) in [
+        ("duckdb", "DATE '2023-05-08'"),
+        ("postgres", "DATE '2023-05-08'"),
+        ("spark", "DATE '2023-05-08'"),
+        ("tsql", "CAST('2023-05-08' AS DATE)"),
+    ] {
+        let out = example(&["sql", "--period", "2023-07", "--dialect", dialect, "AS2"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        // The coronation bank holiday of 2023 is in the England and Wales list.
+        assert!(out.stdout.contains(coronation), "{dialect}");
+        assert!(
+            !out.stdout.contains("CREATE"),
+            "{dialect}: nothing is created"
+        );
+    }
 }
 
 #[test]

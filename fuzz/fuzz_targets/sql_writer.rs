@@ -63,15 +63,21 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let month = Month::parse("2023-03").expect("month");
-    let translation = rubric::sql::translate(&project, month, &[0]);
-    let script = translation.script(&project);
-    let tokens = Tokenizer::new(&DuckDbDialect {}, &script)
-        .tokenize()
-        .expect("the script tokenizes");
-    let statements = tokens.iter().filter(|t| matches!(t, Token::SemiColon)).count();
-    assert_eq!(
-        statements,
-        translation.setup.len() + translation.queries.len(),
-        "{script}"
-    );
+    use rubric::sql::dialect::Dialect;
+    use sqlparser::dialect::{Dialect as Grammar, HiveDialect, MsSqlDialect, PostgreSqlDialect};
+    let grammars: [(Dialect, &dyn Grammar); 4] = [
+        (Dialect::Duckdb, &DuckDbDialect {}),
+        (Dialect::Postgres, &PostgreSqlDialect {}),
+        (Dialect::Tsql, &MsSqlDialect {}),
+        (Dialect::Spark, &HiveDialect {}),
+    ];
+    for (dialect, grammar) in grammars {
+        let translation = rubric::sql::translate(&project, month, &[0], dialect);
+        let script = translation.script(&project);
+        let tokens = Tokenizer::new(grammar, &script)
+            .tokenize()
+            .expect("the script tokenizes");
+        let statements = tokens.iter().filter(|t| matches!(t, Token::SemiColon)).count();
+        assert_eq!(statements, translation.queries.len(), "{script}");
+    }
 });

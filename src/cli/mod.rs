@@ -140,8 +140,9 @@ pub enum Command {
     },
     /// List the indicators, one line each.
     List,
-    /// Write the measures as DuckDB SQL over the same Parquet files, to
-    /// check the figures with another engine.
+    /// Write the measures as SQL giving the series table, to run where the
+    /// data is (DuckDB or Spark over the Parquet files, PostgreSQL or SQL
+    /// Server over tables named after the sources) and check the figures.
     Sql {
         /// The indicators (default: all).
         ids: Vec<String>,
@@ -151,6 +152,9 @@ pub enum Command {
         /// text (default: one script) or json.
         #[arg(long, value_enum, default_value_t = sql::Format::Text)]
         format: sql::Format,
+        /// The engine the SQL is for.
+        #[arg(long, value_enum, default_value_t = crate::sql::dialect::Dialect::Duckdb)]
+        dialect: crate::sql::dialect::Dialect,
     },
     /// Write the sources (default: all) as Parquet into a folder, with a
     /// manifest of row counts and content hashes; `run --data DIR` reads it.
@@ -241,7 +245,8 @@ pub fn main() -> ExitCode {
             ids,
             period,
             format,
-        } => sql::sql(&cli.project, &ids, period, format),
+            dialect,
+        } => sql::sql(&cli.project, &ids, period, format, dialect),
         Command::Test { ids } => test::test(&cli.project, &ids),
         Command::Snapshot {
             sources: names,

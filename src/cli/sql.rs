@@ -1,8 +1,9 @@
-//! `rubric sql [ID...] [--period YYYY-MM] [--format json]`: the measures as
-//! DuckDB SQL over the same Parquet files, to check the figures elsewhere.
+//! `rubric sql [ID...] [--period YYYY-MM] [--format json] [--dialect D]`:
+//! the measures as SQL giving the series table, to run where the data is.
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
 use crate::calendar::period::Month;
+use crate::sql::dialect::Dialect;
 use clap::ValueEnum;
 use std::path::Path;
 
@@ -16,7 +17,13 @@ pub enum Format {
     Json,
 }
 
-pub fn sql(project: &Path, ids: &[String], period: Option<Month>, format: Format) -> u8 {
+pub fn sql(
+    project: &Path,
+    ids: &[String],
+    period: Option<Month>,
+    format: Format,
+    dialect: Dialect,
+) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,
@@ -40,7 +47,7 @@ pub fn sql(project: &Path, ids: &[String], period: Option<Month>, format: Format
             return EXIT_RUN_FAILED;
         }
     };
-    let translation = crate::sql::translate(&p, reporting, &indices);
+    let translation = crate::sql::translate(&p, reporting, &indices, dialect);
     match format {
         Format::Text => out!("{}", translation.script(&p)),
         Format::Json => outln!(

@@ -131,8 +131,8 @@ impl RowExpr {
 
     /// The filter as a SQL condition giving the same rows (see
     /// `Plan::to_sql`); `None` when it has no plan or no faithful SQL.
-    pub fn to_sql(&self, column: &dyn Fn(&str) -> String) -> Option<String> {
-        self.plan.as_ref()?.to_sql(column)
+    pub fn to_sql(&self, writer: &crate::expr::plan::SqlWriter) -> Option<String> {
+        self.plan.as_ref()?.to_sql(writer)
     }
 
     /// The vectorised plan's answer alone: `None` when the expression has no

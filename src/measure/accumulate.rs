@@ -156,8 +156,8 @@ impl<'a> Accumulator<'a> {
                 );
             }
             for (a, b) in acc.reasons.iter_mut().zip(part.reasons) {
-                if a.is_none() {
-                    *a = b;
+                if let Some(b) = b {
+                    least_reason(a, &b);
                 }
             }
         }
@@ -413,7 +413,7 @@ impl<'a> Accumulator<'a> {
                     let targets = self.targets_of(row, r, from, to);
                     for &(g, from, to) in &targets {
                         for slot in &mut self.groups[g].reasons[from..=to] {
-                            slot.get_or_insert_with(|| reason.to_string());
+                            least_reason(slot, reason);
                         }
                     }
                     self.targets = targets;
@@ -582,5 +582,32 @@ impl GroupAcc {
             ids: Vec::new(),
             reasons: vec![None; len],
         }
+    }
+}
+/// Keeps the least of the reasons a period's rows give: whichever order
+/// the rows are read in (batches in parallel, or another engine running
+/// `rubric sql`), the reason shown is the same.
+fn least_reason(slot: &mut Option<String>, reason: &str) {
+    if slot.as_deref().is_none_or(|s| reason < s) {
+        *slot = Some(reason.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::least_reason;
+
+    #[test]
+    fn regression_the_reason_shown_does_not_depend_on_row_order() {
+        let mut a = None;
+        for r in ["TBC", "Not set", "Local"] {
+            least_reason(&mut a, r);
+        }
+        let mut b = None;
+        for r in ["Local", "TBC", "Not set"] {
+            least_reason(&mut b, r);
+        }
+        assert_eq!(a.as_deref(), Some("Local"));
+        assert_eq!(a, b);
     }
 }

@@ -17,6 +17,7 @@ mod unique;
 mod xlsx;
 
 pub use declare::{discover, ReadFrom};
+pub use odbc::Rows;
 pub use text::MAX_TEXT_BYTES;
 
 use crate::diagnostic::{Diagnostic, Place};
@@ -74,6 +75,14 @@ impl Source {
     pub fn parquet_file(&self) -> Option<&PathBuf> {
         match &self.read_from {
             ReadFrom::Parquet { .. } => Some(&self.file),
+            _ => None,
+        }
+    }
+
+    /// The table or query, for a source read from a database.
+    pub fn database_rows(&self) -> Option<&Rows> {
+        match &self.read_from {
+            ReadFrom::Odbc(o) => Some(&o.rows),
             _ => None,
         }
     }

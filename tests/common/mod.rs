@@ -364,7 +364,7 @@ pub fn duckdb_python() -> Option<PathBuf> {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/venv/bin/python")
         });
     let works = Command::new(&candidate)
-        .args(["-c", "import duckdb"])
+        .args(["-c", "import duckdb, sqlglot"])
         .output()
         .is_ok_and(|o| o.status.success());
     if works {
@@ -372,10 +372,10 @@ pub fn duckdb_python() -> Option<PathBuf> {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must run this test: .ci/run installs DuckDB (bench/duckdb-venv.sh)"
+        "CI must run this test: .ci/run installs DuckDB and sqlglot (bench/duckdb-venv.sh)"
     );
     eprintln!(
-        "skipped: DuckDB's Python package is not installed (run `bash bench/duckdb-venv.sh`, or set RUBRIC_DUCKDB_PYTHON)"
+        "skipped: DuckDB's or sqlglot's Python package is not installed (run `bash bench/duckdb-venv.sh`, or set RUBRIC_DUCKDB_PYTHON)"
     );
     None
 }

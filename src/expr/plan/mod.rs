@@ -11,7 +11,7 @@ mod working_days;
 use dates::{date_part, days_between, whole_between};
 use working_days::{add_working_days, working_days};
 
-pub use sql::{sql_setup, string_literal};
+pub use sql::{whole_months, SqlWriter};
 
 use super::column_type::ColumnType;
 use super::engine::Date;

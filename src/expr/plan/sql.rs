@@ -1,196 +1,220 @@
-//! A plan written as SQL (DuckDB's dialect) that gives Rhai's answers: a
-//! missing value compares as Rhai compares `()` (equal only to another
-//! missing value, never ordered), values of different kinds are never
-//! equal, floats compare with Rhai's relative tolerance, and the result is
-//! never NULL. Used to check Rubric's figures against another engine.
+//! A plan written as SQL (in any of `rubric sql`'s dialects) that gives
+//! Rhai's answers: a missing value compares as Rhai compares `()` (equal
+//! only to another missing value, never ordered), values of different
+//! kinds are never equal, floats compare with Rhai's relative tolerance,
+//! and the result is never NULL. Every helper is written inline, so a
+//! query needs nothing created before it (a database user who may only
+//! read can run it).
 
 use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty, Whole};
-use crate::calendar::period::date_from_days;
-
-/// The statements the SQL of any plan relies on, run once before it:
-/// Rhai's float tolerance, and the working days of `holidays` (days since
-/// 1970-01-01) as a running count per day from 1900 to 2199.
-pub fn sql_setup(holidays: &[i32]) -> Vec<String> {
-    let days: Vec<String> = holidays.iter().map(|d| date_literal(*d)).collect();
-    let holidays = if days.is_empty() {
-        "SELECT NULL::DATE AS day WHERE false".to_string()
-    } else {
-        format!("SELECT unnest([{}]) AS day", days.join(", "))
-    };
-    vec![
-        format!(
-            "CREATE OR REPLACE TEMP MACRO rubric_float_scale(x, y) AS \
-             CASE WHEN x * y = 0 THEN 1.0 ELSE greatest(abs(x), abs(y)) END"
-        ),
-        format!(
-            "CREATE OR REPLACE TEMP TABLE rubric_working_days AS \
-             SELECT d::DATE AS day, sum(CASE WHEN isodow(d) <= 5 AND d::DATE NOT IN ({holidays}) \
-             THEN 1 ELSE 0 END) OVER (ORDER BY d) AS running \
-             FROM range(DATE '1900-01-01', DATE '2200-01-01', INTERVAL 1 DAY) AS t(d)"
-        ),
-        "CREATE OR REPLACE TEMP MACRO rubric_working_days_to(d) AS \
-         (SELECT running FROM rubric_working_days WHERE day = d)"
-            .to_string(),
-        // Whole months as `calendar::elapsed` counts them.
-        "CREATE OR REPLACE TEMP MACRO rubric_months_forward(a, b) AS \
-         CAST((year(b) - year(a)) * 12 + month(b) - month(a) - CASE WHEN day(b) < day(a) THEN 1 ELSE 0 END AS BIGINT)"
-            .to_string(),
-        "CREATE OR REPLACE TEMP MACRO rubric_whole_months(a, b) AS \
-         CASE WHEN b >= a THEN rubric_months_forward(a, b) ELSE -rubric_months_forward(b, a) END"
-            .to_string(),
-    ]
-}
+use crate::sql::dialect::{DatePart, Dialect};
 
 /// Rhai's relative tolerance for float comparisons (`f64::EPSILON`).
 const EPSILON: &str = "2.220446049250313e-16";
 
+/// The first Monday of the calendar every dialect can hold (0001-01-01,
+/// days since 1970-01-01): working days are counted from it.
+const FIRST_MONDAY: i32 = -719_162;
+
+/// How one query writes a plan: the dialect, a column reference, and the
+/// holidays (days since 1970-01-01) that are not working days.
+pub struct SqlWriter<'a> {
+    pub dialect: Dialect,
+    pub column: &'a dyn Fn(&str) -> String,
+    pub holidays: &'a [i32],
+}
+
 impl Plan {
     /// The expression as a SQL condition that is true exactly where the
-    /// plan keeps a row. `column` writes a column reference. `None` when a
-    /// part has no faithful SQL (moving a date by working days).
-    pub fn to_sql(&self, column: &dyn Fn(&str) -> String) -> Option<String> {
-        condition(&self.root, column)
+    /// plan keeps a row. `None` when a part has no faithful SQL (moving a
+    /// date by working days).
+    pub fn to_sql(&self, w: &SqlWriter) -> Option<String> {
+        w.condition(&self.root)
     }
 }
 
-/// A boolean node as SQL that is never NULL.
-fn condition(node: &Node, column: &dyn Fn(&str) -> String) -> Option<String> {
-    Some(match node {
-        Node::Cmp(op, a, b) => compare(*op, a, b, column)?,
-        Node::Not(a) => format!("(NOT {})", condition(a, column)?),
-        Node::And(items) | Node::Or(items) => {
-            let is_and = matches!(node, Node::And(_));
-            if items.is_empty() {
-                return Some(if is_and { "TRUE" } else { "FALSE" }.to_string());
+impl SqlWriter<'_> {
+    /// A boolean node as SQL that is never NULL.
+    fn condition(&self, node: &Node) -> Option<String> {
+        let d = self.dialect;
+        Some(match node {
+            Node::Cmp(op, a, b) => self.compare(*op, a, b)?,
+            Node::Not(a) => format!("(NOT {})", self.condition(a)?),
+            Node::And(items) | Node::Or(items) => {
+                let is_and = matches!(node, Node::And(_));
+                if items.is_empty() {
+                    return Some(d.truth(is_and));
+                }
+                let parts = items
+                    .iter()
+                    .map(|i| self.condition(i))
+                    .collect::<Option<Vec<_>>>()?;
+                format!("({})", parts.join(if is_and { " AND " } else { " OR " }))
             }
-            let parts = items
-                .iter()
-                .map(|i| condition(i, column))
-                .collect::<Option<Vec<_>>>()?;
-            format!("({})", parts.join(if is_and { " AND " } else { " OR " }))
-        }
-        Node::In(needle, items) => {
-            let parts = items
-                .iter()
-                .map(|item| compare(CmpOp::Eq, needle, &Node::Lit(item.clone()), column))
-                .collect::<Option<Vec<_>>>()?;
-            if parts.is_empty() {
-                "FALSE".to_string()
-            } else {
-                format!("({})", parts.join(" OR "))
+            Node::In(needle, items) => {
+                let parts = items
+                    .iter()
+                    .map(|item| self.compare(CmpOp::Eq, needle, &Node::Lit(item.clone())))
+                    .collect::<Option<Vec<_>>>()?;
+                if parts.is_empty() {
+                    d.truth(false)
+                } else {
+                    format!("({})", parts.join(" OR "))
+                }
             }
-        }
-        other => format!("coalesce({}, false)", value(other, column)?),
-    })
-}
-
-/// Comparison with Rhai's rules (see `super::compare`).
-fn compare(op: CmpOp, a: &Node, b: &Node, column: &dyn Fn(&str) -> String) -> Option<String> {
-    let (at, bt) = (a.ty(), b.ty());
-    let (x, y) = (value(a, column)?, value(b, column)?);
-    let both_missing = format!("({x} IS NULL AND {y} IS NULL)");
-    if at == Ty::Unit || bt == Ty::Unit || !(at == bt || (at.numeric() && bt.numeric())) {
-        return Some(match op {
-            CmpOp::Eq => both_missing,
-            CmpOp::Ne => format!("(NOT {both_missing})"),
-            _ => "FALSE".to_string(),
-        });
+            other => d.is_true(&self.value(other)?),
+        })
     }
-    if at == Ty::Float || bt == Ty::Float {
-        let scale = format!("rubric_float_scale({x}, {y})");
-        let close = format!("coalesce(abs({x} - {y}) / {scale} <= {EPSILON}, false)");
-        return Some(match op {
-            CmpOp::Eq => format!("({both_missing} OR {close})"),
-            CmpOp::Ne => format!("(NOT ({both_missing} OR {close}))"),
-            CmpOp::Gt => format!("coalesce(({x} - {y}) / {scale} > {EPSILON}, false)"),
-            CmpOp::Ge => format!("coalesce(({x} - {y}) / {scale} > -{EPSILON}, false)"),
-            CmpOp::Lt => format!("coalesce(({y} - {x}) / {scale} > {EPSILON}, false)"),
-            CmpOp::Le => format!("coalesce(({y} - {x}) / {scale} > -{EPSILON}, false)"),
-        });
-    }
-    Some(match op {
-        CmpOp::Eq => format!("({x} IS NOT DISTINCT FROM {y})"),
-        CmpOp::Ne => format!("({x} IS DISTINCT FROM {y})"),
-        CmpOp::Lt => format!("coalesce({x} < {y}, false)"),
-        CmpOp::Le => format!("coalesce({x} <= {y}, false)"),
-        CmpOp::Gt => format!("coalesce({x} > {y}, false)"),
-        CmpOp::Ge => format!("coalesce({x} >= {y}, false)"),
-    })
-}
 
-/// Any node as a SQL value (NULL for a missing value).
-fn value(node: &Node, column: &dyn Fn(&str) -> String) -> Option<String> {
-    let unit = |n: &Node| n.ty() == Ty::Unit;
-    Some(match node {
-        Node::Column(name, _) => column(name),
-        Node::Lit(l) => literal(l),
-        Node::Cmp(..) | Node::Not(_) | Node::And(_) | Node::Or(_) | Node::In(..) => {
-            condition(node, column)?
+    /// Comparison with Rhai's rules (see `super::compare`).
+    fn compare(&self, op: CmpOp, a: &Node, b: &Node) -> Option<String> {
+        let d = self.dialect;
+        let (at, bt) = (a.ty(), b.ty());
+        let (x, y) = (self.value(a)?, self.value(b)?);
+        let both_missing = format!("({x} IS NULL AND {y} IS NULL)");
+        if at == Ty::Unit || bt == Ty::Unit || !(at == bt || (at.numeric() && bt.numeric())) {
+            return Some(match op {
+                CmpOp::Eq => both_missing,
+                CmpOp::Ne => format!("(NOT {both_missing})"),
+                _ => d.truth(false),
+            });
         }
-        Node::Arith(_, _, _, Ty::Unit) => "NULL".to_string(),
-        Node::Arith(op, a, b, ty) => {
-            let (x, y) = (value(a, column)?, value(b, column)?);
-            match (op, ty) {
-                (ArithOp::Add, _) => format!("({x} + {y})"),
-                (ArithOp::Sub, _) => format!("({x} - {y})"),
-                (ArithOp::Mul, _) => format!("({x} * {y})"),
-                // Rhai divides integers towards zero, as DuckDB's `//` does.
-                (ArithOp::Div, Ty::Int) => format!("({x} // {y})"),
-                (ArithOp::Div, _) => format!("(CAST({x} AS DOUBLE) / {y})"),
-            }
-        }
-        Node::DaysBetween(a, b) if unit(a) || unit(b) => "NULL".to_string(),
-        Node::DaysBetween(a, b) => format!("({} - {})", value(b, column)?, value(a, column)?),
-        Node::WholeBetween(_, a, b) if unit(a) || unit(b) => "NULL".to_string(),
-        Node::WholeBetween(whole, a, b) => {
-            let months = format!(
-                "rubric_whole_months({}, {})",
-                value(a, column)?,
-                value(b, column)?
+        if at == Ty::Float || bt == Ty::Float {
+            // The larger magnitude of the two (1 when either is 0).
+            let scale = format!(
+                "(CASE WHEN {x} * {y} = 0 THEN 1.0 WHEN abs({x}) >= abs({y}) THEN abs({x}) ELSE abs({y}) END)"
             );
-            match whole {
-                Whole::Months => months,
-                // Towards zero, as `whole_years` divides.
-                Whole::Years => format!("({months} // 12)"),
+            let close = d.known(&format!("abs({x} - {y}) / {scale} <= {EPSILON}"));
+            return Some(match op {
+                CmpOp::Eq => format!("({both_missing} OR {close})"),
+                CmpOp::Ne => format!("(NOT ({both_missing} OR {close}))"),
+                CmpOp::Gt => d.known(&format!("({x} - {y}) / {scale} > {EPSILON}")),
+                CmpOp::Ge => d.known(&format!("({x} - {y}) / {scale} > -{EPSILON}")),
+                CmpOp::Lt => d.known(&format!("({y} - {x}) / {scale} > {EPSILON}")),
+                CmpOp::Le => d.known(&format!("({y} - {x}) / {scale} > -{EPSILON}")),
+            });
+        }
+        Some(match op {
+            CmpOp::Eq => d.same(&x, &y),
+            CmpOp::Ne => format!("(NOT {})", d.same(&x, &y)),
+            CmpOp::Lt => d.known(&format!("{x} < {y}")),
+            CmpOp::Le => d.known(&format!("{x} <= {y}")),
+            CmpOp::Gt => d.known(&format!("{x} > {y}")),
+            CmpOp::Ge => d.known(&format!("{x} >= {y}")),
+        })
+    }
+
+    /// Any node as a SQL value (NULL for a missing value).
+    fn value(&self, node: &Node) -> Option<String> {
+        let d = self.dialect;
+        let unit = |n: &Node| n.ty() == Ty::Unit;
+        Some(match node {
+            Node::Column(name, _) => (self.column)(name),
+            Node::Lit(l) => literal(d, l),
+            Node::Cmp(..) | Node::Not(_) | Node::And(_) | Node::Or(_) | Node::In(..) => {
+                d.value_of(&self.condition(node)?)
             }
+            Node::Arith(_, _, _, Ty::Unit) => "NULL".to_string(),
+            Node::Arith(op, a, b, ty) => {
+                let (x, y) = (self.value(a)?, self.value(b)?);
+                match (op, ty) {
+                    (ArithOp::Add, _) => format!("({x} + {y})"),
+                    (ArithOp::Sub, _) => format!("({x} - {y})"),
+                    (ArithOp::Mul, _) => format!("({x} * {y})"),
+                    (ArithOp::Div, Ty::Int) => d.int_div(&x, &y),
+                    (ArithOp::Div, _) => format!("(CAST({x} AS {}) / {y})", d.double()),
+                }
+            }
+            Node::DaysBetween(a, b) if unit(a) || unit(b) => "NULL".to_string(),
+            Node::DaysBetween(a, b) => d.days_between(&self.value(a)?, &self.value(b)?),
+            Node::WholeBetween(_, a, b) if unit(a) || unit(b) => "NULL".to_string(),
+            Node::WholeBetween(whole, a, b) => {
+                let months = whole_months(d, &self.value(a)?, &self.value(b)?);
+                match whole {
+                    Whole::Months => months,
+                    // Towards zero, as `whole_years` divides.
+                    Whole::Years => d.int_div(&months, "12"),
+                }
+            }
+            Node::DatePart(_, a) if unit(a) => "NULL".to_string(),
+            Node::DatePart(part, a) => {
+                let part = match part {
+                    Part::Year => DatePart::Year,
+                    Part::Month => DatePart::Month,
+                };
+                d.date_part(part, &self.value(a)?)
+            }
+            Node::WorkingDaysBetween(a, b, _) if unit(a) || unit(b) => "NULL".to_string(),
+            Node::WorkingDaysBetween(a, b, _) => format!(
+                "({} - {})",
+                self.working_days_to(&self.value(b)?),
+                self.working_days_to(&self.value(a)?)
+            ),
+            Node::AddWorkingDays(..) => return None,
+        })
+    }
+
+    /// Working days up to and including `date`, counted from the first
+    /// Monday (as `calendar::Calendar::working_upto`): the weekdays before
+    /// the next day, less the holidays on weekdays up to the date.
+    fn working_days_to(&self, date: &str) -> String {
+        let d = self.dialect;
+        let k = format!("({} + 1)", d.days_between(&d.date(FIRST_MONDAY), date));
+        let weeks = d.int_div(&k, "7");
+        let weekdays = format!("(5 * {weeks} + CASE WHEN {k} % 7 > 5 THEN 5 ELSE {k} % 7 END)");
+        let mut on_weekdays: Vec<i32> = self
+            .holidays
+            .iter()
+            .copied()
+            .filter(|h| (h + 3).rem_euclid(7) < 5)
+            .collect();
+        on_weekdays.sort_unstable();
+        on_weekdays.dedup();
+        if on_weekdays.is_empty() {
+            return weekdays;
         }
-        Node::DatePart(_, a) if unit(a) => "NULL".to_string(),
-        Node::DatePart(part, a) => {
-            let f = match part {
-                Part::Year => "year",
-                Part::Month => "month",
-            };
-            format!("CAST({f}({}) AS BIGINT)", value(a, column)?)
-        }
-        Node::WorkingDaysBetween(a, b, _) if unit(a) || unit(b) => "NULL".to_string(),
-        Node::WorkingDaysBetween(a, b, _) => format!(
-            "(rubric_working_days_to({}) - rubric_working_days_to({}))",
-            value(b, column)?,
-            value(a, column)?
-        ),
-        Node::AddWorkingDays(..) => return None,
-    })
+        let arms: String = on_weekdays
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, h)| format!(" WHEN {date} >= {} THEN {}", d.date(*h), i + 1))
+            .collect();
+        format!("({weekdays} - CASE{arms} ELSE 0 END)")
+    }
 }
 
-fn literal(l: &Lit) -> String {
+/// Whole months from `a` to `b` as `calendar::elapsed` counts them:
+/// forward, a month is whole once the day of the month is reached.
+pub fn whole_months(d: Dialect, a: &str, b: &str) -> String {
+    let forward = |a: &str, b: &str| {
+        let (ya, yb) = (
+            d.date_part(DatePart::Year, a),
+            d.date_part(DatePart::Year, b),
+        );
+        let (ma, mb) = (
+            d.date_part(DatePart::Month, a),
+            d.date_part(DatePart::Month, b),
+        );
+        let (da, db) = (d.date_part(DatePart::Day, a), d.date_part(DatePart::Day, b));
+        format!("(({yb} - {ya}) * 12 + {mb} - {ma} - CASE WHEN {db} < {da} THEN 1 ELSE 0 END)")
+    };
+    format!(
+        "(CASE WHEN {b} >= {a} THEN {} ELSE -{} END)",
+        forward(a, b),
+        forward(b, a)
+    )
+}
+
+fn literal(d: Dialect, l: &Lit) -> String {
     match l {
         Lit::Unit => "NULL".to_string(),
-        Lit::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Lit::Bool(b) => d.boolean(*b),
         Lit::Int(i) => format!("CAST({i} AS BIGINT)"),
-        Lit::Float(f) if f.is_finite() => format!("CAST({f:?} AS DOUBLE)"),
-        Lit::Float(f) => format!("CAST('{f}' AS DOUBLE)"),
-        Lit::Str(s) => string_literal(s),
-        Lit::Date(d) => date_literal(*d),
+        Lit::Float(f) if f.is_finite() => d.float(*f),
+        Lit::Float(f) => format!("CAST('{f}' AS {})", d.double()),
+        Lit::Str(s) => d.string(s),
+        Lit::Date(days) => d.date(*days),
     }
-}
-
-/// A SQL string constant.
-pub fn string_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn date_literal(days: i32) -> String {
-    format!("DATE '{}'", date_from_days(days).format("%Y-%m-%d"))
 }
 
 #[cfg(test)]
@@ -204,6 +228,10 @@ mod tests {
     use std::sync::Arc;
 
     fn sql(text: &str) -> Option<String> {
+        sql_in(Dialect::Duckdb, text)
+    }
+
+    fn sql_in(dialect: Dialect, text: &str) -> Option<String> {
         let cal = Arc::new(Calendar::new("none", []));
         let engine = sandboxed_engine(Limits::default(), Arc::clone(&cal));
         let columns: HashMap<String, ColumnType> = [
@@ -226,7 +254,11 @@ mod tests {
             .expect("compiles");
         Plan::build(&ast, &columns, &cal)
             .expect("has a plan")
-            .to_sql(&|c| format!("\"{}\"", c.replace('"', "\"\"")))
+            .to_sql(&SqlWriter {
+                dialect,
+                column: &|c| dialect.ident(c),
+                holidays: &[],
+            })
     }
 
     #[test]
@@ -234,7 +266,7 @@ mod tests {
         assert_eq!(sql("s == ()").unwrap(), "(\"s\" IS NULL AND NULL IS NULL)");
         assert_eq!(
             sql("n != 3").unwrap(),
-            "(\"n\" IS DISTINCT FROM CAST(3 AS BIGINT))"
+            "(NOT (\"n\" IS NOT DISTINCT FROM CAST(3 AS BIGINT)))"
         );
         assert_eq!(
             sql("n < 3").unwrap(),
@@ -256,7 +288,7 @@ mod tests {
     fn floats_compare_with_rhai_tolerance() {
         assert_eq!(
             sql("x < 2.5").unwrap(),
-            "coalesce((CAST(2.5 AS DOUBLE) - \"x\") / rubric_float_scale(\"x\", CAST(2.5 AS DOUBLE)) > 2.220446049250313e-16, false)"
+            "coalesce((CAST(2.5 AS DOUBLE) - \"x\") / (CASE WHEN \"x\" * CAST(2.5 AS DOUBLE) = 0 THEN 1.0 WHEN abs(\"x\") >= abs(CAST(2.5 AS DOUBLE)) THEN abs(\"x\") ELSE abs(CAST(2.5 AS DOUBLE)) END) > 2.220446049250313e-16, false)"
         );
     }
 
@@ -271,9 +303,15 @@ mod tests {
             sql("flag && days_between(a, b) <= 10").unwrap(),
             "(coalesce(\"flag\", false) AND coalesce((\"b\" - \"a\") <= CAST(10 AS BIGINT), false))"
         );
+        // Weekdays from the first Monday, as `Calendar::working_upto`.
+        let k = |c: &str| format!("((\"{c}\" - DATE '0001-01-01') + 1)");
+        let to = |c: &str| {
+            let k = k(c);
+            format!("(5 * ({k} // 7) + CASE WHEN {k} % 7 > 5 THEN 5 ELSE {k} % 7 END)")
+        };
         assert_eq!(
             sql("working_days_between(a, b) > 2 || year(a) == 2023").unwrap(),
-            "(coalesce((rubric_working_days_to(\"b\") - rubric_working_days_to(\"a\")) > CAST(2 AS BIGINT), false) OR (CAST(year(\"a\") AS BIGINT) IS NOT DISTINCT FROM CAST(2023 AS BIGINT)))"
+            format!("(coalesce(({} - {}) > CAST(2 AS BIGINT), false) OR (CAST(year(\"a\") AS BIGINT) IS NOT DISTINCT FROM CAST(2023 AS BIGINT)))", to("b"), to("a"))
         );
         assert_eq!(
             sql("a >= date(\"2023-04-01\")").unwrap(),
@@ -295,5 +333,58 @@ mod tests {
     #[test]
     fn moving_a_date_by_working_days_has_no_sql() {
         assert_eq!(sql("add_working_days(a, 3) > b"), None);
+    }
+}
+
+#[cfg(test)]
+mod dialect_tests {
+    use super::*;
+
+    #[test]
+    fn working_days_count_weekdays_less_weekday_holidays() {
+        // 2023-05-08 (a Monday holiday) and 2023-05-06 (a Saturday) given;
+        // only the Monday is subtracted.
+        let holidays = [19_485, 19_483];
+        let w = SqlWriter {
+            dialect: Dialect::Duckdb,
+            column: &|c| c.to_string(),
+            holidays: &holidays,
+        };
+        let sql = w.working_days_to("d");
+        assert!(
+            sql.contains("WHEN d >= DATE '2023-05-08' THEN 1 ELSE 0 END"),
+            "{sql}"
+        );
+        assert!(!sql.contains("2023-05-06"), "{sql}");
+        assert!(sql.contains("(d - DATE '0001-01-01')"), "{sql}");
+    }
+
+    #[test]
+    fn sql_server_has_no_booleans_only_conditions() {
+        let w = SqlWriter {
+            dialect: Dialect::Tsql,
+            column: &|c| Dialect::Tsql.ident(c),
+            holidays: &[],
+        };
+        let flag = Node::Column("flag".to_string(), Ty::Bool);
+        assert_eq!(w.condition(&flag).unwrap(), "(coalesce([flag], 0) = 1)");
+        let lt = Node::Cmp(
+            CmpOp::Lt,
+            Box::new(Node::Column("n".to_string(), Ty::Int)),
+            Box::new(Node::Lit(Lit::Int(3))),
+        );
+        assert_eq!(
+            w.condition(&lt).unwrap(),
+            "(CASE WHEN [n] < CAST(3 AS BIGINT) THEN 1 ELSE 0 END = 1)"
+        );
+        let eq = Node::Cmp(
+            CmpOp::Eq,
+            Box::new(flag),
+            Box::new(Node::Lit(Lit::Bool(true))),
+        );
+        assert_eq!(
+            w.condition(&eq).unwrap(),
+            "(CASE WHEN [flag] = CAST(1 AS BIT) OR ([flag] IS NULL AND CAST(1 AS BIT) IS NULL) THEN 1 ELSE 0 END = 1)"
+        );
     }
 }

@@ -1,0 +1,140 @@
+//! The figures of a measure as SQL over the grid of months and groups:
+//! value, numerator, denominator and the reason a value is missing, in
+//! the words a native run gives.
+
+use super::{gives_reasons, per_group, Builder};
+use crate::model::measure::{Aggregate, BaseId, Measure, Population};
+
+/// The figures of one measure as SQL over the joined grid row; `missing`
+/// is why the value is missing (NULL when it is not), in the scan's words.
+pub(super) struct Figure {
+    pub(super) value: String,
+    pub(super) numerator: String,
+    pub(super) denominator: String,
+    pub(super) missing: String,
+}
+
+impl Figure {
+    fn whole(value: String) -> Figure {
+        Figure {
+            value,
+            numerator: "NULL".to_string(),
+            denominator: "NULL".to_string(),
+            missing: "NULL".to_string(),
+        }
+    }
+}
+
+impl Builder<'_> {
+    pub(super) fn figure(&mut self, m: &Measure) -> Result<Figure, String> {
+        let d = self.d;
+        Ok(match m {
+            Measure::Base(id) => {
+                let name = self.base(*id)?;
+                match self.project.base_measures[*id].aggregate {
+                    Aggregate::Count | Aggregate::Distinct(_) => {
+                        Figure::whole(format!("coalesce({name}.v, 0)"))
+                    }
+                    Aggregate::Sum(_) | Aggregate::Mean(_) => Figure {
+                        value: format!("{name}.v"),
+                        missing: format!(
+                            "CASE WHEN {name}.v IS NULL THEN {} END",
+                            self.reasons(*id, &name)
+                        ),
+                        ..Figure::whole(String::new())
+                    },
+                }
+            }
+            Measure::Ratio {
+                numerator,
+                denominator,
+                scale,
+            } => {
+                let (n, dn) = (self.figure(numerator)?, self.figure(denominator)?);
+                let (nv, dv) = (&n.value, &dn.value);
+                let both = format!("({nv}) IS NOT NULL AND ({dv}) IS NOT NULL");
+                Figure {
+                    value: format!(
+                        "CASE WHEN {both} AND ({dv}) <> 0 THEN ({nv}) * {} / ({dv}) END",
+                        d.float(*scale)
+                    ),
+                    numerator: format!("CASE WHEN {both} THEN {nv} END"),
+                    denominator: format!("CASE WHEN {both} THEN {dv} END"),
+                    missing: format!(
+                        "CASE WHEN ({nv}) IS NULL THEN {} WHEN ({dv}) IS NULL THEN {} WHEN ({dv}) = 0 THEN {} END",
+                        d.concat(&[d.string("numerator: "), n.missing]),
+                        d.concat(&[d.string("denominator: "), dn.missing]),
+                        d.string("the denominator is 0")
+                    ),
+                }
+            }
+            Measure::Rate {
+                measure,
+                population,
+                per,
+            } => {
+                let inner = self.figure(measure)?;
+                let m = &inner.value;
+                let pop = match population {
+                    Population::Fixed(v) => d.float(*v),
+                    Population::Table { .. } => self.population(population)?,
+                };
+                let ok = format!("({m}) IS NOT NULL AND ({pop}) > 0");
+                let year = format!("CAST({} AS {})", d.int_div("grid.p", "12"), d.text());
+                // The population as Rust prints a float: whole numbers bare.
+                let shown = format!(
+                    "CASE WHEN ({pop}) = CAST(CAST({pop} AS BIGINT) AS {double}) THEN CAST(CAST({pop} AS BIGINT) AS {text}) ELSE CAST({pop} AS {text}) END",
+                    double = d.double(),
+                    text = d.text()
+                );
+                Figure {
+                    value: format!("CASE WHEN {ok} THEN ({m}) * {} / ({pop}) END", d.float(*per)),
+                    numerator: format!("CASE WHEN {ok} THEN {m} END"),
+                    denominator: format!("CASE WHEN {ok} THEN {pop} END"),
+                    missing: format!(
+                        "CASE WHEN ({m}) IS NULL THEN {} WHEN ({pop}) IS NULL THEN {} WHEN ({pop}) <= 0 THEN {} END",
+                        inner.missing,
+                        d.concat(&[d.string("no population for "), year.clone(), d.string(" or earlier")]),
+                        d.concat(&[d.string("the population for "), year, d.string(" is "), shown]),
+                    ),
+                }
+            }
+            Measure::Cohort(members) => {
+                let names = members
+                    .iter()
+                    .map(|m| self.base(*m))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let union: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("SELECT * FROM {n}_placed"))
+                    .collect();
+                let union = union.join(" UNION ALL ");
+                let cte = format!("cohort{}", self.ctes.len());
+                let breakdowns = &self.project.base_measures[members[0]].breakdowns;
+                let grouped = per_group(d, breakdowns, "", "count(DISTINCT v) AS v", &union);
+                self.ctes.push(format!("{cte} AS ({grouped})"));
+                self.joins.push(format!(
+                    "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.b = grid.b AND {cte}.g = grid.g"
+                ));
+                Figure::whole(format!("coalesce({cte}.v, 0)"))
+            }
+            Measure::Expression(f) => {
+                return Err(format!(
+                    "a formula over other indicators ({}): their own queries give its inputs",
+                    f.inputs.join(", ")
+                ))
+            }
+        })
+    }
+
+    /// Why a sum or mean has no value: the least reason its rows give
+    /// (`missing_reason`), else that there are none.
+    fn reasons(&self, id: BaseId, name: &str) -> String {
+        let none = self.d.string("no rows in this period");
+        if gives_reasons(&self.project.base_measures[id]) {
+            format!("coalesce({name}.reason, {none})")
+        } else {
+            none
+        }
+    }
+}

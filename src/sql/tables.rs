@@ -1,0 +1,149 @@
+//! Where a query's rows come from: sources as tables in each dialect,
+//! their columns, their place in the file, and population tables.
+
+use super::dialect::{DatePart, Dialect};
+use super::Builder;
+use crate::expr::row_expr::RowExpr;
+use crate::model::measure::Population;
+use crate::source::Rows;
+
+impl Builder<'_> {
+    /// A population table's value for the grid row's year: the latest
+    /// year's total at or before it.
+    pub(super) fn population(&mut self, population: &Population) -> Result<String, String> {
+        let Population::Table {
+            source: name,
+            year,
+            column,
+            filter,
+        } = population
+        else {
+            unreachable!("fixed populations are written as numbers");
+        };
+        let d = self.d;
+        let source = self.source(name)?;
+        let (y, c) = (self.column(name, year), self.column(name, column));
+        let mut conditions = vec![format!("{y} IS NOT NULL"), format!("{c} IS NOT NULL")];
+        if let Some(f) = filter {
+            conditions.push(self.filter(name, f)?);
+        }
+        let cte = format!("pop{}", self.populations);
+        self.populations += 1;
+        self.ctes.push(format!(
+            "{cte}_by_year AS (SELECT {y} AS y, sum(CAST({c} AS {})) AS v FROM {source} WHERE {} GROUP BY {y})",
+            d.double(),
+            conditions.join(" AND ")
+        ));
+        self.ctes.push(format!(
+            "{cte} AS (SELECT p, v FROM (SELECT periods.p, {cte}_by_year.v, row_number() OVER (PARTITION BY periods.p ORDER BY {cte}_by_year.y DESC) AS rubric_latest \
+             FROM periods JOIN {cte}_by_year ON {cte}_by_year.y <= {}) AS rubric_years WHERE rubric_latest = 1)",
+            d.int_div("periods.p", "12")
+        ));
+        self.joins
+            .push(format!("LEFT JOIN {cte} ON {cte}.p = grid.p"));
+        Ok(format!("{cte}.v"))
+    }
+
+    pub(super) fn filter(&self, source: &str, f: &RowExpr) -> Result<String, String> {
+        self.condition(f, &|c| self.column(source, c))
+            .ok_or_else(|| {
+                format!(
+                    "the filter `{}` runs row by row in Rhai, with no SQL to match it",
+                    f.text.trim()
+                )
+            })
+    }
+
+    /// The rows of a source as a table: its Parquet file for an engine
+    /// reading files, else its table in the database (the table or query
+    /// a database source names, or a table named after the source).
+    pub(super) fn source(&self, name: &str) -> Result<String, String> {
+        let s = self
+            .project
+            .sources
+            .by_name
+            .get(name)
+            .ok_or_else(|| format!("source `{name}` has no file"))?;
+        if let Some(rows) = s.database_rows() {
+            return Ok(match rows {
+                Rows::Table(t) => t
+                    .split('.')
+                    .map(|p| self.d.ident(p))
+                    .collect::<Vec<_>>()
+                    .join("."),
+                Rows::Query(q) => format!("({}) AS rubric_query", q.trim().trim_end_matches(';')),
+            });
+        }
+        if !self.d.reads_files() {
+            return Ok(self.d.ident(name));
+        }
+        let path = s.parquet_file().ok_or_else(|| {
+            format!(
+                "source `{name}` is read from {}, not a Parquet file; `rubric snapshot --out DIR` writes it as Parquet for `rubric sql` to read",
+                s.describe()
+            )
+        })?;
+        let path = path.to_string_lossy().replace('\\', "/");
+        Ok(self.d.parquet(&path))
+    }
+
+    /// The rows of a source with their place in it, where the engine knows
+    /// one: DuckDB's row number in the file, Spark's increasing id (in file
+    /// order for one file), PostgreSQL's physical row of a table (the order
+    /// rows were loaded in). SQL Server and queries give none: rows of one
+    /// entity on the same date then come in the engine's order.
+    pub(super) fn numbered(&self, name: &str) -> Result<(String, Option<String>), String> {
+        let source = self.source(name)?;
+        let in_table = self
+            .project
+            .sources
+            .by_name
+            .get(name)
+            .is_some_and(|s| !matches!(s.database_rows(), Some(Rows::Query(_))));
+        Ok(match self.d {
+            Dialect::Duckdb => match source.strip_suffix(')') {
+                Some(call) if source.starts_with("read_parquet(") => (
+                    format!("{call}, file_row_number = true)"),
+                    Some("file_row_number".to_string()),
+                ),
+                _ => (source, None),
+            },
+            Dialect::Spark => (
+                format!("(SELECT *, monotonically_increasing_id() AS rubric_place FROM {source}) AS rubric_numbered"),
+                Some("rubric_place".to_string()),
+            ),
+            Dialect::Postgres if in_table => (
+                format!("(SELECT *, ctid AS rubric_place FROM {source}) AS rubric_numbered"),
+                Some("rubric_place".to_string()),
+            ),
+            Dialect::Postgres | Dialect::Tsql => (source, None),
+        })
+    }
+
+    /// A column as the scan sees it: dates of any stored kind as dates.
+    pub(super) fn column(&self, source: &str, name: &str) -> String {
+        let quoted = self.d.ident(name);
+        let stored = self
+            .project
+            .sources
+            .by_name
+            .get(source)
+            .and_then(|s| s.arrow_types.get(name))
+            .map(String::as_str);
+        match stored {
+            Some(t) if t.starts_with("Date64") || t.starts_with("Timestamp") => {
+                format!("CAST({quoted} AS DATE)")
+            }
+            _ => quoted,
+        }
+    }
+
+    /// The month of a date as `year * 12 + month - 1` (Rubric's month number).
+    pub(super) fn month_of(&self, date: &str) -> String {
+        format!(
+            "({} * 12 + {} - 1)",
+            self.d.date_part(DatePart::Year, date),
+            self.d.date_part(DatePart::Month, date)
+        )
+    }
+}
