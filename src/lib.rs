@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub(crate) mod progress;
 pub(crate) mod publication;
+pub mod pushdown;
 pub mod rules;
 pub mod scorecard;
 pub mod series_file;

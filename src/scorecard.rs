@@ -9,7 +9,7 @@ use crate::error::EvalError;
 use crate::measure::domain::Domain;
 use crate::measure::scan::{scan, Group, Input, Scanned};
 use crate::measure::series::{evaluate_all, IndicatorSeries, Point};
-use crate::measure::tables::{latest_month, read_period_columns, Tables};
+use crate::measure::tables::{latest_month, read_period_columns};
 use crate::model::benchmark::Figure;
 use crate::model::indicator::Target;
 use crate::model::Project;
@@ -139,12 +139,22 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
         (None, Input::Tables { tables, .. }) => reporting_month(latest_month(project, tables)?)?,
     };
     let domain = Domain::ending(reporting);
+    let pushed = match options.input {
+        Input::Sources => crate::pushdown::plan(project, reporting),
+        Input::Tables { .. } => crate::pushdown::Plan::default(),
+    };
     let Scanned {
         results,
         populations: kept,
         findings,
-    } = scan(project, options.input, domain, options.progress)?;
-    let timings = vec![("read and scan sources", started.elapsed())];
+    } = scan(
+        project,
+        options.input,
+        domain,
+        options.progress,
+        &pushed.elsewhere,
+    )?;
+    let mut timings = vec![("read and scan sources", started.elapsed())];
     let kept = kept.unwrap_or_default();
     let populations = match options.input {
         Input::Tables { tables, .. } => tables,
@@ -158,15 +168,21 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
         Input::Sources => None,
     };
     let benchmarks = crate::rules::benchmark_table::read(project, given).map_err(EvalError)?;
-    let mut card = finish(
+    let step = Instant::now();
+    let mut series = evaluate_all(
         project,
         populations,
-        &benchmarks,
-        results,
-        reporting,
-        options,
-        timings,
+        &results,
+        domain,
+        &pushed.elsewhere.indicators,
     )?;
+    timings.push(("combine series", step.elapsed()));
+    if !pushed.is_empty() {
+        let step = Instant::now();
+        pushed.fill(project, &mut series, reporting)?;
+        timings.push(("measures in the database", step.elapsed()));
+    }
+    let mut card = compare_and_rate(project, &benchmarks, series, reporting, options, timings)?;
     card.findings = findings;
     Ok(card)
 }
@@ -204,24 +220,6 @@ pub fn latest_whole_rows(card: &Scorecard) -> std::collections::BTreeMap<usize, 
         .filter(|r| r.group.is_none())
         .map(|r| (r.indicator, r))
         .collect()
-}
-
-/// From the base measures to the scorecard: series, comparisons, ratings.
-/// `tables` need only hold the population sources.
-fn finish(
-    project: &Project,
-    tables: &Tables,
-    table: &Benchmarks,
-    bases: Vec<crate::measure::scan::BaseResult>,
-    reporting: Month,
-    options: RunOptions,
-    mut timings: Vec<(&'static str, Duration)>,
-) -> Result<Scorecard, EvalError> {
-    let domain = Domain::ending(reporting);
-    let step = Instant::now();
-    let series = evaluate_all(project, tables, &bases, domain)?;
-    timings.push(("combine series", step.elapsed()));
-    compare_and_rate(project, table, series, reporting, options, timings)
 }
 
 /// Evaluates the project from series computed elsewhere (`rubric run

@@ -127,6 +127,17 @@ pub fn read(
             "write it with `rubric run --write-series`, or with the columns the README's series contract lists",
         )
     })?;
+    from_batches(project, &batches, period, &fail)
+}
+
+/// The series a table's batches hold (see `read`); `fail` places a
+/// message on where the table came from.
+pub fn from_batches(
+    project: &Project,
+    batches: &[RecordBatch],
+    period: Option<Month>,
+    fail: &dyn Fn(String, &str) -> Diagnostic,
+) -> Result<(Month, Vec<IndicatorSeries>), Diagnostic> {
     let index: BTreeMap<&str, usize> = project
         .indicators
         .iter()
@@ -135,7 +146,7 @@ pub fn read(
         .collect();
     let mut rows: Vec<(usize, Group, Month, Point)> = Vec::new();
     let mut number = 0usize;
-    for batch in &batches {
+    for batch in batches {
         let text = |name: &str| -> Result<ArrayRef, Diagnostic> {
             let column = batch.column_by_name(name).ok_or_else(|| {
                 fail(

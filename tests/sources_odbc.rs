@@ -222,3 +222,98 @@ fn only_the_columns_indicators_read_are_selected() {
     let t = f.read_csv();
     assert!(!t.value("A1", "2023-07").is_empty());
 }
+
+/// The example with every table in the database and no expectations,
+/// with or without its measures pushed down to the database.
+fn example_in_database(pushdown: bool) -> tempfile::TempDir {
+    let dir = example_through_odbc();
+    let p = dir.path();
+    common::copy_dir(&root().join("pages"), &p.join("pages"));
+    let mut names: Vec<String> = std::fs::read_dir(root().join("data"))
+        .expect("data")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "parquet")
+                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
+        })
+        .collect();
+    names.sort();
+    // The benchmark table stays the CSV the example declares.
+    let shipped = std::fs::read_to_string(root().join("sources/example.yaml")).expect("read");
+    let from = shipped.find("  - name: benchmarks\n").expect("benchmarks");
+    let block = &shipped[from..];
+    let end = block[1..].find("  - name: ").map_or(block.len(), |e| e + 1);
+    let mut text = format!("sources:\n{}\n", block[..end].trim_end());
+    for name in names {
+        text.push_str(&format!(
+            "  - name: {name}\n    kind: odbc\n    connection: RUBRIC_DB\n    table: {name}\n"
+        ));
+        if pushdown {
+            text.push_str("    pushdown: postgres\n");
+        }
+    }
+    std::fs::write(p.join("sources/example.yaml"), text).expect("write");
+    dir
+}
+
+#[test]
+fn measures_pushed_down_to_the_database_give_the_same_bytes() {
+    let Some(db) = database() else { return };
+    let (read, pushed) = (example_in_database(false), example_in_database(true));
+    let run = |dir: &tempfile::TempDir| {
+        let out_dir = dir.path().join("out");
+        let out = rubric_db(
+            dir.path(),
+            &db,
+            &["run", "--timings", "--out", out_dir.to_str().unwrap()],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        (out_dir, out.stderr)
+    };
+    let ((a, read_timings), (b, pushed_timings)) = (run(&read), run(&pushed));
+    assert!(
+        !read_timings.contains("measures in the database"),
+        "{read_timings}"
+    );
+    assert!(
+        pushed_timings.contains("measures in the database"),
+        "{pushed_timings}"
+    );
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 14, "{names:?}");
+    for name in names {
+        let (x, y) = (
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{name:?} differs when the measures run in the database"
+        );
+    }
+}
+
+#[test]
+fn pushdown_names_a_dialect_and_refuses_expectations() {
+    let f = one_source("    table: referrals\n    pushdown: oracle\n");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`pushdown: oracle` is not a database's SQL Rubric writes"),
+        "{}",
+        out.stderr
+    );
+    let f = one_source("    table: referrals\n    pushdown: postgres\n    expect:\n      - unique: [referral_id]\n");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot carry `expect:`"),
+        "{}",
+        out.stderr
+    );
+}

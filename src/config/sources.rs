@@ -73,6 +73,10 @@ pub struct SourceDoc {
     /// ODBC: a query giving the rows, instead of a table.
     #[schemars(with = "Option<String>")]
     pub query: Option<Spanned<String>>,
+    /// ODBC: run the measures over this source in the database, in its
+    /// SQL (`postgres` or `tsql`), so only the series cross the wire.
+    #[schemars(with = "Option<String>")]
+    pub pushdown: Option<Spanned<String>>,
     /// What the data must satisfy, checked on every run and by `rubric check`.
     #[serde(default)]
     pub expect: Vec<ExpectationDoc>,

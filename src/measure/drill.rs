@@ -75,7 +75,7 @@ pub fn drill(
         }
     }
     let mut read = BTreeMap::new();
-    for (name, columns) in lookup_columns(project) {
+    for (name, columns) in lookup_columns(project, &Default::default()) {
         if lookups.iter().any(|l| l.source == name) {
             let table =
                 read_columns(&project.sources.by_name[&name], &columns).map_err(|d| d.message)?;

@@ -52,9 +52,17 @@ pub struct Indexes {
 
 /// The columns to read from each looked-up source: its key columns and
 /// the columns brought from it.
-pub fn lookup_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
+pub fn lookup_columns(
+    project: &Project,
+    elsewhere: &std::collections::BTreeSet<usize>,
+) -> BTreeMap<String, Vec<String>> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for l in project.base_measures.iter().flat_map(|b| &b.lookups) {
+    let here = project
+        .base_measures
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !elsewhere.contains(i));
+    for l in here.flat_map(|(_, b)| &b.lookups) {
         let cols = needed.entry(l.source.clone()).or_default();
         cols.push(l.on.clone());
         cols.extend(l.columns.iter().cloned());

@@ -22,6 +22,7 @@ use crate::source::{read_columns, Table};
 use arrow_array::RecordBatch;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// The group a row belongs to: `None` for the whole, `Some(part)` for a
 /// breakdown value.
@@ -105,6 +106,15 @@ pub struct Scanned {
     pub findings: Vec<Finding>,
 }
 
+/// Indicators whose measures run elsewhere (pushed down to a database),
+/// and the base measures only they read: neither is computed here, and a
+/// source read by nothing else is not read at all.
+#[derive(Debug, Default, Clone)]
+pub struct Elsewhere {
+    pub indicators: BTreeSet<usize>,
+    pub bases: BTreeSet<usize>,
+}
+
 /// The one scan driver: sources in parallel, one pass over each source's
 /// batches computing every measure of that source.
 pub fn scan(
@@ -112,10 +122,15 @@ pub fn scan(
     input: Input,
     domain: Domain,
     progress: &dyn crate::progress::Progress,
+    elsewhere: &Elsewhere,
 ) -> Result<Scanned, EvalError> {
+    let here: BTreeSet<usize> = (0..project.base_measures.len())
+        .filter(|b| !elsewhere.bases.contains(b))
+        .collect();
     let only = match input {
         Input::Tables { only, .. } => only,
-        Input::Sources => None,
+        Input::Sources if elsewhere.bases.is_empty() => None,
+        Input::Sources => Some(&here),
     };
     let by_source = measures_by_source(project, only);
     let mut population_columns = BTreeMap::new();
@@ -125,7 +140,7 @@ pub fn scan(
         }
     }
     let work: Vec<(String, Vec<String>)> = match input {
-        Input::Sources => needed_columns(project).into_iter().collect(),
+        Input::Sources => needed_columns(project, elsewhere).into_iter().collect(),
         Input::Tables { .. } => by_source
             .keys()
             .map(|s| (s.to_string(), Vec::new()))
@@ -133,14 +148,15 @@ pub fn scan(
     };
     let indexes = match input {
         Input::Sources => {
-            let read: Vec<Result<(String, Table), EvalError>> = lookup_columns(project)
-                .into_par_iter()
-                .map(|(name, columns)| {
-                    let table = read_columns(&project.sources.by_name[&name], &columns)
-                        .map_err(EvalError)?;
-                    Ok((name, table))
-                })
-                .collect();
+            let read: Vec<Result<(String, Table), EvalError>> =
+                lookup_columns(project, &elsewhere.bases)
+                    .into_par_iter()
+                    .map(|(name, columns)| {
+                        let table = read_columns(&project.sources.by_name[&name], &columns)
+                            .map_err(EvalError)?;
+                        Ok((name, table))
+                    })
+                    .collect();
             let read = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
             Indexes::build(project, &read)
         }

@@ -60,6 +60,7 @@ pub fn evaluate_all(
     tables: &Tables,
     bases: &[BaseResult],
     domain: Domain,
+    elsewhere: &BTreeSet<usize>,
 ) -> Result<Vec<IndicatorSeries>, EvalError> {
     let mut populations: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
     let mut cohorts = Cohorts::new();
@@ -72,6 +73,9 @@ pub fn evaluate_all(
         .collect();
     // Formulas read other indicators: each is evaluated after its inputs.
     for &i in &project.evaluation_order {
+        if elsewhere.contains(&i) {
+            continue;
+        }
         let ctx = EvalCtx {
             project,
             tables,

@@ -23,7 +23,7 @@ pub struct Tables {
 
 /// Reads every source some measure needs, projecting only the needed columns.
 pub fn read_tables(project: &Project) -> Result<Tables, Diagnostic> {
-    read_sources(project, needed_columns(project))
+    read_sources(project, needed_columns(project, &Default::default()))
 }
 
 /// Reads the named columns of each source, sources in parallel; the first
@@ -45,15 +45,24 @@ fn read_sources(
 
 /// Every source some measure or population needs, with the columns to
 /// read from it (sorted, once each).
-pub(super) fn needed_columns(project: &Project) -> BTreeMap<String, Vec<String>> {
+pub(super) fn needed_columns(
+    project: &Project,
+    elsewhere: &super::scan::Elsewhere,
+) -> BTreeMap<String, Vec<String>> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for base in &project.base_measures {
+    for (i, base) in project.base_measures.iter().enumerate() {
+        if elsewhere.bases.contains(&i) {
+            continue;
+        }
         needed
             .entry(base.source.clone())
             .or_default()
             .extend(base.source_columns());
     }
-    for ind in &project.indicators {
+    for (i, ind) in project.indicators.iter().enumerate() {
+        if elsewhere.indicators.contains(&i) {
+            continue;
+        }
         for m in ind.measures() {
             collect_population_columns(m, &mut needed);
         }

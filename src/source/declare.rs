@@ -13,6 +13,7 @@ use crate::config::sources::SourceDoc;
 use crate::config::Loaded;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
+use crate::sql::dialect::Dialect;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -259,6 +260,13 @@ fn declare(
     );
     only("table", doc.table.is_some(), is_odbc, "odbc", problems);
     only("query", doc.query.is_some(), is_odbc, "odbc", problems);
+    only(
+        "pushdown",
+        doc.pushdown.is_some(),
+        is_odbc,
+        "odbc",
+        problems,
+    );
     let path = |problems: &mut Vec<Diagnostic>| -> Option<String> {
         match &doc.path {
             Some(p) => Some(p.value.clone()),
@@ -422,9 +430,25 @@ fn declare(
                 refuse(problems, at(&connection.referenced), "`connection` names an environment variable, such as `RUBRIC_DATABASE`; it cannot hold the connection string".to_string(), "put the connection string in an environment variable and name that variable here");
                 return;
             }
+            let pushdown = match &doc.pushdown {
+                None => None,
+                Some(p) => match p.value.as_str() {
+                    "postgres" => Some(Dialect::Postgres),
+                    "tsql" => Some(Dialect::Tsql),
+                    other => {
+                        refuse(problems, at(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::format::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
+                        return;
+                    }
+                },
+            };
+            if let (Some(p), false) = (&doc.pushdown, doc.expect.is_empty()) {
+                refuse(problems, at(&p.referenced), "a source whose measures run in the database cannot carry `expect:`: its rows are never read here to check".to_string(), "check the rows in the database, or leave out `pushdown` to read them");
+                return;
+            }
             ReadFrom::Odbc(OdbcSource {
                 variable: connection.value.clone(),
                 rows,
+                pushdown,
             })
         }
         other => {

@@ -17,7 +17,7 @@ mod unique;
 mod xlsx;
 
 pub use declare::{discover, ReadFrom};
-pub use odbc::Rows;
+pub use odbc::{query as odbc_query, OdbcSource, Rows};
 pub use text::MAX_TEXT_BYTES;
 
 use crate::diagnostic::{Diagnostic, Place};
@@ -75,6 +75,15 @@ impl Source {
     pub fn parquet_file(&self) -> Option<&PathBuf> {
         match &self.read_from {
             ReadFrom::Parquet { .. } => Some(&self.file),
+            _ => None,
+        }
+    }
+
+    /// The database connection and the SQL its measures run in, for a
+    /// source whose measures are pushed down.
+    pub fn pushdown(&self) -> Option<(&odbc::OdbcSource, crate::sql::dialect::Dialect)> {
+        match &self.read_from {
+            ReadFrom::Odbc(o) => o.pushdown.map(|d| (o, d)),
             _ => None,
         }
     }

@@ -35,6 +35,8 @@ pub struct OdbcSource {
     /// The environment variable holding the connection string.
     pub variable: String,
     pub rows: Rows,
+    /// The SQL the database runs the measures in, when they are pushed down.
+    pub pushdown: Option<crate::sql::dialect::Dialect>,
 }
 
 impl OdbcSource {
@@ -91,8 +93,29 @@ fn connect(source: &OdbcSource) -> Result<(Connection<'static>, String), String>
     Ok((connection, conn_str))
 }
 
+/// Runs a query Rubric wrote (a measure pushed down to the database) and
+/// read its result in `schema`'s types (drivers may describe a double as a
+/// float of less precision: PostgreSQL's does).
+pub fn query(
+    source: &OdbcSource,
+    select: &str,
+    schema: arrow_schema::SchemaRef,
+) -> Result<Vec<RecordBatch>, String> {
+    run_as(source, select, Some(schema))
+}
+
 /// Runs `select` and reads its rows in Arrow batches.
 fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
+    run_as(source, select, None)
+}
+
+/// `run`, with the result's types given or else as the driver describes
+/// them.
+fn run_as(
+    source: &OdbcSource,
+    select: &str,
+    schema: Option<arrow_schema::SchemaRef>,
+) -> Result<Vec<RecordBatch>, String> {
     let (connection, conn_str) = connect(source)?;
     let scrub = |message: String| scrub(&message, &conn_str);
     let cursor = connection
@@ -104,6 +127,9 @@ fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
         .with_max_bytes_per_batch(BATCH_BYTES)
         .with_max_num_rows_per_batch(BATCH_ROWS)
         .with_max_text_size(MAX_TEXT_BYTES);
+    if let Some(schema) = schema {
+        builder.with_schema(schema);
+    }
     let reader = builder
         .build(cursor)
         .map_err(|e| scrub(format!("cannot read the result: {e}")))?
@@ -254,6 +280,7 @@ mod tests {
         let s = OdbcSource {
             variable: "X".into(),
             rows: Rows::Table("dbo.refer\"rals".into()),
+            pushdown: None,
         };
         assert_eq!(s.from(), "\"dbo\".\"refer\"\"rals\"");
     }

@@ -440,7 +440,8 @@ impl Builder<'_> {
         }
         let (first, last) = (self.domain.first.0, self.domain.last.0);
         let rows = format!(
-            "{name}_rows AS (SELECT {from} AS p_from, {to} AS p_to{row_groups}, {v} AS v{carried} FROM {source} WHERE {})",
+            "{name}_rows AS{} (SELECT {from} AS p_from, {to} AS p_to{row_groups}, {v} AS v{carried} FROM {source} WHERE {})",
+            d.materialized(),
             conditions.join(" AND ")
         );
         let placed = if let Some(held) = period_filter {
