@@ -24,6 +24,9 @@ use std::collections::BTreeSet;
 pub struct Plan {
     pub elsewhere: Elsewhere,
     queries: Vec<(usize, String, String)>,
+    /// Indicators reading a pushed-down source whose measures run here
+    /// anyway, with why: `rubric run` warns, as their rows are read.
+    pub read_here: Vec<(usize, String)>,
 }
 
 /// The sources an indicator's measures read, or `None` for a formula
@@ -95,18 +98,34 @@ pub fn plan(project: &Project, reporting: Month) -> Plan {
     let mut native_bases = BTreeSet::new();
     for (i, ind) in project.indicators.iter().enumerate() {
         let mut read = BTreeSet::new();
-        let pushed = ind
+        let formula = ind
             .measures()
             .try_for_each(|m| sources_read(project, m, &mut read))
-            .and_then(|()| one_connection(project, &read));
+            .is_none();
+        let pushed = (!formula).then(|| one_connection(project, &read)).flatten();
+        let mut why = None;
         let query = pushed.and_then(|(source, dialect)| {
             let t = crate::sql::translate(project, reporting, &[i], dialect);
+            why = t.skipped.first().map(|s| s.why.clone());
             t.skipped
                 .is_empty()
                 .then(|| t.queries.into_iter().next())
                 .flatten()
                 .map(|q| (q.sql, source))
         });
+        let reads_pushed = read.iter().any(|n| {
+            project
+                .sources
+                .by_name
+                .get(n)
+                .is_some_and(|s| s.pushdown().is_some())
+        });
+        if query.is_none() && reads_pushed {
+            let why = why.unwrap_or_else(|| {
+                "it also reads a source that is not pushed down on the same connection".to_string()
+            });
+            plan.read_here.push((i, why));
+        }
         let mut bases = BTreeSet::new();
         ind.measures().for_each(|m| bases_of(m, &mut bases));
         match query {

@@ -96,6 +96,8 @@ pub struct Scorecard {
     pub timings: Vec<(&'static str, Duration)>,
     /// The sources' expectations that failed as warnings.
     pub findings: Vec<crate::source::expect::Finding>,
+    /// Indicators reading a pushed-down source that ran here, with why.
+    pub read_here: Vec<(usize, String)>,
 }
 
 /// How to run: which month, whether to withhold small counts, how figures
@@ -184,6 +186,7 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
     }
     let mut card = compare_and_rate(project, &benchmarks, series, reporting, options, timings)?;
     card.findings = findings;
+    card.read_here = pushed.read_here;
     Ok(card)
 }
 
@@ -346,6 +349,7 @@ fn compare_and_rate(
         series: raw,
         timings,
         findings: Vec::new(),
+        read_here: Vec::new(),
     })
 }
 

@@ -317,3 +317,45 @@ fn pushdown_names_a_dialect_and_refuses_expectations() {
         out.stderr
     );
 }
+
+#[test]
+fn an_indicator_sql_cannot_say_runs_here_with_a_warning() {
+    let Some(db) = database() else { return };
+    let f = one_source(
+        "    query: SELECT cine_referral_date AS referral_date, cine_referral_team AS team FROM ssd_cin_episodes\n    pushdown: postgres\n",
+    );
+    let indicator = |id: &str, filter: &str| {
+        format!("  - id: {id}\n    title: Referrals\n    section: Front door\n    owner: Head of Service\n    outcome: Seen.\n    unit: count\n    polarity: neutral\n    decimals: 0\n    measure: {{ kind: flow, source: referrals, date: referral_date{filter} }}\n")
+    };
+    f.file(
+        "indicators/a.yaml",
+        &format!(
+            "indicators:\n{}{}",
+            indicator("A1", ""),
+            indicator(
+                "A2",
+                ", filter: 'if team == \"North\" { true } else { false }'"
+            )
+        ),
+    );
+    let out = rubric_db(
+        f.path(),
+        &db,
+        &["run", "--timings", "--out", f.out_dir().to_str().unwrap()],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(said.contains("measures in the database"), "{said}");
+    assert!(said.contains("warnings: 1"), "{said}");
+    let check = rubric_db(f.path(), &db, &["check"]);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        said.contains("A2 reads a source marked `pushdown`, but its measures ran here, reading the rows: the filter"),
+        "{said}"
+    );
+    assert!(!said.contains("A1 reads a source marked"), "{said}");
+    // Both figures are there, whichever side computed them.
+    let t = f.read_csv();
+    assert!(!t.value("A1", "2023-07").is_empty());
+    assert!(!t.value("A2", "2023-07").is_empty());
+}

@@ -110,6 +110,19 @@ pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagn
         })
         .collect();
     out.extend(red_without_commentary(p, card));
+    out.extend(card.read_here.iter().map(|(i, why)| {
+        let ind = &p.indicators[*i];
+        Diagnostic::new(
+            &ind.file,
+            ind.place,
+            format!(
+                "{} reads a source marked `pushdown`, but its measures ran here, reading the rows: {why}",
+                ind.id
+            ),
+        )
+        .subject(format!("indicator {}", ind.id))
+        .help("write the part SQL cannot say another way (a filter the vectorised plan covers, `working_days_between` instead of `add_working_days`), or keep all its sources on one pushed-down connection")
+    }));
     out
 }
 
