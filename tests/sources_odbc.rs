@@ -359,3 +359,28 @@ fn an_indicator_sql_cannot_say_runs_here_with_a_warning() {
     assert!(!t.value("A1", "2023-07").is_empty());
     assert!(!t.value("A2", "2023-07").is_empty());
 }
+
+#[test]
+fn sql_reads_a_database_source_where_it_is_in_each_dialect() {
+    let Some(db) = database() else { return };
+    let f = one_source("    table: public.ssd_cin_episodes\n");
+    // The table has its own column names: the indicator reads one.
+    f.file(
+        "indicators/a.yaml",
+        "indicators:\n  - id: A1\n    title: Referrals\n    section: Front door\n    owner: Head of Service\n    outcome: Seen.\n    unit: count\n    polarity: neutral\n    decimals: 0\n    measure: { kind: flow, source: referrals, date: cine_referral_date }\n",
+    );
+    let sql = |dialect: &str| {
+        let out = rubric_db(
+            f.path(),
+            &db,
+            &["sql", "--period", "2023-07", "--dialect", dialect],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    assert!(sql("postgres").contains("FROM \"public\".\"ssd_cin_episodes\""));
+    assert!(sql("tsql").contains("FROM [public].[ssd_cin_episodes]"));
+    // Engines reading files need the rows as Parquet first.
+    let duckdb = sql("duckdb");
+    assert!(duckdb.contains("-- A1 has no SQL: source `referrals` is read from table `public.ssd_cin_episodes` through ODBC"), "{duckdb}");
+}

@@ -64,18 +64,18 @@ impl Builder<'_> {
             .by_name
             .get(name)
             .ok_or_else(|| format!("source `{name}` has no file"))?;
-        if let Some(rows) = s.database_rows() {
-            return Ok(match rows {
-                Rows::Table(t) => t
+        if !self.d.reads_files() {
+            return Ok(match s.database_rows() {
+                Some(Rows::Table(t)) => t
                     .split('.')
                     .map(|p| self.d.ident(p))
                     .collect::<Vec<_>>()
                     .join("."),
-                Rows::Query(q) => format!("({}) AS rubric_query", q.trim().trim_end_matches(';')),
+                Some(Rows::Query(q)) => {
+                    format!("({}) AS rubric_query", q.trim().trim_end_matches(';'))
+                }
+                None => self.d.ident(name),
             });
-        }
-        if !self.d.reads_files() {
-            return Ok(self.d.ident(name));
         }
         let path = s.parquet_file().ok_or_else(|| {
             format!(
