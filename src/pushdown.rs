@@ -215,7 +215,7 @@ impl Plan {
             )
             .help(help)
         };
-        let (_, pushed) =
+        let (_, pushed, _) =
             crate::series_file::from_batches(project, &batches, Some(reporting), &fail)
                 .map_err(EvalError)?;
         for (i, s) in pushed.into_iter().enumerate() {
@@ -223,11 +223,8 @@ impl Plan {
                 series[i] = s;
             }
         }
-        let formulas: Vec<bool> = project
-            .indicators
-            .iter()
-            .map(|ind| ind.measures().all(|m| matches!(m, Measure::Expression(_))))
-            .collect();
-        crate::measure::series::formulas_over(project, series, &formulas, Domain::ending(reporting))
+        // Formulas were worked out before the pushed series were in: again, all.
+        let every = vec![true; project.indicators.len()];
+        crate::measure::series::formulas_over(project, series, &every, Domain::ending(reporting))
     }
 }

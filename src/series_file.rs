@@ -25,7 +25,6 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,7 +41,7 @@ pub const COLUMNS: [&str; 8] = [
 ];
 
 /// What a whole's breakdown and value are written as.
-const WHOLE: &str = "all";
+pub(crate) const WHOLE: &str = "all";
 
 /// Why a month the series table has no row for is missing.
 const NOT_IN_SERIES: &str = "not in the series";
@@ -127,23 +126,23 @@ pub fn read(
             "write it with `rubric run --write-series`, or with the columns the README's series contract lists",
         )
     })?;
-    from_batches(project, &batches, period, &fail)
+    let (reporting, mut series, absent) = from_batches(project, &batches, period, &fail)?;
+    let domain = Domain::ending(reporting);
+    crate::measure::series::formulas_over(project, &mut series, &absent, domain)
+        .map_err(|e| e.0)?;
+    Ok((reporting, series))
 }
 
-/// The series a table's batches hold (see `read`); `fail` places a
+/// The series a table's batches hold (see `read`), formulas not worked
+/// out, and which indicators the table has no row for; `fail` places a
 /// message on where the table came from.
 pub fn from_batches(
     project: &Project,
     batches: &[RecordBatch],
     period: Option<Month>,
     fail: &dyn Fn(String, &str) -> Diagnostic,
-) -> Result<(Month, Vec<IndicatorSeries>), Diagnostic> {
-    let index: BTreeMap<&str, usize> = project
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| (ind.id.as_str(), i))
-        .collect();
+) -> Result<(Month, Vec<IndicatorSeries>, Vec<bool>), Diagnostic> {
+    let index = crate::model::indicator::positions(&project.indicators);
     let mut rows: Vec<(usize, Group, Month, Point)> = Vec::new();
     let mut number = 0usize;
     for batch in batches {
@@ -273,15 +272,13 @@ pub fn from_batches(
         }
         points[t] = point;
     }
-    crate::measure::series::formulas_over(project, &mut series, &absent, domain)
-        .map_err(|e| e.0)?;
     // Every indicator has its whole, as a native run gives it.
     for s in &mut series {
         s.groups
             .entry(None)
             .or_insert_with(|| vec![Point::missing(NOT_IN_SERIES); domain.len()]);
     }
-    Ok((reporting, series))
+    Ok((reporting, series, absent))
 }
 
 fn describe(group: &Group) -> String {

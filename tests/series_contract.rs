@@ -12,22 +12,12 @@ use std::sync::Arc;
 mod common;
 
 fn same_outputs(a: &Path, b: &Path) {
-    let mut names: Vec<String> = std::fs::read_dir(a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    assert_eq!(names.len(), 14, "{names:?}");
-    for name in names {
-        let (x, y) = (
-            std::fs::read(a.join(&name)).unwrap(),
-            std::fs::read(b.join(&name)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{name} differs between the native run and the run from its series"
-        );
-    }
+    common::same_files(
+        a,
+        b,
+        14,
+        "between the native run and the run from its series",
+    );
 }
 
 #[test]

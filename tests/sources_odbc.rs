@@ -39,6 +39,20 @@ fn rubric_db(project: &Path, connection: &str, args: &[&str]) -> common::Output 
     common::output_of(project, out)
 }
 
+/// The example's tables (its Parquet files' names), sorted.
+fn example_tables() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("data"))
+        .expect("data")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "parquet")
+                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// The example with every table read from the database (no `data/`),
 /// keeping the shipped expectations.
 fn example_through_odbc() -> tempfile::TempDir {
@@ -60,15 +74,7 @@ fn example_through_odbc() -> tempfile::TempDir {
             ));
         }
     }
-    let mut names: Vec<String> = std::fs::read_dir(root().join("data"))
-        .expect("data")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "parquet")
-                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
-        })
-        .collect();
-    names.sort();
+    let names = example_tables();
     for name in names {
         if !shipped.contains(&format!("  - name: {name}\n")) {
             text.push_str(&format!(
@@ -229,15 +235,7 @@ fn example_in_database(pushdown: bool) -> tempfile::TempDir {
     let dir = example_through_odbc();
     let p = dir.path();
     common::copy_dir(&root().join("pages"), &p.join("pages"));
-    let mut names: Vec<String> = std::fs::read_dir(root().join("data"))
-        .expect("data")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "parquet")
-                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
-        })
-        .collect();
-    names.sort();
+    let names = example_tables();
     // The benchmark table stays the CSV the example declares.
     let shipped = std::fs::read_to_string(root().join("sources/example.yaml")).expect("read");
     let from = shipped.find("  - name: benchmarks\n").expect("benchmarks");
@@ -279,22 +277,7 @@ fn measures_pushed_down_to_the_database_give_the_same_bytes() {
         pushed_timings.contains("measures in the database"),
         "{pushed_timings}"
     );
-    let mut names: Vec<_> = std::fs::read_dir(&a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    names.sort();
-    assert_eq!(names.len(), 14, "{names:?}");
-    for name in names {
-        let (x, y) = (
-            std::fs::read(a.join(&name)).unwrap(),
-            std::fs::read(b.join(&name)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{name:?} differs when the measures run in the database"
-        );
-    }
+    common::same_files(&a, &b, 14, "when the measures run in the database");
 }
 
 #[test]

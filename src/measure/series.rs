@@ -54,7 +54,8 @@ pub struct IndicatorSeries {
     pub groups: BTreeMap<Group, Vec<Point>>,
 }
 
-/// Evaluates every indicator; formulas after the indicators they read.
+/// Evaluates every indicator but those computed `elsewhere`; formulas
+/// after the indicators they read.
 pub fn evaluate_all(
     project: &Project,
     tables: &Tables,
@@ -62,33 +63,10 @@ pub fn evaluate_all(
     domain: Domain,
     elsewhere: &BTreeSet<usize>,
 ) -> Result<Vec<IndicatorSeries>, EvalError> {
-    let mut populations: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-    let mut cohorts = Cohorts::new();
-    let mut out: Vec<Option<IndicatorSeries>> = vec![None; project.indicators.len()];
-    let index: BTreeMap<&str, usize> = project
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| (ind.id.as_str(), i))
-        .collect();
-    // Formulas read other indicators: each is evaluated after its inputs.
-    for &i in &project.evaluation_order {
-        if elsewhere.contains(&i) {
-            continue;
-        }
-        let ctx = EvalCtx {
-            project,
-            tables,
-            bases,
-            domain,
-            populations: &mut populations,
-            cohorts: &mut cohorts,
-            done: &out,
-            index: &index,
-        };
-        let series = evaluate_indicator(&project.indicators[i], ctx)?;
-        out[i] = Some(series);
-    }
+    let mut out = vec![None; project.indicators.len()];
+    evaluate_in_order(project, tables, bases, domain, &mut out, &|i| {
+        !elsewhere.contains(&i)
+    })?;
     Ok(out.into_iter().map(Option::unwrap_or_default).collect())
 }
 
@@ -101,34 +79,47 @@ pub fn formulas_over(
     absent: &[bool],
     domain: Domain,
 ) -> Result<(), EvalError> {
-    let tables = Tables::default();
+    let mut out: Vec<Option<IndicatorSeries>> = series.iter().cloned().map(Some).collect();
+    evaluate_in_order(project, &Tables::default(), &[], domain, &mut out, &|i| {
+        absent[i]
+            && project.indicators[i]
+                .measures()
+                .all(|m| matches!(m, Measure::Expression(_)))
+    })?;
+    for (s, o) in series.iter_mut().zip(out) {
+        *s = o.unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// Evaluates the indicators `wanted` in the project's evaluation order
+/// into `out`, where those already done (or given) are read by formulas.
+fn evaluate_in_order(
+    project: &Project,
+    tables: &Tables,
+    bases: &[BaseResult],
+    domain: Domain,
+    out: &mut [Option<IndicatorSeries>],
+    wanted: &dyn Fn(usize) -> bool,
+) -> Result<(), EvalError> {
     let mut populations = BTreeMap::new();
     let mut cohorts = Cohorts::new();
-    let index: BTreeMap<&str, usize> = project
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| (ind.id.as_str(), i))
-        .collect();
-    let mut done: Vec<Option<IndicatorSeries>> = series.iter().cloned().map(Some).collect();
+    let index = crate::model::indicator::positions(&project.indicators);
     for &i in &project.evaluation_order {
-        let ind = &project.indicators[i];
-        if !absent[i] || !ind.measures().all(|m| matches!(m, Measure::Expression(_))) {
+        if !wanted(i) {
             continue;
         }
         let ctx = EvalCtx {
             project,
-            tables: &tables,
-            bases: &[],
+            tables,
+            bases,
             domain,
             populations: &mut populations,
             cohorts: &mut cohorts,
-            done: &done,
+            done: out,
             index: &index,
         };
-        let computed = evaluate_indicator(ind, ctx)?;
-        series[i] = computed.clone();
-        done[i] = Some(computed);
+        out[i] = Some(evaluate_indicator(&project.indicators[i], ctx)?);
     }
     Ok(())
 }

@@ -8,6 +8,15 @@ use crate::diagnostic::Place;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Each indicator's place in `indicators`, by id.
+pub fn positions(indicators: &[Indicator]) -> BTreeMap<&str, usize> {
+    indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.id.as_str(), i))
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct Indicator {
     pub id: String,

@@ -20,6 +20,8 @@ use crate::measure::domain::Domain;
 use crate::model::indicator::Indicator;
 use crate::model::measure::{band_labels, Aggregate, BaseId, By, Measure, Timing, HAVING_ROWS};
 use crate::model::Project;
+// What the whole is called in the breakdown columns: the series table's.
+use crate::series_file::WHOLE;
 use std::fmt::Write as _;
 
 pub mod dialect;
@@ -249,9 +251,6 @@ fn indicator_query(
         d.text(),
     ))
 }
-
-/// What the whole is called in the breakdown columns.
-const WHOLE: &str = "all";
 
 impl Builder<'_> {
     /// A condition written in this query's dialect.

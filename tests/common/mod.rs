@@ -342,6 +342,24 @@ pub fn example(args: &[&str]) -> Output {
     rubric_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
+/// Asserts folders `a` and `b` hold the same `count` files, byte for byte;
+/// `how` says what differs between the two runs, for the message.
+pub fn same_files(a: &Path, b: &Path, count: usize, how: &str) {
+    let mut names: Vec<String> = std::fs::read_dir(a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), count, "{names:?}");
+    for name in names {
+        let (x, y) = (
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+        );
+        assert!(x == y, "{name} differs {how}");
+    }
+}
+
 /// Copies a folder and everything in it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("folder");

@@ -6,15 +6,11 @@
 use super::Ctx;
 use crate::model::indicator::Indicator;
 use crate::model::measure::Measure;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The indicators each indicator's formulas read, by index.
 fn inputs(indicators: &[Indicator]) -> Vec<Vec<usize>> {
-    let index: BTreeMap<&str, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| (ind.id.as_str(), i))
-        .collect();
+    let index = crate::model::indicator::positions(indicators);
     indicators
         .iter()
         .map(|ind| {
