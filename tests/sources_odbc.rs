@@ -299,6 +299,20 @@ fn pushdown_names_a_dialect_and_refuses_expectations() {
         "{}",
         out.stderr
     );
+    // A value written to break the terminal is shown, not obeyed.
+    let f = one_source("    table: referrals\n    pushdown: \"\\e[2Jpostgres\\u0007\"\n");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not a database's SQL Rubric writes"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{7}'),
+        "{:?}",
+        out.stderr
+    );
 }
 
 #[test]
