@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo run --release --example generate_example_data -- [--scale N] [DIR]`
 //! (default scale 1, the city; 100 is about national size; default DIR `data`).
+//! A larger scale is written shard by shard (a city each), so memory does
+//! not grow with the scale.
 
 use arrow_array::types::Int32Type;
 use arrow_array::{
@@ -19,6 +21,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+use rayon::prelude::*;
 use rubric::calendar::period::{date_from_days, days_from_date};
 use rubric::calendar::{parse_day, Calendar};
 use rubric::model::compile::builtin_calendar;
@@ -114,7 +117,9 @@ impl Table {
         }
     }
 
-    fn write(self, dir: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+    /// The table as one batch, under the SSD's names.
+    fn batch(self) -> Result<(&'static str, RecordBatch), arrow_schema::ArrowError> {
+        let name = self.name;
         let arrays: Vec<(&str, ArrayRef)> = self
             .cols
             .into_iter()
@@ -126,20 +131,59 @@ impl Table {
                     Col::Text(v) => Arc::new(v.into_iter().collect::<DictionaryArray<Int32Type>>()),
                     Col::Bool(v) => Arc::new(BooleanArray::from(v)),
                 };
-                (ssd_name(self.name, Some(n)), a)
+                (ssd_name(name, Some(n)), a)
             })
             .collect();
-        let batch = RecordBatch::try_from_iter(arrays)?;
-        let props = WriterProperties::builder()
-            .set_created_by("rubric example generator".to_string())
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .build();
-        let file =
-            std::fs::File::create(dir.join(format!("{}.parquet", ssd_name(self.name, None))))?;
-        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props))?;
+        Ok((ssd_name(name, None), RecordBatch::try_from_iter(arrays)?))
+    }
+}
+
+/// Each table's Parquet file, open while shards are appended to it, so
+/// only one shard's rows (and the row group being encoded) are in memory.
+struct Sink {
+    dir: PathBuf,
+    files: Vec<(&'static str, ArrowWriter<std::fs::File>, usize)>,
+}
+
+impl Sink {
+    fn new(dir: &Path) -> std::io::Result<Sink> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Sink {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+        })
+    }
+
+    fn append(&mut self, table: Table) -> Result<(), Box<dyn std::error::Error>> {
+        let (name, batch) = table.batch()?;
+        let at = match self.files.iter().position(|f| f.0 == name) {
+            Some(at) => at,
+            None => {
+                let props = WriterProperties::builder()
+                    .set_created_by("rubric example generator".to_string())
+                    .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                    .build();
+                let file = std::fs::File::create(self.dir.join(format!("{name}.parquet")))?;
+                let writer = ArrowWriter::try_new(file, batch.schema(), Some(props))?;
+                self.files.push((name, writer, 0));
+                self.files.len() - 1
+            }
+        };
+        let (_, writer, rows) = &mut self.files[at];
         writer.write(&batch)?;
-        writer.close()?;
-        Ok(batch.num_rows())
+        *rows += batch.num_rows();
+        Ok(())
+    }
+
+    /// Closes every file; each table's name and row count, in the order
+    /// first written.
+    fn finish(self) -> Result<Vec<(&'static str, usize)>, Box<dyn std::error::Error>> {
+        let mut written = Vec::new();
+        for (name, writer, rows) in self.files {
+            writer.close()?;
+            written.push((name, rows));
+        }
+        Ok(written)
     }
 }
 
@@ -397,22 +441,118 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The most of the city one shard holds: a larger scale is written as
+/// several shards, each a city of its own (own random streams, own ids),
+/// appended to the files one after another, so memory stays that of one
+/// shard at any scale. Scale 1 is one shard: the shipped `data/`.
+const SHARD_SCALE: f64 = 1.0;
+
+/// Ids of shard `n` start after `n` times this (a shard holds far fewer).
+const SHARD_IDS: i64 = 1_000_000_000;
+
 /// Writes every table into `dir`; returns each table's name and row count.
 fn generate(
     dir: &Path,
     scale: f64,
 ) -> Result<Vec<(&'static str, usize)>, Box<dyn std::error::Error>> {
-    std::fs::create_dir_all(dir)?;
+    generate_in_shards(dir, scale, SHARD_SCALE)
+}
+
+fn generate_in_shards(
+    dir: &Path,
+    scale: f64,
+    most: f64,
+) -> Result<Vec<(&'static str, usize)>, Box<dyn std::error::Error>> {
+    let shards = (scale / most).ceil().max(1.0) as u64;
+    let each = scale / shards as f64;
+    let mut sink = Sink::new(dir)?;
+    // Shards are built a few at a time in parallel and written in order,
+    // so the bytes do not depend on the number of threads.
+    let at_once = rayon::current_num_threads() as u64;
+    let mut next = 0;
+    while next < shards {
+        let batch: Vec<u64> = (next..shards.min(next + at_once)).collect();
+        let built: Vec<Vec<Table>> = batch
+            .par_iter()
+            .map(|&n| shard(n, each))
+            .collect::<Result<_, String>>()?;
+        for tables in built {
+            for t in tables {
+                sink.append(t)?;
+            }
+        }
+        next += at_once;
+    }
+    sink.append(teams())?;
+    sink.append(population(scale))?;
+    let mut written = sink.finish()?;
+    // Listed in the order of the tables' file names' first use, as before.
+    let order = [
+        "contacts",
+        "referrals",
+        "assessments",
+        "strategy_discussions",
+        "section47_enquiries",
+        "initial_conferences",
+        "cp_plans",
+        "visits",
+        "supervisions",
+        "care_episodes",
+        "placements",
+        "care_leavers",
+        "early_help",
+        "teams",
+        "population",
+        "people",
+        "involvements",
+        "cin_plans",
+    ];
+    written.sort_by_key(|(name, _)| {
+        order
+            .iter()
+            .position(|t| ssd_name(t, None) == *name)
+            .unwrap_or(usize::MAX)
+    });
+    Ok(written)
+}
+
+fn teams() -> Table {
+    let mut teams = Table::new("teams", &[("team", 't'), ("locality", 't')]);
+    for (team, locality) in TEAMS {
+        teams.push(vec![V::T(team), V::T(locality)]);
+    }
+    teams
+}
+
+fn population(scale: f64) -> Table {
+    let mut population = Table::new("population", &[("year", 'i'), ("children_0_17", 'i')]);
+    for (year, n) in [
+        (2017, 48_700.0),
+        (2018, 48_900.0),
+        (2019, 49_150.0),
+        (2020, 49_400.0),
+        (2021, 49_600.0),
+        (2022, 49_800.0),
+        (2023, 50_000.0),
+    ] {
+        population.push(vec![V::I(year), V::I((n * scale).round() as i64)]);
+    }
+    population
+}
+
+/// Shard `n`'s tables (all but the teams and the population), at `scale`.
+fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
     let day = |s: &str| parse_day(s).expect("date");
     let mut g = Gen {
         r: Rand {
-            rng: ChaCha8Rng::seed_from_u64(20_230_731),
+            rng: ChaCha8Rng::seed_from_u64(20_230_731 + (n << 32)),
         },
         d: Dates {
             cal: builtin_calendar("england-and-wales").ok_or("calendar")?,
             last: day("2023-07-31"),
         },
     };
+    let ids = n as i64 * SHARD_IDS;
     let first = day("2018-01-01");
 
     let mut contacts = Table::new(
@@ -554,12 +694,12 @@ fn generate(
         ],
     );
 
-    let mut next_child: i64 = 1;
+    let mut next_child: i64 = ids + 1;
     // Children referred in the last year, oldest first: child, referral day, team.
     let mut recent: std::collections::VecDeque<(i64, i32, usize)> =
         std::collections::VecDeque::new();
     let mut prior_plans: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    let (mut contact_id, mut referral_id, mut strategy_id) = (0i64, 0i64, 0i64);
+    let (mut contact_id, mut referral_id, mut strategy_id) = (ids, ids, ids);
 
     for today in first..=g.d.last {
         if !g.d.cal.is_working_day(today) {
@@ -873,27 +1013,10 @@ fn generate(
         }
     }
 
-    let mut teams = Table::new("teams", &[("team", 't'), ("locality", 't')]);
-    for (team, locality) in TEAMS {
-        teams.push(vec![V::T(team), V::T(locality)]);
-    }
-    let mut population = Table::new("population", &[("year", 'i'), ("children_0_17", 'i')]);
-    for (year, n) in [
-        (2017, 48_700.0),
-        (2018, 48_900.0),
-        (2019, 49_150.0),
-        (2020, 49_400.0),
-        (2021, 49_600.0),
-        (2022, 49_800.0),
-        (2023, 50_000.0),
-    ] {
-        population.push(vec![V::I(year), V::I((n * scale).round() as i64)]);
-    }
-
     // People and workers come from a second random stream, so the tables
     // above keep their bytes whatever is added here.
     let mut r2 = Rand {
-        rng: ChaCha8Rng::seed_from_u64(20_230_801),
+        rng: ChaCha8Rng::seed_from_u64(20_230_801 + (n << 32)),
     };
     let people = people(
         &mut r2,
@@ -906,11 +1029,10 @@ fn generate(
         ],
         &episodes,
     );
-    let involvements = allocations(&mut r2, &[&plans, &episodes], scale);
+    let involvements = allocations(&mut r2, &[&plans, &episodes], scale, n);
     let cin_plans = cin_plans(&mut r2, &assessments, &g.d);
 
-    let mut written = Vec::new();
-    for t in [
+    Ok(vec![
         contacts,
         referrals,
         assessments,
@@ -924,16 +1046,10 @@ fn generate(
         placements,
         leavers,
         early_help,
-        teams,
-        population,
         people,
         involvements,
         cin_plans,
-    ] {
-        let name = ssd_name(t.name, None);
-        written.push((name, t.write(dir)?));
-    }
-    Ok(written)
+    ])
 }
 
 impl Table {
@@ -1070,7 +1186,7 @@ fn cin_plans(r: &mut Rand, assessments: &Table, d: &Dates) -> Table {
     out
 }
 
-fn allocations(r: &mut Rand, cases: &[&Table], scale: f64) -> Table {
+fn allocations(r: &mut Rand, cases: &[&Table], scale: f64, shard: u64) -> Table {
     let per_team = ((8.0 * scale).round() as i64).max(1);
     let mut out = Table::new(
         "involvements",
@@ -1092,7 +1208,9 @@ fn allocations(r: &mut Rand, cases: &[&Table], scale: f64) -> Table {
             let Some(t) = TEAMS.iter().position(|(name, _)| name == team) else {
                 continue;
             };
-            let worker = (t as i64 + 1) * 1_000_000 + r.between(1, per_team);
+            // Each shard's workers are its own (ids apart by shard).
+            let worker =
+                shard as i64 * 10_000_000 + (t as i64 + 1) * 1_000_000 + r.between(1, per_team);
             out.push(vec![V::I(worker), V::OI(*child), V::D(*start), V::D(*end)]);
         }
     }
@@ -1191,5 +1309,50 @@ mod tests {
             (3.0..5.0).contains(&ratio),
             "referrals grew {ratio}x for 4x the scale"
         );
+    }
+
+    fn ids(dir: &Path, table: &str, column: &str) -> Vec<i64> {
+        let file = std::fs::File::open(dir.join(format!("{table}.parquet"))).unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        for batch in reader {
+            let batch = batch.unwrap();
+            let col = batch.column_by_name(column).unwrap();
+            let col = col.as_any().downcast_ref::<Int64Array>().unwrap();
+            out.extend(col.iter().map(|v| v.unwrap()));
+        }
+        out
+    }
+
+    #[test]
+    fn a_larger_scale_is_written_as_cities_of_their_own_appended_in_order() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let one: std::collections::BTreeMap<_, _> = generate_in_shards(a.path(), 0.05, 0.05)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let two: std::collections::BTreeMap<_, _> = generate_in_shards(b.path(), 0.1, 0.05)
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(one.len(), 18);
+        assert_eq!(two["ssd_department"], 6);
+        let ratio = two["ssd_cin_episodes"] as f64 / one["ssd_cin_episodes"] as f64;
+        assert!((1.6..2.4).contains(&ratio), "referrals grew {ratio}x");
+        // The first shard is the city alone, the second has ids of its own:
+        // every child once in ssd_person, every worker's id its shard's.
+        let alone = ids(a.path(), "ssd_person", "pers_person_id");
+        let both = ids(b.path(), "ssd_person", "pers_person_id");
+        assert_eq!(both[..alone.len()], alone[..]);
+        assert!(both[alone.len()..].iter().all(|id| *id > SHARD_IDS));
+        let distinct: std::collections::BTreeSet<_> = both.iter().collect();
+        assert_eq!(distinct.len(), both.len());
+        let workers = ids(b.path(), "ssd_involvements", "invo_professional_id");
+        let first = ids(a.path(), "ssd_involvements", "invo_professional_id").len();
+        assert!(workers[..first].iter().all(|w| *w < 10_000_000));
+        assert!(workers[first..].iter().all(|w| *w > 10_000_000));
     }
 }
