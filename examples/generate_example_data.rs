@@ -442,13 +442,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The most of the city one shard holds: a larger scale is written as
-/// several shards, each a city of its own (own random streams, own ids),
-/// appended to the files one after another, so memory stays that of one
-/// shard at any scale. Scale 1 is one shard: the shipped `data/`.
+/// several shards, each a city of its own (own random streams), appended to
+/// the files one after another, so memory stays that of one shard at any
+/// scale. Scale 1 is one shard: the shipped `data/`.
 const SHARD_SCALE: f64 = 1.0;
-
-/// Ids of shard `n` start after `n` times this (a shard holds far fewer).
-const SHARD_IDS: i64 = 1_000_000_000;
 
 /// Writes every table into `dir`; returns each table's name and row count.
 fn generate(
@@ -466,19 +463,28 @@ fn generate_in_shards(
     let shards = (scale / most).ceil().max(1.0) as u64;
     let each = scale / shards as f64;
     let mut sink = Sink::new(dir)?;
+    let mut numbered: Numbered = [0; 4];
     // Shards are built a few at a time in parallel and written in order,
     // so the bytes do not depend on the number of threads.
     let at_once = rayon::current_num_threads() as u64;
     let mut next = 0;
     while next < shards {
         let batch: Vec<u64> = (next..shards.min(next + at_once)).collect();
-        let built: Vec<Vec<Table>> = batch
+        let built: Vec<(Vec<Table>, Numbered)> = batch
             .par_iter()
             .map(|&n| shard(n, each))
             .collect::<Result<_, String>>()?;
-        for tables in built {
-            for t in tables {
+        for (tables, used) in built {
+            for mut t in tables {
+                // Each shard numbers from 1; written after the shards before
+                // it, its ids follow theirs, so ids stay dense at any scale.
+                for (column, from) in ID_COLUMNS.iter().zip(numbered) {
+                    t.shift(column, from);
+                }
                 sink.append(t)?;
+            }
+            for (from, n) in numbered.iter_mut().zip(used) {
+                *from += n;
             }
         }
         next += at_once;
@@ -540,8 +546,16 @@ fn population(scale: f64) -> Table {
     population
 }
 
-/// Shard `n`'s tables (all but the teams and the population), at `scale`.
-fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
+/// The ids a shard numbers: children, contacts, referrals, strategy
+/// discussions (the columns holding them in every table).
+const ID_COLUMNS: [&str; 4] = ["child_id", "contact_id", "referral_id", "strategy_id"];
+
+/// How many of each of `ID_COLUMNS` a shard numbered.
+type Numbered = [i64; 4];
+
+/// Shard `n`'s tables (all but the teams and the population), at `scale`,
+/// and how many ids of each kind it numbered from 1.
+fn shard(n: u64, scale: f64) -> Result<(Vec<Table>, Numbered), String> {
     let day = |s: &str| parse_day(s).expect("date");
     let mut g = Gen {
         r: Rand {
@@ -552,7 +566,6 @@ fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
             last: day("2023-07-31"),
         },
     };
-    let ids = n as i64 * SHARD_IDS;
     let first = day("2018-01-01");
 
     let mut contacts = Table::new(
@@ -694,12 +707,12 @@ fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
         ],
     );
 
-    let mut next_child: i64 = ids + 1;
+    let mut next_child: i64 = 1;
     // Children referred in the last year, oldest first: child, referral day, team.
     let mut recent: std::collections::VecDeque<(i64, i32, usize)> =
         std::collections::VecDeque::new();
     let mut prior_plans: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    let (mut contact_id, mut referral_id, mut strategy_id) = (ids, ids, ids);
+    let (mut contact_id, mut referral_id, mut strategy_id) = (0i64, 0i64, 0i64);
 
     for today in first..=g.d.last {
         if !g.d.cal.is_working_day(today) {
@@ -1032,7 +1045,8 @@ fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
     let involvements = allocations(&mut r2, &[&plans, &episodes], scale, n);
     let cin_plans = cin_plans(&mut r2, &assessments, &g.d);
 
-    Ok(vec![
+    let numbered = [next_child, contact_id, referral_id, strategy_id];
+    let tables = vec![
         contacts,
         referrals,
         assessments,
@@ -1049,10 +1063,25 @@ fn shard(n: u64, scale: f64) -> Result<Vec<Table>, String> {
         people,
         involvements,
         cin_plans,
-    ])
+    ];
+    Ok((tables, numbered))
 }
 
 impl Table {
+    /// Adds `by` to every id in `column`, where the table has it.
+    fn shift(&mut self, column: &str, by: i64) {
+        if by == 0 {
+            return;
+        }
+        for (name, col) in &mut self.cols {
+            if let (true, Col::Int(values)) = (*name == column, col) {
+                for v in values.iter_mut().flatten() {
+                    *v += by;
+                }
+            }
+        }
+    }
+
     fn column(&self, name: &str) -> &Col {
         &self
             .cols
@@ -1208,9 +1237,10 @@ fn allocations(r: &mut Rand, cases: &[&Table], scale: f64, shard: u64) -> Table 
             let Some(t) = TEAMS.iter().position(|(name, _)| name == team) else {
                 continue;
             };
-            // Each shard's workers are its own (ids apart by shard).
+            // Each shard's workers are its own: numbered after the earlier
+            // shards' in the team's block of ids.
             let worker =
-                shard as i64 * 10_000_000 + (t as i64 + 1) * 1_000_000 + r.between(1, per_team);
+                (t as i64 + 1) * 1_000_000 + shard as i64 * per_team + r.between(1, per_team);
             out.push(vec![V::I(worker), V::OI(*child), V::D(*start), V::D(*end)]);
         }
     }
@@ -1342,17 +1372,29 @@ mod tests {
         assert_eq!(two["ssd_department"], 6);
         let ratio = two["ssd_cin_episodes"] as f64 / one["ssd_cin_episodes"] as f64;
         assert!((1.6..2.4).contains(&ratio), "referrals grew {ratio}x");
-        // The first shard is the city alone, the second has ids of its own:
-        // every child once in ssd_person, every worker's id its shard's.
+        // The first shard is the city alone; the second's ids follow the
+        // first's: every child once in ssd_person, ids dense, each shard's
+        // workers its own.
         let alone = ids(a.path(), "ssd_person", "pers_person_id");
         let both = ids(b.path(), "ssd_person", "pers_person_id");
         assert_eq!(both[..alone.len()], alone[..]);
-        assert!(both[alone.len()..].iter().all(|id| *id > SHARD_IDS));
+        let last = *alone.iter().max().unwrap();
+        assert!(both[alone.len()..].iter().all(|id| *id > last));
         let distinct: std::collections::BTreeSet<_> = both.iter().collect();
         assert_eq!(distinct.len(), both.len());
+        let span = both.iter().max().unwrap() - both.iter().min().unwrap();
+        assert!(
+            span < 2 * both.len() as i64,
+            "ids spread over {span} for {}",
+            both.len()
+        );
+        let referrals = ids(b.path(), "ssd_cin_episodes", "cine_referral_id");
+        let distinct: std::collections::BTreeSet<_> = referrals.iter().collect();
+        assert_eq!(distinct.len(), referrals.len());
         let workers = ids(b.path(), "ssd_involvements", "invo_professional_id");
-        let first = ids(a.path(), "ssd_involvements", "invo_professional_id").len();
-        assert!(workers[..first].iter().all(|w| *w < 10_000_000));
-        assert!(workers[first..].iter().all(|w| *w > 10_000_000));
+        let first = ids(a.path(), "ssd_involvements", "invo_professional_id");
+        let mine = |w: &i64| w % 1_000_000;
+        let top = first.iter().map(mine).max().unwrap();
+        assert!(workers[first.len()..].iter().all(|w| mine(w) > top));
     }
 }

@@ -4,6 +4,12 @@
 //! place in the source, and each row's previous row is the one before it
 //! of the same entity. A row with no entity id has no previous row. Each
 //! batch is then given `previous__column` by taking from the whole column.
+//!
+//! What is kept is a row number a row and the columns previous values come
+//! from. The sort is done in passes, each over the rows of a share of the
+//! entities (entity number modulo the passes), so a source of any size is
+//! sorted a few million rows at a time; a source read from a file is read
+//! again for each pass (only the entity and order columns), never whole.
 
 use super::tables::whole_column;
 use crate::expr::column_type::str_at;
@@ -30,8 +36,46 @@ pub struct Histories {
     built: Vec<Previous>,
 }
 
+/// The rows of a source, as often as a history needs them: batches in
+/// memory, or a source read again each time.
+pub enum Rows<'a> {
+    Batches(&'a [RecordBatch]),
+    Source(&'a crate::source::Source),
+}
+
+impl Rows<'_> {
+    /// Hands each batch (with at least `columns`) to `f`, in order.
+    fn each(
+        &self,
+        columns: &[String],
+        f: &mut dyn FnMut(&RecordBatch) -> Result<(), String>,
+    ) -> Result<(), String> {
+        match self {
+            Rows::Batches(batches) => batches.iter().try_for_each(f),
+            Rows::Source(source) => {
+                let mut failed = None;
+                crate::source::for_each_batch(source, columns, &mut |b| {
+                    if failed.is_none() {
+                        failed = f(&b).err();
+                    }
+                    Ok(())
+                })
+                .map_err(|d| d.message)?;
+                failed.map_or(Ok(()), Err)
+            }
+        }
+    }
+}
+
+/// Rows sorted a pass at a time: at most about this many in one sort.
+const PASS_ROWS: usize = 1 << 21;
+
 impl Histories {
     pub fn build(batches: &[RecordBatch], measures: &[&BaseMeasure]) -> Result<Histories, String> {
+        Histories::from_rows(&Rows::Batches(batches), measures)
+    }
+
+    pub fn from_rows(rows: &Rows, measures: &[&BaseMeasure]) -> Result<Histories, String> {
         let mut wanted: Vec<(History, Vec<String>)> = Vec::new();
         for base in measures {
             let (Some(h), columns) = (&base.history, base.previous_columns()) else {
@@ -50,7 +94,7 @@ impl Histories {
             .map(|(history, mut columns)| {
                 columns.sort();
                 columns.dedup();
-                Previous::build(batches, history, &columns)
+                Previous::build(rows, history, &columns)
             })
             .collect::<Result<_, _>>()?;
         Ok(Histories { built })
@@ -89,84 +133,179 @@ impl Histories {
 }
 
 /// The rows with an entity, by entity, then date (empty first), then
-/// place. Entity and date are packed into one integer where they fit (an
-/// integer sort is several times faster than a tuple's); the place keeps
-/// equal keys in file order.
+/// place. Entity and date are packed into one integer (an integer sort is
+/// several times faster than a tuple's): 64 bits where the entities span
+/// less than 2^31, else 128; the place keeps equal keys in file order.
 fn order_rows(keys: &[Option<i64>], date: &dyn Fn(usize) -> Option<i32>, n: usize) -> Vec<u32> {
     let (lo, hi) = keys
         .iter()
         .flatten()
         .fold((i64::MAX, i64::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    // Dates move up by 2^31 so an empty date (0) sorts first.
+    let day = |i: usize| date(i).map_or(0, |d| i64::from(d) + (1 << 31)) as u64;
     let fits = lo <= hi && (i128::from(hi) - i128::from(lo)) < (1i128 << 31);
     if fits {
         let mut packed: Vec<(u64, u32)> = (0..n)
-            .filter_map(|i| {
-                let k = keys[i]?;
-                // Dates move up by 2^31 so an empty date (0) sorts first.
-                let d = date(i).map_or(0, |d| i64::from(d) + (1 << 31)) as u64;
-                Some((((k - lo) as u64) << 32 | d, i as u32))
-            })
+            .filter_map(|i| Some((((keys[i]? - lo) as u64) << 32 | day(i), i as u32)))
             .collect();
         packed.sort_unstable();
         return packed.into_iter().map(|p| p.1).collect();
     }
-    let mut sorted: Vec<u32> = (0..n as u32)
-        .filter(|&i| keys[i as usize].is_some())
+    let mut packed: Vec<(u128, u32)> = (0..n)
+        .filter_map(|i| {
+            let k = (i128::from(keys[i]?) - i128::from(lo)) as u128;
+            Some((k << 32 | u128::from(day(i)), i as u32))
+        })
         .collect();
-    sorted.sort_unstable_by_key(|&i| (keys[i as usize], date(i as usize), i));
-    sorted
+    packed.sort_unstable();
+    packed.into_iter().map(|p| p.1).collect()
+}
+
+/// An entity's number: an integer as it is, a text numbered as first met.
+fn entity_at(entity: &ArrayRef, i: usize, texts: &mut HashMap<String, i64>) -> Option<i64> {
+    if entity.is_null(i) {
+        return None;
+    }
+    Some(match entity.data_type() {
+        DataType::Int64 => entity.as_primitive::<Int64Type>().value(i),
+        _ => {
+            let text = str_at(entity.as_ref(), i).unwrap_or_default();
+            if let Some(&n) = texts.get(text) {
+                return Some(n);
+            }
+            let n = texts.len() as i64;
+            texts.insert(text.to_string(), n);
+            n
+        }
+    })
 }
 
 impl Previous {
-    fn build(
-        batches: &[RecordBatch],
-        history: History,
-        columns: &[String],
-    ) -> Result<Previous, String> {
-        let whole = |name: &str| whole_column(batches, name);
-        let entity = whole(&history.entity)?;
-        let order = whole(&history.order)?;
-        let n = entity.len();
+    fn build(rows: &Rows, history: History, columns: &[String]) -> Result<Previous, String> {
+        // First the columns previous values come from, whole, and the
+        // number of rows and of entities.
+        let mut first: Vec<String> = columns.to_vec();
+        first.push(history.entity.clone());
+        first.sort();
+        first.dedup();
+        let mut kept: Vec<RecordBatch> = Vec::new();
+        let mut n = 0usize;
+        let mut texts: HashMap<String, i64> = HashMap::new();
+        let mut spread = (i64::MAX, i64::MIN);
+        rows.each(&first, &mut |b| {
+            let entity = b
+                .column_by_name(&history.entity)
+                .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+            for i in 0..b.num_rows() {
+                if let Some(k) = entity_at(entity, i, &mut texts) {
+                    spread = (spread.0.min(k), spread.1.max(k));
+                }
+            }
+            n += b.num_rows();
+            kept.push(
+                b.project(&column_positions(b, columns)?)
+                    .map_err(|e| e.to_string())?,
+            );
+            Ok(())
+        })?;
         if u32::try_from(n).is_err() {
             return Err(format!(
                 "an entity's history is read over the whole source, which has {n} rows, more than 4,294,967,295"
             ));
         }
-        // Entities as numbers: integers as they are, texts numbered as met.
-        let mut texts: HashMap<&str, i64> = HashMap::new();
-        let keys: Vec<Option<i64>> = (0..n)
-            .map(|i| {
-                if entity.is_null(i) {
-                    return None;
-                }
-                Some(match entity.data_type() {
-                    DataType::Int64 => entity.as_primitive::<Int64Type>().value(i),
-                    _ => {
-                        let next = texts.len() as i64;
-                        *texts
-                            .entry(str_at(entity.as_ref(), i).unwrap_or_default())
-                            .or_insert(next)
-                    }
-                })
-            })
-            .collect();
-        let dates = order.as_primitive_opt::<Date32Type>();
-        let date = |i: usize| dates.and_then(|d| (!d.is_null(i)).then(|| d.value(i)));
-        let sorted = order_rows(&keys, &date, n);
-        let mut previous: Vec<Option<u32>> = vec![None; n];
-        for pair in sorted.windows(2) {
-            if keys[pair[0] as usize] == keys[pair[1] as usize] {
-                previous[pair[1] as usize] = Some(pair[0]);
-            }
-        }
         let mut brought = BTreeMap::new();
         for c in columns {
-            brought.insert(c.clone(), whole(c)?);
+            brought.insert(c.clone(), whole_column(&kept, c)?);
+        }
+        drop(kept);
+        let passes = n.div_ceil(PASS_ROWS).max(1) as i64;
+        let mut previous: Vec<Option<u32>> = vec![None; n];
+        let pair = [history.entity.clone(), history.order.clone()];
+        for pass in 0..passes {
+            // This pass's rows: (entity, order date, row in the source).
+            let mut keys: Vec<Option<i64>> = Vec::new();
+            let mut dates: Vec<Option<i32>> = Vec::new();
+            let mut places: Vec<u32> = Vec::new();
+            let mut row = 0u32;
+            rows.each(&pair, &mut |b| {
+                let entity = b
+                    .column_by_name(&history.entity)
+                    .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+                let order = b
+                    .column_by_name(&history.order)
+                    .ok_or_else(|| format!("column `{}` was not read", history.order))?;
+                let order = order.as_primitive_opt::<Date32Type>();
+                for i in 0..b.num_rows() {
+                    let k = entity_at(entity, i, &mut texts);
+                    if let Some(k) = k.filter(|k| {
+                        (i128::from(*k) - i128::from(spread.0)) % i128::from(passes)
+                            == i128::from(pass)
+                    }) {
+                        keys.push(Some(k));
+                        dates.push(order.and_then(|d| (!d.is_null(i)).then(|| d.value(i))));
+                        places.push(row);
+                    }
+                    row += 1;
+                }
+                Ok(())
+            })?;
+            let date = |i: usize| dates[i];
+            let sorted = order_rows(&keys, &date, keys.len());
+            for w in sorted.windows(2) {
+                if keys[w[0] as usize] == keys[w[1] as usize] {
+                    previous[places[w[1] as usize] as usize] = Some(places[w[0] as usize]);
+                }
+            }
         }
         Ok(Previous {
             history,
             rows: UInt32Array::from(previous),
             columns: brought,
         })
+    }
+}
+
+/// The positions of `columns` in a batch.
+fn column_positions(b: &RecordBatch, columns: &[String]) -> Result<Vec<usize>, String> {
+    columns
+        .iter()
+        .map(|c| {
+            b.schema()
+                .index_of(c)
+                .map_err(|_| format!("column `{c}` was not read"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_rows;
+    use proptest::prelude::*;
+
+    fn by_tuple(keys: &[Option<i64>], dates: &[Option<i32>]) -> Vec<u32> {
+        let mut rows: Vec<u32> = (0..keys.len() as u32)
+            .filter(|&i| keys[i as usize].is_some())
+            .collect();
+        rows.sort_by_key(|&i| (keys[i as usize], dates[i as usize], i));
+        rows
+    }
+
+    proptest! {
+        /// Packed into 64 bits (entities close together) or 128 (ids far
+        /// apart, as when each of many sources numbers its own), the order
+        /// is the plain (entity, date, place) order.
+        #[test]
+        fn packed_orders_agree_with_the_plain_order(
+            rows in proptest::collection::vec(
+                (proptest::option::of(0i64..6), proptest::option::of(-5i32..5)),
+                0..40,
+            ),
+            spread in prop_oneof![Just(1i64), Just(1_000_000_007i64), Just(i64::MAX / 8)],
+        ) {
+            let keys: Vec<Option<i64>> = rows.iter().map(|r| r.0.map(|k| (k - 3) * spread)).collect();
+            let dates: Vec<Option<i32>> = rows.iter().map(|r| r.1).collect();
+            let date = |i: usize| dates[i];
+            prop_assert_eq!(order_rows(&keys, &date, keys.len()), by_tuple(&keys, &dates));
+        }
     }
 }

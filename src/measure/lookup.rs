@@ -13,9 +13,10 @@ use crate::model::Project;
 use crate::source::Table;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
-use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Marks a key found on several rows.
@@ -54,7 +55,7 @@ pub struct Indexes {
 /// the columns brought from it.
 pub fn lookup_columns(
     project: &Project,
-    elsewhere: &std::collections::BTreeSet<usize>,
+    elsewhere: &BTreeSet<usize>,
 ) -> BTreeMap<String, Vec<String>> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let here = project
@@ -72,6 +73,179 @@ pub fn lookup_columns(
         cols.dedup();
     }
     needed
+}
+
+/// The key values the rows read here hold, for one looked-up source and
+/// key column: the looked-up source keeps only rows holding one of them, so
+/// a table of every person holds only the people the measures meet.
+#[derive(Debug, Default)]
+pub struct Wanted {
+    ints: HashSet<i64>,
+    /// The integer keys as a bitmap from `lo`, once all are known, where
+    /// that is small: every row of a looked-up table is checked, and a bit
+    /// costs far less than a hash.
+    bits: Option<(i64, Vec<u64>)>,
+    texts: HashSet<String>,
+    /// A key brought by an earlier lookup is not known before the join:
+    /// every row is kept.
+    all: bool,
+}
+
+/// The most a bitmap of wanted keys may take: 64 MB, or more where the
+/// keys are many (as many bytes as their set would take).
+const WANTED_BITS: u64 = 64 * 1024 * 1024 * 8;
+
+impl Wanted {
+    fn add(&mut self, keys: &ArrayRef) {
+        for i in 0..keys.len() {
+            if keys.is_null(i) {
+                continue;
+            }
+            match keys.data_type() {
+                DataType::Int64 => {
+                    self.ints.insert(keys.as_primitive::<Int64Type>().value(i));
+                }
+                _ => {
+                    if let Some(k) = str_at(keys.as_ref(), i) {
+                        if !self.texts.contains(k) {
+                            self.texts.insert(k.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// All keys are known: the integers become a bitmap where it is small.
+    fn seal(&mut self) {
+        let (Some(&lo), Some(&hi)) = (self.ints.iter().min(), self.ints.iter().max()) else {
+            return;
+        };
+        let Ok(span) = u64::try_from(i128::from(hi) - i128::from(lo) + 1) else {
+            return;
+        };
+        if span > WANTED_BITS.max(16 * 8 * self.ints.len() as u64) {
+            return;
+        }
+        let mut words = vec![0u64; span.div_ceil(64) as usize];
+        for &k in &self.ints {
+            let at = (k - lo) as usize;
+            words[at / 64] |= 1 << (at % 64);
+        }
+        self.ints = HashSet::new();
+        self.bits = Some((lo, words));
+    }
+
+    fn holds(&self, on: &ArrayRef, i: usize) -> bool {
+        if self.all {
+            return true;
+        }
+        if on.is_null(i) {
+            return false;
+        }
+        match on.data_type() {
+            DataType::Int64 => {
+                let k = on.as_primitive::<Int64Type>().value(i);
+                match &self.bits {
+                    Some((lo, words)) => usize::try_from(i128::from(k) - i128::from(*lo))
+                        .ok()
+                        .and_then(|at| words.get(at / 64).map(|w| w & (1 << (at % 64)) != 0))
+                        .unwrap_or(false),
+                    None => self.ints.contains(&k),
+                }
+            }
+            _ => str_at(on.as_ref(), i).is_some_and(|k| self.texts.contains(k)),
+        }
+    }
+}
+
+/// A looked-up source and its key column.
+type Target = (String, String);
+
+/// Each looked-up (source, key column) with the keys the measures computed
+/// here hold, found by reading their sources' key columns (a small read:
+/// one or two columns).
+pub fn wanted_keys(
+    project: &Project,
+    elsewhere: &BTreeSet<usize>,
+) -> Result<BTreeMap<Target, Wanted>, EvalError> {
+    let mut wanted: BTreeMap<Target, Wanted> = BTreeMap::new();
+    // By measured source: (its key column, the looked-up source and column).
+    let mut by_source: BTreeMap<&str, Vec<(&str, Target)>> = BTreeMap::new();
+    let here = project
+        .base_measures
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !elsewhere.contains(i));
+    for (_, base) in here {
+        for (at, l) in base.lookups.iter().enumerate() {
+            let target = (l.source.clone(), l.on.clone());
+            let brought = base.lookups[..at]
+                .iter()
+                .any(|e| e.columns.contains(&l.key));
+            if brought {
+                wanted.entry(target).or_default().all = true;
+            } else {
+                wanted.entry(target.clone()).or_default();
+                by_source
+                    .entry(base.source.as_str())
+                    .or_default()
+                    .push((l.key.as_str(), target));
+            }
+        }
+    }
+    let found: Vec<Result<Vec<(Target, Wanted)>, EvalError>> = by_source
+        .into_par_iter()
+        .map(|(name, mut keys)| {
+            keys.sort();
+            keys.dedup();
+            let mut columns: Vec<String> = keys.iter().map(|k| k.0.to_string()).collect();
+            columns.dedup();
+            let mut found: Vec<(Target, Wanted)> = keys
+                .iter()
+                .map(|(_, target)| (target.clone(), Wanted::default()))
+                .collect();
+            crate::source::for_each_batch(&project.sources.by_name[name], &columns, &mut |b| {
+                for ((key, _), (_, w)) in keys.iter().zip(found.iter_mut()) {
+                    w.add(b.column_by_name(key).expect("the key column is read"));
+                }
+                Ok(())
+            })
+            .map_err(EvalError)?;
+            Ok(found)
+        })
+        .collect();
+    for f in found {
+        for (target, w) in f? {
+            let into = wanted.entry(target).or_default();
+            into.ints.extend(w.ints);
+            into.texts.extend(w.texts);
+        }
+    }
+    for w in wanted.values_mut() {
+        w.seal();
+    }
+    Ok(wanted)
+}
+
+/// The rows of a looked-up source's `batch` that some lookup wants.
+pub fn keep_wanted(
+    wanted: &BTreeMap<Target, Wanted>,
+    source: &str,
+    batch: RecordBatch,
+) -> Result<RecordBatch, String> {
+    let keys: Vec<(&ArrayRef, &Wanted)> = wanted
+        .range((source.to_string(), String::new())..)
+        .take_while(|((s, _), _)| s == source)
+        .map(|((_, on), w)| (batch.column_by_name(on).expect("the key is read"), w))
+        .collect();
+    if keys.iter().any(|(_, w)| w.all) {
+        return Ok(batch);
+    }
+    let keep: BooleanArray = (0..batch.num_rows())
+        .map(|i| Some(keys.iter().any(|(on, w)| w.holds(on, i))))
+        .collect();
+    arrow_select::filter::filter_record_batch(&batch, &keep).map_err(|e| e.to_string())
 }
 
 impl Indexes {

@@ -10,15 +10,16 @@ use super::accumulate::Accumulator;
 use super::breakdown::breakdown_error;
 use super::breakdown::GroupProblem;
 use super::domain::Domain;
-use super::history::Histories;
-use super::lookup::{join, lookup_columns, Indexes};
+use super::history::{Histories, Rows};
+use super::lookup::{join, keep_wanted, lookup_columns, wanted_keys, Indexes};
 use super::tables::{collect_population_columns, needed_columns, source_error, Tables};
 use crate::calendar::period::MonthTable;
+use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::model::measure::same_lookups;
 use crate::model::Project;
 use crate::source::expect::{check_source, Finding};
-use crate::source::{read_columns, Table};
+use crate::source::{for_each_batch, read_columns, Table};
 use arrow_array::RecordBatch;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -148,13 +149,22 @@ pub fn scan(
     };
     let indexes = match input {
         Input::Sources => {
+            let wanted = wanted_keys(project, &elsewhere.bases)?;
             let read: Vec<Result<(String, Table), EvalError>> =
                 lookup_columns(project, &elsewhere.bases)
                     .into_par_iter()
                     .map(|(name, columns)| {
-                        let table = read_columns(&project.sources.by_name[&name], &columns)
-                            .map_err(EvalError)?;
-                        Ok((name, table))
+                        let mut batches = Vec::new();
+                        let source = &project.sources.by_name[&name];
+                        for_each_batch(source, &columns, &mut |b| {
+                            let kept = keep_wanted(&wanted, &name, b).map_err(|why| {
+                                Diagnostic::new(&source.file, Place::WHOLE_FILE, why)
+                            })?;
+                            batches.push(kept);
+                            Ok(())
+                        })
+                        .map_err(EvalError)?;
+                        Ok((name, Table { batches }))
                     })
                     .collect();
             let read = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
@@ -178,10 +188,29 @@ pub fn scan(
     let done: Vec<Result<Done, EvalError>> = work
         .into_par_iter()
         .map(|(name, columns)| {
+            let source = &project.sources.by_name[&name];
+            let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            let kept = population_columns.contains_key(&name);
+            let reporting = domain.month(domain.len() - 1);
+            let judging = match input {
+                Input::Sources if streams(project, source, measures, kept) => {
+                    crate::source::Streamed::new(source, reporting, project.quality.extracted)
+                }
+                _ => None,
+            };
+            if let Some(judging) = judging {
+                let computing = Computing::new(project, &indexes, measures, domain, &months);
+                let (results, findings) = stream_source(computing, source, &columns, judging)?;
+                progress.step();
+                return Ok((
+                    measures.iter().copied().zip(results).collect(),
+                    None,
+                    findings,
+                ));
+            }
             let (read, table) = match input {
                 Input::Sources => {
-                    let read = read_columns(&project.sources.by_name[&name], &columns)
-                        .map_err(EvalError)?;
+                    let read = read_columns(source, &columns).map_err(EvalError)?;
                     (Some(read), None)
                 }
                 Input::Tables { tables, .. } => (None, Some(&tables.by_source[&name])),
@@ -191,23 +220,14 @@ pub fn scan(
                 .or(table)
                 .expect("a table read or given")
                 .batches;
-            let source = &project.sources.by_name[&name];
             let findings = match read {
-                Some(_) => check_source(
-                    source,
-                    batches,
-                    domain.month(domain.len() - 1),
-                    project.quality.extracted,
-                )
-                .map_err(EvalError)?,
+                Some(_) => check_source(source, batches, reporting, project.quality.extracted)
+                    .map_err(EvalError)?,
                 None => Vec::new(),
             };
-            let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
             let results = scan_source(project, &indexes, batches, measures, domain, &months)?;
             progress.step();
-            let kept = read
-                .filter(|_| population_columns.contains_key(&name))
-                .map(|t| (name, t));
+            let kept = read.filter(|_| kept).map(|t| (name, t));
             Ok((
                 measures.iter().copied().zip(results).collect(),
                 kept,
@@ -263,14 +283,6 @@ fn scan_source(
     if measures.is_empty() {
         return Ok(Vec::new());
     }
-    let first_rows: Vec<usize> = batches
-        .iter()
-        .scan(0, |row, b| {
-            let first = *row;
-            *row += b.num_rows();
-            Some(first)
-        })
-        .collect();
     let own: Vec<&crate::model::measure::BaseMeasure> = measures
         .iter()
         .map(|&i| &project.base_measures[i])
@@ -283,74 +295,209 @@ fn scan_source(
             "an entity's history is read whole; read fewer rows",
         )
     })?;
-    let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
-        .par_iter()
-        .zip(first_rows.par_iter())
-        .map(|(batch, &first_row)| {
-            let mut accs: Vec<Accumulator> = measures
+    let mut computing = Computing::new(project, indexes, measures, domain, months);
+    computing.add(batches, &histories)?;
+    computing.finish()
+}
+
+/// Batches computed at once when a source streams: enough to keep every
+/// thread busy, few enough that only they are in memory.
+fn chunk_batches() -> usize {
+    2 * rayon::current_num_threads()
+}
+
+/// Whether a source's measures can be computed as it is read, batch by
+/// batch, so only the batches in hand are in memory: not for a population
+/// table (kept for later), nor when a measure reads an entity's history
+/// from a database (read again, its rows could come in another order).
+fn streams(
+    project: &Project,
+    source: &crate::source::Source,
+    measures: &[usize],
+    kept: bool,
+) -> bool {
+    let history = measures
+        .iter()
+        .any(|&i| project.base_measures[i].history.is_some());
+    let database = matches!(source.read_from, crate::source::ReadFrom::Odbc(_));
+    !(kept || history && database)
+}
+
+/// Reads a source batch by batch, judging its expectations and computing
+/// its measures a chunk of batches at a time; nothing of it is kept. An
+/// expectation's error is reported before a measure's, as when the source
+/// is read whole.
+fn stream_source(
+    mut computing: Computing,
+    source: &crate::source::Source,
+    columns: &[String],
+    mut judging: crate::source::Streamed,
+) -> Result<(Vec<BaseResult>, Vec<Finding>), EvalError> {
+    let measures = computing.measures;
+    let project = computing.project;
+    let own: Vec<&crate::model::measure::BaseMeasure> = measures
+        .iter()
+        .map(|&i| &project.base_measures[i])
+        .collect();
+    // Histories first: each read in passes over the entity and order columns.
+    let histories = Histories::from_rows(&Rows::Source(source), &own).map_err(|why| {
+        source_error(
+            project,
+            &source.name,
+            why,
+            "an entity's history is read over the whole source; read fewer rows",
+        )
+    })?;
+    let mut chunk: Vec<RecordBatch> = Vec::new();
+    let mut failed: Option<EvalError> = None;
+    let mut compute = |chunk: &mut Vec<RecordBatch>, failed: &mut Option<EvalError>| {
+        if failed.is_none() && !measures.is_empty() {
+            if let Err(e) = computing.add(chunk, &histories) {
+                *failed = Some(e);
+            }
+        }
+        chunk.clear();
+    };
+    for_each_batch(source, columns, &mut |b| {
+        judging.feed(&b);
+        chunk.push(b);
+        if chunk.len() >= chunk_batches() {
+            compute(&mut chunk, &mut failed);
+        }
+        Ok(())
+    })
+    .map_err(EvalError)?;
+    compute(&mut chunk, &mut failed);
+    let findings = judging.finish().map_err(EvalError)?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if measures.is_empty() {
+        return Ok((Vec::new(), findings));
+    }
+    Ok((computing.finish()?, findings))
+}
+
+/// One source's measures being computed, batches added in order.
+struct Computing<'p> {
+    project: &'p Project,
+    indexes: &'p Indexes,
+    measures: &'p [usize],
+    domain: Domain,
+    months: &'p MonthTable,
+    merged: Vec<Accumulator<'p>>,
+    /// Rows added so far: the next batch's first row.
+    rows: usize,
+}
+
+impl<'p> Computing<'p> {
+    fn new(
+        project: &'p Project,
+        indexes: &'p Indexes,
+        measures: &'p [usize],
+        domain: Domain,
+        months: &'p MonthTable,
+    ) -> Computing<'p> {
+        Computing {
+            project,
+            indexes,
+            measures,
+            domain,
+            months,
+            merged: measures
                 .iter()
                 .map(|_| Accumulator::new(domain, months))
-                .collect();
-            // Measures with the same lookups share one joined batch.
-            let mut joined: Vec<(usize, RecordBatch)> = Vec::new();
-            for (acc, &i) in accs.iter_mut().zip(measures) {
-                let base = &project.base_measures[i];
-                let seen = if base.lookups.is_empty() {
-                    batch
-                } else {
-                    let same =
-                        |j: usize| same_lookups(&project.base_measures[j].lookups, &base.lookups);
-                    let at = match joined.iter().position(|(j, _)| same(*j)) {
-                        Some(at) => at,
-                        None => {
-                            let with = join(project, indexes, &base.source, &base.lookups, batch)?;
-                            joined.push((i, with));
-                            joined.len() - 1
-                        }
+                .collect(),
+            rows: 0,
+        }
+    }
+
+    /// Adds `batches` (the next rows of the source), in parallel, merged
+    /// in order.
+    fn add(&mut self, batches: &[RecordBatch], histories: &Histories) -> Result<(), EvalError> {
+        let (project, indexes, measures) = (self.project, self.indexes, self.measures);
+        let (domain, months) = (self.domain, self.months);
+        let first_rows: Vec<usize> = batches
+            .iter()
+            .scan(self.rows, |row, b| {
+                let first = *row;
+                *row += b.num_rows();
+                Some(first)
+            })
+            .collect();
+        self.rows += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+        let partials: Vec<Result<Vec<Accumulator>, EvalError>> = batches
+            .par_iter()
+            .zip(first_rows.par_iter())
+            .map(|(batch, &first_row)| {
+                let mut accs: Vec<Accumulator> = measures
+                    .iter()
+                    .map(|_| Accumulator::new(domain, months))
+                    .collect();
+                // Measures with the same lookups share one joined batch.
+                let mut joined: Vec<(usize, RecordBatch)> = Vec::new();
+                for (acc, &i) in accs.iter_mut().zip(measures) {
+                    let base = &project.base_measures[i];
+                    let seen = if base.lookups.is_empty() {
+                        batch
+                    } else {
+                        let same = |j: usize| {
+                            same_lookups(&project.base_measures[j].lookups, &base.lookups)
+                        };
+                        let at = match joined.iter().position(|(j, _)| same(*j)) {
+                            Some(at) => at,
+                            None => {
+                                let with =
+                                    join(project, indexes, &base.source, &base.lookups, batch)?;
+                                joined.push((i, with));
+                                joined.len() - 1
+                            }
+                        };
+                        &joined[at].1
                     };
-                    &joined[at].1
-                };
-                if base.history.is_some() {
-                    let with = histories.add_to(base, seen, first_row).map_err(|why| {
-                        source_error(
-                            project,
-                            &base.source,
-                            why,
-                            "previous() values could not be taken from the entity's rows",
-                        )
-                    })?;
-                    acc.add_batch(project, base, &with, first_row)?;
-                } else {
-                    acc.add_batch(project, base, seen, first_row)?;
+                    if base.history.is_some() {
+                        let with = histories.add_to(base, seen, first_row).map_err(|why| {
+                            source_error(
+                                project,
+                                &base.source,
+                                why,
+                                "previous() values could not be taken from the entity's rows",
+                            )
+                        })?;
+                        acc.add_batch(project, base, &with, first_row)?;
+                    } else {
+                        acc.add_batch(project, base, seen, first_row)?;
+                    }
                 }
+                Ok(accs)
+            })
+            .collect();
+        for partial in partials {
+            for (acc, part) in self.merged.iter_mut().zip(partial?) {
+                acc.merge(part);
             }
-            Ok(accs)
-        })
-        .collect();
-    let mut merged: Vec<Accumulator> = measures
-        .iter()
-        .map(|_| Accumulator::new(domain, months))
-        .collect();
-    for partial in partials {
-        for (acc, part) in merged.iter_mut().zip(partial?) {
-            acc.merge(part);
         }
+        Ok(())
     }
-    // Each batch kept to the limit; their union must too.
-    for (acc, &i) in merged.iter().zip(measures) {
-        let base = &project.base_measures[i];
-        if let Some(b) = acc.over_limit(base) {
-            return Err(breakdown_error(
-                project,
-                base,
-                b.column(),
-                GroupProblem::TooMany,
-            ));
+
+    fn finish(self) -> Result<Vec<BaseResult>, EvalError> {
+        let project = self.project;
+        // Each batch kept to the limit; their union must too.
+        for (acc, &i) in self.merged.iter().zip(self.measures) {
+            let base = &project.base_measures[i];
+            if let Some(b) = acc.over_limit(base) {
+                return Err(breakdown_error(
+                    project,
+                    base,
+                    b.column(),
+                    GroupProblem::TooMany,
+                ));
+            }
         }
+        self.merged
+            .into_iter()
+            .zip(self.measures)
+            .map(|(acc, &i)| acc.finish(project, &project.base_measures[i]))
+            .collect()
     }
-    merged
-        .into_iter()
-        .zip(measures)
-        .map(|(acc, &i)| acc.finish(project, &project.base_measures[i]))
-        .collect()
 }

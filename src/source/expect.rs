@@ -4,7 +4,7 @@
 //! `error` stops the run; a `warn` is reported and the run goes on.
 
 use crate::calendar::parse_day;
-use crate::calendar::period::{date_from_days, days_from_date, Month};
+use crate::calendar::period::{date_from_days, Month};
 use crate::config::sources::{ExpectationDoc, SourceDoc};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::{str_at, ColumnType};
@@ -332,14 +332,24 @@ pub fn check_source(
     reporting: Month,
     extracted: Option<i32>,
 ) -> Result<Vec<Finding>, Diagnostic> {
-    let mut warnings = Vec::new();
-    for (finding, _) in evaluate(
+    let found = evaluate(
         &source.name,
         &source.expectations,
         batches,
         reporting,
         extracted,
-    ) {
+    );
+    stop_or_warn(source, found.into_iter().map(|f| f.0))
+}
+
+/// The first failing `error` as a diagnostic placed where it is declared,
+/// or the warnings.
+pub(super) fn stop_or_warn(
+    source: &super::Source,
+    found: impl Iterator<Item = Finding>,
+) -> Result<Vec<Finding>, Diagnostic> {
+    let mut warnings = Vec::new();
+    for finding in found {
         let e = &source.expectations[finding.expectation];
         if finding.severity == Severity::Error {
             return Err(
@@ -388,7 +398,7 @@ pub fn evaluate(
 ) -> Vec<(Finding, Failing)> {
     let mut out = Vec::new();
     for (i, e) in expectations.iter().enumerate() {
-        let (failing, message) = judge(e, batches, reporting, extracted);
+        let (failing, message) = super::judge::whole(e, batches, reporting, extracted);
         if let Some(message) = message {
             out.push((
                 Finding {
@@ -405,156 +415,7 @@ pub fn evaluate(
     out
 }
 
-/// The failing rows and, when it fails, the message.
-fn judge(
-    e: &Expectation,
-    batches: &[RecordBatch],
-    reporting: Month,
-    extracted: Option<i32>,
-) -> (Failing, Option<String>) {
-    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let month_end = days_from_date(reporting.last_day());
-    let mut failing: Failing = Vec::new();
-    let mut row = 0u64;
-    match &e.check {
-        Check::Rows { min, max } => {
-            let n = total as u64;
-            let wrong = min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m);
-            return (
-                Vec::new(),
-                wrong.then(|| format!("it has {n} rows; expected {}", e.describe())),
-            );
-        }
-        Check::Fresh {
-            column,
-            within_days,
-        } => {
-            let latest = batches
-                .iter()
-                .filter_map(|b| b.column_by_name(column))
-                .filter_map(|c| arrow_arith::aggregate::max(c.as_primitive::<Date32Type>()))
-                .max();
-            let oldest_allowed = month_end
-                - i32::try_from(*within_days)
-                    .unwrap_or(i32::MAX)
-                    .min(month_end.saturating_add(1_000_000));
-            return match latest {
-                None => (Vec::new(), Some(format!("`{column}` holds no date, so the data cannot be shown to be fresh"))),
-                Some(d) if d < oldest_allowed => (Vec::new(), Some(format!(
-                    "the latest `{column}` is {}, {} days before the reporting month's end ({}); expected within {within_days} days",
-                    date_from_days(d),
-                    month_end - d,
-                    date_from_days(month_end)
-                ))),
-                Some(_) => (Vec::new(), None),
-            };
-        }
-        Check::Unique(columns) => {
-            for (r, first) in super::unique::repeats(batches, columns) {
-                let parts: Vec<String> = columns
-                    .iter()
-                    .map(|c| value_at(batches, c, r).unwrap_or_default())
-                    .collect();
-                failing.push((r, format!("{} (as row {first})", shown(columns, &parts))));
-            }
-        }
-        Check::NotNull(columns) => {
-            for b in batches {
-                let arrays: Vec<(&String, &dyn Array)> = columns
-                    .iter()
-                    .filter_map(|c| b.column_by_name(c).map(|a| (c, a.as_ref())))
-                    .collect();
-                for r in 0..b.num_rows() {
-                    row += 1;
-                    let missing: Vec<&str> = arrays
-                        .iter()
-                        .filter(|(_, a)| a.is_null(r))
-                        .map(|(c, _)| c.as_str())
-                        .collect();
-                    if !missing.is_empty() {
-                        failing.push((row, format!("no {}", missing.join(", "))));
-                    }
-                }
-            }
-        }
-        Check::Allowed { column, values } => {
-            for b in batches {
-                let Some(a) = b.column_by_name(column) else {
-                    continue;
-                };
-                let text = matches!(a.data_type(), DataType::Utf8 | DataType::Dictionary(_, _));
-                for r in 0..b.num_rows() {
-                    row += 1;
-                    // Text is compared where it lies; only other kinds are written out.
-                    let allowed = match (text, a.is_null(r)) {
-                        (_, true) => true,
-                        (true, false) => str_at(a.as_ref(), r).is_some_and(|v| values.contains(v)),
-                        (false, false) => {
-                            text_at(a.as_ref(), r).is_some_and(|v| values.contains(&v))
-                        }
-                    };
-                    if allowed {
-                        continue;
-                    }
-                    if let Some(v) = text_at(a.as_ref(), r) {
-                        {
-                            failing.push((
-                                row,
-                                format!("{column} = {}", crate::format::visible(&v, false)),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        Check::Dates { column, from, to } => {
-            let to = to.map(|t| match t {
-                Until::Day(d) => d,
-                Until::ReportingMonth => month_end,
-                // Checked when the project is compiled: `extracted` is set.
-                Until::Extracted => extracted.unwrap_or(month_end),
-            });
-            for b in batches {
-                let Some(a) = b.column_by_name(column) else {
-                    continue;
-                };
-                let a = a.as_primitive::<Date32Type>();
-                for r in 0..b.num_rows() {
-                    row += 1;
-                    if a.is_null(r) {
-                        continue;
-                    }
-                    let d = a.value(r);
-                    if from.is_some_and(|f| d < f) || to.is_some_and(|t| d > t) {
-                        failing.push((row, format!("{column} = {}", date_from_days(d))));
-                    }
-                }
-            }
-        }
-    }
-    if failing.is_empty() {
-        return (failing, None);
-    }
-    let examples: Vec<String> = failing
-        .iter()
-        .take(SHOWN_ROWS)
-        .map(|(r, what)| format!("row {r}: {what}"))
-        .collect();
-    let more = if failing.len() > SHOWN_ROWS {
-        "; ..."
-    } else {
-        ""
-    };
-    let message = format!(
-        "{} of {total} rows fail the expectation {}: {}{more}",
-        failing.len(),
-        e.describe(),
-        examples.join("; ")
-    );
-    (failing, Some(message))
-}
-
-fn shown(columns: &[String], parts: &[String]) -> String {
+pub(super) fn shown(columns: &[String], parts: &[String]) -> String {
     columns
         .iter()
         .zip(parts)
@@ -564,7 +425,7 @@ fn shown(columns: &[String], parts: &[String]) -> String {
 }
 
 /// The value of `column` at row `row` (counted from 1 over all batches).
-fn value_at(batches: &[RecordBatch], column: &str, row: u64) -> Option<String> {
+pub(super) fn value_at(batches: &[RecordBatch], column: &str, row: u64) -> Option<String> {
     let mut first = 0u64;
     for b in batches {
         let n = b.num_rows() as u64;
@@ -580,7 +441,7 @@ fn value_at(batches: &[RecordBatch], column: &str, row: u64) -> Option<String> {
 }
 
 /// A value as text, for messages (`None`: missing).
-fn text_at(array: &dyn Array, i: usize) -> Option<String> {
+pub(super) fn text_at(array: &dyn Array, i: usize) -> Option<String> {
     if array.is_null(i) {
         return None;
     }

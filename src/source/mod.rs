@@ -9,6 +9,7 @@
 mod csv;
 mod declare;
 pub mod expect;
+mod judge;
 mod odbc;
 pub(crate) mod parquet;
 pub mod snapshot;
@@ -17,6 +18,7 @@ mod unique;
 mod xlsx;
 
 pub use declare::{discover, ReadFrom};
+pub use judge::Streamed;
 pub use odbc::{query as odbc_query, OdbcSource, Rows};
 pub use text::MAX_TEXT_BYTES;
 
@@ -113,13 +115,46 @@ pub struct Table {
 
 /// Reads the named columns of a source, whatever its kind.
 pub fn read_columns(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
-    let read = match &source.read_from {
-        ReadFrom::Parquet { path } => parquet::read(path, columns),
+    let mut batches = Vec::new();
+    for_each_batch(source, columns, &mut |b| {
+        batches.push(b);
+        Ok(())
+    })?;
+    Ok(Table { batches })
+}
+
+/// Reads the named columns batch by batch, each checked and normalised as
+/// by `read_columns`, handing each to `each` as it is read: from a Parquet
+/// file only the batch in hand is in memory (other formats are read whole
+/// first). An error of `each` is returned as it is; a read's is placed on
+/// the source.
+pub fn for_each_batch(
+    source: &Source,
+    columns: &[String],
+    each: &mut dyn FnMut(RecordBatch) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let fail = |message: String| read_failure(source, columns, message);
+    let mut hand = |batch: Result<RecordBatch, String>| {
+        let batch = batch.and_then(|b| normalise_batch(&b)).map_err(fail)?;
+        each(batch)
+    };
+    let whole = match &source.read_from {
+        ReadFrom::Parquet { path } => {
+            for batch in parquet::batches(path, columns).map_err(fail)? {
+                hand(batch)?;
+            }
+            return Ok(());
+        }
         ReadFrom::Csv(csv) => csv::read(csv, &source.columns, columns),
         ReadFrom::Xlsx(xlsx) => xlsx::read(xlsx, columns),
         ReadFrom::Odbc(odbc) => odbc::read(odbc, columns),
     };
-    checked(source, columns, read)
+    // Each reader checks text lengths batch by batch as it reads, so a
+    // source of huge values stops at its first batch.
+    for batch in whole.map_err(fail)? {
+        hand(Ok(batch))?;
+    }
+    Ok(())
 }
 
 /// Enough of the named columns to find each one's latest value: a
@@ -139,26 +174,7 @@ fn checked(
     columns: &[String],
     read: Result<Vec<RecordBatch>, String>,
 ) -> Result<Table, Diagnostic> {
-    let fail = |message: String| {
-        let listed = columns
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Diagnostic::new(
-            &source.file,
-            Place::WHOLE_FILE,
-            format!(
-                "cannot read column{} {listed} of source `{}` ({}): {message}",
-                if columns.len() == 1 { "" } else { "s" },
-                source.name,
-                source.describe(),
-            ),
-        )
-        .help(source.read_from.help_on_failure())
-    };
-    // Each reader checks text lengths batch by batch as it reads, so a
-    // source of huge values stops at its first batch.
+    let fail = |message: String| read_failure(source, columns, message);
     let batches = read.map_err(fail)?;
     let batches = batches
         .iter()
@@ -166,6 +182,25 @@ fn checked(
         .collect::<Result<Vec<_>, String>>()
         .map_err(fail)?;
     Ok(Table { batches })
+}
+
+fn read_failure(source: &Source, columns: &[String], message: String) -> Diagnostic {
+    let listed = columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::new(
+        &source.file,
+        Place::WHOLE_FILE,
+        format!(
+            "cannot read column{} {listed} of source `{}` ({}): {message}",
+            if columns.len() == 1 { "" } else { "s" },
+            source.name,
+            source.describe(),
+        ),
+    )
+    .help(source.read_from.help_on_failure())
 }
 
 /// The position of each named column in a schema, or which is missing.

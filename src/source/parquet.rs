@@ -39,7 +39,17 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 
 /// Reads the named columns of a Parquet file.
 pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
-    guarded(|| {
+    batches(path, columns)?.collect()
+}
+
+/// The named columns of a Parquet file, batch by batch as they are read
+/// (each checked for huge values), so a caller that keeps only what it
+/// needs of each batch holds no more of the file than that.
+pub(crate) fn batches(
+    path: &Path,
+    columns: &[String],
+) -> Result<impl Iterator<Item = Result<RecordBatch, String>>, String> {
+    let reader = guarded(|| {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         // The footer is read once; the schema it gives is read back with
         // text as dictionaries.
@@ -53,20 +63,33 @@ pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, 
         let indices = super::column_indices(&schema, columns)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
         let rows = batch_rows(&builder, &indices);
-        let reader = builder
+        builder
             .with_projection(mask)
             .with_batch_size(rows)
             .build()
-            .map_err(|e| e.to_string())?;
-        let mut batches = Vec::new();
-        for batch in reader {
-            let batch = batch.map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())
+    })?;
+    let mut reader = Some(reader);
+    Ok(std::iter::from_fn(move || {
+        let next = guarded(|| {
+            let Some(read) = reader.as_mut().and_then(Iterator::next) else {
+                return Ok(None);
+            };
+            let batch = read.map_err(|e| e.to_string())?;
             // Checked batch by batch, so a file of huge values stops at its first.
             super::text::check_text_lengths(&batch)?;
-            batches.push(batch);
+            Ok(Some(batch))
+        });
+        match next {
+            Ok(Some(batch)) => Some(Ok(batch)),
+            Ok(None) => None,
+            Err(e) => {
+                // Nothing is read after a failure.
+                reader = None;
+                Some(Err(e))
+            }
         }
-        Ok(batches)
-    })
+    }))
 }
 
 /// The file's schema with every text column read as a dictionary: a
