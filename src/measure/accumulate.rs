@@ -13,6 +13,7 @@ use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
+use super::spans::Spans;
 use crate::calendar::elapsed::Elapsed;
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
@@ -80,7 +81,7 @@ pub(super) struct GroupAcc {
     /// (id, first period, last period) of each row of a distinct count,
     /// counted per period only when the scan ends (sorted, each id's spans
     /// merged), not hashed row by row or repeated for every period.
-    ids: Vec<(i64, u32, u32)>,
+    ids: Spans,
     reasons: Vec<Option<String>>,
 }
 
@@ -147,13 +148,9 @@ impl<'a> Accumulator<'a> {
                 *a += b;
             }
             if renumber.is_empty() {
-                acc.ids.extend(part.ids);
+                acc.ids.append(part.ids, None);
             } else {
-                acc.ids.extend(
-                    part.ids
-                        .into_iter()
-                        .map(|(id, from, to)| (renumber[id as usize], from, to)),
-                );
+                acc.ids.append(part.ids, Some(&|id| renumber[id as usize]));
             }
             for (a, b) in acc.reasons.iter_mut().zip(part.reasons) {
                 if let Some(b) = b {
@@ -547,18 +544,19 @@ impl<'a> Accumulator<'a> {
         });
         for (k, acc) in self.names.into_iter().zip(self.groups) {
             if let Some(kept) = &mut kept {
-                kept.spans.insert(k.clone(), acc.ids.clone());
+                kept.spans.insert(k.clone(), acc.ids.to_vec());
             }
             let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
             let periods = acc.sums.len();
             let distinct = match &base.having {
                 None => distinct_per_period(acc.ids, periods),
-                Some(h) => entities_having(acc.ids, periods, &project.engine, h).map_err(|e| {
-                    EvalError(h.site.diagnostic(
-                        rhai::Position::NONE,
-                        format!("`having` failed: {}", e.message),
-                    ))
-                })?,
+                Some(h) => entities_having(acc.ids.into_vec(), periods, &project.engine, h)
+                    .map_err(|e| {
+                        EvalError(h.site.diagnostic(
+                            rhai::Position::NONE,
+                            format!("`having` failed: {}", e.message),
+                        ))
+                    })?,
             };
             groups.insert(
                 k,
@@ -579,7 +577,7 @@ impl GroupAcc {
         GroupAcc {
             rows_diff: vec![0; len + 1],
             sums: vec![0.0; len],
-            ids: Vec::new(),
+            ids: Spans::default(),
             reasons: vec![None; len],
         }
     }

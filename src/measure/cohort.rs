@@ -5,6 +5,7 @@
 
 use super::period_counts::distinct_per_period;
 use super::scan::{BaseResult, Group};
+use super::spans::Spans;
 use crate::model::measure::BaseId;
 use std::collections::HashMap;
 
@@ -21,13 +22,13 @@ pub(super) fn union_per_period(
         .collect();
     let as_text = kept.iter().any(|k| !k.texts.is_empty());
     let mut numbering: HashMap<String, i64> = HashMap::new();
-    let mut spans = Vec::new();
+    let mut spans = Spans::default();
     for k in kept {
         let Some(member) = k.spans.get(group) else {
             continue;
         };
         if !as_text {
-            spans.extend_from_slice(member);
+            member.iter().for_each(|&s| spans.push(s));
             continue;
         }
         for &(id, from, to) in member {

@@ -94,7 +94,7 @@ impl Histories {
             .map(|(history, mut columns)| {
                 columns.sort();
                 columns.dedup();
-                Previous::build(rows, history, &columns)
+                Previous::build(rows, history, &columns, PASS_ROWS)
             })
             .collect::<Result<_, _>>()?;
         Ok(Histories { built })
@@ -181,7 +181,12 @@ fn entity_at(entity: &ArrayRef, i: usize, texts: &mut HashMap<String, i64>) -> O
 }
 
 impl Previous {
-    fn build(rows: &Rows, history: History, columns: &[String]) -> Result<Previous, String> {
+    fn build(
+        rows: &Rows,
+        history: History,
+        columns: &[String],
+        pass_rows: usize,
+    ) -> Result<Previous, String> {
         // First the columns previous values come from, whole, and the
         // number of rows and of entities.
         let mut first: Vec<String> = columns.to_vec();
@@ -218,7 +223,7 @@ impl Previous {
             brought.insert(c.clone(), whole_column(&kept, c)?);
         }
         drop(kept);
-        let passes = n.div_ceil(PASS_ROWS).max(1) as i64;
+        let passes = n.div_ceil(pass_rows).max(1) as i64;
         let mut previous: Vec<Option<u32>> = vec![None; n];
         let pair = [history.entity.clone(), history.order.clone()];
         for pass in 0..passes {
@@ -279,7 +284,8 @@ fn column_positions(b: &RecordBatch, columns: &[String]) -> Result<Vec<usize>, S
 
 #[cfg(test)]
 mod tests {
-    use super::order_rows;
+    use super::*;
+    use arrow_array::{Date32Array, Int64Array, StringArray};
     use proptest::prelude::*;
 
     fn by_tuple(keys: &[Option<i64>], dates: &[Option<i32>]) -> Vec<u32> {
@@ -290,7 +296,65 @@ mod tests {
         rows
     }
 
+    fn previous_rows(batches: &[RecordBatch], pass_rows: usize) -> Vec<Option<u32>> {
+        let history = History {
+            entity: "child".into(),
+            order: "day".into(),
+        };
+        let built = Previous::build(
+            &Rows::Batches(batches),
+            history,
+            &["day".to_string()],
+            pass_rows,
+        )
+        .unwrap();
+        built.rows.iter().collect()
+    }
+
     proptest! {
+        /// Sorted in passes over a share of the entities each (a few rows a
+        /// pass here), every row's previous row is the one a single sort
+        /// finds; for integer and text entities alike.
+        #[test]
+        fn histories_built_in_passes_agree_with_one_sort(
+            rows in proptest::collection::vec(
+                (proptest::option::weighted(0.9, 0i64..8), proptest::option::weighted(0.8, 0i32..6)),
+                0..50,
+            ),
+            split in 1usize..7,
+            pass_rows in 1usize..9,
+            text in proptest::bool::ANY,
+        ) {
+            let batches: Vec<RecordBatch> = rows
+                .chunks(split)
+                .map(|chunk| {
+                    let days: ArrayRef = Arc::new(Date32Array::from(
+                        chunk.iter().map(|r| r.1).collect::<Vec<_>>(),
+                    ));
+                    let children: ArrayRef = if text {
+                        Arc::new(StringArray::from(
+                            chunk.iter().map(|r| r.0.map(|c| format!("c{c}"))).collect::<Vec<_>>(),
+                        ))
+                    } else {
+                        Arc::new(Int64Array::from(chunk.iter().map(|r| r.0).collect::<Vec<_>>()))
+                    };
+                    RecordBatch::try_from_iter([("child", children), ("day", days)]).unwrap()
+                })
+                .collect();
+            prop_assert_eq!(previous_rows(&batches, pass_rows), previous_rows(&batches, PASS_ROWS));
+            // And the one sort is the plain order: by child, day, place.
+            let keys: Vec<Option<i64>> = rows.iter().map(|r| r.0).collect();
+            let dates: Vec<Option<i32>> = rows.iter().map(|r| r.1).collect();
+            let mut expected = vec![None; rows.len()];
+            let order = by_tuple(&keys, &dates);
+            for w in order.windows(2) {
+                if keys[w[0] as usize] == keys[w[1] as usize] {
+                    expected[w[1] as usize] = Some(w[0]);
+                }
+            }
+            prop_assert_eq!(previous_rows(&batches, pass_rows), expected);
+        }
+
         /// Packed into 64 bits (entities close together) or 128 (ids far
         /// apart, as when each of many sources numbers its own), the order
         /// is the plain (entity, date, place) order.

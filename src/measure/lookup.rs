@@ -477,6 +477,42 @@ mod tests {
     }
 
     proptest! {
+        /// A looked-up table keeps exactly the rows whose key some measured
+        /// row holds, whether the wanted keys are a bitmap (close together)
+        /// or a set (far apart).
+        #[test]
+        fn a_looked_up_table_keeps_the_rows_whose_keys_are_wanted(
+            table in prop::collection::vec(prop::option::weighted(0.9, 0i64..60), 0..50),
+            keys in prop::collection::vec(prop::option::weighted(0.9, 0i64..60), 0..50),
+            spread in prop_oneof![Just(1i64), Just(1i64 << 40)],
+        ) {
+            let table: Vec<Option<i64>> = table.iter().map(|t| t.map(|k| k * spread)).collect();
+            let mut w = Wanted::default();
+            let key_array: ArrayRef = Arc::new(Int64Array::from(
+                keys.iter().map(|k| k.map(|k| k * spread)).collect::<Vec<_>>(),
+            ));
+            w.add(&key_array);
+            w.seal();
+            let distinct: std::collections::BTreeSet<i64> = keys.iter().flatten().copied().collect();
+            if spread == 1 && !distinct.is_empty() {
+                prop_assert!(w.bits.is_some());
+            }
+            if spread > 1 && distinct.len() > 1 {
+                prop_assert!(w.bits.is_none());
+            }
+            let wanted = BTreeMap::from([(("person".to_string(), "person_id".to_string()), w)]);
+            let batch = people(&table, table.len().max(1)).pop();
+            let Some(batch) = batch else { return Ok(()) };
+            let kept = keep_wanted(&wanted, "person", batch).unwrap();
+            let got: Vec<Option<i64>> = kept.column(0).as_primitive::<Int64Type>().iter().collect();
+            let expected: Vec<Option<i64>> = table
+                .iter()
+                .copied()
+                .filter(|t| t.is_some_and(|t| keys.iter().flatten().any(|k| k * spread == t)))
+                .collect();
+            prop_assert_eq!(got, expected);
+        }
+
         // A lookup gives each row what a search of the looked-up table
         // gives: the one row with its key, or nothing (no key, no match);
         // a key on several rows is an error exactly when a row uses it.

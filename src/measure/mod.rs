@@ -19,4 +19,5 @@ pub(crate) mod period_filter;
 pub(crate) mod row_periods;
 pub(crate) mod scan;
 pub mod series;
+mod spans;
 pub mod tables;

@@ -301,27 +301,38 @@ impl<'s> Streamed<'s> {
     /// declared (as `check_source` gives them).
     pub fn finish(self) -> Result<Vec<Finding>, Diagnostic> {
         let source = self.source;
-        let mut found = Vec::new();
-        for (i, judge) in self.judges.into_iter().enumerate() {
-            let e = &source.expectations[i];
-            let column = match &e.check {
-                Check::Unique(columns) => columns[0].clone(),
-                _ => String::new(),
-            };
-            let mut first_rows = |values: &HashSet<i64>| first_rows_of(source, &column, values);
-            let (_, message, count) = judge.finish(None, &mut first_rows)?;
-            if let Some(message) = message {
-                found.push(Finding {
-                    source: source.name.clone(),
-                    expectation: i,
-                    severity: e.severity,
-                    failing: count.max(1),
-                    message,
-                });
-            }
-        }
+        let found = findings(&source.name, self.judges, &mut |column, values| {
+            first_rows_of(source, column, values)
+        })?;
         super::expect::stop_or_warn(source, found.into_iter())
     }
+}
+
+/// Reads a column again for the first rows of some repeated keys.
+type Reread<'a> = &'a mut dyn FnMut(&str, &HashSet<i64>) -> Result<HashMap<i64, u64>, Diagnostic>;
+
+/// What each judge found, in the expectations' order.
+fn findings(source: &str, judges: Vec<Judge>, reread: Reread) -> Result<Vec<Finding>, Diagnostic> {
+    let mut found = Vec::new();
+    for (i, judge) in judges.into_iter().enumerate() {
+        let e = judge.e;
+        let column = match &e.check {
+            Check::Unique(columns) => columns[0].clone(),
+            _ => String::new(),
+        };
+        let mut first_rows = |values: &HashSet<i64>| reread(&column, values);
+        let (_, message, count) = judge.finish(None, &mut first_rows)?;
+        if let Some(message) = message {
+            found.push(Finding {
+                source: source.to_string(),
+                expectation: i,
+                severity: e.severity,
+                failing: count.max(1),
+                message,
+            });
+        }
+    }
+    Ok(found)
 }
 
 /// The first row (from 1) holding each of `values` in `column`, read again.
@@ -415,7 +426,96 @@ impl Ids {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Place;
+    use crate::source::expect::{evaluate, Severity};
+    use arrow_array::{ArrayRef, Date32Array, Int64Array};
     use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn expectations() -> Vec<Expectation> {
+        let e = |check| Expectation {
+            check,
+            severity: Severity::Warn,
+            file: "sources.yaml".into(),
+            place: Place::WHOLE_FILE,
+        };
+        vec![
+            e(Check::Unique(vec!["id".into()])),
+            e(Check::NotNull(vec!["id".into(), "day".into()])),
+            e(Check::Dates {
+                column: "day".into(),
+                from: Some(10),
+                to: Some(Until::Day(40)),
+            }),
+            e(Check::Rows {
+                min: Some(3),
+                max: Some(30),
+            }),
+            e(Check::Fresh {
+                column: "day".into(),
+                within_days: 20,
+            }),
+        ]
+    }
+
+    proptest! {
+        /// Judged as batches stream past (repeats' first rows found by
+        /// reading the column again), a source's expectations give the
+        /// findings they give over the whole table.
+        #[test]
+        fn streamed_expectations_find_what_the_whole_table_shows(
+            rows in proptest::collection::vec(
+                (proptest::option::weighted(0.9, 0i64..25), proptest::option::weighted(0.9, 0i32..50)),
+                0..60,
+            ),
+            split in 1usize..8,
+        ) {
+            let batches: Vec<RecordBatch> = rows
+                .chunks(split)
+                .map(|chunk| {
+                    let ids: Vec<Option<i64>> = chunk.iter().map(|r| r.0).collect();
+                    let days: Vec<Option<i32>> = chunk.iter().map(|r| r.1).collect();
+                    RecordBatch::try_from_iter([
+                        ("id", Arc::new(Int64Array::from(ids)) as ArrayRef),
+                        ("day", Arc::new(Date32Array::from(days)) as ArrayRef),
+                    ])
+                    .unwrap()
+                })
+                .collect();
+            let expectations = expectations();
+            let reporting = Month::new(1970, 2);
+            let whole: Vec<(usize, String, u64)> = evaluate("t", &expectations, &batches, reporting, None)
+                .into_iter()
+                .map(|(f, _)| (f.expectation, f.message, f.failing))
+                .collect();
+            let mut judges: Vec<Judge> = expectations
+                .iter()
+                .map(|e| Judge::new(e, reporting, None, false, true))
+                .collect();
+            for b in &batches {
+                judges.iter_mut().for_each(|j| j.feed(b));
+            }
+            let mut reread = |column: &str, values: &HashSet<i64>| {
+                let mut first = HashMap::new();
+                let mut row = 0;
+                for b in &batches {
+                    for v in b.column_by_name(column).unwrap().as_primitive::<Int64Type>().iter() {
+                        row += 1;
+                        if let Some(v) = v.filter(|v| values.contains(v)) {
+                            first.entry(v).or_insert(row);
+                        }
+                    }
+                }
+                Ok(first)
+            };
+            let streamed: Vec<(usize, String, u64)> = findings("t", judges, &mut reread)
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.expectation, f.message, f.failing))
+                .collect();
+            prop_assert_eq!(streamed, whole);
+        }
+    }
 
     proptest! {
         /// Close ids (bitmap), far apart ones (a set, switched to as they
