@@ -80,6 +80,11 @@ pub fn lookup_columns(
 /// a table of every person holds only the people the measures meet.
 #[derive(Debug, Default)]
 pub struct Wanted {
+    /// The integer keys as met (sorted and deduplicated once all are
+    /// known: cheaper than a set growing by millions of inserts).
+    met: Vec<i64>,
+    /// How many of `met` were distinct when last deduplicated.
+    distinct: usize,
     ints: HashSet<i64>,
     /// The integer keys as a bitmap from `lo`, once all are known, where
     /// that is small: every row of a looked-up table is checked, and a bit
@@ -97,14 +102,22 @@ const WANTED_BITS: u64 = 64 * 1024 * 1024 * 8;
 
 impl Wanted {
     fn add(&mut self, keys: &ArrayRef) {
+        self.add_keys(keys);
+        // Many rows share a key (a child's placements): kept to the keys.
+        if self.met.len() > 2 * self.distinct + (1 << 20) {
+            self.met.sort_unstable();
+            self.met.dedup();
+            self.distinct = self.met.len();
+        }
+    }
+
+    fn add_keys(&mut self, keys: &ArrayRef) {
         for i in 0..keys.len() {
             if keys.is_null(i) {
                 continue;
             }
             match keys.data_type() {
-                DataType::Int64 => {
-                    self.ints.insert(keys.as_primitive::<Int64Type>().value(i));
-                }
+                DataType::Int64 => self.met.push(keys.as_primitive::<Int64Type>().value(i)),
                 _ => {
                     if let Some(k) = str_at(keys.as_ref(), i) {
                         if !self.texts.contains(k) {
@@ -118,21 +131,22 @@ impl Wanted {
 
     /// All keys are known: the integers become a bitmap where it is small.
     fn seal(&mut self) {
-        let (Some(&lo), Some(&hi)) = (self.ints.iter().min(), self.ints.iter().max()) else {
+        let mut met = std::mem::take(&mut self.met);
+        met.sort_unstable();
+        met.dedup();
+        let (Some(&lo), Some(&hi)) = (met.first(), met.last()) else {
             return;
         };
-        let Ok(span) = u64::try_from(i128::from(hi) - i128::from(lo) + 1) else {
-            return;
-        };
-        if span > WANTED_BITS.max(16 * 8 * self.ints.len() as u64) {
+        let span = u64::try_from(i128::from(hi) - i128::from(lo) + 1).unwrap_or(u64::MAX);
+        if span > WANTED_BITS.max(16 * 8 * met.len() as u64) {
+            self.ints = met.into_iter().collect();
             return;
         }
         let mut words = vec![0u64; span.div_ceil(64) as usize];
-        for &k in &self.ints {
+        for k in met {
             let at = (k - lo) as usize;
             words[at / 64] |= 1 << (at % 64);
         }
-        self.ints = HashSet::new();
         self.bits = Some((lo, words));
     }
 
@@ -218,7 +232,7 @@ pub fn wanted_keys(
     for f in found {
         for (target, w) in f? {
             let into = wanted.entry(target).or_default();
-            into.ints.extend(w.ints);
+            into.met.extend(w.met);
             into.texts.extend(w.texts);
         }
     }
