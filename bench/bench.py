@@ -42,6 +42,8 @@ import duckdb, json, resource, sys, time
 sql = json.loads(sys.argv[1])
 con = duckdb.connect()
 con.execute("SET threads TO 2")
+# DuckDB draws a progress bar on stdout for long queries.
+con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 out = {k: dict(con.execute(q).fetchall()) for k, q in sql.items()}
 took = time.perf_counter() - start

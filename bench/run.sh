@@ -18,14 +18,16 @@ for s in "${scales[@]}"; do
   if [ ! -f "$base/data/ssd_cin_episodes.parquet" ]; then
     mkdir -p "$base"
     ./target/release/examples/generate_example_data --scale "$s" "$base/data" > "$base/generate.log"
-    cp data/published.parquet "$base/data/"
   fi
+  # The tables the generator does not write: the published figures and benchmarks.
+  cp data/published.parquet data/benchmarks.csv "$base/data/"
   grep '^ssd_cin_episodes:' "$base/generate.log" | awk '{print $2}' > "$base/referrals.count"
   for p in full four; do
     rm -rf "$base/$p"; mkdir -p "$base/$p"
     cp -al "$(pwd)/$base/data" "$base/$p/data"   # hard links: a symlink out of the project is refused
   done
-  cp -r indicators rules rubric.yaml "$base/full/"
+  # The shipped example whole: its sources' expectations and pages too.
+  cp -r indicators rules sources pages calendars rubric.yaml "$base/full/"
   cp -r bench/project/indicators "$base/four/"; mkdir -p "$base/four/rules"
 done
 "$venv/bin/python" bench/bench.py "$(pwd)/$venv/bin/python" "${scales[@]}"
