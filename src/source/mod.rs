@@ -159,12 +159,35 @@ pub fn for_each_batch(
 
 /// Enough of the named columns to find each one's latest value: a
 /// database computes `MAX` of each itself and sends one row; other
-/// sources are read as by `read_columns`.
+/// sources are read batch by batch, each kept as one row of its dates'
+/// maxima (other kinds of column empty), so a large source is never held.
 pub fn read_latest(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
-    match &source.read_from {
-        ReadFrom::Odbc(odbc) => checked(source, columns, odbc::read_maxima(odbc, columns)),
-        _ => read_columns(source, columns),
+    if let ReadFrom::Odbc(odbc) = &source.read_from {
+        return checked(source, columns, odbc::read_maxima(odbc, columns));
     }
+    let mut batches = Vec::new();
+    for_each_batch(source, columns, &mut |b| {
+        batches.push(maxima(&b).map_err(|e| read_failure(source, columns, e))?);
+        Ok(())
+    })?;
+    Ok(Table { batches })
+}
+
+/// One row: each date column's latest value, other columns empty.
+fn maxima(batch: &RecordBatch) -> Result<RecordBatch, String> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Date32Type;
+    let arrays: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|a| match a.as_primitive_opt::<Date32Type>() {
+            Some(dates) => Arc::new(arrow_array::Date32Array::from(vec![
+                arrow_arith::aggregate::max(dates),
+            ])) as ArrayRef,
+            None => arrow_array::new_null_array(a.data_type(), 1),
+        })
+        .collect();
+    RecordBatch::try_new(batch.schema(), arrays).map_err(|e| e.to_string())
 }
 
 /// The batches read, each checked and normalised, or the failure placed

@@ -308,6 +308,11 @@ pub fn output_of(project: &Path, out: std::process::Output) -> Output {
 /// of address space (the hostile corpus's bounds): past either the kernel
 /// stops it, and the exit code says so (a signal gives -1).
 pub fn rubric_bounded(project: &Path, args: &[&str]) -> Output {
+    rubric_bounded_cpu(project, args, 5)
+}
+
+/// As `rubric_bounded`, with `seconds` of CPU.
+pub fn rubric_bounded_cpu(project: &Path, args: &[&str], seconds: u64) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rubric"));
     command.arg("--project").arg(project).args(args);
     #[cfg(unix)]
@@ -316,10 +321,10 @@ pub fn rubric_bounded(project: &Path, args: &[&str]) -> Output {
         // SAFETY: setrlimit is async-signal-safe; nothing else runs between
         // fork and exec.
         unsafe {
-            command.pre_exec(|| {
+            command.pre_exec(move || {
                 let cpu = libc::rlimit {
-                    rlim_cur: 5,
-                    rlim_max: 6,
+                    rlim_cur: seconds,
+                    rlim_max: seconds + 1,
                 };
                 let memory = libc::rlimit {
                     rlim_cur: 1 << 30,
