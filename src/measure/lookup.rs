@@ -45,19 +45,48 @@ enum Keys {
     /// order, found by counting the bits below its own (no hashing, and
     /// a few megabytes where a hash of millions of keys misses the cache).
     Ranked {
-        lo: i64,
-        words: Vec<u64>,
+        bits: KeyBits,
         before: Vec<u32>,
         rows: Vec<u32>,
     },
     Text(HashMap<String, u32>),
 }
 
+/// Integer keys as bits from `lo`: the wanted keys of a looked-up table,
+/// and the keys a ranked index holds.
+#[derive(Debug)]
+struct KeyBits {
+    lo: i64,
+    words: Vec<u64>,
+}
+
+impl KeyBits {
+    /// `keys`, all within `span` of `lo`.
+    fn of(lo: i64, span: usize, keys: impl Iterator<Item = i64>) -> KeyBits {
+        let mut words = vec![0u64; span.div_ceil(64)];
+        for k in keys {
+            let at = (k - lo) as usize;
+            words[at / 64] |= 1 << (at % 64);
+        }
+        KeyBits { lo, words }
+    }
+
+    /// The word holding `k`'s bit and the bit's place, if `k` is in range.
+    fn at(&self, k: i64) -> Option<(usize, usize)> {
+        let at = usize::try_from(i128::from(k) - i128::from(self.lo)).ok()?;
+        (at / 64 < self.words.len()).then_some((at / 64, at % 64))
+    }
+
+    fn holds(&self, k: i64) -> bool {
+        self.at(k)
+            .is_some_and(|(w, bit)| self.words[w] >> bit & 1 == 1)
+    }
+}
+
 /// The place of key `k` among the keys of a ranked index.
-fn rank(lo: i64, words: &[u64], before: &[u32], k: i64) -> Option<usize> {
-    let at = usize::try_from(i128::from(k) - i128::from(lo)).ok()?;
-    let (w, bit) = (at / 64, at % 64);
-    let word = *words.get(w)?;
+fn rank(bits: &KeyBits, before: &[u32], k: i64) -> Option<usize> {
+    let (w, bit) = bits.at(k)?;
+    let word = bits.words[w];
     (word >> bit & 1 == 1)
         .then(|| before[w] as usize + (word & ((1u64 << bit) - 1)).count_ones() as usize)
 }
@@ -106,10 +135,10 @@ pub struct Wanted {
     /// How many of `met` were distinct when last deduplicated.
     distinct: usize,
     ints: HashSet<i64>,
-    /// The integer keys as a bitmap from `lo`, once all are known, where
-    /// that is small: every row of a looked-up table is checked, and a bit
-    /// costs far less than a hash.
-    bits: Option<(i64, Vec<u64>)>,
+    /// The integer keys as a bitmap, once all are known, where that is
+    /// small: every row of a looked-up table is checked, and a bit costs
+    /// far less than a hash.
+    bits: Option<KeyBits>,
     texts: HashSet<String>,
     /// A key brought by an earlier lookup is not known before the join:
     /// every row is kept.
@@ -162,12 +191,7 @@ impl Wanted {
             self.ints = met.into_iter().collect();
             return;
         }
-        let mut words = vec![0u64; span.div_ceil(64) as usize];
-        for k in met {
-            let at = (k - lo) as usize;
-            words[at / 64] |= 1 << (at % 64);
-        }
-        self.bits = Some((lo, words));
+        self.bits = Some(KeyBits::of(lo, span as usize, met.into_iter()));
     }
 
     fn holds(&self, on: &ArrayRef, i: usize) -> bool {
@@ -181,10 +205,7 @@ impl Wanted {
             DataType::Int64 => {
                 let k = on.as_primitive::<Int64Type>().value(i);
                 match &self.bits {
-                    Some((lo, words)) => usize::try_from(i128::from(k) - i128::from(*lo))
-                        .ok()
-                        .and_then(|at| words.get(at / 64).map(|w| w & (1 << (at % 64)) != 0))
-                        .unwrap_or(false),
+                    Some(bits) => bits.holds(k),
                     None => self.ints.contains(&k),
                 }
             }
@@ -339,14 +360,9 @@ impl Index {
                                 [(array.as_primitive::<Int64Type>().value(i) - *lo) as usize];
                             *at = if *at == NONE { row } else { SEVERAL };
                         }
-                        Keys::Ranked {
-                            lo,
-                            words,
-                            before,
-                            rows,
-                        } => {
+                        Keys::Ranked { bits, before, rows } => {
                             let k = array.as_primitive::<Int64Type>().value(i);
-                            let at = &mut rows[rank(*lo, words, before, k).expect("every key set")];
+                            let at = &mut rows[rank(bits, before, k).expect("every key set")];
                             *at = if *at == NONE { row } else { SEVERAL };
                         }
                         Keys::Text(map) => note(
@@ -398,22 +414,18 @@ fn dense(arrays: &[&ArrayRef]) -> Option<Keys> {
     if span > n.saturating_mul(64) || span.div_ceil(64) >= 1 << 31 {
         return None;
     }
-    let mut words = vec![0u64; span.div_ceil(64)];
-    for a in arrays {
-        for k in a.as_primitive::<Int64Type>().iter().flatten() {
-            let at = (k - lo) as usize;
-            words[at / 64] |= 1 << (at % 64);
-        }
-    }
-    let mut before = Vec::with_capacity(words.len());
+    let all = arrays
+        .iter()
+        .flat_map(|a| a.as_primitive::<Int64Type>().iter().flatten());
+    let bits = KeyBits::of(lo, span, all);
+    let mut before = Vec::with_capacity(bits.words.len());
     let mut keys = 0u32;
-    for w in &words {
+    for w in &bits.words {
         before.push(keys);
         keys += w.count_ones();
     }
     Some(Keys::Ranked {
-        lo,
-        words,
+        bits,
         before,
         rows: vec![NONE; keys as usize],
     })
@@ -481,14 +493,9 @@ fn matched_rows(
                         .and_then(|at| rows.get(at).copied())
                         .filter(|r| *r != NONE)
                 }
-                Keys::Ranked {
-                    lo,
-                    words,
-                    before,
-                    rows,
-                } if keys.data_type() == &DataType::Int64 => {
+                Keys::Ranked { bits, before, rows } if keys.data_type() == &DataType::Int64 => {
                     let k = keys.as_primitive::<Int64Type>().value(i);
-                    rank(*lo, words, before, k)
+                    rank(bits, before, k)
                         .map(|at| rows[at])
                         .filter(|r| *r != NONE)
                 }

@@ -283,18 +283,7 @@ fn scan_source(
     if measures.is_empty() {
         return Ok(Vec::new());
     }
-    let own: Vec<&crate::model::measure::BaseMeasure> = measures
-        .iter()
-        .map(|&i| &project.base_measures[i])
-        .collect();
-    let histories = Histories::build(batches, &own).map_err(|why| {
-        source_error(
-            project,
-            &own[0].source,
-            why,
-            "an entity's history is read whole; read fewer rows",
-        )
-    })?;
+    let histories = histories_of(project, &Rows::Batches(batches), measures)?;
     let mut computing = Computing::new(project, indexes, measures, domain, months);
     computing.add(batches, &histories)?;
     computing.finish()
@@ -334,20 +323,8 @@ fn stream_source(
     mut judging: crate::source::Streamed,
 ) -> Result<(Vec<BaseResult>, Vec<Finding>), EvalError> {
     let measures = computing.measures;
-    let project = computing.project;
-    let own: Vec<&crate::model::measure::BaseMeasure> = measures
-        .iter()
-        .map(|&i| &project.base_measures[i])
-        .collect();
     // Histories first: each read in passes over the entity and order columns.
-    let histories = Histories::from_rows(&Rows::Source(source), &own).map_err(|why| {
-        source_error(
-            project,
-            &source.name,
-            why,
-            "an entity's history is read over the whole source; read fewer rows",
-        )
-    })?;
+    let histories = histories_of(computing.project, &Rows::Source(source), measures)?;
     let mut chunk: Vec<RecordBatch> = Vec::new();
     let mut failed: Option<EvalError> = None;
     let mut compute = |chunk: &mut Vec<RecordBatch>, failed: &mut Option<EvalError>| {
@@ -372,10 +349,27 @@ fn stream_source(
     if let Some(e) = failed {
         return Err(e);
     }
-    if measures.is_empty() {
-        return Ok((Vec::new(), findings));
-    }
     Ok((computing.finish()?, findings))
+}
+
+/// The histories the measures of one source read, over its rows.
+fn histories_of(
+    project: &Project,
+    rows: &Rows,
+    measures: &[usize],
+) -> Result<Histories, EvalError> {
+    let own: Vec<&crate::model::measure::BaseMeasure> = measures
+        .iter()
+        .map(|&i| &project.base_measures[i])
+        .collect();
+    Histories::from_rows(rows, &own).map_err(|why| {
+        source_error(
+            project,
+            &own[0].source,
+            why,
+            "an entity's history is read over the whole source; read fewer rows",
+        )
+    })
 }
 
 /// One source's measures being computed, batches added in order.

@@ -23,8 +23,10 @@ pub(super) struct Judge<'e> {
     month_end: i32,
     /// The last day a `dates` expectation allows.
     to: Option<i32>,
-    /// Keep every failing row (`rubric expect`), or only those a message shows.
-    keep_all: bool,
+    /// Judged as a source streams: only the failing rows a message shows
+    /// are kept, and a unique key keeps its ids (`ids`). Over a whole
+    /// table (`rubric expect`), every failing row is kept.
+    streamed: bool,
     rows: u64,
     failing: Failing,
     count: u64,
@@ -37,7 +39,6 @@ impl<'e> Judge<'e> {
         e: &'e Expectation,
         reporting: Month,
         extracted: Option<i32>,
-        keep_all: bool,
         streamed: bool,
     ) -> Judge<'e> {
         let month_end = days_from_date(reporting.last_day());
@@ -54,7 +55,7 @@ impl<'e> Judge<'e> {
             e,
             month_end,
             to,
-            keep_all,
+            streamed,
             rows: 0,
             failing: Vec::new(),
             count: 0,
@@ -65,7 +66,7 @@ impl<'e> Judge<'e> {
 
     fn fail(&mut self, row: u64, what: impl FnOnce() -> String) {
         self.count += 1;
-        if self.keep_all || self.failing.len() < SHOWN_ROWS {
+        if !self.streamed || self.failing.len() < SHOWN_ROWS {
             self.failing.push((row, what()));
         }
     }
@@ -251,7 +252,7 @@ pub(super) fn whole(
     reporting: Month,
     extracted: Option<i32>,
 ) -> (Failing, Option<String>) {
-    let mut judge = Judge::new(e, reporting, extracted, true, false);
+    let mut judge = Judge::new(e, reporting, extracted, false);
     for b in batches {
         judge.feed(b);
     }
@@ -286,7 +287,7 @@ impl<'s> Streamed<'s> {
             judges: source
                 .expectations
                 .iter()
-                .map(|e| Judge::new(e, reporting, extracted, false, true))
+                .map(|e| Judge::new(e, reporting, extracted, true))
                 .collect(),
         })
     }
@@ -490,7 +491,7 @@ mod tests {
                 .collect();
             let mut judges: Vec<Judge> = expectations
                 .iter()
-                .map(|e| Judge::new(e, reporting, None, false, true))
+                .map(|e| Judge::new(e, reporting, None, true))
                 .collect();
             for b in &batches {
                 judges.iter_mut().for_each(|j| j.feed(b));

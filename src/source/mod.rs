@@ -133,15 +133,11 @@ pub fn for_each_batch(
     columns: &[String],
     each: &mut dyn FnMut(RecordBatch) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let fail = |message: String| read_failure(source, columns, message);
-    let mut hand = |batch: Result<RecordBatch, String>| {
-        let batch = batch.and_then(|b| normalise_batch(&b)).map_err(fail)?;
-        each(batch)
-    };
     let whole = match &source.read_from {
         ReadFrom::Parquet { path } => {
+            let fail = |message: String| read_failure(source, columns, message);
             for batch in parquet::batches(path, columns).map_err(fail)? {
-                hand(batch)?;
+                each(batch.and_then(|b| normalise_batch(&b)).map_err(fail)?)?;
             }
             return Ok(());
         }
@@ -149,12 +145,10 @@ pub fn for_each_batch(
         ReadFrom::Xlsx(xlsx) => xlsx::read(xlsx, columns),
         ReadFrom::Odbc(odbc) => odbc::read(odbc, columns),
     };
-    // Each reader checks text lengths batch by batch as it reads, so a
-    // source of huge values stops at its first batch.
-    for batch in whole.map_err(fail)? {
-        hand(Ok(batch))?;
-    }
-    Ok(())
+    checked(source, columns, whole)?
+        .batches
+        .into_iter()
+        .try_for_each(each)
 }
 
 /// Enough of the named columns to find each one's latest value: a
@@ -198,6 +192,8 @@ fn checked(
     read: Result<Vec<RecordBatch>, String>,
 ) -> Result<Table, Diagnostic> {
     let fail = |message: String| read_failure(source, columns, message);
+    // Each reader checks text lengths batch by batch as it reads, so a
+    // source of huge values stops at its first batch.
     let batches = read.map_err(fail)?;
     let batches = batches
         .iter()
