@@ -69,14 +69,9 @@ pub enum Command {
     /// Evaluate every indicator and write the scorecard to out/.
     Run(run::Options),
     /// Show each indicator's definition review: its normalised definition
-    /// and what it gives on the data.
-    Review {
-        /// The indicators to review (default: all).
-        ids: Vec<String>,
-        /// Write one file per indicator (ID.md) into this folder instead of printing.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    /// and what it gives on the data; `--check` compares each with its
+    /// snapshot, `--accept` writes the new ones.
+    Review(review::Options),
     /// Explain one figure: its definition, value, numerator and denominator,
     /// comparisons, target, and why its DoT and RAG are what they are.
     Explain {
@@ -212,7 +207,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(options) => run::run(&cli.project, options),
-        Command::Review { ids, out } => review::review(&cli.project, &ids, out),
+        Command::Review(options) => review::review(&cli.project, options),
         Command::Diff { old, new } => diff::diff(&old, &new),
         Command::Drill {
             id,

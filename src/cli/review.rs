@@ -1,16 +1,43 @@
-//! `rubric review [ID...]`: the definition review of each indicator.
+//! `rubric review [ID...]`: the definition review of each indicator;
+//! `--check` compares each with its committed snapshot and `--accept`
+//! writes the new ones, in the files `cargo test` and `cargo insta review`
+//! use, so an analyst's loop needs no Rust toolchain.
 
-use super::{compiled, report, EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use super::{compiled, report, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use crate::format::visible;
 use crate::output::review;
+use crate::output::review_snapshot::{self as snap, Snapshot};
 use crate::scorecard;
 use std::path::{Path, PathBuf};
 
-pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
+/// The options of `rubric review`.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// The indicators to review (default: all).
+    pub ids: Vec<String>,
+    /// Write one file per indicator (ID.md) into this folder instead of printing.
+    #[arg(long, conflicts_with_all = ["check", "accept"])]
+    pub out: Option<PathBuf>,
+    /// Compare each review with its snapshot, print what changed, and
+    /// fail (exit 4) when any differs or has none.
+    #[arg(long, conflicts_with = "accept")]
+    pub check: bool,
+    /// Write each review that differs from its snapshot as the new
+    /// snapshot (the indicators given, or all).
+    #[arg(long)]
+    pub accept: bool,
+    /// The snapshot folder, inside the project (default: reviews).
+    #[arg(long)]
+    pub snapshots: Option<PathBuf>,
+}
+
+pub fn review(project: &Path, o: Options) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let unknown: Vec<&String> = ids
+    let unknown: Vec<&String> = o
+        .ids
         .iter()
         .filter(|id| !p.indicators.iter().any(|i| &i.id == *id))
         .collect();
@@ -20,7 +47,7 @@ pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
             "error: no indicator {}\n  = help: the indicators are: {}",
             unknown
                 .iter()
-                .map(|u| format!("`{u}`"))
+                .map(|u| format!("`{}`", visible(u, false)))
                 .collect::<Vec<_>>()
                 .join(", "),
             known.join(", ")
@@ -34,32 +61,238 @@ pub fn review(project: &Path, ids: &[String], out: Option<PathBuf>) -> u8 {
             return EXIT_RUN_FAILED;
         }
     };
-    let mut files = Vec::new();
-    for (i, ind) in p.indicators.iter().enumerate() {
-        if review::matches(ind, ids) {
-            files.push((
-                format!("{}.md", ind.id),
-                review::render(&p, &card, i).into_bytes(),
-            ));
-        }
+    let reviews: Vec<(String, String)> = p
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, ind)| review::matches(ind, &o.ids))
+        .map(|(i, ind)| (ind.id.clone(), review::render(&p, &card, i)))
+        .collect();
+    if o.check || o.accept {
+        let shown = o
+            .snapshots
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(snap::DEFAULT_FOLDER));
+        let folder = project.join(&shown);
+        let all_ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
+        let scope = Scope {
+            folder: &folder,
+            shown: &shown,
+            whole: o.ids.is_empty(),
+            all_ids: &all_ids,
+        };
+        return if o.accept {
+            accept(&scope, &reviews)
+        } else {
+            check(&scope, &reviews)
+        };
     }
-    match out {
+    match o.out {
         Some(dir) => {
-            let refs: Vec<(&str, Vec<u8>)> =
-                files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-            if let Err(e) = crate::output::atomic::write_all(&dir, &refs) {
+            let files: Vec<(String, Vec<u8>)> = reviews
+                .into_iter()
+                .map(|(id, text)| (format!("{id}.md"), text.into_bytes()))
+                .collect();
+            if let Err(e) = crate::output::atomic::write_all(&dir, &files) {
                 errln!("error: writing to {}: {e}", dir.display());
                 return EXIT_RUN_FAILED;
             }
             outln!("wrote {} reviews to {}", files.len(), dir.display());
         }
         None => {
-            let texts: Vec<String> = files
-                .into_iter()
-                .map(|(_, b)| String::from_utf8_lossy(&b).to_string())
-                .collect();
+            let texts: Vec<String> = reviews.into_iter().map(|(_, t)| t).collect();
             out!("{}", texts.join("\n---\n\n"));
         }
     }
     0
+}
+
+/// Where the snapshots are and which of them a command covers.
+struct Scope<'a> {
+    folder: &'a Path,
+    /// The folder as the user knows it (relative to the project).
+    shown: &'a Path,
+    /// Every indicator was asked for, so stale snapshots are worth a word.
+    whole: bool,
+    all_ids: &'a [&'a str],
+}
+
+impl Scope<'_> {
+    fn shown(&self, id: &str) -> String {
+        self.shown
+            .join(snap::file_name(id))
+            .display()
+            .to_string()
+            .replace('\\', "/")
+    }
+}
+
+/// A review against its snapshot.
+enum Verdict {
+    Same,
+    Changed(Snapshot),
+    New,
+}
+
+fn judge(scope: &Scope, id: &str, text: &str) -> Result<Verdict, String> {
+    let now = snap::normalise(text);
+    Ok(match snap::read(&scope.folder.join(snap::file_name(id)))? {
+        None => Verdict::New,
+        Some(s) if s.text == now => Verdict::Same,
+        Some(s) => Verdict::Changed(s),
+    })
+}
+
+fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
+    let mut differ = Vec::new();
+    for (id, text) in reviews {
+        match judge(scope, id, text) {
+            Ok(Verdict::Same) => {}
+            Ok(Verdict::New) => {
+                outln!(
+                    "{id}: no snapshot yet ({}); its review would be:",
+                    scope.shown(id)
+                );
+                for line in snap::normalise(text).lines() {
+                    outln!("+{}", visible(line, false));
+                }
+                outln!();
+                differ.push(id.as_str());
+            }
+            Ok(Verdict::Changed(old)) => {
+                outln!("{id}: the review differs from {}", scope.shown(id));
+                out!("{}", diff(&old.text, &snap::normalise(text)));
+                outln!();
+                differ.push(id.as_str());
+            }
+            Err(e) => {
+                errln!(
+                    "error: {}\n  = help: accept the review again with `rubric review --accept {id}`",
+                    visible(&e, false)
+                );
+                return EXIT_RUN_FAILED;
+            }
+        }
+    }
+    warn_stale(scope);
+    if differ.is_empty() {
+        outln!(
+            "all {} reviews match their snapshots in {}",
+            reviews.len(),
+            scope.shown.display()
+        );
+        return 0;
+    }
+    outln!(
+        "{} of {} reviews differ from their snapshots: {}\n  = help: if every change is intended, accept them with `rubric review --accept {}`",
+        differ.len(),
+        reviews.len(),
+        differ.join(", "),
+        differ.join(" ")
+    );
+    EXIT_DIFFERENT
+}
+
+fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
+    let siblings = snap::list(scope.folder);
+    let mut files = Vec::new();
+    let mut accepted = Vec::new();
+    for (id, text) in reviews {
+        let existing = match judge(scope, id, text) {
+            Ok(Verdict::Same) => continue,
+            Ok(Verdict::New) => None,
+            Ok(Verdict::Changed(old)) => Some(old),
+            Err(e) => {
+                errln!(
+                    "error: {}\n  = help: move the file away; `--accept` then writes a new one",
+                    visible(&e, false)
+                );
+                return EXIT_RUN_FAILED;
+            }
+        };
+        let header = snap::header_for(existing.as_ref(), &siblings);
+        files.push((snap::file_name(id), snap::render(&header, text)));
+        accepted.push(id.as_str());
+    }
+    warn_stale(scope);
+    if files.is_empty() {
+        outln!(
+            "all {} reviews already match their snapshots in {}",
+            reviews.len(),
+            scope.shown.display()
+        );
+        return 0;
+    }
+    if let Err(e) = crate::output::atomic::write_all(scope.folder, &files) {
+        errln!("error: writing to {}: {e}", scope.shown.display());
+        return EXIT_RUN_FAILED;
+    }
+    outln!(
+        "accepted {} review{} into {}: {}",
+        accepted.len(),
+        if accepted.len() == 1 { "" } else { "s" },
+        scope.shown.display(),
+        accepted.join(", ")
+    );
+    0
+}
+
+/// Says which snapshots belong to no indicator: the review of one that was
+/// removed or renamed. Left for the user to delete (Rubric deletes only
+/// what it made), and not a failure, as `cargo test` passes them too.
+fn warn_stale(scope: &Scope) {
+    if !scope.whole {
+        return;
+    }
+    for path in snap::list(scope.folder) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if let Some(id) = snap::id_of(name).filter(|id| !scope.all_ids.contains(id)) {
+            errln!(
+                "warning: {} is the snapshot of no indicator (`{}` was removed or renamed)\n  = help: delete the file if the indicator is gone",
+                visible(&scope.shown(id), false),
+                visible(id, false)
+            );
+        }
+    }
+}
+
+/// A unified diff, three lines of context, with control characters shown
+/// rather than acted on.
+fn diff(old: &str, new: &str) -> String {
+    let text = similar::TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    for hunk in text.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            let line = change.value();
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            out.push_str(&format!("{sign}{}\n", visible(line, false)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_diff_shows_the_changed_line_with_its_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh";
+        let new = "a\nb\nc\nd\nE\nf\ng\nh";
+        assert_eq!(
+            diff(old, new),
+            "@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n"
+        );
+    }
+
+    #[test]
+    fn the_diff_shows_control_characters_as_text() {
+        assert!(diff("a", "\u{1b}[2J").contains("+\\u{1b}[2J"));
+    }
 }

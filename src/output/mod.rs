@@ -9,6 +9,7 @@ pub(crate) mod long_form;
 pub(crate) mod markdown;
 pub mod parquet;
 pub mod review;
+pub mod review_snapshot;
 pub(crate) mod xlsx;
 
 use crate::config::page::PageFormat;
