@@ -480,3 +480,76 @@ fn hostile_markup_in_data_stays_text_in_the_quality_notes() {
         "{md}"
     );
 }
+
+/// Windows: an extract saved with CRLF line ends, definitions written with
+/// CRLF and a path with backslashes read as they do anywhere, and an error
+/// in a CRLF file is placed on its own line and column.
+#[test]
+fn windows_crlf_files_and_backslash_paths_read_as_on_any_platform() {
+    let bytes =
+        b"referral_date,team\r\n2023-01-05,North\r\n2023-01-06,South\r\n2023-02-01,North\r\n";
+    let f = csv_project(bytes, "");
+    f.file(
+        "rubric.yaml",
+        "sources:\r\n  - name: referrals\r\n    path: extracts\\referrals.csv\r\n",
+    );
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+    let indicators = std::fs::read_to_string(f.path().join("indicators/a.yaml")).unwrap();
+    f.file("indicators/a.yaml", &crlf(&indicators));
+    let t = f.run(&[]);
+    assert_eq!(t.value("A1", "2023-01"), "2");
+    // The last column carries no carriage return: `South` is `South`.
+    assert_eq!(t.group("A1", "South", "2023-01", "value"), "1");
+    assert_eq!(t.group("A1", "North", "2023-02", "value"), "1");
+
+    // Line 13 of the CRLF file, column 15: the misspelt column.
+    f.file(
+        "indicators/a.yaml",
+        &crlf(&indicators.replace(
+            "date: referral_date\n",
+            "date: referral_date\n      filter: tema == \"North\"\n",
+        )),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1);
+    let line = indicators
+        .lines()
+        .position(|l| l.contains("date: referral_date"))
+        .unwrap()
+        + 2;
+    let place = format!("indicators/a.yaml:{line}:15");
+    assert!(out.stderr.contains(&place), "{place}\n{}", out.stderr);
+    assert!(out.stderr.contains("tema"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains('\r'),
+        "no carriage return reaches the terminal"
+    );
+}
+
+#[test]
+fn a_path_leading_outside_the_project_is_refused_at_its_place_on_any_platform() {
+    for (path, why) in [
+        (r"C:\extracts\referrals.csv", "names a drive (`C:`)"),
+        (r"\\server\share\referrals.csv", "names a network share"),
+        (
+            r"extracts\..\..\referrals.csv",
+            "goes up out of the project folder",
+        ),
+        ("/srv/extracts/referrals.csv", "is absolute"),
+    ] {
+        let f = csv_project(b"referral_date,team\n2023-01-05,North\n", "");
+        f.file(
+            "rubric.yaml",
+            &format!("sources:\n  - name: referrals\n    path: '{path}'\n"),
+        );
+        let out = f.rubric(&["check"]);
+        assert_eq!(out.code, 1, "{path}");
+        assert!(
+            out.stderr.contains("rubric.yaml:3:11"),
+            "{path}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(why), "{path}: {}", out.stderr);
+        assert!(out.stderr.contains("relative to it"), "{}", out.stderr);
+    }
+}

@@ -32,6 +32,7 @@ mod diff;
 mod drill;
 mod explain;
 mod figure;
+mod init;
 mod list;
 mod new;
 pub(crate) mod output;
@@ -50,10 +51,19 @@ use std::process::ExitCode;
 
 pub use crate::error::{EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED, EXIT_USAGE};
 
+/// `rubric --version`: the release and the commit it was built from
+/// (build.rs), so a scorecard can be traced to the engine that made it.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("RUBRIC_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rubric",
-    version,
+    version = VERSION,
     about = "Rules-as-config indicator engine: YAML indicators and rules over Parquet, into a scorecard"
 )]
 pub struct Cli {
@@ -66,6 +76,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new project that runs as written: settings, one indicator,
+    /// the standard rule sets and a small CSV extract. Never replaces a file.
+    Init {
+        /// The folder (default: the --project folder, else this one).
+        dir: Option<PathBuf>,
+    },
     /// Evaluate every indicator and write the scorecard to out/.
     Run(run::Options),
     /// Show each indicator's definition review: its normalised definition
@@ -206,6 +222,7 @@ impl From<DrillPart> for crate::measure::drill::Part {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Init { dir } => init::init(&dir.unwrap_or(cli.project)),
         Command::Run(options) => run::run(&cli.project, options),
         Command::Review(options) => review::review(&cli.project, options),
         Command::Diff { old, new } => diff::diff(&old, &new),

@@ -7,6 +7,7 @@ pub mod document;
 pub mod files;
 pub(crate) mod load;
 pub mod page;
+pub mod project_path;
 pub mod schema;
 pub mod sources;
 pub(crate) mod span;

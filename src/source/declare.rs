@@ -267,9 +267,28 @@ fn declare(
         "odbc",
         problems,
     );
+    let path_place = doc
+        .path
+        .as_ref()
+        .map(|p| at(&p.referenced))
+        .unwrap_or(kind_place);
     let path = |problems: &mut Vec<Diagnostic>| -> Option<String> {
         match &doc.path {
-            Some(p) => Some(p.value.clone()),
+            Some(p) => match crate::config::project_path::project_relative(&p.value) {
+                Ok(relative) => Some(relative),
+                Err(why) => {
+                    refuse(
+                        problems,
+                        path_place,
+                        format!(
+                            "the path `{}` cannot be read: {why}",
+                            crate::format::visible(&p.value, false)
+                        ),
+                        crate::config::project_path::HELP,
+                    );
+                    None
+                }
+            },
             None if kind == "parquet" => Some(format!("data/{name}.parquet")),
             None => {
                 refuse(
@@ -282,11 +301,6 @@ fn declare(
             }
         }
     };
-    let path_place = doc
-        .path
-        .as_ref()
-        .map(|p| at(&p.referenced))
-        .unwrap_or(kind_place);
     let declared_types = declared_types(doc, yaml, problems);
     let missing = missing_markers(doc, yaml, problems);
     let formats = super::text::date_formats(doc, yaml, problems);
@@ -455,10 +469,14 @@ fn declare(
             refuse(
                 problems,
                 kind_place,
-                format!(
-                    "`{}` is not a kind of source",
-                    crate::format::visible(other, false)
-                ),
+                if doc.kind.is_none() && other.is_empty() {
+                    "the path has no extension (`.csv`, `.xlsx`, `.parquet`) to tell the kind of source".to_string()
+                } else {
+                    format!(
+                        "`{}` is not a kind of source",
+                        crate::format::visible(other, false)
+                    )
+                },
                 "write `kind:` as `parquet`, `csv`, `xlsx` or `odbc`",
             );
             return;

@@ -26,26 +26,26 @@ pub(super) fn build_calendar(
             builtin(&name.value, problems)
         }
         Some((s, name)) => {
-            let inside = Path::new(&name.value)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if !inside {
-                problems.push(
-                    Diagnostic::new(&s.file, Place::from(&name.referenced), format!("the calendar `{}` is outside the project", name.value))
-                        .help("put the calendar file inside the project folder and give its path relative to it, e.g. `calendars/local.yaml`"),
-                );
-                return Calendar::new("(no calendar)", []);
-            }
-            let path = root.join(&name.value);
+            let written = match crate::config::project_path::project_relative(&name.value) {
+                Ok(w) => w,
+                Err(why) => {
+                    problems.push(
+                        Diagnostic::new(&s.file, Place::from(&name.referenced), format!("the calendar `{}` is outside the project: {why}", crate::format::visible(&name.value, false)))
+                            .help("put the calendar file inside the project folder and give its path relative to it, e.g. `calendars/local.yaml`"),
+                    );
+                    return Calendar::new("(no calendar)", []);
+                }
+            };
+            let path = root.join(&written);
             if !path.is_file() {
                 let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
                 problems.push(
-                    Diagnostic::new(&s.file, Place::from(&name.referenced), format!("there is no calendar `{}`", name.value))
+                    Diagnostic::new(&s.file, Place::from(&name.referenced), format!("there is no calendar `{}`", crate::format::visible(&name.value, false)))
                         .help(format!("name a built-in calendar ({}) or the path of a calendar file in the project", names.join(", "))),
                 );
                 return Calendar::new("(no calendar)", []);
             }
-            let relative = PathBuf::from(&name.value);
+            let relative = PathBuf::from(&written);
             read_text(root, &path, &relative, problems).and_then(|t| {
                 texts.insert(relative.clone(), t.clone());
                 parse::<CalendarDoc>(&t, &relative, problems).map(|d| (d, relative))
