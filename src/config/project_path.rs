@@ -34,6 +34,24 @@ pub fn project_relative(text: &str) -> Result<String, String> {
     Ok(parts.join("/"))
 }
 
+/// The project-relative path `text` (written at `place` of `file`), or
+/// the error saying why it cannot be read.
+pub fn checked(
+    text: &str,
+    file: &std::path::Path,
+    place: crate::diagnostic::Place,
+) -> Result<String, crate::diagnostic::Diagnostic> {
+    project_relative(text).map_err(|why| {
+        let shown = crate::format::visible(text, false);
+        crate::diagnostic::Diagnostic::new(
+            file,
+            place,
+            format!("the path `{shown}` cannot be read: {why}"),
+        )
+        .help(HELP)
+    })
+}
+
 /// What to write instead, for the help of a refused path.
 pub const HELP: &str = "give the path inside the project folder, relative to it, such as `extracts/referrals.csv` (`/` or `\\` between folders); copy the file into the project if it lives elsewhere";
 

@@ -274,21 +274,9 @@ fn declare(
         .unwrap_or(kind_place);
     let path = |problems: &mut Vec<Diagnostic>| -> Option<String> {
         match &doc.path {
-            Some(p) => match crate::config::project_path::project_relative(&p.value) {
-                Ok(relative) => Some(relative),
-                Err(why) => {
-                    refuse(
-                        problems,
-                        path_place,
-                        format!(
-                            "the path `{}` cannot be read: {why}",
-                            crate::format::visible(&p.value, false)
-                        ),
-                        crate::config::project_path::HELP,
-                    );
-                    None
-                }
-            },
+            Some(p) => crate::config::project_path::checked(&p.value, yaml, path_place)
+                .map_err(|d| problems.push(d))
+                .ok(),
             None if kind == "parquet" => Some(format!("data/{name}.parquet")),
             None => {
                 refuse(
