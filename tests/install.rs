@@ -126,3 +126,27 @@ fn version_names_the_release_and_the_commit() {
         None => assert_eq!(rest, "unknown"),
     }
 }
+
+/// Windows: git may check text files out with CRLF; `run --check` then
+/// says the outputs differ only in their line endings and what to do.
+#[test]
+fn run_check_names_outputs_that_differ_only_in_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(rubric_in(dir.path(), &["init"]).code, 0);
+    assert_eq!(rubric_in(dir.path(), &["run", "--quiet"]).code, 0);
+    let md = dir.path().join("out/scorecard.md");
+    let lf = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, lf.replace('\n', "\r\n")).unwrap();
+    let out = rubric_in(dir.path(), &["run", "--check"]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr
+            .contains("scorecard.md differs only in its line endings (CRLF"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("`out/** -text`"));
+    // The project init wrote already says so.
+    let attributes = std::fs::read_to_string(dir.path().join(".gitattributes")).unwrap();
+    assert!(attributes.contains("out/** -text"));
+}

@@ -67,6 +67,12 @@ out/** -text
 reviews/*.snap text eol=lf
 ";
 
+const IGNORE: &str = "\
+# What a run leaves while it writes (and, on Windows, its lock file).
+out/.rubric-*
+out/.rubric.lock
+";
+
 /// The first month of the example extract and how many months it covers.
 const FIRST: (i32, u32) = (2024, 4);
 const MONTHS: u32 = 14;
@@ -103,6 +109,7 @@ fn files() -> Vec<(PathBuf, Vec<u8>)> {
         ("sources/referrals.yaml".into(), SOURCE.into()),
         ("data/referrals.csv".into(), referrals_csv().into_bytes()),
         (".gitattributes".into(), ATTRIBUTES.into()),
+        (".gitignore".into(), IGNORE.into()),
     ];
     for (name, text) in crate::config::schema::all() {
         files.push((Path::new("schemas").join(name), text.into_bytes()));

@@ -167,6 +167,9 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         }
         match std::fs::read(out_dir.join(name)) {
             Ok(old) if &old == bytes => {}
+            Ok(old) if crlf_as_lf(&old) == *bytes => stale.push(format!(
+                "{name} differs only in its line endings (CRLF, as git on Windows may check files out): add `out/** -text` to .gitattributes so git keeps Rubric's"
+            )),
             Ok(_) => stale.push(format!("{name} differs")),
             Err(_) => stale.push(format!("{name} is missing")),
         }
@@ -195,6 +198,17 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         out_dir.display()
     );
     EXIT_DIFFERENT
+}
+
+/// The bytes with each CRLF read as LF.
+fn crlf_as_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, b) in bytes.iter().enumerate() {
+        if !(*b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+            out.push(*b);
+        }
+    }
+    out
 }
 
 /// Writes the run's series to `path`, replacing it all or nothing.

@@ -40,13 +40,13 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
     let rel = relative(root, path);
     let fail =
         |message: String, help: &str| Diagnostic::new(&rel, Place::WHOLE_FILE, message).help(help);
-    let canonical_root = root.canonicalize().map_err(|e| {
+    let canonical_root = dunce::canonicalize(root).map_err(|e| {
         fail(
             format!("cannot resolve the project folder: {e}"),
             "pass an existing folder with --project",
         )
     })?;
-    let resolved = path.canonicalize().map_err(|e| {
+    let resolved = dunce::canonicalize(path).map_err(|e| {
         let (message, help) = unresolved(&e);
         fail(message, help)
     })?;
@@ -81,7 +81,7 @@ pub fn files_with_extensions(
     let mut visited = BTreeSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let canonical = match current.canonicalize() {
+        let canonical = match dunce::canonicalize(&current) {
             Ok(c) => c,
             Err(e) => {
                 let (message, help) = unresolved(&e);

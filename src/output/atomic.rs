@@ -88,7 +88,7 @@ fn swap_in(out_dir: &Path, staging: &Staging, files: &[(&str, &[u8])]) -> Result
         let backup = staging.previous().join(name);
         if std::fs::symlink_metadata(&target).is_ok() {
             if let Err(e) = std::fs::rename(&target, &backup) {
-                failure = Some(format!("replacing {}: {e}", target.display()));
+                failure = Some(replace_failure(&target, &e));
                 break;
             }
             done.push((target.clone(), backup));
@@ -118,6 +118,26 @@ fn swap_in(out_dir: &Path, staging: &Staging, files: &[(&str, &[u8])]) -> Result
             folder: out_dir.display().to_string(),
         })
     }
+}
+
+/// Why a file could not be replaced, with what to do where the system
+/// says: on Windows a file open in another program (Excel holds the
+/// workbook it shows) can be neither moved nor renamed over, so the run
+/// stops with the previous set whole and says to close it.
+fn replace_failure(target: &Path, e: &std::io::Error) -> String {
+    let mut message = format!("replacing {}: {e}", target.display());
+    if held_open(e.raw_os_error(), cfg!(windows)) {
+        message.push_str(
+            " (it is open in another program, such as Excel: close it there and run again)",
+        );
+    }
+    message
+}
+
+/// ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): another
+/// program has the file open. The same numbers mean other things on Unix.
+fn held_open(code: Option<i32>, windows: bool) -> bool {
+    windows && matches!(code, Some(32 | 33))
 }
 
 /// A staging folder this run made, with its token in a marker file.
@@ -256,11 +276,26 @@ mod tests {
         write_all(dir.path(), &[("a.txt", b"one".to_vec())]).unwrap();
         write_all(dir.path(), &[("a.txt", b"two".to_vec())]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"two");
-        assert_eq!(
-            names(dir.path()),
-            ["a.txt"],
-            "no staging folder, no lock file"
-        );
+        // Windows cannot lock a folder, so writers take turns through a
+        // lock file, which stays (removing it would race the next writer).
+        let expected: &[&str] = if cfg!(unix) {
+            &["a.txt"]
+        } else {
+            &[".rubric.lock", "a.txt"]
+        };
+        assert_eq!(names(dir.path()), expected, "no staging folder");
+    }
+
+    #[test]
+    fn a_file_held_open_on_windows_is_named_with_what_to_do() {
+        let e = std::io::Error::from_raw_os_error(32);
+        assert!(held_open(Some(32), true) && held_open(Some(33), true));
+        assert!(!held_open(Some(5), true) && !held_open(None, true));
+        // 32 is a broken pipe on Unix: no advice about Excel there.
+        assert!(!held_open(Some(32), false));
+        let message = replace_failure(Path::new("out/scorecard.xlsx"), &e);
+        assert!(message.starts_with("replacing out/scorecard.xlsx: "));
+        assert_eq!(message.contains("open in another program"), cfg!(windows));
     }
 
     #[test]
