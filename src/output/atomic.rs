@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 const STAGING_PREFIX: &str = ".rubric-staging-";
 /// The marker file in a staging folder; it holds the folder's token.
 const MARKER: &str = ".rubric-staging";
+/// Where a folder cannot be locked (Windows), writers take turns through
+/// this file in it.
+#[cfg_attr(unix, allow(dead_code))]
+const LOCK_FILE: &str = ".rubric.lock";
 /// Where replaced files wait inside a staging folder until the set is in.
 const PREVIOUS: &str = "previous";
 
@@ -233,7 +237,7 @@ fn lock_folder(dir: &Path) -> std::io::Result<File> {
 /// lock file, created if need be and never through a link.
 #[cfg(not(unix))]
 fn lock_folder(dir: &Path) -> std::io::Result<File> {
-    let path = dir.join(".rubric.lock");
+    let path = dir.join(LOCK_FILE);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
         return Err(std::io::Error::other(format!(
             "{} is not a plain file",
@@ -261,10 +265,12 @@ fn sync_folder(dir: &Path) {
 mod tests {
     use super::*;
 
+    /// The names in `dir`, but for the lock file Windows writers leave.
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n != LOCK_FILE)
             .collect();
         names.sort();
         names
@@ -276,14 +282,34 @@ mod tests {
         write_all(dir.path(), &[("a.txt", b"one".to_vec())]).unwrap();
         write_all(dir.path(), &[("a.txt", b"two".to_vec())]).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"two");
+        assert_eq!(names(dir.path()), ["a.txt"], "no staging folder");
         // Windows cannot lock a folder, so writers take turns through a
         // lock file, which stays (removing it would race the next writer).
-        let expected: &[&str] = if cfg!(unix) {
-            &["a.txt"]
-        } else {
-            &[".rubric.lock", "a.txt"]
-        };
-        assert_eq!(names(dir.path()), expected, "no staging folder");
+        assert_eq!(dir.path().join(LOCK_FILE).exists(), cfg!(not(unix)));
+    }
+
+    /// Excel opens the workbook it shows without sharing: no other program
+    /// may move, rename or delete it until it is closed.
+    #[cfg(windows)]
+    #[test]
+    fn a_workbook_held_open_leaves_the_previous_set_and_says_to_close_it() {
+        use std::os::windows::fs::OpenOptionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let set = |a: &[u8], b: &[u8]| [("a.md", a.to_vec()), ("b.xlsx", b.to_vec())];
+        write_all(dir.path(), &set(b"old a", b"old b")).unwrap();
+        let held = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(0)
+            .open(dir.path().join("b.xlsx"))
+            .unwrap();
+        let err = write_all(dir.path(), &set(b"new a", b"new b")).unwrap_err();
+        assert!(matches!(err, WriteError::Untouched(_)), "{err}");
+        assert!(err.to_string().contains("open in another program"), "{err}");
+        drop(held);
+        assert_eq!(std::fs::read(dir.path().join("a.md")).unwrap(), b"old a");
+        assert_eq!(std::fs::read(dir.path().join("b.xlsx")).unwrap(), b"old b");
+        write_all(dir.path(), &set(b"new a", b"new b")).unwrap();
+        assert_eq!(std::fs::read(dir.path().join("b.xlsx")).unwrap(), b"new b");
     }
 
     #[test]
