@@ -361,7 +361,7 @@ fn declare(
                 date_formats: formats,
                 missing: missing.clone(),
                 declared: declared_types,
-                root: dunce::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+                root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             })
         }
         "xlsx" => {
@@ -475,7 +475,7 @@ fn declare(
             .files
             .first()
             .map(|f| {
-                f.strip_prefix(dunce::canonicalize(root).unwrap_or_default())
+                f.strip_prefix(root.canonicalize().unwrap_or_default())
                     .unwrap_or(f)
                     .to_path_buf()
             })
