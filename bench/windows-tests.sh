@@ -19,3 +19,19 @@ x86_64-w64-mingw32-gcc -shared -O2 -o "$shim/bcryptprimitives.dll" bench/windows
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
 export WINEPATH="$shim" WINEDEBUG=-all WINEPREFIX="$(pwd)/target/wine-prefix"
 cargo test --locked --quiet --target "$target" --lib
+# The whole program on Windows: `rubric init` and `run` under Wine write
+# the same bytes as on Linux (regression: definition files were named
+# with `\` in the HTML and workbook made on Windows).
+cargo build --locked --quiet --target "$target" --bin rubric
+cargo build --locked --quiet --bin rubric
+exe="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$exe/debug/rubric" init "$work/linux" > /dev/null
+(cd "$work/linux" && "$exe/debug/rubric" run --quiet)
+wine "$exe/$target/debug/rubric.exe" init "Z:$work/windows" > /dev/null
+(cd "$work/windows" && wine "$exe/$target/debug/rubric.exe" run --quiet \
+  && wine "$exe/$target/debug/rubric.exe" check > /dev/null)
+rm -f "$work/windows/out/.rubric.lock"
+diff -r "$work/linux" "$work/windows" || { echo "rubric on Windows wrote other files or bytes than on Linux"; exit 1; }
+echo "rubric.exe under Wine: init, run and check as on Linux, the same bytes"

@@ -68,11 +68,11 @@ impl Diagnostic {
         let mut out = String::new();
         let _ = writeln!(out, "{kind}: {}", shown(&self.message));
         let location = if self.place.line == 0 {
-            self.file.display().to_string()
+            crate::format::slashed(&self.file)
         } else {
             format!(
                 "{}:{}:{}",
-                self.file.display(),
+                crate::format::slashed(&self.file),
                 self.place.line,
                 self.place.column
             )

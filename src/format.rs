@@ -26,6 +26,18 @@ pub fn visible(text: &str, keep_lines: bool) -> Cow<'_, str> {
     )
 }
 
+/// A project-relative path as outputs and messages write it on every
+/// platform: `/` between folders, so a report made on Windows is the same
+/// bytes as one made on Linux. (A `\` inside a Unix file name is kept.)
+pub fn slashed(path: &std::path::Path) -> String {
+    let shown = path.display().to_string();
+    if cfg!(windows) {
+        shown.replace('\\', "/")
+    } else {
+        shown
+    }
+}
+
 /// Rounds half away from zero to `decimals` places, never giving `-0`.
 pub fn round(v: f64, decimals: u8) -> f64 {
     let factor = 10f64.powi(i32::from(decimals));
@@ -287,5 +299,11 @@ mod tests {
             change(Some(4.0), None, Unit::Percent, relative, 0).unwrap(),
             "+4 pts"
         );
+    }
+
+    #[test]
+    fn paths_are_written_with_forward_slashes_on_every_platform() {
+        let p = std::path::Path::new("indicators").join("a.yaml");
+        assert_eq!(slashed(&p), "indicators/a.yaml");
     }
 }

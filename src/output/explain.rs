@@ -38,7 +38,7 @@ pub fn render(project: &Project, row: &Row) -> String {
     let _ = writeln!(
         out,
         "defined in {}:{}\n",
-        ind.file.display(),
+        crate::format::slashed(&ind.file),
         ind.place.line
     );
 

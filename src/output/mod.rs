@@ -11,6 +11,7 @@ pub mod parquet;
 pub mod review;
 pub mod review_snapshot;
 pub(crate) mod xlsx;
+pub(crate) mod zip_host;
 
 use crate::config::page::PageFormat;
 use crate::error::RunError;

@@ -20,7 +20,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} {}\n", ind.id, ind.title);
     // The file, not the line: lines move when a neighbour in the file changes.
-    let _ = writeln!(out, "- file: {}", ind.file.display());
+    let _ = writeln!(out, "- file: {}", crate::format::slashed(&ind.file));
     let _ = writeln!(out, "- section: {}", ind.section);
     let _ = writeln!(out, "- owner: {}", ind.owner);
     let _ = writeln!(out, "- outcome: {}", ind.outcome);

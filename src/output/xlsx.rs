@@ -116,7 +116,7 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
             teams_sheet(book.add_worksheet(), board, line)?;
         }
     }
-    book.save_to_buffer()
+    book.save_to_buffer().map(super::zip_host::as_made_on_unix)
 }
 
 /// The number format of an indicator's values: percentages as Excel
@@ -593,7 +593,7 @@ fn definitions_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxErr
             },
             rule(ind.dot.as_ref()),
             rule(ind.rag.as_ref()),
-            format!("{}:{}", ind.file.display(), ind.place.line),
+            format!("{}:{}", crate::format::slashed(&ind.file), ind.place.line),
         ];
         for (c, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;

@@ -238,7 +238,7 @@ fn rule_error(rule: &RuleSet, input: &RuleInput, d: Diagnostic) -> EvalError {
         "the rule must return one of: {} (as a string, or as #{{ outcome: \"red\", because: \"why\" }}), or () for not rated; used by indicator {} ({}:{})",
         outcomes.join(", "),
         input.indicator.id,
-        input.indicator.file.display(),
+        crate::format::slashed(&input.indicator.file),
         input.indicator.place.line
     )))
 }

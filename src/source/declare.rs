@@ -29,7 +29,7 @@ pub enum ReadFrom {
 impl ReadFrom {
     pub(super) fn describe(&self, name: &str, file: &Path) -> String {
         match self {
-            ReadFrom::Parquet { .. } => file.display().to_string(),
+            ReadFrom::Parquet { .. } => crate::format::slashed(file),
             ReadFrom::Csv(c) => c.describe(),
             ReadFrom::Xlsx(x) => x.describe(file),
             ReadFrom::Odbc(o) => o.describe(name),
