@@ -161,9 +161,7 @@ fn diff_reports_a_rag_change_caused_by_a_target_change() {
 
 /// The example copied into a temporary folder, with its review snapshots.
 fn example_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for d in [
+    common::example_copy(&[
         "indicators",
         "rules",
         "sources",
@@ -171,11 +169,7 @@ fn example_copy() -> tempfile::TempDir {
         "calendars",
         "data",
         "reviews",
-    ] {
-        copy_dir(&root.join(d), &dir.path().join(d));
-    }
-    std::fs::copy(root.join("rubric.yaml"), dir.path().join("rubric.yaml")).unwrap();
-    dir
+    ])
 }
 
 /// The indicators `review --check` names as changed or new.

@@ -18,28 +18,9 @@ const RENAMES: [(&str, &str); 8] = [
     ("down", "falling"),
 ];
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A copy of the example whose rule sets use other outcome names and labels.
+/// A copy of the example whose rule sets are then renamed.
 fn example_copy() -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    for sub in ["indicators", "rules", "data", "calendars", "sources"] {
-        copy_dir(&root.join(sub), &dir.path().join(sub));
-    }
-    std::fs::copy(root.join("rubric.yaml"), dir.path().join("rubric.yaml")).unwrap();
-    dir
+    common::example_copy(&["indicators", "rules", "data", "calendars", "sources"])
 }
 
 /// The example with no commentary, so its reds are warned of.

@@ -382,6 +382,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The shipped example's `rubric.yaml` and these of its folders, copied
+/// into a temporary folder.
+pub fn example_copy(folders: &[&str]) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for folder in folders {
+        copy_dir(&root.join(folder), &dir.path().join(folder));
+    }
+    std::fs::copy(root.join("rubric.yaml"), dir.path().join("rubric.yaml")).expect("copy");
+    dir
+}
+
 /// The Python with DuckDB, or `None` (with the reason said) where there is none.
 pub fn duckdb_python() -> Option<PathBuf> {
     let candidate = std::env::var_os("RUBRIC_DUCKDB_PYTHON")
