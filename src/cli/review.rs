@@ -194,7 +194,8 @@ fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
 }
 
 fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
-    let siblings = snap::list(scope.folder);
+    // Read once, when the first review without a snapshot needs it.
+    let mut neighbours = None;
     let mut files = Vec::new();
     let mut accepted = Vec::new();
     for (id, text) in reviews {
@@ -210,7 +211,12 @@ fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
                 return EXIT_RUN_FAILED;
             }
         };
-        let header = snap::header_for(existing.as_ref(), &siblings);
+        let header = match existing {
+            Some(old) => old.header,
+            None => neighbours
+                .get_or_insert_with(|| snap::neighbours_header(scope.folder))
+                .clone(),
+        };
         files.push((snap::file_name(id), snap::render(&header, text)));
         accepted.push(id.as_str());
     }

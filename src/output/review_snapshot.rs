@@ -107,14 +107,10 @@ pub fn read(path: &Path) -> Result<Option<Snapshot>, String> {
     })
 }
 
-/// The header for a snapshot about to be written: its own when it exists,
-/// else that of another review snapshot in the folder (insta's, for the
-/// repository's own tests), else Rubric's.
-pub fn header_for(existing: Option<&Snapshot>, siblings: &[PathBuf]) -> String {
-    if let Some(s) = existing {
-        return s.header.clone();
-    }
-    siblings
+/// The header for a new snapshot in `folder`: that of another review
+/// snapshot there (insta's, for the repository's own tests), else Rubric's.
+pub fn neighbours_header(folder: &Path) -> String {
+    list(folder)
         .iter()
         .filter_map(|p| read(p).ok().flatten())
         .map(|s| s.header)
@@ -183,10 +179,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sibling = dir.path().join(file_name("A"));
         std::fs::write(&sibling, render("source: tests/reviews.rs\n", "x")).unwrap();
-        assert_eq!(
-            header_for(None, &list(dir.path())),
-            "source: tests/reviews.rs\n"
-        );
-        assert_eq!(header_for(None, &[]), NEW_HEADER);
+        assert_eq!(neighbours_header(dir.path()), "source: tests/reviews.rs\n");
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(neighbours_header(empty.path()), NEW_HEADER);
     }
 }
