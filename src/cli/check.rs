@@ -83,7 +83,7 @@ pub fn check(project: &Path, format: Format) -> u8 {
 /// One problem as a JSON record; line and column are 0 for the whole file.
 fn record(d: &Diagnostic) -> serde_json::Value {
     json!({
-        "file": d.file.display().to_string().replace('\\', "/"),
+        "file": crate::format::slashed(&d.file),
         "line": d.place.line,
         "column": d.place.column,
         "subject": d.subject,

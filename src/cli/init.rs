@@ -5,6 +5,7 @@
 //! when it cannot write them all it removes what it wrote and nothing else.
 
 use super::{EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use crate::format::slashed;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -129,7 +130,7 @@ pub fn init(dir: &Path) -> u8 {
     let taken: Vec<String> = files
         .iter()
         .filter(|(p, _)| std::fs::symlink_metadata(dir.join(p)).is_ok())
-        .map(|(p, _)| shown(p))
+        .map(|(p, _)| slashed(p))
         .collect();
     if !taken.is_empty() {
         errln!(
@@ -151,7 +152,7 @@ pub fn init(dir: &Path) -> u8 {
     outln!("created a Rubric project in {}:", dir.display());
     for (path, _) in &files {
         if !path.starts_with("schemas") {
-            outln!("  {}", shown(path));
+            outln!("  {}", slashed(path));
         }
     }
     outln!("  schemas/ (for editors: YAML completion and checks)");
@@ -163,10 +164,6 @@ pub fn init(dir: &Path) -> u8 {
     outln!("  rubric review --accept    pins each indicator's review in reviews/");
     outln!("  rubric check              checks the YAML after each change");
     0
-}
-
-fn shown(p: &Path) -> String {
-    p.display().to_string().replace('\\', "/")
 }
 
 /// What this run created, so a failure part-way removes exactly that.

@@ -119,11 +119,7 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn shown(&self, id: &str) -> String {
-        self.shown
-            .join(snap::file_name(id))
-            .display()
-            .to_string()
-            .replace('\\', "/")
+        crate::format::slashed(&self.shown.join(snap::file_name(id)))
     }
 }
 

@@ -133,7 +133,7 @@ pub(super) fn matching_files(
     let mut files = Vec::new();
     for path in paths {
         let relative = path.strip_prefix(root).unwrap_or(&path);
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let relative = crate::format::slashed(relative);
         if glob.is_match(&relative) {
             match check_inside(root, &path) {
                 Ok(p) => files.push(p),

@@ -83,7 +83,7 @@ impl Builder<'_> {
                 s.describe()
             )
         })?;
-        let path = path.to_string_lossy().replace('\\', "/");
+        let path = crate::format::slashed(path);
         Ok(self.d.parquet(&path))
     }
 
