@@ -6,6 +6,7 @@
 //! this module, so a snapshot checked out with Windows line endings still
 //! matches.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// Where review snapshots live in a project (`tests/reviews.rs` points
@@ -91,14 +92,17 @@ pub fn read(path: &Path) -> Result<Option<Snapshot>, String> {
             path.display()
         ));
     }
-    if meta.len() > MAX_BYTES {
+    // Read through the limit, so a file growing while read stays bounded.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::take(f, MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_BYTES {
         return Err(format!(
-            "{} is {} bytes, more than a review snapshot can be ({MAX_BYTES})",
-            path.display(),
-            meta.len()
+            "{} is more than the {MAX_BYTES} bytes a review snapshot can be",
+            path.display()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse(&bytes).map(Some).ok_or_else(|| {
         format!(
             "{} is not a snapshot file (a `---` header, then the review)",
@@ -163,6 +167,19 @@ mod tests {
         assert_eq!(parse(b"# AS1\n"), None);
         assert_eq!(parse(b"---\nsource: x\n"), None, "an unclosed header");
         assert_eq!(parse(b"\xff\xfe"), None);
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_and_no_file_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("AS1.snap");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_BYTES + 1)
+            .unwrap();
+        let e = read(&big).unwrap_err();
+        assert!(e.contains("more than the 16777216 bytes"), "{e}");
+        assert_eq!(read(&dir.path().join("AS2.snap")), Ok(None));
     }
 
     #[test]
