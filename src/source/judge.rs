@@ -98,7 +98,15 @@ impl<'e> Judge<'e> {
                     .iter()
                     .filter_map(|c| b.column_by_name(c).map(|a| (c, a.as_ref())))
                     .collect();
-                for r in 0..b.num_rows() {
+                // Only the rows some column has no value in: none, mostly.
+                let nulls = arrays
+                    .iter()
+                    .filter_map(|(_, a)| a.logical_nulls())
+                    .map(|n| n.inner().clone())
+                    .reduce(|a, b| &a & &b);
+                let Some(present) = nulls else { return };
+                let absent = !&present;
+                for r in absent.set_indices() {
                     if arrays.iter().any(|(_, a)| a.is_null(r)) {
                         let missing: Vec<&str> = arrays
                             .iter()
