@@ -297,9 +297,25 @@ pub fn keep_wanted(
     if keys.iter().any(|(_, w)| w.all) {
         return Ok(batch);
     }
-    let keep: BooleanArray = (0..batch.num_rows())
-        .map(|i| Some(keys.iter().any(|(on, w)| w.holds(on, i))))
-        .collect();
+    let keep: BooleanArray = match keys.as_slice() {
+        // One integer key in a bitmap, the usual case: a word test a row.
+        [(
+            on,
+            Wanted {
+                bits: Some(bits), ..
+            },
+        )] if on.data_type() == &DataType::Int64 => {
+            let values = on.as_primitive::<Int64Type>();
+            let raw = values.values();
+            arrow_buffer::BooleanBuffer::collect_bool(raw.len(), |i| {
+                values.is_valid(i) && bits.holds(raw[i])
+            })
+            .into()
+        }
+        _ => (0..batch.num_rows())
+            .map(|i| Some(keys.iter().any(|(on, w)| w.holds(on, i))))
+            .collect(),
+    };
     arrow_select::filter::filter_record_batch(&batch, &keep).map_err(|e| e.to_string())
 }
 
