@@ -187,23 +187,36 @@ impl Previous {
         pass_rows: usize,
     ) -> Result<Previous, String> {
         // First the columns previous values come from, whole, and the
-        // number of rows and of entities.
+        // number of rows and of entities; while the rows fit in one pass,
+        // their entities and order dates too, so a small source is read
+        // once, not again for its pass.
         let mut first: Vec<String> = columns.to_vec();
         first.push(history.entity.clone());
+        first.push(history.order.clone());
         first.sort();
         first.dedup();
         let mut kept: Vec<RecordBatch> = Vec::new();
         let mut n = 0usize;
         let mut texts: HashMap<String, i64> = HashMap::new();
         let mut spread = (i64::MAX, i64::MIN);
+        let mut one_pass = Some(PassRows::default());
         rows.each(&first, &mut |b| {
             let entity = b
                 .column_by_name(&history.entity)
                 .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+            let mut keys = Vec::with_capacity(b.num_rows());
             for i in 0..b.num_rows() {
-                if let Some(k) = entity_at(entity, i, &mut texts) {
+                let k = entity_at(entity, i, &mut texts);
+                if let Some(k) = k {
                     spread = (spread.0.min(k), spread.1.max(k));
                 }
+                keys.push(k);
+            }
+            if n + b.num_rows() > pass_rows {
+                one_pass = None;
+            }
+            if let Some(pass) = &mut one_pass {
+                pass.add(b, &history, &keys, n as u32)?;
             }
             n += b.num_rows();
             kept.push(
@@ -226,33 +239,36 @@ impl Previous {
         let mut previous: Vec<Option<u32>> = vec![None; n];
         let pair = [history.entity.clone(), history.order.clone()];
         for pass in 0..passes {
-            // This pass's rows: (entity, order date, row in the source).
-            let mut keys: Vec<i64> = Vec::new();
-            let mut dates: Vec<Option<i32>> = Vec::new();
-            let mut places: Vec<u32> = Vec::new();
-            let mut row = 0u32;
-            rows.each(&pair, &mut |b| {
-                let entity = b
-                    .column_by_name(&history.entity)
-                    .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
-                let order = b
-                    .column_by_name(&history.order)
-                    .ok_or_else(|| format!("column `{}` was not read", history.order))?;
-                let order = order.as_primitive_opt::<Date32Type>();
-                for i in 0..b.num_rows() {
-                    let k = entity_at(entity, i, &mut texts);
-                    if let Some(k) = k.filter(|k| {
-                        (i128::from(*k) - i128::from(spread.0)) % i128::from(passes)
-                            == i128::from(pass)
-                    }) {
-                        keys.push(k);
-                        dates.push(order.and_then(|d| (!d.is_null(i)).then(|| d.value(i))));
-                        places.push(row);
-                    }
-                    row += 1;
+            let rows_of_pass = match one_pass.take() {
+                Some(all) => all,
+                None => {
+                    // This pass's rows: (entity, order date, row in the source).
+                    let mut these = PassRows::default();
+                    let mut row = 0u32;
+                    rows.each(&pair, &mut |b| {
+                        let entity = b
+                            .column_by_name(&history.entity)
+                            .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+                        let keys: Vec<Option<i64>> = (0..b.num_rows())
+                            .map(|i| {
+                                entity_at(entity, i, &mut texts).filter(|k| {
+                                    (i128::from(*k) - i128::from(spread.0)) % i128::from(passes)
+                                        == i128::from(pass)
+                                })
+                            })
+                            .collect();
+                        these.add(b, &history, &keys, row)?;
+                        row += b.num_rows() as u32;
+                        Ok(())
+                    })?;
+                    these
                 }
-                Ok(())
-            })?;
+            };
+            let PassRows {
+                keys,
+                dates,
+                places,
+            } = rows_of_pass;
             let date = |i: usize| dates[i];
             let sorted = order_rows(&keys, &date);
             for w in sorted.windows(2) {
@@ -266,6 +282,40 @@ impl Previous {
             rows: UInt32Array::from(previous),
             columns: brought,
         })
+    }
+}
+
+/// The rows of one pass: each one's entity, order date and row in the
+/// source.
+#[derive(Default)]
+struct PassRows {
+    keys: Vec<i64>,
+    dates: Vec<Option<i32>>,
+    places: Vec<u32>,
+}
+
+impl PassRows {
+    /// Adds the rows of `b` (from source row `first`) whose key is given.
+    fn add(
+        &mut self,
+        b: &RecordBatch,
+        history: &History,
+        keys: &[Option<i64>],
+        first: u32,
+    ) -> Result<(), String> {
+        let order = b
+            .column_by_name(&history.order)
+            .ok_or_else(|| format!("column `{}` was not read", history.order))?;
+        let order = order.as_primitive_opt::<Date32Type>();
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(k) = k {
+                self.keys.push(*k);
+                self.dates
+                    .push(order.and_then(|d| (!d.is_null(i)).then(|| d.value(i))));
+                self.places.push(first + i as u32);
+            }
+        }
+        Ok(())
     }
 }
 
