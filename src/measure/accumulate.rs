@@ -11,7 +11,7 @@ use super::domain::Domain;
 use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
-use super::row_periods::{group_at, kept_rows, RowPeriods};
+use super::row_periods::{flow_periods, group_at, kept_rows, RowPeriods};
 use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
 use super::spans::Spans;
 use crate::calendar::elapsed::Elapsed;
@@ -316,15 +316,6 @@ impl<'a> Accumulator<'a> {
             }
         }
         let kept = kept_rows(mask.as_ref(), &starts);
-        if period_filter.is_none()
-            && ends.is_none()
-            && base.window.is_none()
-            && base.breakdowns.is_empty()
-            && values.is_none()
-        {
-            self.add_monthly_counts(&kept, &starts, ids.map(|a| a.as_ref()));
-            return Ok(());
-        }
         let periods = RowPeriods {
             starts: &starts,
             ends: ends.as_ref(),
@@ -332,6 +323,31 @@ impl<'a> Accumulator<'a> {
             domain: self.domain,
             months: self.months,
         };
+        // Plain counts of the whole: every branch of the general loop
+        // that cannot apply taken out.
+        let whole_only = period_filter.is_none() && base.breakdowns.is_empty() && values.is_none();
+        match (&ends, ids) {
+            _ if !whole_only => {}
+            (None, None) => {
+                self.add_day_counts(&kept, &starts, base.window);
+                return Ok(());
+            }
+            (None, Some(ids)) if base.window.is_none() => {
+                self.add_monthly_distinct(&kept, &starts, ids.as_ref());
+                return Ok(());
+            }
+            (Some(_), None) => {
+                let acc = &mut self.groups[0];
+                for r in kept.set_indices() {
+                    if let Some((from, to)) = periods.of(r) {
+                        acc.rows_diff[from] += 1;
+                        acc.rows_diff[to + 1] -= 1;
+                    }
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         let row = RowValues {
             project,
             base,
@@ -458,69 +474,81 @@ impl<'a> Accumulator<'a> {
         targets.push((0, from, to));
         targets.extend(row.columns.iter().map(|g| (g[r], from, to)));
         for bands in row.bands {
+            // A row's band only rises with the period's end (its age
+            // does), so each run's last period is found by halving.
             let mut t = from;
             while t <= to {
                 let label = bands.label(r, self.period_ends[t]);
-                let mut last = t;
-                while last < to && bands.label(r, self.period_ends[last + 1]) == label {
-                    last += 1;
-                }
-                targets.push((self.band_group(bands, label), t, last));
-                t = last + 1;
+                let run =
+                    self.period_ends[t..=to].partition_point(|&end| bands.label(r, end) == label);
+                targets.push((self.band_group(bands, label), t, t + run - 1));
+                t += run;
             }
         }
         targets
     }
 
-    /// The common case, a count or distinct count of rows in the month of
-    /// their date for the whole: the general loop with every branch that
-    /// cannot apply taken out.
-    fn add_monthly_counts(
+    /// A count of rows by their date for the whole, over each row's month
+    /// or window: rows are counted per day of the month table, the days
+    /// folded into months, and each month's count added to the periods it
+    /// counts in. Days outside the table are outside every period computed
+    /// (a window reaches at most 11 months on, the table starts a year
+    /// before the first period).
+    fn add_day_counts(
         &mut self,
         kept: &arrow_buffer::BooleanBuffer,
         dates: &arrow_array::Date32Array,
-        ids: Option<&dyn Array>,
+        window: Option<crate::config::document::WindowKind>,
+    ) {
+        let (first_day, days) = self.months.days();
+        let mut per_day = vec![0i64; days.len()];
+        let values = dates.values();
+        for row in kept.set_indices() {
+            let d = i64::from(values[row]) - i64::from(first_day);
+            if let Some(n) = usize::try_from(d).ok().and_then(|d| per_day.get_mut(d)) {
+                *n += 1;
+            }
+        }
+        let mut per_month: Vec<(crate::calendar::period::Month, i64)> = Vec::new();
+        for (month, n) in days.iter().zip(per_day) {
+            match per_month.last_mut() {
+                Some((m, total)) if m == month => *total += n,
+                _ => per_month.push((*month, n)),
+            }
+        }
+        let acc = &mut self.groups[0];
+        for (month, n) in per_month {
+            if n == 0 {
+                continue;
+            }
+            if let Some((from, to)) = flow_periods(self.domain, month, window) {
+                acc.rows_diff[from] += n;
+                acc.rows_diff[to + 1] -= n;
+            }
+        }
+    }
+
+    /// A distinct count of ids by the month of their row's date, for the
+    /// whole.
+    fn add_monthly_distinct(
+        &mut self,
+        kept: &arrow_buffer::BooleanBuffer,
+        dates: &arrow_array::Date32Array,
+        ids: &dyn Array,
     ) {
         let (domain, months) = (self.domain, self.months);
-        let period = |row: usize| domain.index(months.month_clamped(dates.value(row)));
-        match ids {
-            None => {
-                // Count rows per day of the month table, then fold the days
-                // into months: a subtraction and an increment per row. Days
-                // outside the table are outside every period computed.
-                let (first_day, days) = months.days();
-                let mut per_day = vec![0i64; days.len()];
-                let values = dates.values();
-                for row in kept.set_indices() {
-                    let d = i64::from(values[row]) - i64::from(first_day);
-                    if let Some(n) = usize::try_from(d).ok().and_then(|d| per_day.get_mut(d)) {
-                        *n += 1;
-                    }
-                }
-                let acc = &mut self.groups[0];
-                for (month, n) in days.iter().zip(per_day) {
-                    if n == 0 {
-                        continue;
-                    }
-                    if let Some(p) = domain.index(*month) {
-                        acc.rows_diff[p] += n;
-                        acc.rows_diff[p + 1] -= n;
-                    }
-                }
+        for row in kept.set_indices() {
+            let Some(p) = domain.index(months.month_clamped(dates.value(row))) else {
+                continue;
+            };
+            if ids.is_null(row) {
+                continue;
             }
-            Some(ids) => {
-                for row in kept.set_indices() {
-                    let Some(p) = period(row) else { continue };
-                    if ids.is_null(row) {
-                        continue;
-                    }
-                    let id = self.id_at(ids, row);
-                    let acc = &mut self.groups[0];
-                    acc.rows_diff[p] += 1;
-                    acc.rows_diff[p + 1] -= 1;
-                    acc.ids.push((id, p as u32, p as u32));
-                }
-            }
+            let id = self.id_at(ids, row);
+            let acc = &mut self.groups[0];
+            acc.rows_diff[p] += 1;
+            acc.rows_diff[p + 1] -= 1;
+            acc.ids.push((id, p as u32, p as u32));
         }
     }
 

@@ -46,6 +46,16 @@ impl RowPeriods<'_> {
     }
 }
 
+/// The periods (domain indices) a row dated in `month` counts in, as
+/// `RowPeriods::of` gives them for a flow.
+pub(crate) fn flow_periods(
+    domain: Domain,
+    month: Month,
+    window: Option<WindowKind>,
+) -> Option<(usize, usize)> {
+    flow_range(month, window).and_then(|(a, b)| domain.clip(a, b))
+}
+
 /// The rows a measure keeps before its period logic: those the filter
 /// holds for (a filter's empty result keeps nothing) with a start date.
 /// Walking the set bits skips the filtered-out rows in whole words.
