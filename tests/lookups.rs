@@ -197,3 +197,63 @@ fn sql_joins_lookups_and_agrees_with_duckdb() {
         "104 figures of 3 indicators agree (1 without SQL)",
     );
 }
+
+#[test]
+fn a_looked_up_source_s_expectations_are_judged_over_every_row_of_its_one_read() {
+    // `person` has no measure of its own: it is read once, for its lookups,
+    // and its expectations are judged on that read, over every row, not
+    // only the keys the episodes want (10, 11, 12). Person 99 is wanted by
+    // no lookup and is on two rows; person 98 has no date of birth.
+    let mut rows = people();
+    rows.extend([(99, "2001-01-01", "F"), (99, "2001-01-01", "F")]);
+    let f = project(rows);
+    let ids: Vec<Option<i64>> = [10, 11, 12, 98].map(Some).to_vec();
+    f.table(
+        "person",
+        vec![
+            (
+                "person_id",
+                ints(&[ids.clone(), vec![Some(99), Some(99)]].concat()),
+            ),
+            (
+                "dob",
+                dates(&[
+                    Some("2004-02-29"),
+                    Some("2006-03-31"),
+                    Some("2010-05-05"),
+                    None,
+                    Some("2001-01-01"),
+                    Some("2001-01-01"),
+                ]),
+            ),
+            (
+                "sex",
+                strs(&[Some("F"), Some("M"), Some("F"), None, Some("F"), Some("F")]),
+            ),
+        ],
+    );
+    let declared = |severity: &str| {
+        format!(
+            "sources:\n  - name: person\n    expect:\n      - unique: [person_id]\n        severity: warn\n      - not_null: [person_id, dob]\n        severity: {severity}\n"
+        )
+    };
+    f.file("rubric.yaml", &declared("warn"));
+    let out = f.rubric(&["run", "--period", "2022-03"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("warnings: 2"), "{}", out.stdout);
+    let md = std::fs::read_to_string(f.out_dir().join("scorecard.md")).unwrap();
+    assert!(
+        md.contains("source `person`: 1 of 6 rows fail the expectation") && md.contains("row 6"),
+        "{md}"
+    );
+    assert!(md.contains("row 4: no dob"), "{md}");
+    // The lookups still see the wanted rows: 10 and 12 are F, 11 is M.
+    let t = f.run(&["--period", "2022-03"]);
+    assert_eq!(t.group("LAC", "F", "2022-03", "value"), "2");
+    assert_eq!(t.group("LAC", "M", "2022-03", "value"), "1");
+    // As an error, the missing date of birth stops the run, naming the row.
+    f.file("rubric.yaml", &declared("error"));
+    let out = f.rubric(&["run", "--period", "2022-03"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("row 4: no dob"), "{}", out.stderr);
+}

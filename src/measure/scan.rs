@@ -116,8 +116,28 @@ pub struct Elsewhere {
     pub bases: BTreeSet<usize>,
 }
 
+/// A source's measures computed, the table kept if a population, and what
+/// its expectations found.
+pub(super) type Done = (
+    Vec<(usize, BaseResult)>,
+    Option<(String, Table)>,
+    Vec<Finding>,
+);
+
+/// A source's outcome, with its place in source name order.
+type Placed = (usize, Result<Done, EvalError>);
+
+/// A source to read and compute: its place in source name order (results
+/// and the first failure are taken in that order), its name and columns.
+pub(super) struct Entry {
+    pub at: usize,
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
 /// The one scan driver: sources in parallel, one pass over each source's
-/// batches computing every measure of that source.
+/// batches computing every measure of that source. Sources whose measures
+/// need no lookup are computed while the looked-up sources are read.
 pub fn scan(
     project: &Project,
     input: Input,
@@ -147,31 +167,6 @@ pub fn scan(
             .map(|s| (s.to_string(), Vec::new()))
             .collect(),
     };
-    let indexes = match input {
-        Input::Sources => {
-            let wanted = wanted_keys(project, &elsewhere.bases)?;
-            let read: Vec<Result<(String, Table), EvalError>> =
-                lookup_columns(project, &elsewhere.bases)
-                    .into_par_iter()
-                    .map(|(name, columns)| {
-                        let mut batches = Vec::new();
-                        let source = &project.sources.by_name[&name];
-                        for_each_batch(source, &columns, &mut |b| {
-                            let kept = keep_wanted(&wanted, &name, b).map_err(|why| {
-                                Diagnostic::new(&source.file, Place::WHOLE_FILE, why)
-                            })?;
-                            batches.push(kept);
-                            Ok(())
-                        })
-                        .map_err(EvalError)?;
-                        Ok((name, Table { batches }))
-                    })
-                    .collect();
-            let read = read.into_iter().collect::<Result<BTreeMap<_, _>, _>>()?;
-            Indexes::build(project, &read)
-        }
-        Input::Tables { tables, .. } => Indexes::build(project, &tables.by_source),
-    }?;
     let months = domain.month_table();
     progress.stage(
         match input {
@@ -180,66 +175,50 @@ pub fn scan(
         },
         work.len(),
     );
-    type Done = (
-        Vec<(usize, BaseResult)>,
-        Option<(String, Table)>,
-        Vec<Finding>,
-    );
-    let done: Vec<Result<Done, EvalError>> = work
-        .into_par_iter()
-        .map(|(name, columns)| {
-            let source = &project.sources.by_name[&name];
-            let measures = by_source.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-            let kept = population_columns.contains_key(&name);
-            let reporting = domain.month(domain.len() - 1);
-            let judging = match input {
-                Input::Sources if streams(project, source, measures, kept) => {
-                    crate::source::Streamed::new(source, reporting, project.quality.extracted)
-                }
-                _ => None,
-            };
-            if let Some(judging) = judging {
-                let computing = Computing::new(project, &indexes, measures, domain, &months);
-                let (results, findings) = stream_source(computing, source, &columns, judging)?;
-                progress.step();
-                return Ok((
-                    measures.iter().copied().zip(results).collect(),
-                    None,
-                    findings,
-                ));
-            }
-            let (read, table) = match input {
-                Input::Sources => {
-                    let read = read_columns(source, &columns).map_err(EvalError)?;
-                    (Some(read), None)
-                }
-                Input::Tables { tables, .. } => (None, Some(&tables.by_source[&name])),
-            };
-            let batches = &read
-                .as_ref()
-                .or(table)
-                .expect("a table read or given")
-                .batches;
-            let findings = match read {
-                Some(_) => check_source(source, batches, reporting, project.quality.extracted)
-                    .map_err(EvalError)?,
-                None => Vec::new(),
-            };
-            let results = scan_source(project, &indexes, batches, measures, domain, &months)?;
-            progress.step();
-            let kept = read.filter(|_| kept).map(|t| (name, t));
-            Ok((
-                measures.iter().copied().zip(results).collect(),
-                kept,
-                findings,
-            ))
-        })
+    let run = Run {
+        project,
+        input,
+        domain,
+        months: &months,
+        by_source: &by_source,
+        populations: &population_columns,
+        progress,
+    };
+    let entries: Vec<Entry> = work
+        .into_iter()
+        .enumerate()
+        .map(|(at, (name, columns))| Entry { at, name, columns })
         .collect();
+    let mut done = match input {
+        Input::Tables { tables, .. } => {
+            let indexes = Indexes::build(project, &tables.by_source)?;
+            run.queue(&indexes, entries)
+        }
+        Input::Sources => {
+            let lookups = lookup_columns(project, &elsewhere.bases);
+            // A looked-up source with no measure of its own is judged as
+            // it is read for its lookups, not read twice.
+            let (judged, rest): (Vec<Entry>, Vec<Entry>) = entries
+                .into_iter()
+                .partition(|e| lookups.contains_key(&e.name) && run.judged_alone(&e.name));
+            let (early, late): (Vec<Entry>, Vec<Entry>) =
+                rest.into_iter().partition(|e| !run.needs_lookups(&e.name));
+            let (read, mut early) = rayon::join(
+                || read_lookups(&run, &elsewhere.bases, lookups, judged),
+                || run.queue(&Indexes::default(), early),
+            );
+            let (indexes, judged) = read?;
+            early.extend(judged);
+            early.extend(run.queue(&indexes, late));
+            early
+        }
+    };
+    done.sort_by_key(|(at, _)| *at);
     let mut results = vec![BaseResult::default(); project.base_measures.len()];
     let mut kept = BTreeMap::new();
     let mut findings = Vec::new();
     // The first failure in source name order is reported.
-    for d in done {
+    for (_, d) in done {
         let (computed, table, found) = d?;
         for (i, r) in computed {
             results[i] = r;
@@ -252,6 +231,185 @@ pub fn scan(
         populations: matches!(input, Input::Sources).then_some(Tables { by_source: kept }),
         findings,
     })
+}
+
+/// Reads the looked-up sources (only the rows some measure's keys want),
+/// judging the expectations of those in `judged` on the way, and indexes
+/// them.
+fn read_lookups(
+    run: &Run,
+    elsewhere: &BTreeSet<usize>,
+    lookups: BTreeMap<String, Vec<String>>,
+    judged: Vec<Entry>,
+) -> Result<(Indexes, Vec<Placed>), EvalError> {
+    let project = run.project;
+    let wanted = wanted_keys(project, elsewhere)?;
+    let reporting = run.domain.month(run.domain.len() - 1);
+    type Read = (String, Table, Option<Placed>);
+    let read: Vec<Result<Read, EvalError>> = lookups
+        .into_par_iter()
+        .map(|(name, lookup)| {
+            let source = &project.sources.by_name[&name];
+            let entry = judged.iter().find(|e| e.name == name);
+            let mut judging = entry.and_then(|_| {
+                crate::source::Streamed::new(source, reporting, project.quality.extracted)
+            });
+            let mut columns = lookup.clone();
+            if let Some(e) = entry {
+                columns.extend(e.columns.iter().cloned());
+                columns.sort();
+                columns.dedup();
+            }
+            let mut batches = Vec::new();
+            for_each_batch(source, &columns, &mut |b| {
+                let keep_in = |why: String| Diagnostic::new(&source.file, Place::WHOLE_FILE, why);
+                let b = match &mut judging {
+                    Some(judging) => {
+                        judging.feed(&b);
+                        let at: Vec<usize> = lookup
+                            .iter()
+                            .map(|c| b.schema().index_of(c).expect("the lookup column is read"))
+                            .collect();
+                        b.project(&at).map_err(|e| keep_in(e.to_string()))?
+                    }
+                    None => b,
+                };
+                batches.push(keep_wanted(&wanted, &name, b).map_err(keep_in)?);
+                Ok(())
+            })
+            .map_err(EvalError)?;
+            let done = entry.map(|e| {
+                let found = judging
+                    .expect("a judged source streams")
+                    .finish()
+                    .map_err(EvalError)
+                    .map(|f| (Vec::new(), None, f));
+                run.progress.step();
+                (e.at, found)
+            });
+            Ok((name, Table { batches }, done))
+        })
+        .collect();
+    let mut tables = BTreeMap::new();
+    let mut done = Vec::new();
+    for r in read {
+        let (name, table, judged) = r?;
+        tables.insert(name, table);
+        done.extend(judged);
+    }
+    Ok((Indexes::build(project, &tables)?, done))
+}
+
+/// What computing any one source needs.
+struct Run<'a> {
+    project: &'a Project,
+    input: Input<'a>,
+    domain: Domain,
+    months: &'a MonthTable,
+    by_source: &'a BTreeMap<&'a str, Vec<usize>>,
+    /// The population tables' columns, by source: those tables are kept.
+    populations: &'a BTreeMap<String, Vec<String>>,
+    progress: &'a dyn crate::progress::Progress,
+}
+
+impl Run<'_> {
+    fn measures(&self, name: &str) -> &[usize] {
+        self.by_source.get(name).map_or(&[][..], Vec::as_slice)
+    }
+
+    fn needs_lookups(&self, name: &str) -> bool {
+        self.measures(name)
+            .iter()
+            .any(|&i| !self.project.base_measures[i].lookups.is_empty())
+    }
+
+    /// Whether a source is read only for its expectations, and they can be
+    /// judged as it streams past.
+    fn judged_alone(&self, name: &str) -> bool {
+        let source = &self.project.sources.by_name[name];
+        let reporting = self.domain.month(self.domain.len() - 1);
+        self.measures(name).is_empty()
+            && streams(
+                self.project,
+                source,
+                &[],
+                self.populations.contains_key(name),
+            )
+            && crate::source::Streamed::new(source, reporting, self.project.quality.extracted)
+                .is_some()
+    }
+
+    /// Computes `entries`, the largest first, each taken by the next free
+    /// thread: a large source started last would run alone at the end.
+    fn queue(&self, indexes: &Indexes, mut entries: Vec<Entry>) -> Vec<Placed> {
+        entries.sort_by_cached_key(|e| (std::cmp::Reverse(self.stored_bytes(&e.name)), e.at));
+        entries
+            .into_iter()
+            .par_bridge()
+            .map(|e| (e.at, self.source(indexes, &e.name, &e.columns)))
+            .collect()
+    }
+
+    fn stored_bytes(&self, name: &str) -> u64 {
+        match self.input {
+            Input::Sources => self.project.sources.by_name[name].stored_bytes(),
+            Input::Tables { tables, .. } => tables.by_source[name]
+                .batches
+                .iter()
+                .map(|b| b.get_array_memory_size() as u64)
+                .sum(),
+        }
+    }
+
+    /// Reads one source (or takes its table) and computes its measures.
+    fn source(&self, indexes: &Indexes, name: &str, columns: &[String]) -> Result<Done, EvalError> {
+        let (project, input, domain, months) = (self.project, self.input, self.domain, self.months);
+        let source = &project.sources.by_name[name];
+        let measures = self.measures(name);
+        let kept = self.populations.contains_key(name);
+        let reporting = domain.month(domain.len() - 1);
+        let judging = match input {
+            Input::Sources if streams(project, source, measures, kept) => {
+                crate::source::Streamed::new(source, reporting, project.quality.extracted)
+            }
+            _ => None,
+        };
+        if let Some(judging) = judging {
+            let computing = Computing::new(project, indexes, measures, domain, months);
+            let (results, findings) = stream_source(computing, source, columns, judging)?;
+            self.progress.step();
+            return Ok((
+                measures.iter().copied().zip(results).collect(),
+                None,
+                findings,
+            ));
+        }
+        let (read, table) = match input {
+            Input::Sources => {
+                let read = read_columns(source, columns).map_err(EvalError)?;
+                (Some(read), None)
+            }
+            Input::Tables { tables, .. } => (None, Some(&tables.by_source[name])),
+        };
+        let batches = &read
+            .as_ref()
+            .or(table)
+            .expect("a table read or given")
+            .batches;
+        let findings = match read {
+            Some(_) => check_source(source, batches, reporting, project.quality.extracted)
+                .map_err(EvalError)?,
+            None => Vec::new(),
+        };
+        let results = scan_source(project, indexes, batches, measures, domain, months)?;
+        self.progress.step();
+        let kept = read.filter(|_| kept).map(|t| (name.to_string(), t));
+        Ok((
+            measures.iter().copied().zip(results).collect(),
+            kept,
+            findings,
+        ))
+    }
 }
 
 /// The base measures to compute, by source (all, or those in `only`).

@@ -28,7 +28,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 use expect::Expectation;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A table indicators can read, with its columns (type `None`: not usable).
@@ -48,6 +48,18 @@ pub struct Source {
 }
 
 impl Source {
+    /// The bytes its files hold, to start the largest sources first so
+    /// none is left running alone at the end; a database's is unknown (0).
+    pub fn stored_bytes(&self) -> u64 {
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        match &self.read_from {
+            ReadFrom::Parquet { path } => size(path),
+            ReadFrom::Csv(c) => c.files.iter().map(|f| size(f)).sum(),
+            ReadFrom::Xlsx(x) => size(&x.path),
+            ReadFrom::Odbc(_) => 0,
+        }
+    }
+
     /// The columns expressions and measures can use, by name.
     pub fn usable_columns(&self) -> Vec<String> {
         self.columns
