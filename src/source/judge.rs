@@ -124,6 +124,17 @@ impl<'e> Judge<'e> {
                     return;
                 };
                 let text = matches!(a.data_type(), DataType::Utf8 | DataType::Dictionary(_, _));
+                // A dictionary's values are judged once: all allowed, no row fails.
+                if let Some(dict) = a.as_any_dictionary_opt() {
+                    let dict_values = dict.values();
+                    let allowed = (0..dict_values.len()).all(|i| {
+                        dict_values.is_null(i)
+                            || str_at(dict_values.as_ref(), i).is_some_and(|v| values.contains(v))
+                    });
+                    if allowed {
+                        return;
+                    }
+                }
                 for r in 0..b.num_rows() {
                     // Text is compared where it lies; only other kinds are written out.
                     let allowed = match (text, a.is_null(r)) {
@@ -149,6 +160,15 @@ impl<'e> Judge<'e> {
                 };
                 let (from, to) = (*from, self.to);
                 let a = a.as_primitive::<Date32Type>();
+                // Rows are looked at one by one only when some are out of range.
+                let low = arrow_arith::aggregate::min(a);
+                let high = arrow_arith::aggregate::max(a);
+                let inside = |d: Option<i32>| {
+                    d.is_none_or(|d| !(from.is_some_and(|f| d < f) || to.is_some_and(|t| d > t)))
+                };
+                if inside(low) && inside(high) {
+                    return;
+                }
                 for r in 0..b.num_rows() {
                     if a.is_null(r) {
                         continue;
@@ -465,6 +485,61 @@ mod tests {
                 within_days: 20,
             }),
         ]
+    }
+
+    /// Dates within range and a dictionary of allowed values skip the
+    /// row-by-row look; a batch with a failing row still names each one.
+    #[test]
+    fn whole_batch_checks_still_name_every_failing_row() {
+        let e = |check| Expectation {
+            check,
+            severity: Severity::Warn,
+            file: "sources.yaml".into(),
+            place: Place::WHOLE_FILE,
+        };
+        let expectations = vec![
+            e(Check::Dates {
+                column: "day".into(),
+                from: Some(10),
+                to: Some(Until::Day(40)),
+            }),
+            e(Check::Allowed {
+                column: "team".into(),
+                values: ["North".to_string(), "South".to_string()].into(),
+            }),
+        ];
+        let batch = |days: Vec<Option<i32>>, keys: Vec<Option<i32>>| {
+            // "East" is in the dictionary whether or not a row holds it.
+            let teams = arrow_array::DictionaryArray::<arrow_array::types::Int32Type>::new(
+                arrow_array::Int32Array::from(keys),
+                Arc::new(arrow_array::StringArray::from(vec![
+                    "North", "South", "East",
+                ])),
+            );
+            RecordBatch::try_from_iter([
+                ("day", Arc::new(Date32Array::from(days)) as ArrayRef),
+                ("team", Arc::new(teams) as ArrayRef),
+            ])
+            .unwrap()
+        };
+        let failing = |batches: &[RecordBatch]| -> Vec<Vec<u64>> {
+            let found = evaluate("t", &expectations, batches, Month::new(1970, 2), None);
+            let mut rows = vec![Vec::new(); expectations.len()];
+            for (f, failing) in found {
+                rows[f.expectation] = failing.iter().map(|r| r.0).collect();
+            }
+            rows
+        };
+        let clean = batch(vec![Some(10), None, Some(40)], vec![Some(0), Some(1), None]);
+        assert_eq!(
+            failing(std::slice::from_ref(&clean)),
+            vec![Vec::<u64>::new(), Vec::new()]
+        );
+        let wrong = batch(
+            vec![Some(9), Some(20), Some(41)],
+            vec![Some(2), Some(0), Some(2)],
+        );
+        assert_eq!(failing(&[clean, wrong]), vec![vec![4, 6], vec![4, 6]]);
     }
 
     proptest! {
