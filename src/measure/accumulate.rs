@@ -323,25 +323,27 @@ impl<'a> Accumulator<'a> {
             domain: self.domain,
             months: self.months,
         };
-        // Plain counts of the whole: every branch of the general loop
-        // that cannot apply taken out.
-        let whole_only = period_filter.is_none() && base.breakdowns.is_empty() && values.is_none();
+        // Plain counts, of the whole and any column breakdown: every branch
+        // of the general loop that cannot apply taken out.
+        let plain = period_filter.is_none() && values.is_none() && bands.is_empty();
         match (&ends, ids) {
-            _ if !whole_only => {}
+            _ if !plain => {}
             (None, None) => {
-                self.add_day_counts(&kept, &starts, base.window);
+                self.add_day_counts(&kept, &starts, base.window, &columns);
                 return Ok(());
             }
-            (None, Some(ids)) if base.window.is_none() => {
+            (None, Some(ids)) if base.window.is_none() && columns.is_empty() => {
                 self.add_monthly_distinct(&kept, &starts, ids.as_ref());
                 return Ok(());
             }
             (Some(_), None) => {
-                let acc = &mut self.groups[0];
                 for r in kept.set_indices() {
                     if let Some((from, to)) = periods.of(r) {
-                        acc.rows_diff[from] += 1;
-                        acc.rows_diff[to + 1] -= 1;
+                        for g in std::iter::once(0).chain(columns.iter().map(|c| c[r])) {
+                            let acc = &mut self.groups[g];
+                            acc.rows_diff[from] += 1;
+                            acc.rows_diff[to + 1] -= 1;
+                        }
                     }
                 }
                 return Ok(());
@@ -488,42 +490,54 @@ impl<'a> Accumulator<'a> {
         targets
     }
 
-    /// A count of rows by their date for the whole, over each row's month
-    /// or window: rows are counted per day of the month table, the days
-    /// folded into months, and each month's count added to the periods it
-    /// counts in. Days outside the table are outside every period computed
-    /// (a window reaches at most 11 months on, the table starts a year
-    /// before the first period).
+    /// A count of rows by their date, of the whole and each row's column
+    /// breakdown groups, over each row's month or window: rows are counted
+    /// per group and day of the month table, the days folded into months,
+    /// and each month's count added to the periods it counts in. Days
+    /// outside the table are outside every period computed (a window
+    /// reaches at most 11 months on, the table starts a year before the
+    /// first period).
     fn add_day_counts(
         &mut self,
         kept: &arrow_buffer::BooleanBuffer,
         dates: &arrow_array::Date32Array,
         window: Option<crate::config::document::WindowKind>,
+        columns: &[Vec<usize>],
     ) {
         let (first_day, days) = self.months.days();
-        let mut per_day = vec![0i64; days.len()];
+        // Per group, made when a row first counts in it.
+        let mut per_day: Vec<Vec<i64>> = vec![Vec::new(); self.groups.len()];
         let values = dates.values();
         for row in kept.set_indices() {
             let d = i64::from(values[row]) - i64::from(first_day);
-            if let Some(n) = usize::try_from(d).ok().and_then(|d| per_day.get_mut(d)) {
-                *n += 1;
-            }
-        }
-        let mut per_month: Vec<(crate::calendar::period::Month, i64)> = Vec::new();
-        for (month, n) in days.iter().zip(per_day) {
-            match per_month.last_mut() {
-                Some((m, total)) if m == month => *total += n,
-                _ => per_month.push((*month, n)),
-            }
-        }
-        let acc = &mut self.groups[0];
-        for (month, n) in per_month {
-            if n == 0 {
+            let Some(d) = usize::try_from(d).ok().filter(|d| *d < days.len()) else {
                 continue;
+            };
+            for g in std::iter::once(0).chain(columns.iter().map(|c| c[row])) {
+                let counts = &mut per_day[g];
+                if counts.is_empty() {
+                    counts.resize(days.len(), 0);
+                }
+                counts[d] += 1;
             }
-            if let Some((from, to)) = flow_periods(self.domain, month, window) {
-                acc.rows_diff[from] += n;
-                acc.rows_diff[to + 1] -= n;
+        }
+        for (g, counts) in per_day.into_iter().enumerate() {
+            let mut per_month: Vec<(crate::calendar::period::Month, i64)> = Vec::new();
+            for (month, n) in days.iter().zip(counts) {
+                match per_month.last_mut() {
+                    Some((m, total)) if m == month => *total += n,
+                    _ => per_month.push((*month, n)),
+                }
+            }
+            let acc = &mut self.groups[g];
+            for (month, n) in per_month {
+                if n == 0 {
+                    continue;
+                }
+                if let Some((from, to)) = flow_periods(self.domain, month, window) {
+                    acc.rows_diff[from] += n;
+                    acc.rows_diff[to + 1] -= n;
+                }
             }
         }
     }

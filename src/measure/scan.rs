@@ -203,13 +203,19 @@ pub fn scan(
                 .partition(|e| lookups.contains_key(&e.name) && run.judged_alone(&e.name));
             let (early, late): (Vec<Entry>, Vec<Entry>) =
                 rest.into_iter().partition(|e| !run.needs_lookups(&e.name));
-            let (read, mut early) = rayon::join(
-                || read_lookups(&run, &elsewhere.bases, lookups, judged),
+            // The sources needing lookups start as soon as these are read.
+            let (late, mut early) = rayon::join(
+                || {
+                    read_lookups(&run, &elsewhere.bases, lookups, judged).map(
+                        |(indexes, mut judged)| {
+                            judged.extend(run.queue(&indexes, late));
+                            judged
+                        },
+                    )
+                },
                 || run.queue(&Indexes::default(), early),
             );
-            let (indexes, judged) = read?;
-            early.extend(judged);
-            early.extend(run.queue(&indexes, late));
+            early.extend(late?);
             early
         }
     };
