@@ -235,16 +235,29 @@ impl<'a> Accumulator<'a> {
                             .transpose()
                     })
                     .collect::<Result<_, _>>()?;
-                (0..array.len())
-                    .map(|row| {
-                        let id = if dict.is_null(row) {
-                            None
-                        } else {
-                            ids[dict.keys().value(row) as usize]
-                        };
-                        id.map_or_else(|| self.group_id(by, UNRECORDED_GROUP), Ok)
-                    })
-                    .collect()
+                // Rows with no value share one group, made only if met.
+                let unrecorded = std::cell::OnceCell::new();
+                let mut not_recorded = || match unrecorded.get() {
+                    Some(&g) => Ok(g),
+                    None => {
+                        let g = self.group_id(by, UNRECORDED_GROUP)?;
+                        Ok(*unrecorded.get_or_init(|| g))
+                    }
+                };
+                let keys = dict.keys();
+                let mut groups = Vec::with_capacity(array.len());
+                for (row, &k) in keys.values().iter().enumerate() {
+                    let id = if keys.is_valid(row) {
+                        ids[k as usize]
+                    } else {
+                        None
+                    };
+                    groups.push(match id {
+                        Some(g) => g,
+                        None => not_recorded()?,
+                    });
+                }
+                Ok(groups)
             }
             _ => (0..array.len())
                 .map(|row| self.group_id(by, &group_at(array, row)))
