@@ -345,10 +345,17 @@ impl Run<'_> {
                 .is_some()
     }
 
-    /// Computes `entries`, the largest first, each taken by the next free
+    /// Computes `entries`, the most work first (a source's bytes times its
+    /// measures, each a pass over its rows), each taken by the next free
     /// thread: a large source started last would run alone at the end.
     fn queue(&self, indexes: &Indexes, mut entries: Vec<Entry>) -> Vec<Placed> {
-        entries.sort_by_cached_key(|e| (std::cmp::Reverse(self.stored_bytes(&e.name)), e.at));
+        entries.sort_by_cached_key(|e| {
+            let passes = 1 + self.measures(&e.name).len() as u64;
+            (
+                std::cmp::Reverse(self.stored_bytes(&e.name).saturating_mul(passes)),
+                e.at,
+            )
+        });
         entries
             .into_iter()
             .par_bridge()
