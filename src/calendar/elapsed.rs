@@ -38,7 +38,7 @@ pub struct Elapsed {
 type Civil = (i64, i64, i64);
 
 /// Days remembered, by the day's low bits.
-const CACHED: usize = 256;
+const CACHED: usize = 1024;
 
 impl Default for Elapsed {
     fn default() -> Self {
