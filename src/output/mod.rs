@@ -47,46 +47,79 @@ pub fn file_names(project: &Project) -> Vec<String> {
     names
 }
 
-fn render_files(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Files by name, in the order they are listed.
+type Files = Vec<(String, Vec<u8>)>;
+
+fn render_files(project: &Project, card: &Scorecard) -> Result<Files, String> {
     let columns = long_form::columns(project, card);
     let default = Page::default_board(&project.indicators);
-    let parquet =
-        parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
-    let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
-    let mut files = vec![(FILES[0].to_string(), parquet), (FILES[1].to_string(), csv)];
-    for page in std::iter::once(&default).chain(&project.pages) {
-        let board = crate::layout::Board::build(project, card, page);
-        // A page's workbook holds the figures of its own indicators.
-        let page_columns;
-        let columns = if page.file.is_some() {
-            page_columns = long_form::only(
-                &columns,
-                &board
-                    .lines()
-                    .map(|l| l.indicator.id.as_str())
-                    .collect::<Vec<_>>(),
-            );
-            &page_columns
-        } else {
-            &columns
+    let pages: Vec<&Page> = std::iter::once(&default).chain(&project.pages).collect();
+    // Each file is rendered on its own (in parallel), and the first
+    // failure in file order is the one reported.
+    let (tables, pages) = rayon::join(
+        || -> Result<Files, String> {
+            let parquet =
+                parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
+            let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
+            Ok(vec![
+                (FILES[0].to_string(), parquet),
+                (FILES[1].to_string(), csv),
+            ])
+        },
+        || -> Vec<Result<Files, String>> {
+            use rayon::prelude::*;
+            pages
+                .par_iter()
+                .map(|page| render_page(project, card, page, &columns))
+                .collect()
+        },
+    );
+    let mut files = tables?;
+    for page in pages {
+        files.extend(page?);
+    }
+    Ok(files)
+}
+
+/// One page's files, in its formats' order.
+fn render_page(
+    project: &Project,
+    card: &Scorecard,
+    page: &Page,
+    columns: &[long_form::Column],
+) -> Result<Files, String> {
+    let board = crate::layout::Board::build(project, card, page);
+    // A page's workbook holds the figures of its own indicators.
+    let page_columns;
+    let columns = if page.file.is_some() {
+        page_columns = long_form::only(
+            columns,
+            &board
+                .lines()
+                .map(|l| l.indicator.id.as_str())
+                .collect::<Vec<_>>(),
+        );
+        &page_columns
+    } else {
+        columns
+    };
+    // Before any output is made: a workbook Excel cannot open is no output.
+    if page.formats.contains(&PageFormat::Xlsx) {
+        xlsx::fits(&board, columns)?;
+    }
+    let mut files = Vec::new();
+    for format in &page.formats {
+        let name = format!("{}.{}", page.name, format.extension());
+        let bytes = match format {
+            PageFormat::Markdown => markdown::render(&board).into_bytes(),
+            PageFormat::Html => html::render(&board)
+                .map_err(|e| format!("writing {name}: {e}"))?
+                .into_bytes(),
+            PageFormat::Xlsx => {
+                xlsx::render(&board, columns).map_err(|e| format!("writing {name}: {e}"))?
+            }
         };
-        // Before any output is made: a workbook Excel cannot open is no output.
-        if page.formats.contains(&PageFormat::Xlsx) {
-            xlsx::fits(&board, columns)?;
-        }
-        for format in &page.formats {
-            let name = format!("{}.{}", page.name, format.extension());
-            let bytes = match format {
-                PageFormat::Markdown => markdown::render(&board).into_bytes(),
-                PageFormat::Html => html::render(&board)
-                    .map_err(|e| format!("writing {name}: {e}"))?
-                    .into_bytes(),
-                PageFormat::Xlsx => {
-                    xlsx::render(&board, columns).map_err(|e| format!("writing {name}: {e}"))?
-                }
-            };
-            files.push((name, bytes));
-        }
+        files.push((name, bytes));
     }
     Ok(files)
 }
