@@ -118,7 +118,7 @@ pub struct Elsewhere {
 
 /// A source's measures computed, the table kept if a population, and what
 /// its expectations found.
-pub(super) type Done = (
+type Done = (
     Vec<(usize, BaseResult)>,
     Option<(String, Table)>,
     Vec<Finding>,
@@ -129,10 +129,10 @@ type Placed = (usize, Result<Done, EvalError>);
 
 /// A source to read and compute: its place in source name order (results
 /// and the first failure are taken in that order), its name and columns.
-pub(super) struct Entry {
-    pub at: usize,
-    pub name: String,
-    pub columns: Vec<String>,
+struct Entry {
+    at: usize,
+    name: String,
+    columns: Vec<String>,
 }
 
 /// The one scan driver: sources in parallel, one pass over each source's
@@ -250,16 +250,13 @@ fn read_lookups(
 ) -> Result<(Indexes, Vec<Placed>), EvalError> {
     let project = run.project;
     let wanted = wanted_keys(project, elsewhere)?;
-    let reporting = run.domain.month(run.domain.len() - 1);
     type Read = (String, Table, Option<Placed>);
     let read: Vec<Result<Read, EvalError>> = lookups
         .into_par_iter()
         .map(|(name, lookup)| {
             let source = &project.sources.by_name[&name];
             let entry = judged.iter().find(|e| e.name == name);
-            let mut judging = entry.and_then(|_| {
-                crate::source::Streamed::new(source, reporting, project.quality.extracted)
-            });
+            let mut judging = entry.and_then(|_| run.streamed(source));
             let mut columns = lookup.clone();
             if let Some(e) = entry {
                 columns.extend(e.columns.iter().cloned());
@@ -329,11 +326,19 @@ impl Run<'_> {
             .any(|&i| !self.project.base_measures[i].lookups.is_empty())
     }
 
+    /// A source's expectations judged as it streams past, where they can be.
+    fn streamed<'s>(
+        &self,
+        source: &'s crate::source::Source,
+    ) -> Option<crate::source::Streamed<'s>> {
+        let reporting = self.domain.month(self.domain.len() - 1);
+        crate::source::Streamed::new(source, reporting, self.project.quality.extracted)
+    }
+
     /// Whether a source is read only for its expectations, and they can be
     /// judged as it streams past.
     fn judged_alone(&self, name: &str) -> bool {
         let source = &self.project.sources.by_name[name];
-        let reporting = self.domain.month(self.domain.len() - 1);
         self.measures(name).is_empty()
             && streams(
                 self.project,
@@ -341,8 +346,7 @@ impl Run<'_> {
                 &[],
                 self.populations.contains_key(name),
             )
-            && crate::source::Streamed::new(source, reporting, self.project.quality.extracted)
-                .is_some()
+            && self.streamed(source).is_some()
     }
 
     /// Computes `entries`, the most work first (a source's bytes times its
@@ -382,9 +386,7 @@ impl Run<'_> {
         let kept = self.populations.contains_key(name);
         let reporting = domain.month(domain.len() - 1);
         let judging = match input {
-            Input::Sources if streams(project, source, measures, kept) => {
-                crate::source::Streamed::new(source, reporting, project.quality.extracted)
-            }
+            Input::Sources if streams(project, source, measures, kept) => self.streamed(source),
             _ => None,
         };
         if let Some(judging) = judging {
