@@ -21,57 +21,42 @@ pub fn whole_months(from: i32, to: i32) -> i64 {
     if to < from {
         return -whole_months(to, from);
     }
-    let ((ay, am, ad), (by, bm, bd)) = (civil(from), civil(to));
-    let months = (by - ay) * 12 + bm - am;
-    months - i64::from(bd < ad)
+    let ((am, ad), (bm, bd)) = (month_and_day(from), month_and_day(to));
+    bm - am - i64::from(bd < ad)
 }
 
-/// Whole months between many pairs of days, remembering recent days'
-/// calendar dates: a row judged in each of its periods repeats its own
-/// date, and the periods' ends are few, so most days are not worked out
-/// again.
-pub struct Elapsed {
-    seen: Box<[(i32, Civil); CACHED]>,
+/// The first day the table of calendar dates holds: 1 January 1900.
+const TABLE_FIRST: i32 = -25_567;
+/// Days the table holds: up to 31 December 2199.
+const TABLE_DAYS: usize = 109_573;
+
+/// A day's month (counted from January of year 0) and day of the month.
+/// A filter judges every row in each of its periods, so days of the usual
+/// range are looked up in a table made once (440 KB), not worked out.
+fn month_and_day(days: i32) -> (i64, i64) {
+    static TABLE: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
+    let at = i64::from(days) - i64::from(TABLE_FIRST);
+    match usize::try_from(at).ok().filter(|&at| at < TABLE_DAYS) {
+        Some(at) => {
+            let table = TABLE.get_or_init(|| {
+                (0..TABLE_DAYS as i32)
+                    .map(|i| {
+                        let (m, d) = worked_out(TABLE_FIRST + i);
+                        (m as u32) << 5 | d as u32
+                    })
+                    .collect()
+            });
+            let packed = table[at];
+            (i64::from(packed >> 5), i64::from(packed & 31))
+        }
+        None => worked_out(days),
+    }
 }
 
-/// A day's (year, month, day).
-type Civil = (i64, i64, i64);
-
-/// Days remembered, by the day's low bits.
-const CACHED: usize = 1024;
-
-impl Default for Elapsed {
-    fn default() -> Self {
-        // Slot i starts with day i + 1, which belongs to another slot, so
-        // nothing is found before it is stored.
-        Elapsed {
-            seen: Box::new(std::array::from_fn(|i| (i as i32 + 1, (0, 0, 0)))),
-        }
-    }
-}
-
-impl Elapsed {
-    fn civil(&mut self, days: i32) -> Civil {
-        let slot = &mut self.seen[days as usize % CACHED];
-        if slot.0 != days {
-            *slot = (days, civil(days));
-        }
-        slot.1
-    }
-
-    /// As [`whole_months`].
-    pub fn months(&mut self, from: i32, to: i32) -> i64 {
-        if to < from {
-            return -self.months(to, from);
-        }
-        let ((ay, am, ad), (by, bm, bd)) = (self.civil(from), self.civil(to));
-        (by - ay) * 12 + bm - am - i64::from(bd < ad)
-    }
-
-    /// As [`whole_years`].
-    pub fn years(&mut self, from: i32, to: i32) -> i64 {
-        self.months(from, to) / 12
-    }
+/// A day's month (from January of year 0) and day, by arithmetic.
+fn worked_out(days: i32) -> (i64, i64) {
+    let (year, month, day) = civil(days);
+    (year * 12 + month - 1, day)
 }
 
 /// The (year, month, day) of a day number in the proleptic Gregorian
@@ -101,7 +86,7 @@ pub fn whole_years(from: i32, to: i32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::period::days_from_date;
+    use crate::calendar::period::{date_from_days, days_from_date};
     use chrono::NaiveDate;
 
     fn day(text: &str) -> i32 {
@@ -117,24 +102,17 @@ mod tests {
     }
 
     #[test]
-    fn remembered_days_give_what_working_them_out_gives() {
-        let mut e = Elapsed::default();
-        // Days sharing a slot (256 apart), negative days and day 1 itself.
-        for (a, b) in [
-            (1, 257),
-            (257, 1),
-            (-255, 1),
-            (1, 1),
-            (0, 255),
-            (255, 0),
-            (19_000, 19_256),
-            (-40_000, 19_783),
-        ] {
-            for _ in 0..2 {
-                assert_eq!(e.months(a, b), whole_months(a, b), "{a} {b}");
-                assert_eq!(e.years(a, b), whole_years(a, b), "{a} {b}");
-            }
+    fn days_in_the_table_give_what_working_them_out_gives() {
+        // Each edge of the table, either side, and every day in it.
+        let last = TABLE_FIRST + TABLE_DAYS as i32 - 1;
+        for d in [TABLE_FIRST - 1, TABLE_FIRST, last, last + 1, 0, -1] {
+            assert_eq!(month_and_day(d), worked_out(d), "{d}");
         }
+        for d in TABLE_FIRST..=last {
+            assert_eq!(month_and_day(d), worked_out(d), "{d}");
+        }
+        assert_eq!(date_from_days(TABLE_FIRST).to_string(), "1900-01-01");
+        assert_eq!(date_from_days(last).to_string(), "2199-12-31");
     }
 
     #[test]
@@ -189,7 +167,6 @@ mod tests {
 
     #[test]
     fn arithmetic_days_agree_with_the_calendar() {
-        use crate::calendar::period::date_from_days;
         use chrono::Datelike;
         let (first, last) = (
             days_from_date(NaiveDate::MIN),

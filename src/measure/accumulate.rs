@@ -14,7 +14,6 @@ use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::row_periods::{flow_periods, group_at, kept_rows, RowPeriods};
 use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
 use super::spans::Spans;
-use crate::calendar::elapsed::Elapsed;
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
@@ -51,7 +50,6 @@ struct AgeBands<'b> {
     labels: Vec<String>,
     /// Each label's group once made.
     groups: Vec<std::cell::Cell<Option<usize>>>,
-    elapsed: std::cell::RefCell<Elapsed>,
 }
 
 impl<'b> AgeBands<'b> {
@@ -63,14 +61,13 @@ impl<'b> AgeBands<'b> {
             firsts,
             groups: vec![std::cell::Cell::new(None); labels.len()],
             labels,
-            elapsed: Default::default(),
         }
     }
 
     /// The label a row has at a period ending on day `end`.
     fn label(&self, row: usize, end: i32) -> usize {
         let birth = (!self.births.is_null(row)).then(|| self.births.value(row));
-        band_at(&mut self.elapsed.borrow_mut(), self.firsts, birth, end)
+        band_at(self.firsts, birth, end)
     }
 }
 

@@ -270,8 +270,6 @@ impl Scope<'_> {
             None => None,
         };
         let end = days_from_date(self.domain.month(self.t).last_day());
-        // One cache of calendar dates for every row judged, not one per row.
-        let mut elapsed = crate::calendar::elapsed::Elapsed::default();
         let rows: Vec<usize> = kept_rows(mask.as_ref(), &starts)
             .set_indices()
             .filter(|&row| {
@@ -285,7 +283,7 @@ impl Scope<'_> {
                 Some((By::AgeBand { bands, .. }, a, part)) => {
                     let births = a.as_primitive::<Date32Type>();
                     let birth = (!births.is_null(row)).then(|| births.value(row));
-                    band_at(&mut elapsed, bands, birth, end) == part.rank as usize
+                    band_at(bands, birth, end) == part.rank as usize
                 }
                 None => true,
             })

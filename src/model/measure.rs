@@ -165,16 +165,11 @@ pub fn band_values(bands: &[u32]) -> Vec<String> {
 
 /// The place in [`band_values`] of a row born on `birth` (days since
 /// 1970, `None` when not recorded) at a period ending on day `end`.
-pub fn band_at(
-    elapsed: &mut crate::calendar::elapsed::Elapsed,
-    bands: &[u32],
-    birth: Option<i32>,
-    end: i32,
-) -> usize {
+pub fn band_at(bands: &[u32], birth: Option<i32>, end: i32) -> usize {
     match birth {
         None => bands.len() + 2,
         Some(b) if b > end => 0,
-        Some(b) => 1 + band_of(bands, elapsed.years(b, end)),
+        Some(b) => 1 + band_of(bands, crate::calendar::elapsed::whole_years(b, end)),
     }
 }
 

@@ -2,9 +2,9 @@
 //! and years between two dates (`calendar::elapsed`), a date's year or month.
 
 use super::{broadcast, Eval, Fallback, Lit, Part, Val, Whole};
-use crate::calendar::elapsed::Elapsed;
+use crate::calendar::elapsed::{whole_months, whole_years};
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, Int64Array};
 use arrow_schema::DataType;
 use std::sync::Arc;
@@ -21,20 +21,15 @@ pub(super) fn days_between(a: Val, b: Val, rows: usize) -> Eval<Val> {
 
 /// Whole months or years from `a` to `b`, element by element.
 pub(super) fn whole_between(unit: Whole, a: Val, b: Val, rows: usize) -> Eval<Val> {
-    let (Some(a), Some(b)) = (days_as_int(a, rows), days_as_int(b, rows)) else {
+    let (Some(a), Some(b)) = (days_as_i32(a, rows), days_as_i32(b, rows)) else {
         return Ok(Val::Scalar(Lit::Unit));
     };
-    let mut elapsed = Elapsed::default();
-    let mut count = |x: i32, y: i32| match unit {
-        Whole::Months => elapsed.months(x, y),
-        Whole::Years => elapsed.years(x, y),
-    };
-    let (a, b) = (a.as_primitive::<Int64Type>(), b.as_primitive::<Int64Type>());
-    let out: Int64Array = a
-        .iter()
-        .zip(b.iter())
-        .map(|(x, y)| Some(count(i32::try_from(x?).ok()?, i32::try_from(y?).ok()?)))
-        .collect();
+    let (a, b) = (a.as_primitive::<Int32Type>(), b.as_primitive::<Int32Type>());
+    let out: Int64Array = match unit {
+        Whole::Months => arrow_arith::arity::binary(a, b, whole_months),
+        Whole::Years => arrow_arith::arity::binary(a, b, whole_years),
+    }
+    .map_err(|_| Fallback)?;
     Ok(Val::Array(Arc::new(out)))
 }
 
@@ -54,9 +49,14 @@ pub(super) fn date_part(part: Part, v: Val, rows: usize) -> Eval<Val> {
     ))
 }
 
+/// Dates as Int32 day numbers (a value out of that range missing), or
+/// `None` when the value is `()`.
+fn days_as_i32(v: Val, rows: usize) -> Option<ArrayRef> {
+    let arr = broadcast(v, rows)?;
+    arrow_cast::cast(&arr, &DataType::Int32).ok()
+}
+
 /// Dates as Int64 day numbers, or `None` when the value is `()`.
 fn days_as_int(v: Val, rows: usize) -> Option<ArrayRef> {
-    let arr = broadcast(v, rows)?;
-    let ints = arrow_cast::cast(&arr, &DataType::Int32).ok()?;
-    arrow_cast::cast(&ints, &DataType::Int64).ok()
+    arrow_cast::cast(&days_as_i32(v, rows)?, &DataType::Int64).ok()
 }

@@ -16,11 +16,8 @@ pub(super) fn working_days(a: Val, b: Val, cal: &Calendar, rows: usize) -> Eval<
     };
     let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
     let b = b.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
-    let out: Int64Array = a
-        .iter()
-        .zip(b.iter())
-        .map(|(s, e)| Some(cal.working_days_between(s?, e?)))
-        .collect();
+    let out: Int64Array = arrow_arith::arity::binary(a, b, |s, e| cal.working_days_between(s, e))
+        .map_err(|_| Fallback)?;
     Ok(Val::Array(Arc::new(out)))
 }
 
