@@ -133,29 +133,39 @@ impl Histories {
 }
 
 /// The rows' order by entity, then date (empty first), then place.
-/// Entity and date are packed into one integer (an integer sort is
-/// several times faster than a tuple's): 64 bits where the entities span
-/// less than 2^31, else 128; the place keeps equal keys in file order.
+/// Entity, date and place are packed into one integer (an integer sort is
+/// several times faster than a tuple's): 64 bits where the entities', the
+/// dates' and the rows' spans fit (a few million rows of realistic ids),
+/// else 128 bits for entity and date beside the place.
 fn order_rows(keys: &[i64], date: &dyn Fn(usize) -> Option<i32>) -> Vec<u32> {
+    let n = keys.len();
     let (lo, hi) = keys
         .iter()
         .fold((i64::MAX, i64::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
-    // Dates move up by 2^31 so an empty date (0) sorts first.
-    let day = |i: usize| date(i).map_or(0, |d| i64::from(d) + (1 << 31)) as u64;
-    let fits = lo <= hi && (i128::from(hi) - i128::from(lo)) < (1i128 << 31);
-    if fits {
-        let mut packed: Vec<(u64, u32)> = (0..keys.len())
-            .map(|i| (((keys[i] - lo) as u64) << 32 | day(i), i as u32))
+    if n == 0 {
+        return Vec::new();
+    }
+    let (first, last) = (0..n)
+        .filter_map(date)
+        .fold((i32::MAX, i32::MIN), |(a, b), d| (a.min(d), b.max(d)));
+    // A date's code: 0 when empty, else from 1.
+    let code = |i: usize| date(i).map_or(0, |d| (i64::from(d) - i64::from(first) + 1) as u128);
+    let bits = |top: u128| 128 - top.leading_zeros();
+    let key_bits = bits((i128::from(hi) - i128::from(lo)) as u128);
+    let date_bits = bits((i64::from(last) - i64::from(first) + 1).max(0) as u128);
+    let place_bits = bits(n as u128 - 1);
+    let key = |i: usize| (i128::from(keys[i]) - i128::from(lo)) as u128;
+    if key_bits + date_bits + place_bits <= 64 {
+        let mut packed: Vec<u64> = (0..n)
+            .map(|i| {
+                (key(i) << (date_bits + place_bits) | code(i) << place_bits | i as u128) as u64
+            })
             .collect();
         packed.sort_unstable();
-        return packed.into_iter().map(|p| p.1).collect();
+        let place = (1u64 << place_bits) - 1;
+        return packed.into_iter().map(|p| (p & place) as u32).collect();
     }
-    let mut packed: Vec<(u128, u32)> = (0..keys.len())
-        .map(|i| {
-            let k = (i128::from(keys[i]) - i128::from(lo)) as u128;
-            (k << 32 | u128::from(day(i)), i as u32)
-        })
-        .collect();
+    let mut packed: Vec<(u128, u32)> = (0..n).map(|i| (key(i) << 33 | code(i), i as u32)).collect();
     packed.sort_unstable();
     packed.into_iter().map(|p| p.1).collect()
 }

@@ -12,7 +12,7 @@ use crate::model::measure::Lookup;
 use crate::model::Project;
 use crate::source::Table;
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::{Int32Type, Int64Type};
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
@@ -161,35 +161,55 @@ impl Wanted {
     }
 
     fn add_keys(&mut self, keys: &ArrayRef) {
-        for i in 0..keys.len() {
-            if keys.is_null(i) {
-                continue;
+        if let Some(ints) = keys.as_primitive_opt::<Int64Type>() {
+            match ints.nulls() {
+                None => self.met.extend_from_slice(ints.values()),
+                Some(n) => self.met.extend(n.valid_indices().map(|i| ints.value(i))),
             }
-            match keys.data_type() {
-                DataType::Int64 => self.met.push(keys.as_primitive::<Int64Type>().value(i)),
-                _ => {
-                    if let Some(k) = str_at(keys.as_ref(), i) {
-                        if !self.texts.contains(k) {
-                            self.texts.insert(k.to_string());
-                        }
+            return;
+        }
+        // A dictionary's values are looked at once each, those some row holds.
+        if let Some(dict) = keys.as_dictionary_opt::<Int32Type>() {
+            let mut held = vec![false; dict.values().len()];
+            for k in dict.keys().iter().flatten() {
+                held[k as usize] = true;
+            }
+            for (j, _) in held.iter().enumerate().filter(|(_, h)| **h) {
+                if let Some(k) = str_at(dict.values().as_ref(), j) {
+                    if !self.texts.contains(k) {
+                        self.texts.insert(k.to_string());
                     }
+                }
+            }
+            return;
+        }
+        for i in 0..keys.len() {
+            if let Some(k) = str_at(keys.as_ref(), i) {
+                if !self.texts.contains(k) {
+                    self.texts.insert(k.to_string());
                 }
             }
         }
     }
 
-    /// All keys are known: the integers become a bitmap where it is small.
+    /// All keys are known: the integers become a bitmap where it is small
+    /// (a span of keys within the bitmap's limit needs no sort).
     fn seal(&mut self) {
         let mut met = std::mem::take(&mut self.met);
-        met.sort_unstable();
-        met.dedup();
-        let (Some(&lo), Some(&hi)) = (met.first(), met.last()) else {
+        let (lo, hi) = met
+            .iter()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+        if met.is_empty() {
             return;
-        };
+        }
         let span = u64::try_from(i128::from(hi) - i128::from(lo) + 1).unwrap_or(u64::MAX);
-        if span > WANTED_BITS.max(16 * 8 * met.len() as u64) {
-            self.ints = met.into_iter().collect();
-            return;
+        if span > WANTED_BITS {
+            met.sort_unstable();
+            met.dedup();
+            if span > 16 * 8 * met.len() as u64 {
+                self.ints = met.into_iter().collect();
+                return;
+            }
         }
         self.bits = Some(KeyBits::of(lo, span as usize, met.into_iter()));
     }
@@ -617,6 +637,40 @@ mod tests {
                 .filter(|t| t.is_some_and(|t| keys.iter().flatten().any(|k| k * spread == t)))
                 .collect();
             prop_assert_eq!(got, expected);
+        }
+
+        /// Text keys, plain or a dictionary's (holding values no row
+        /// uses, which are not wanted), keep the rows holding one of them.
+        #[test]
+        fn a_looked_up_table_keeps_the_rows_whose_text_keys_are_wanted(
+            table in prop::collection::vec(prop::option::weighted(0.9, 0u8..8), 0..30),
+            keys in prop::collection::vec(prop::option::weighted(0.9, 0u8..8), 0..30),
+            dictionary in proptest::bool::ANY,
+        ) {
+            let text = |k: &Option<u8>| k.map(|k| format!("team {k}"));
+            let key_array: ArrayRef = if dictionary {
+                let values = StringArray::from((0..8).map(|k| format!("team {k}")).collect::<Vec<_>>());
+                let codes = arrow_array::Int32Array::from(
+                    keys.iter().map(|k| k.map(i32::from)).collect::<Vec<_>>(),
+                );
+                Arc::new(arrow_array::DictionaryArray::new(codes, Arc::new(values)))
+            } else {
+                Arc::new(StringArray::from(keys.iter().map(text).collect::<Vec<_>>()))
+            };
+            let mut w = Wanted::default();
+            w.add(&key_array);
+            w.seal();
+            let wanted = BTreeMap::from([(("team".to_string(), "name".to_string()), w)]);
+            let names: ArrayRef = Arc::new(StringArray::from(table.iter().map(text).collect::<Vec<_>>()));
+            let batch = RecordBatch::try_from_iter([("name", names)]).unwrap();
+            let kept = keep_wanted(&wanted, "team", batch).unwrap();
+            let got: Vec<Option<&str>> = kept.column(0).as_string::<i32>().iter().collect();
+            let expected: Vec<Option<String>> = table
+                .iter()
+                .filter(|t| t.is_some() && keys.contains(t))
+                .map(text)
+                .collect();
+            prop_assert_eq!(got, expected.iter().map(|t| t.as_deref()).collect::<Vec<_>>());
         }
 
         // A lookup gives each row what a search of the looked-up table

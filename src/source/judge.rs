@@ -87,9 +87,17 @@ impl<'e> Judge<'e> {
                 let Some(a) = b.column_by_name(&columns[0]) else {
                     return;
                 };
-                for (r, v) in a.as_primitive::<Int64Type>().iter().enumerate() {
-                    if let Some(v) = v {
-                        ids.add(first + r as u64 + 1, v);
+                let a = a.as_primitive::<Int64Type>();
+                match a.nulls() {
+                    None => {
+                        for (r, &v) in a.values().iter().enumerate() {
+                            ids.add(first + r as u64 + 1, v);
+                        }
+                    }
+                    Some(n) => {
+                        for r in n.valid_indices() {
+                            ids.add(first + r as u64 + 1, a.value(r));
+                        }
                     }
                 }
             }
