@@ -17,12 +17,15 @@
 //! `age_at(dob, date)` is `years_between(dob, date)`.
 
 /// Whole months from day `from` to day `to` (days since 1970-01-01).
+#[inline]
 pub fn whole_months(from: i32, to: i32) -> i64 {
-    if to < from {
-        return -whole_months(to, from);
-    }
-    let ((am, ad), (bm, bd)) = (month_and_day(from), month_and_day(to));
-    bm - am - i64::from(bd < ad)
+    let (earlier, later, sign) = if to < from {
+        (to, from, -1)
+    } else {
+        (from, to, 1)
+    };
+    let ((am, ad), (bm, bd)) = (month_and_day(earlier), month_and_day(later));
+    sign * (bm - am - i64::from(bd < ad))
 }
 
 /// The first day the table of calendar dates holds: 1 January 1900.
@@ -78,6 +81,7 @@ fn civil(days: i32) -> (i64, i64, i64) {
 }
 
 /// Whole years from day `from` to day `to`: whole months over 12.
+#[inline]
 pub fn whole_years(from: i32, to: i32) -> i64 {
     // Rust's division rounds towards zero, as the convention asks.
     whole_months(from, to) / 12
