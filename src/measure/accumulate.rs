@@ -515,22 +515,35 @@ impl<'a> Accumulator<'a> {
         columns: &[Vec<usize>],
     ) {
         let (first_day, days) = self.months.days();
-        // Per group, made when a row first counts in it.
+        // Per group, made when a row first counts in it; the whole's first.
         let mut per_day: Vec<Vec<i64>> = vec![Vec::new(); self.groups.len()];
+        let mut whole = vec![0i64; days.len()];
         let values = dates.values();
-        for row in kept.set_indices() {
+        let day = |row: usize| {
             let d = i64::from(values[row]) - i64::from(first_day);
-            let Some(d) = usize::try_from(d).ok().filter(|d| *d < days.len()) else {
-                continue;
-            };
-            for g in std::iter::once(0).chain(columns.iter().map(|c| c[row])) {
-                let counts = &mut per_day[g];
-                if counts.is_empty() {
-                    counts.resize(days.len(), 0);
+            usize::try_from(d).ok().filter(|d| *d < days.len())
+        };
+        if columns.is_empty() && kept.count_set_bits() == kept.len() {
+            // Every row kept: the dates are read in order, no bit walked.
+            for row in 0..values.len() {
+                if let Some(d) = day(row) {
+                    whole[d] += 1;
                 }
-                counts[d] += 1;
+            }
+        } else {
+            for row in kept.set_indices() {
+                let Some(d) = day(row) else { continue };
+                whole[d] += 1;
+                for c in columns {
+                    let counts = &mut per_day[c[row]];
+                    if counts.is_empty() {
+                        counts.resize(days.len(), 0);
+                    }
+                    counts[d] += 1;
+                }
             }
         }
+        per_day[0] = whole;
         for (g, counts) in per_day.into_iter().enumerate() {
             let mut per_month: Vec<(crate::calendar::period::Month, i64)> = Vec::new();
             for (month, n) in days.iter().zip(counts) {

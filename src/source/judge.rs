@@ -89,11 +89,7 @@ impl<'e> Judge<'e> {
                 };
                 let a = a.as_primitive::<Int64Type>();
                 match a.nulls() {
-                    None => {
-                        for (r, &v) in a.values().iter().enumerate() {
-                            ids.add(first + r as u64 + 1, v);
-                        }
-                    }
+                    None => ids.add_all(first + 1, a.values()),
                     Some(n) => {
                         for r in n.valid_indices() {
                             ids.add(first + r as u64 + 1, a.value(r));
@@ -444,6 +440,29 @@ impl Ids {
         }
     }
 
+    /// Adds `values`, the first on row `first`: ids on the page of the
+    /// one before (ids mostly follow one another) are a bit test each.
+    fn add_all(&mut self, first: u64, values: &[i64]) {
+        let mut i = 0;
+        while i < values.len() {
+            self.add(first + i as u64, values[i]);
+            i += 1;
+            let Some((page, words)) = &mut self.last else {
+                continue;
+            };
+            while let Some(&v) = values.get(i).filter(|v| v.div_euclid(PAGE_KEYS) == *page) {
+                let at = v.rem_euclid(PAGE_KEYS) as usize;
+                let bit = 1u64 << (at % 64);
+                if words[at / 64] & bit != 0 {
+                    self.repeated.push((first + i as u64, v));
+                }
+                words[at / 64] |= bit;
+                self.seen += 1;
+                i += 1;
+            }
+        }
+    }
+
     fn switch_to_set(&mut self) {
         let mut set = HashSet::new();
         let last = self.last.take();
@@ -611,11 +630,13 @@ mod tests {
 
     proptest! {
         /// Close ids (bitmap), far apart ones (a set, switched to as they
-        /// spread): the repeats are those a plain set finds.
+        /// spread): the repeats are those a plain set finds, whether the
+        /// ids are added one by one or a batch at a time.
         #[test]
         fn streamed_ids_find_the_repeats_a_set_finds(
             ids in proptest::collection::vec(0i64..3000, 0..400),
             spread in prop_oneof![Just(1i64), Just(70_001), Just(-1_000_000_007)],
+            split in 1usize..50,
         ) {
             let mut streamed = Ids::default();
             let mut plain = HashSet::new();
@@ -627,7 +648,14 @@ mod tests {
                     expected.push((r as u64 + 1, v));
                 }
             }
-            prop_assert_eq!(streamed.repeated, expected);
+            prop_assert_eq!(&streamed.repeated, &expected);
+            // Added a batch at a time, as a column with no missing ids is.
+            let mut batched = Ids::default();
+            let values: Vec<i64> = ids.iter().map(|id| id * spread).collect();
+            for (at, chunk) in values.chunks(split).enumerate() {
+                batched.add_all((at * split) as u64 + 1, chunk);
+            }
+            prop_assert_eq!(batched.repeated, expected);
         }
     }
 }
