@@ -19,6 +19,7 @@ use crate::publication::{suppress, Policy};
 use crate::rules::benchmark_table::{benchmarks_in_force, Benchmarks};
 use crate::rules::comparisons::{compare, outturn, Basis, Comparison};
 use crate::rules::evaluate::{rate, rate_against, Rating, RuleInput};
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 /// The periods shown for an indicator of this frequency, by their last
@@ -264,81 +265,98 @@ fn compare_and_rate(
     };
     let step = Instant::now();
     let periods = shown_periods(reporting, Frequency::Monthly);
-    let mut rows = Vec::new();
-    let mut earlier = Vec::new();
-    for (i, (ind, s)) in project.indicators.iter().zip(series).enumerate() {
-        let shown = shown_periods(reporting, ind.frequency);
-        // Pages may show more periods than the long form: those go to
-        // `earlier`, so every other output reads the rows it always has.
-        let wanted = project
-            .pages
-            .iter()
-            .map(|p| p.periods_of(ind.frequency))
-            .max()
-            .unwrap_or(0)
-            .max(shown.len() as u32);
-        let periods_wanted = last_periods(reporting, ind.frequency, wanted);
-        for (group, points) in &s.groups {
-            for &period in &periods_wanted {
-                let Some(t) = domain.index(period) else {
-                    continue;
-                };
-                let mut comparison = compare(points, t, Basis::of(ind));
-                comparison.outturn =
-                    outturn(points, t, period, ind.frequency.step(), ind.year_figure);
-                let target_term = if group.is_none() || applies_to_parts(ind.unit) {
-                    ind.targets.get(&period.financial_year()).cloned()
-                } else {
-                    None
-                };
-                let target = target_term.as_ref().and_then(Target::value);
-                let small = small_base(quality, &points[t]);
-                let flags = flags(quality, period, small, &comparison, ind.frequency);
-                let benchmarks = benchmarks_in_force(ind, table.get(&ind.id), period);
-                let input = RuleInput {
-                    indicator: ind,
-                    period,
-                    point: &points[t],
-                    comparison: &comparison,
-                    target,
-                    target_term: target_term.as_ref(),
-                    small_base: small,
-                    flags: &flags,
-                    benchmarks: &benchmarks,
-                };
-                let dot = rate(project, ind.dot_at(period), &input)?;
-                let rag = rate(project, ind.rag_at(period), &input)?;
-                let rated = ind
-                    .rated
-                    .iter()
-                    .map(|r| rate_against(project, r, &input))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let kept = if shown.contains(&period) {
-                    &mut rows
-                } else {
-                    &mut earlier
-                };
-                kept.push(Row {
-                    indicator: i,
-                    group: group.clone(),
-                    period,
-                    point: points[t].clone(),
-                    comparison,
-                    target,
-                    target_term,
-                    dot,
-                    rag,
-                    rated,
-                    benchmarks,
-                    flags,
-                    commentary: if group.is_none() {
-                        ind.commentary.get(&period).cloned()
+    // Indicators are rated in parallel, their rows kept in indicator order
+    // and the first failure in that order reported.
+    type Rated = Result<(Vec<Row>, Vec<Row>), EvalError>;
+    let rated: Vec<Rated> = project
+        .indicators
+        .par_iter()
+        .zip(series)
+        .enumerate()
+        .map(|(i, (ind, s))| {
+            let mut rows = Vec::new();
+            let mut earlier = Vec::new();
+            let shown = shown_periods(reporting, ind.frequency);
+            // Pages may show more periods than the long form: those go to
+            // `earlier`, so every other output reads the rows it always has.
+            let wanted = project
+                .pages
+                .iter()
+                .map(|p| p.periods_of(ind.frequency))
+                .max()
+                .unwrap_or(0)
+                .max(shown.len() as u32);
+            let periods_wanted = last_periods(reporting, ind.frequency, wanted);
+            for (group, points) in &s.groups {
+                for &period in &periods_wanted {
+                    let Some(t) = domain.index(period) else {
+                        continue;
+                    };
+                    let mut comparison = compare(points, t, Basis::of(ind));
+                    comparison.outturn =
+                        outturn(points, t, period, ind.frequency.step(), ind.year_figure);
+                    let target_term = if group.is_none() || applies_to_parts(ind.unit) {
+                        ind.targets.get(&period.financial_year()).cloned()
                     } else {
                         None
-                    },
-                });
+                    };
+                    let target = target_term.as_ref().and_then(Target::value);
+                    let small = small_base(quality, &points[t]);
+                    let flags = flags(quality, period, small, &comparison, ind.frequency);
+                    let benchmarks = benchmarks_in_force(ind, table.get(&ind.id), period);
+                    let input = RuleInput {
+                        indicator: ind,
+                        period,
+                        point: &points[t],
+                        comparison: &comparison,
+                        target,
+                        target_term: target_term.as_ref(),
+                        small_base: small,
+                        flags: &flags,
+                        benchmarks: &benchmarks,
+                    };
+                    let dot = rate(project, ind.dot_at(period), &input)?;
+                    let rag = rate(project, ind.rag_at(period), &input)?;
+                    let rated = ind
+                        .rated
+                        .iter()
+                        .map(|r| rate_against(project, r, &input))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let kept = if shown.contains(&period) {
+                        &mut rows
+                    } else {
+                        &mut earlier
+                    };
+                    kept.push(Row {
+                        indicator: i,
+                        group: group.clone(),
+                        period,
+                        point: points[t].clone(),
+                        comparison,
+                        target,
+                        target_term,
+                        dot,
+                        rag,
+                        rated,
+                        benchmarks,
+                        flags,
+                        commentary: if group.is_none() {
+                            ind.commentary.get(&period).cloned()
+                        } else {
+                            None
+                        },
+                    });
+                }
             }
-        }
+            Ok((rows, earlier))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut earlier = Vec::new();
+    for r in rated {
+        let (shown, before) = r?;
+        rows.extend(shown);
+        earlier.extend(before);
     }
     timings.push(("compare and rate", step.elapsed()));
     Ok(Scorecard {

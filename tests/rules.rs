@@ -175,6 +175,41 @@ fn a_rule_returning_an_undeclared_outcome_is_an_error_naming_rule_indicator_and_
 }
 
 #[test]
+fn rules_failing_in_many_indicators_report_the_first_indicator_s_failure() {
+    // Indicators are rated in parallel; the failure reported is still the
+    // first in the project's order, whichever thread met its own first.
+    let f = Fixture::new();
+    let ids: Vec<String> = (1..=12).map(|i| format!("X{i:02}")).collect();
+    let items: Vec<String> = ids
+        .iter()
+        .map(|id| count_indicator(id, "neutral", "dot: sideways"))
+        .collect();
+    f.file("rules/bad.yaml", BAD_RULES)
+        .table(
+            "events",
+            vec![("event_date", dates(&repeat("2023-03-01", 2)))],
+        )
+        .file("indicators/x.yaml", &indicators(&items));
+    for _ in 0..3 {
+        let out = f.rubric(&["run", "--period", "2023-03"]);
+        assert_eq!(out.code, 3);
+        assert!(
+            out.stderr
+                .contains("for X01 in 2023-03, which is not one of its outcomes"),
+            "{}",
+            out.stderr
+        );
+        for later in &ids[1..] {
+            assert!(
+                !out.stderr.contains(&format!("for {later} in")),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
 fn an_endless_rule_is_stopped_with_an_error_naming_it() {
     let f = Fixture::new();
     f.file("rules/bad.yaml", BAD_RULES)
