@@ -1,6 +1,7 @@
 //! Measures: from record-level tables to series. `tables` reads what the
 //! measures need, `scan` computes every base measure in one pass per
-//! source (`lookup` joins other sources' columns by key, `row_periods`
+//! source (`lookup` joins other sources' columns by key, `wanted` keeps the
+//! looked-up rows some key wants, `row_periods`
 //! says which periods a row counts in, `period_filter` judges filters that
 //! read the period, `accumulate` adds rows up), `series`
 //! combines them into each indicator's values, `drill` finds the rows
@@ -21,3 +22,4 @@ pub(crate) mod scan;
 pub mod series;
 mod spans;
 pub mod tables;
+mod wanted;
