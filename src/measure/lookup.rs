@@ -351,7 +351,7 @@ fn at(l: &Lookup, message: String) -> Diagnostic {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use arrow_array::{Int64Array, StringArray};
     use proptest::prelude::*;
@@ -369,7 +369,7 @@ mod tests {
     }
 
     /// The looked-up table: ids with a sex each, in batches of `split`.
-    fn people(ids: &[Option<i64>], split: usize) -> Vec<RecordBatch> {
+    pub(in crate::measure) fn people(ids: &[Option<i64>], split: usize) -> Vec<RecordBatch> {
         ids.chunks(split.max(1))
             .map(|chunk| {
                 let sex: Vec<Option<String>> =

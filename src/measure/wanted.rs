@@ -65,20 +65,19 @@ impl Wanted {
                 held[k as usize] = true;
             }
             for (j, _) in held.iter().enumerate().filter(|(_, h)| **h) {
-                if let Some(k) = str_at(dict.values().as_ref(), j) {
-                    if !self.texts.contains(k) {
-                        self.texts.insert(k.to_string());
-                    }
-                }
+                self.add_text(str_at(dict.values().as_ref(), j));
             }
             return;
         }
         for i in 0..keys.len() {
-            if let Some(k) = str_at(keys.as_ref(), i) {
-                if !self.texts.contains(k) {
-                    self.texts.insert(k.to_string());
-                }
-            }
+            self.add_text(str_at(keys.as_ref(), i));
+        }
+    }
+
+    /// A text key, copied only the first time it is met.
+    fn add_text(&mut self, key: Option<&str>) {
+        if let Some(k) = key.filter(|k| !self.texts.contains(*k)) {
+            self.texts.insert(k.to_string());
         }
     }
 
@@ -231,28 +230,11 @@ pub fn keep_wanted(
 
 #[cfg(test)]
 mod tests {
+    use super::super::lookup::tests::people;
     use super::*;
     use arrow_array::{Int64Array, StringArray};
     use proptest::prelude::*;
     use std::sync::Arc;
-
-    /// The looked-up table: ids with a sex each, in batches of `split`.
-    fn people(ids: &[Option<i64>], split: usize) -> Vec<RecordBatch> {
-        ids.chunks(split.max(1))
-            .map(|chunk| {
-                let sex: Vec<Option<String>> =
-                    chunk.iter().map(|id| id.map(|i| format!("s{i}"))).collect();
-                RecordBatch::try_from_iter([
-                    (
-                        "person_id",
-                        Arc::new(Int64Array::from(chunk.to_vec())) as ArrayRef,
-                    ),
-                    ("sex", Arc::new(StringArray::from(sex)) as ArrayRef),
-                ])
-                .unwrap()
-            })
-            .collect()
-    }
 
     proptest! {
         /// A looked-up table keeps exactly the rows whose key some measured

@@ -428,11 +428,9 @@ impl Ids {
             self.last = Some((page, words));
         }
         let words = &mut self.last.as_mut().expect("set above").1;
-        let bit = 1u64 << (at % 64);
-        if words[at / 64] & bit != 0 {
+        if mark(words, at) {
             self.repeated.push((row, v));
         }
-        words[at / 64] |= bit;
         // A page (8 KB) is worth it while it holds a few hundred keys.
         let pages = self.pages.len() as u64 + 1;
         if fresh && pages >= 16 && self.seen / pages < 256 {
@@ -451,12 +449,9 @@ impl Ids {
                 continue;
             };
             while let Some(&v) = values.get(i).filter(|v| v.div_euclid(PAGE_KEYS) == *page) {
-                let at = v.rem_euclid(PAGE_KEYS) as usize;
-                let bit = 1u64 << (at % 64);
-                if words[at / 64] & bit != 0 {
+                if mark(words, v.rem_euclid(PAGE_KEYS) as usize) {
                     self.repeated.push((first + i as u64, v));
                 }
-                words[at / 64] |= bit;
                 self.seen += 1;
                 i += 1;
             }
@@ -477,6 +472,14 @@ impl Ids {
         }
         self.set = Some(set);
     }
+}
+
+/// Sets the bit of key `at` of a page; whether it was set already.
+fn mark(words: &mut [u64], at: usize) -> bool {
+    let bit = 1u64 << (at % 64);
+    let seen = words[at / 64] & bit != 0;
+    words[at / 64] |= bit;
+    seen
 }
 
 #[cfg(test)]
