@@ -68,11 +68,11 @@ impl Diagnostic {
         let mut out = String::new();
         let _ = writeln!(out, "{kind}: {}", shown(&self.message));
         let location = if self.place.line == 0 {
-            crate::format::slashed(&self.file)
+            crate::text::slashed(&self.file)
         } else {
             format!(
                 "{}:{}:{}",
-                crate::format::slashed(&self.file),
+                crate::text::slashed(&self.file),
                 self.place.line,
                 self.place.column
             )

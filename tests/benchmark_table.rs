@@ -5,7 +5,7 @@
 
 use common::{dates, indicator, indicators, Fixture};
 
-mod common;
+use crate::common;
 
 const TABLE: &str = "indicator,benchmark,vintage,value,rank,of,state
 A1,england,2019-20,10,,,

@@ -16,7 +16,9 @@
 //! must agree with the board's.
 
 use rubric::config::document::{Polarity, Tone};
-use rubric::scorecard::{self, RunOptions};
+use rubric::rules::scorecard;
+use rubric::run;
+use rubric::run::RunOptions;
 use std::path::Path;
 
 const REFERENCE: &str = "data/raw/published-series-2022-07-to-2023-07.csv";
@@ -242,7 +244,7 @@ fn tone_score(
 fn the_published_section_rates_as_the_board_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let project = rubric::model::compile_project(root).unwrap_or_else(|_| panic!("compiles"));
-    let card = scorecard::run(&project, RunOptions::new(&project)).expect("runs");
+    let card = run::run(&project, RunOptions::new(&project)).expect("runs");
     let latest = scorecard::latest_whole_rows(&card);
     let printed = printed_rows();
 

@@ -2,7 +2,7 @@
 //! own columns, a lookup, or its age band at the period's end. Figures
 //! worked out by hand in the comments.
 
-mod common;
+use crate::common;
 use common::*;
 
 const PLANS: &str =

@@ -2,7 +2,7 @@
 //! shipped direction-of-travel band judged on the change as printed.
 //! Figures worked out by hand in the comments.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// `amount` per month: January 200, February 219.9, March 200, April 175;

@@ -3,7 +3,7 @@
 //! Also the machine-readable output of `check --format json` and the
 //! scaffold of `rubric new indicator`.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -3,7 +3,7 @@
 //! or mean) equals the scorecard's figure, and a ratio's excluded rows are
 //! its denominator less its numerator.
 
-mod common;
+use crate::common;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::Array;
@@ -50,8 +50,7 @@ fn drilled_rows_add_up_to_every_figure_of_the_example() {
     let Ok(p) = compile_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))) else {
         panic!("the example compiles")
     };
-    let card =
-        rubric::scorecard::run(&p, rubric::scorecard::RunOptions::new(&p)).expect("example runs");
+    let card = rubric::run::run(&p, rubric::run::RunOptions::new(&p)).expect("example runs");
     let mut checked = 0;
     for (index, ind) in p.indicators.iter().enumerate() {
         let row = card

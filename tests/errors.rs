@@ -1,7 +1,7 @@
 //! Mistakes an analyst can make, each with its exact message pinned: the
 //! file, line and column, what is wrong and how to fix it. None panics.
 
-mod common;
+use crate::common;
 use common::*;
 
 const GOOD_MEASURE: &str = "kind: flow\nsource: referrals\ndate: referral_date\n";

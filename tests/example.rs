@@ -1,7 +1,7 @@
 //! The example shipped in indicators/, rules/ and data/ is clean, runs, and
 //! its report is pinned so any change to it is reviewed.
 
-mod common;
+use crate::common;
 use common::example as rubric;
 
 #[test]

@@ -7,7 +7,7 @@ use common::{browser, headless};
 use std::io::Cursor;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 const PAGES: [(&str, &str, usize); 3] = [
     ("board", "Board data tables", 18),

@@ -2,7 +2,7 @@
 //! shipped indicators, and a hand-worked fixture whose every number and
 //! reason was worked out by hand.
 
-mod common;
+use crate::common;
 use common::*;
 #[test]
 fn a_red_percentage_of_the_example_is_explained() {

@@ -2,7 +2,7 @@
 //! the period meet a condition (`having`), and reading the same child's
 //! previous row (`previous`). Figures worked out by hand.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// Worker 1 holds exactly 20 cases open at the end of July 2023; worker 2
@@ -459,4 +459,64 @@ fn empty_histories_lookups_and_cohorts_count_nothing() {
     let t = f.run(&["--period", "2023-07"]);
     assert_eq!(t.value("E1", "2023-07"), "0");
     assert_eq!(t.value("E2", "2023-07"), "1");
+}
+
+/// A cohort whose first member keeps only children with two or more open
+/// plans (`having`): child 1 has two, child 4 one; child 5 is on the
+/// second member's table alone.
+fn cohort_with_having() -> Fixture {
+    let f = Fixture::new();
+    f.standard_rules()
+        .table(
+            "cin_plans",
+            vec![
+                ("person_id", ints(&[Some(1), Some(1), Some(4)])),
+                (
+                    "start_date",
+                    dates(&[Some("2023-05-01"), Some("2023-06-10"), Some("2023-05-01")]),
+                ),
+                ("end_date", dates(&[None, None, None])),
+            ],
+        )
+        .table(
+            "cp_plans",
+            vec![
+                ("person_id", ints(&[Some(5)])),
+                ("start_date", dates(&[Some("2023-07-03")])),
+                ("end_date", dates(&[None])),
+            ],
+        )
+        .file(
+            "indicators/c.yaml",
+            &indicators(&[indicator(
+                "TWO_PLANS_OR_CP",
+                "count",
+                "neutral",
+                "kind: cohort\nmeasures:\n\
+                 - { kind: snapshot, source: cin_plans, start: start_date, end: end_date, distinct: person_id, having: rows >= 2 }\n\
+                 - { kind: snapshot, source: cp_plans, start: start_date, end: end_date, distinct: person_id }",
+                "",
+            )]),
+        );
+    f
+}
+
+#[test]
+fn regression_a_cohort_members_having_is_honoured() {
+    let t = cohort_with_having().run(&["--period", "2023-07"]);
+    // May: child 1 has one plan, child 4 one: neither has two.
+    assert_eq!(t.value("TWO_PLANS_OR_CP", "2023-05"), "0");
+    // June: child 1's second plan starts; child 4 still has one.
+    assert_eq!(t.value("TWO_PLANS_OR_CP", "2023-06"), "1");
+    // July: child 1, and child 5 on a protection plan.
+    assert_eq!(t.value("TWO_PLANS_OR_CP", "2023-07"), "2");
+}
+
+#[test]
+fn regression_sql_honours_a_cohort_members_having() {
+    sql_agrees_with_duckdb(
+        &cohort_with_having(),
+        "2023-07",
+        "13 figures of 1 indicators agree (0 without SQL)",
+    );
 }

@@ -3,7 +3,7 @@
 //! correct result or a clear error, pinned; none makes Rubric panic or hang,
 //! and each runs within 5 s of CPU and 1 GiB (`common::rubric_bounded`).
 
-mod common;
+use crate::common;
 use arrow_array::builder::{StringDictionaryBuilder, StructBuilder};
 use arrow_array::types::UInt8Type;
 use arrow_array::{

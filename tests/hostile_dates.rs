@@ -3,7 +3,7 @@
 //! days, and the scan never walks the span between dates. Each case runs
 //! within the corpus's bounds (5 s of CPU, 1 GiB).
 
-mod common;
+use crate::common;
 use arrow_array::{ArrayRef, Date32Array};
 use common::*;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! the column and the indicators, within the corpus's bounds (5 s of CPU,
 //! 1 GiB of address space).
 
-mod common;
+use crate::common;
 use common::*;
 
 /// A project breaking referrals down by `column`.

@@ -5,7 +5,7 @@
 //! one, where evaluating it in rounds would take 10,000 rounds; 5 s for the
 //! loop).
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -9,7 +9,7 @@
 //! (`bench/duckdb-venv.sh`) and names it in RUBRIC_DUCKDB_PYTHON; elsewhere
 //! the test says it is skipped unless `target/bench/venv` has it.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! breakdown value and one written "(not recorded)" stay apart; a
 //! timestamp beyond the dates Rubric holds is an error naming its column.
 
-mod common;
+use crate::common;
 use arrow_array::{ArrayRef, TimestampSecondArray};
 use common::*;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! own format (CSV formulas, Markdown, terminals, YAML), and a stdout that
 //! cannot be written to is an error, not a panic.
 
-mod common;
+use crate::common;
 use common::*;
 
 const TEAMS: [&str; 6] = [

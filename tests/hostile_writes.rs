@@ -1,7 +1,7 @@
 //! Writing outputs: all or nothing with a true message, nothing deleted
 //! that Rubric did not make, no lock file left behind or followed.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn project() -> Fixture {

@@ -2,7 +2,7 @@
 //! self-contained, and a real browser renders it (where one is installed:
 //! `.ci/run` installs Debian's chromium) with the filters working.
 
-mod common;
+use crate::common;
 
 use common::{browser, headless};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! What a user who installed only the binary does first: `rubric init`,
 //! then run, check and review the new project; and `rubric --version`.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

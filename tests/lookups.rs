@@ -2,7 +2,7 @@
 //! key, many-to-one, in filters, breakdowns and per-row Rhai alike.
 //! Figures worked out by hand in the comments.
 
-mod common;
+use crate::common;
 use common::*;
 
 const EPISODES: &str = "kind: snapshot\nsource: cla_episodes\nstart: start_date\nend: end_date\n\

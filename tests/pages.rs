@@ -11,7 +11,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::{dates, indicator, indicators, Fixture};
 use std::io::Cursor;
 
-mod common;
+use crate::common;
 
 fn referral_dates() -> Vec<String> {
     let mut all = Vec::new();

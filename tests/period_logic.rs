@@ -2,7 +2,7 @@
 //! and the whole-unit date functions (`age_at`, `months_between`,
 //! `years_between`): ages and durations at month ends, worked out by hand.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn project() -> Fixture {

@@ -2,7 +2,7 @@
 //! June) and financial years, with the previous period and the same period
 //! last year meaning the right thing. Figures worked out by hand.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn fixture() -> Fixture {
@@ -174,9 +174,9 @@ proptest::proptest! {
         let Ok(project) = rubric::model::compile_project(f.path()) else {
             panic!("the fixture compiles: {}", f.rubric(&["check"]).stderr)
         };
-        let options = rubric::scorecard::RunOptions::new(&project)
+        let options = rubric::run::RunOptions::new(&project)
             .period(Some(rubric::calendar::period::Month::new(2023, 7)));
-        let card = rubric::scorecard::run(&project, options).expect("runs");
+        let card = rubric::run::run(&project, options).expect("runs");
         // The whole (`None`) or the named group of a breakdown.
         let group = |id: &str, value: Option<&str>| {
             let at = project.indicators.iter().position(|i| i.id == id).expect("defined");

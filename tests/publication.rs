@@ -2,7 +2,7 @@
 //! never a withheld cell that the published total and the other cells
 //! would give away.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// March 2023: North 3 events (1 late), South 10 (2 late), East 7 (none

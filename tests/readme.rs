@@ -55,7 +55,7 @@ fn every_yaml_key_is_documented_in_the_readme() {
     assert!(missing.is_empty(), "keys not in the README: {missing:?}");
 }
 
-mod common;
+use crate::common;
 
 /// The first number before `marker` in the README (digits just before it).
 fn number_before(readme: &str, marker: &str) -> usize {

@@ -2,7 +2,7 @@
 //! outputs as they were, and runs into the same folder at once each leave
 //! a whole, consistent set.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};

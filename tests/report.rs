@@ -1,7 +1,7 @@
 //! The rendered outputs: the Markdown report pinned by a snapshot, and the
 //! same run giving the same bytes twice.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn fixture() -> Fixture {

@@ -2,17 +2,17 @@
 //! to a definition shows up as exactly the snapshots it affects; and the
 //! regenerated outputs checked against the committed ones.
 
-mod common;
+use crate::common;
 use common::*;
 use rubric::model::compile_project;
 use rubric::output::review;
-use rubric::scorecard;
+use rubric::run;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn reviews(root: &Path) -> BTreeMap<String, String> {
     let project = compile_project(root).unwrap_or_else(|f| panic!("{:?}", f.problems));
-    let card = scorecard::run(&project, scorecard::RunOptions::new(&project)).expect("scorecard");
+    let card = run::run(&project, run::RunOptions::new(&project)).expect("scorecard");
     (0..project.indicators.len())
         .map(|i| {
             (

@@ -1,7 +1,7 @@
 //! Quality flags a rule can read, a rule giving no rating with its reason,
 //! and flags shown in every format. Figures worked out by hand.
 
-mod common;
+use crate::common;
 use common::*;
 
 const RULES: &str = r#"rules:

@@ -1,6 +1,6 @@
 //! DoT and RAG rules on hand-made monthly figures.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn count_indicator(id: &str, polarity: &str, extra: &str) -> String {

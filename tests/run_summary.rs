@@ -1,7 +1,7 @@
 //! What `rubric run` says at the end: the summary as text and JSON, agreeing
 //! with the scorecard it wrote; `--quiet`; no progress bar off a terminal.
 
-mod common;
+use crate::common;
 use common::example as rubric;
 use std::collections::BTreeMap;
 

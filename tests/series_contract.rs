@@ -9,7 +9,7 @@ use parquet::arrow::ArrowWriter;
 use std::path::Path;
 use std::sync::Arc;
 
-mod common;
+use crate::common;
 
 fn same_outputs(a: &Path, b: &Path) {
     common::same_files(

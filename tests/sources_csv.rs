@@ -3,7 +3,7 @@
 //! missing markers; a ragged row is a clear error; snapshots reproduce a
 //! run; expectations catch a duplicated row.
 
-mod common;
+use crate::common;
 
 use common::{referrals_counted, Fixture};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;

@@ -4,7 +4,7 @@
 //! connection string; without it these tests say they are skipped, and
 //! under CI they fail instead, so the database is never silently untested.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

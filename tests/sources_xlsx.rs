@@ -2,7 +2,7 @@
 //! Excel serial numbers and as text, a header cell merged over two
 //! columns, read as a table the indicators count.
 
-mod common;
+use crate::common;
 
 use common::{indicator, indicators, Fixture};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};

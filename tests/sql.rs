@@ -4,7 +4,7 @@
 //! Spark (`bench/check-spark.sh`), all run by `.ci/run`; these tests pin
 //! what is written.
 
-mod common;
+use crate::common;
 
 use common::{dates, example, strs, Fixture};
 

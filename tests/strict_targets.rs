@@ -2,7 +2,7 @@
 //! as boards print `<36%`) or as a state in words (`TBC`), and rated by
 //! the shipped rules. Figures worked out by hand in the comments.
 
-mod common;
+use crate::common;
 use common::*;
 
 const LATE: &str = "kind: ratio\nnumerator: { kind: flow, source: events, date: event_date, filter: late }\ndenominator: { kind: flow, source: events, date: event_date }";

@@ -2,7 +2,7 @@
 //! outcome of the shipped rule sets changes no colour in the reports and
 //! keeps `check`'s warning about bad ratings without commentary.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Dated definitions: a change from a month applies from then on, and
 //! earlier periods keep the definition as it was.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// February and March 2023: 10 events a month, 2 of them late in

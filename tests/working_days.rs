@@ -2,7 +2,7 @@
 //! weekends, Christmas, Easter and the one-off bank holidays. Convention:
 //! the start day is not counted, the end day is.
 
-mod common;
+use crate::common;
 use common::*;
 use rubric::calendar::{parse_day, Calendar};
 use rubric::model::compile::builtin_calendar;

@@ -3,8 +3,8 @@
 //! figures said with a reason, no dates and no formulas, RAG coloured by
 //! conditional formatting, and the same bytes on every run.
 
+use crate::common;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-mod common;
 
 use std::io::{Cursor, Read};
 use std::path::Path;

@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let month = Month::parse("2023-03").expect("month");
-    use rubric::sql::dialect::Dialect;
+    use rubric::dialect::Dialect;
     use sqlparser::dialect::{Dialect as Grammar, HiveDialect, MsSqlDialect, PostgreSqlDialect};
     let grammars: [(Dialect, &dyn Grammar); 4] = [
         (Dialect::Duckdb, &DuckDbDialect {}),

@@ -1,7 +1,6 @@
 //! Calendar months and financial years (April to March), the periods every
 //! measure is reported in.
 
-use crate::config::document::Frequency;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
@@ -98,33 +97,6 @@ impl Month {
             NAMES[self.month() as usize - 1],
             self.year().rem_euclid(100)
         )
-    }
-}
-
-/// The name of the period of this frequency ending with `end`:
-/// `2023-07`, `2023-24 Q1` or `2022-23`.
-pub fn period_label(end: Month, frequency: Frequency) -> String {
-    match frequency {
-        Frequency::Monthly => end.to_string(),
-        Frequency::Quarterly => format!("{} Q{}", end.financial_year(), end.financial_quarter()),
-        Frequency::Annual => end.financial_year().to_string(),
-    }
-}
-
-/// A column heading for the period: `Jul-23`, `Q1 23-24` or `2022-23`.
-pub fn period_heading(end: Month, frequency: Frequency) -> String {
-    match frequency {
-        Frequency::Monthly => end.short_label(),
-        Frequency::Quarterly => {
-            let fy = end.financial_year().0;
-            format!(
-                "Q{} {:02}-{:02}",
-                end.financial_quarter(),
-                fy.rem_euclid(100),
-                (fy + 1).rem_euclid(100)
-            )
-        }
-        Frequency::Annual => end.financial_year().to_string(),
     }
 }
 

@@ -1,11 +1,12 @@
 //! `rubric check`: compile and validate everything, write nothing.
 
 use super::{report, EXIT_PROBLEMS};
-use crate::calendar::period::period_label;
 use crate::config::document::Tone;
 use crate::diagnostic::Diagnostic;
+use crate::format::period_label;
 use crate::model::{compile_project, Project};
-use crate::scorecard;
+use crate::rules::scorecard;
+use crate::run;
 use clap::ValueEnum;
 use serde_json::json;
 use std::path::Path;
@@ -28,7 +29,7 @@ pub fn check(project: &Path, format: Format) -> u8 {
     let (problems, warnings) = match &result {
         // With no indicators there is nothing to evaluate.
         Ok(p) if p.indicators.is_empty() => (Vec::new(), Vec::new()),
-        Ok(p) => match scorecard::run(p, scorecard::RunOptions::new(p)) {
+        Ok(p) => match run::run(p, run::RunOptions::new(p)) {
             Ok(card) => (Vec::new(), warnings_of(p, &card)),
             Err(e) => (vec![e.0], Vec::new()),
         },
@@ -83,7 +84,7 @@ pub fn check(project: &Path, format: Format) -> u8 {
 /// One problem as a JSON record; line and column are 0 for the whole file.
 fn record(d: &Diagnostic) -> serde_json::Value {
     json!({
-        "file": crate::format::slashed(&d.file),
+        "file": crate::text::slashed(&d.file),
         "line": d.place.line,
         "column": d.place.column,
         "subject": d.subject,

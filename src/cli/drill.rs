@@ -3,7 +3,8 @@
 
 use super::figure::figure;
 use super::{EXIT_RUN_FAILED, EXIT_USAGE};
-use crate::calendar::period::{period_label, Month};
+use crate::calendar::period::Month;
+use crate::format::period_label;
 use crate::measure::drill::{drill as drill_rows, Part};
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
@@ -87,7 +88,7 @@ pub fn drill(
         Some(file) => write_rows(file, &drilled.rows),
         None => {
             // The heading holds a title and a breakdown value from the data.
-            outln!("{}\n", crate::format::visible(&heading, false));
+            outln!("{}\n", crate::text::visible(&heading, false));
             out!("{}", table(&drilled.rows));
             return 0;
         }
@@ -130,7 +131,7 @@ fn column_names(rows: &RecordBatch) -> Vec<String> {
 
 fn table(rows: &RecordBatch) -> String {
     // Data shown on a terminal must not drive it (ANSI escapes, returns).
-    let shown = |v: &String| crate::format::visible(v, false).into_owned();
+    let shown = |v: &String| crate::text::visible(v, false).into_owned();
     let names: Vec<String> = column_names(rows).iter().map(shown).collect();
     let body: Vec<Vec<String>> = cells(rows)
         .iter()

@@ -11,7 +11,7 @@ pub fn explain(project: &Path, id: &str, period: Option<Month>, breakdown: Optio
         Ok(f) => {
             out!(
                 "{}",
-                crate::format::visible(&explain::render(&f.project, f.row()), true)
+                crate::text::visible(&explain::render(&f.project, f.row()), true)
             );
             0
         }

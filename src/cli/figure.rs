@@ -3,10 +3,11 @@
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
-use crate::format::visible;
-use crate::measure::scan::BreakdownValue;
+use crate::measure::result::BreakdownValue;
 use crate::model::Project;
-use crate::scorecard::{self, Row, Scorecard};
+use crate::rules::scorecard::{Row, Scorecard};
+use crate::run;
+use crate::text::visible;
 use std::path::Path;
 
 pub struct Figure {
@@ -48,7 +49,7 @@ pub fn figure(
     }
     // The scorecard as of the month asked for; the row is the indicator's
     // latest period then (the month itself for a monthly indicator).
-    let card = scorecard::run(&p, scorecard::RunOptions::new(&p).period(period)).map_err(|e| {
+    let card = run::run(&p, run::RunOptions::new(&p).period(period)).map_err(|e| {
         report(&[e.0], &p.texts);
         EXIT_RUN_FAILED
     })?;

@@ -5,7 +5,7 @@
 //! when it cannot write them all it removes what it wrote and nothing else.
 
 use super::{EXIT_PROBLEMS, EXIT_RUN_FAILED};
-use crate::format::slashed;
+use crate::text::slashed;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -39,7 +39,7 @@ pub fn list(project: &Path) -> u8 {
             .collect();
         outln!(
             "{}",
-            crate::format::visible(line.join("  ").trim_end(), false)
+            crate::text::visible(line.join("  ").trim_end(), false)
         );
     }
     0

@@ -164,8 +164,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = sql::Format::Text)]
         format: sql::Format,
         /// The engine the SQL is for.
-        #[arg(long, value_enum, default_value_t = crate::sql::dialect::Dialect::Duckdb)]
-        dialect: crate::sql::dialect::Dialect,
+        #[arg(long, value_enum, default_value_t = crate::dialect::Dialect::Duckdb)]
+        dialect: crate::dialect::Dialect,
     },
     /// Write the sources (default: all) as Parquet into a folder, with a
     /// manifest of row counts and content hashes; `run --data DIR` reads it.

@@ -4,10 +4,10 @@
 //! use, so an analyst's loop needs no Rust toolchain.
 
 use super::{compiled, report, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
-use crate::format::visible;
 use crate::output::review;
 use crate::output::review_snapshot::{self as snap, Snapshot};
-use crate::scorecard;
+use crate::run;
+use crate::text::visible;
 use std::path::{Path, PathBuf};
 
 /// The options of `rubric review`.
@@ -54,7 +54,7 @@ pub fn review(project: &Path, o: Options) -> u8 {
         );
         return EXIT_PROBLEMS;
     }
-    let card = match scorecard::run(&p, scorecard::RunOptions::new(&p)) {
+    let card = match run::run(&p, run::RunOptions::new(&p)) {
         Ok(card) => card,
         Err(e) => {
             report(&[e.0], &p.texts);
@@ -119,7 +119,7 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn shown(&self, id: &str) -> String {
-        crate::format::slashed(&self.shown.join(snap::file_name(id)))
+        crate::text::slashed(&self.shown.join(snap::file_name(id)))
     }
 }
 

@@ -5,7 +5,8 @@ use super::{report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
 use crate::calendar::period::Month;
 use crate::output::compare;
 use crate::progress::Progress;
-use crate::{output, scorecard};
+use crate::rules::scorecard;
+use crate::{output, run};
 use std::path::{Path, PathBuf};
 
 /// What `rubric run` was asked to do.
@@ -84,17 +85,17 @@ pub fn run(project: &Path, options: Options) -> u8 {
     };
     // The bar shows only on a terminal; JSON is for scripts, so no bar.
     let bar = Bar::new(quiet || check || matches!(format, Format::Json));
-    let options = scorecard::RunOptions {
+    let options = run::RunOptions {
         period,
         publish: policy,
         progress: &bar,
-        ..scorecard::RunOptions::new(&p)
+        ..run::RunOptions::new(&p)
     };
     let evaluated = match &series {
-        None => scorecard::run(&p, options),
-        Some(path) => crate::series_file::read(&p, path, period)
+        None => run::run(&p, options),
+        Some(path) => crate::run::series_file::read(&p, path, period)
             .map_err(crate::error::EvalError)
-            .and_then(|(reporting, s)| scorecard::run_from_series(&p, s, reporting, options)),
+            .and_then(|(reporting, s)| run::run_from_series(&p, s, reporting, options)),
     };
     let card = match evaluated {
         Ok(card) => card,
@@ -217,7 +218,7 @@ fn write_series_file(
     card: &scorecard::Scorecard,
     path: &Path,
 ) -> Result<(), String> {
-    let bytes = crate::series_file::render(p, &card.series, card.reporting)?;
+    let bytes = crate::run::series_file::render(p, &card.series, card.reporting)?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -5,7 +5,8 @@
 use super::{compiled, report, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
 use crate::diagnostic::Diagnostic;
-use crate::source::expect::{evaluate, Severity};
+use crate::source::check::evaluate;
+use crate::source::expect::Severity;
 use crate::source::{read_columns, snapshot, Source};
 use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
@@ -61,7 +62,7 @@ fn no_source(p: &crate::model::Project, name: &str) -> u8 {
     let names: Vec<&str> = p.sources.by_name.keys().map(String::as_str).collect();
     errln!(
         "error: there is no source `{}`\n  = help: the sources are: {}",
-        crate::format::visible(name, false),
+        crate::text::visible(name, false),
         names.join(", ")
     );
     EXIT_USAGE
@@ -79,7 +80,7 @@ pub fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Pa
         outln!("source `{name}` declares no expectations (`expect:` in its declaration)");
         return 0;
     }
-    let reporting = match crate::scorecard::reporting_or_latest(&p, period) {
+    let reporting = match crate::run::reporting_or_latest(&p, period) {
         Ok(m) => m,
         Err(e) => {
             report(&[e.0], &p.texts);

@@ -3,7 +3,7 @@
 
 use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
 use crate::calendar::period::Month;
-use crate::sql::dialect::Dialect;
+use crate::dialect::Dialect;
 use clap::ValueEnum;
 use std::path::Path;
 
@@ -40,7 +40,7 @@ pub fn sql(
             Err(code) => return code,
         }
     };
-    let reporting = match crate::scorecard::reporting_or_latest(&p, period) {
+    let reporting = match crate::run::reporting_or_latest(&p, period) {
         Ok(m) => m,
         Err(e) => {
             report(&[e.0], &p.texts);

@@ -2,12 +2,12 @@
 //! (indicators by RAG and DoT, those with no value and why, flagged
 //! figures, warnings), as text or JSON; and the progress bar while it runs.
 
-use crate::calendar::period::period_label;
 use crate::config::document::RuleKind;
+use crate::format::period_label;
 use crate::model::Project;
 use crate::progress::Progress;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::Scorecard;
+use crate::rules::scorecard::Scorecard;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -104,7 +104,7 @@ impl Summary {
         files: &[&str],
         warnings: &[crate::diagnostic::Diagnostic],
     ) -> Summary {
-        let latest = crate::scorecard::latest_whole_rows(card);
+        let latest = crate::rules::scorecard::latest_whole_rows(card);
         let mut rag: BTreeMap<&str, usize> = BTreeMap::new();
         let mut dot: BTreeMap<&str, usize> = BTreeMap::new();
         let mut missing = Vec::new();

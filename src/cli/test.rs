@@ -2,7 +2,7 @@
 //! definitions.
 
 use super::{compiled, EXIT_PROBLEMS};
-use crate::definition_tests::run_all;
+use crate::run::definition_tests::run_all;
 use std::path::Path;
 
 pub fn test(project: &Path, ids: &[String]) -> u8 {

@@ -1,6 +1,6 @@
 //! Rated comparisons and the benchmark table as written.
 
-use super::document::Number;
+use super::number::Number;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;

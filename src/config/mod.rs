@@ -6,6 +6,7 @@ pub mod comparison;
 pub mod document;
 pub mod files;
 pub(crate) mod load;
+pub mod number;
 pub mod page;
 pub mod project_path;
 pub mod schema;

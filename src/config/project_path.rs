@@ -42,7 +42,7 @@ pub fn checked(
     place: crate::diagnostic::Place,
 ) -> Result<String, crate::diagnostic::Diagnostic> {
     project_relative(text).map_err(|why| {
-        let shown = crate::format::visible(text, false);
+        let shown = crate::text::visible(text, false);
         crate::diagnostic::Diagnostic::new(
             file,
             place,

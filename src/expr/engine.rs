@@ -186,7 +186,7 @@ fn register(engine: &mut Engine) {
 /// A number with a fixed count of decimals (0 to 6), for rules' reasons:
 /// rounded as the reports round, so a reason quotes the figure the page shows.
 fn format_number(x: FLOAT, decimals: INT) -> String {
-    crate::format::number(x, decimals.clamp(0, 6) as u8)
+    crate::text::number(x, decimals.clamp(0, 6) as u8)
 }
 
 fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {

@@ -20,7 +20,7 @@ use crate::model::indicator::{Indicator, YearFigure};
 use crate::model::page::{ColumnKind, Page, PageRow};
 use crate::model::Project;
 use crate::rules::comparisons::Comparison;
-use crate::scorecard::{last_periods, Row, Scorecard};
+use crate::rules::scorecard::{last_periods, Row, Scorecard};
 use std::collections::BTreeSet;
 
 /// The frequencies in the order boards print their tables.

@@ -11,13 +11,14 @@ use super::domain::Domain;
 use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
+use super::result::{BaseResult, BreakdownValue, Cells, Group, KeptIds};
 use super::row_periods::{flow_periods, group_at, kept_rows, RowPeriods};
-use super::scan::{BaseResult, BreakdownValue, Cells, Group, KeptIds, UNRECORDED_GROUP};
 use super::spans::Spans;
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
+use crate::model::measure::UNRECORDED_GROUP;
 use crate::model::measure::{band_at, band_values, Breakdown, By};
 use crate::model::measure::{Aggregate, BaseMeasure, Timing};
 use crate::model::Project;
@@ -608,20 +609,36 @@ impl<'a> Accumulator<'a> {
             }
         });
         for (k, acc) in self.names.into_iter().zip(self.groups) {
-            if let Some(kept) = &mut kept {
-                kept.spans.insert(k.clone(), acc.ids.to_vec());
-            }
             let rows = running_totals(&acc.rows_diff[..acc.rows_diff.len() - 1]);
             let periods = acc.sums.len();
             let distinct = match &base.having {
-                None => distinct_per_period(acc.ids, periods),
-                Some(h) => entities_having(acc.ids.into_vec(), periods, &project.engine, h)
+                None => {
+                    if let Some(kept) = &mut kept {
+                        kept.spans.insert(k.clone(), acc.ids.to_vec());
+                    }
+                    distinct_per_period(acc.ids, periods)
+                }
+                Some(h) => {
+                    // A cohort keeps only the (id, period)s meeting `having`.
+                    let mut held = kept.as_ref().map(|_| Vec::new());
+                    let counts = entities_having(
+                        acc.ids.into_vec(),
+                        periods,
+                        &project.engine,
+                        h,
+                        held.as_mut(),
+                    )
                     .map_err(|e| {
                         EvalError(h.site.diagnostic(
                             rhai::Position::NONE,
                             format!("`having` failed: {}", e.message),
                         ))
-                    })?,
+                    })?;
+                    if let (Some(kept), Some(held)) = (&mut kept, held) {
+                        kept.spans.insert(k.clone(), held);
+                    }
+                    counts
+                }
             };
             groups.insert(
                 k,

@@ -6,7 +6,7 @@ use crate::error::EvalError;
 use crate::model::measure::BaseMeasure;
 use crate::model::Project;
 
-use super::scan::UNRECORDED_GROUP;
+use crate::model::measure::UNRECORDED_GROUP;
 
 /// The most values a figure is broken down by: a breakdown is for teams,
 /// localities or workers, not for children or case numbers, and each value

@@ -4,7 +4,7 @@
 //! (an integer id 17 and a text id "17" are the same child).
 
 use super::period_counts::distinct_per_period;
-use super::scan::{BaseResult, Group};
+use super::result::{BaseResult, Group};
 use super::spans::Spans;
 use crate::model::measure::BaseId;
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ pub(super) fn union_per_period(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measure::scan::KeptIds;
+    use crate::measure::result::KeptIds;
     use std::collections::BTreeMap;
 
     fn member(spans: Vec<(i64, u32, u32)>, texts: &[&str]) -> BaseResult {

@@ -14,17 +14,20 @@ use crate::model::measure::HAVING_ROWS as ROWS;
 /// How many (entity, period) pairs are judged at once.
 const CHUNK: usize = 1 << 16;
 
-/// Per period, how many entities' rows meet `having`.
+/// Per period, how many entities' rows meet `having`. With `kept`, each
+/// (entity, period) that meets it is added there as a one-period span: a
+/// cohort counts only those ids, not every id the member's rows name.
 pub(super) fn entities_having(
     mut spans: Vec<(i64, u32, u32)>,
     periods: usize,
     engine: &Engine,
     having: &RowExpr,
+    mut kept: Option<&mut Vec<(i64, u32, u32)>>,
 ) -> Result<Vec<i64>, RowError> {
     spans.sort_unstable();
     let mut out = vec![0i64; periods];
     let mut diff = vec![0i64; periods + 1];
-    let mut pairs: Vec<(u32, i64)> = Vec::new();
+    let mut pairs: Vec<(u32, i64, i64)> = Vec::new();
     let mut i = 0;
     while i < spans.len() {
         let id = spans[i].0;
@@ -41,31 +44,35 @@ pub(super) fn entities_having(
         for p in lo..=hi {
             running += diff[p as usize];
             if running > 0 {
-                pairs.push((p, running));
+                pairs.push((p, running, id));
             }
         }
         diff[lo as usize..=hi as usize + 1].fill(0);
         if pairs.len() >= CHUNK {
-            judge(&mut pairs, engine, having, &mut out)?;
+            judge(&mut pairs, engine, having, &mut out, kept.as_deref_mut())?;
         }
     }
-    judge(&mut pairs, engine, having, &mut out)?;
+    judge(&mut pairs, engine, having, &mut out, kept)?;
     Ok(out)
 }
 
 fn judge(
-    pairs: &mut Vec<(u32, i64)>,
+    pairs: &mut Vec<(u32, i64, i64)>,
     engine: &Engine,
     having: &RowExpr,
     out: &mut [i64],
+    mut kept: Option<&mut Vec<(i64, u32, u32)>>,
 ) -> Result<(), RowError> {
     if pairs.is_empty() {
         return Ok(());
     }
     let held = holds(engine, having, pairs.iter().map(|p| p.1))?;
-    for (&(p, _), held) in pairs.iter().zip(held) {
+    for (&(p, _, id), held) in pairs.iter().zip(held) {
         if held {
             out[p as usize] += 1;
+            if let Some(kept) = kept.as_deref_mut() {
+                kept.push((id, p, p));
+            }
         }
     }
     pairs.clear();

@@ -335,9 +335,9 @@ fn matched_rows(
                     "`{}` has several rows with `{}` = {}, so a row of `{source}` with `{}` = {} matches more than one",
                     l.source,
                     l.on,
-                    crate::format::visible(&value, false),
+                    crate::text::visible(&value, false),
                     l.key,
-                    crate::format::visible(&value, false)
+                    crate::text::visible(&value, false)
                 ),
             ).help(format!("a lookup is many-to-one: `{}` must hold one row per `{}` (`rubric expect {}` lists repeats once the source declares `unique: [{}]`)", l.source, l.on, l.source, l.on))));
         }

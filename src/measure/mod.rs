@@ -1,11 +1,11 @@
 //! Measures: from record-level tables to series. `tables` reads what the
 //! measures need, `scan` computes every base measure in one pass per
-//! source (`lookup` joins other sources' columns by key, `wanted` keeps the
-//! looked-up rows some key wants, `row_periods`
-//! says which periods a row counts in, `period_filter` judges filters that
-//! read the period, `accumulate` adds rows up), `series`
-//! combines them into each indicator's values, `drill` finds the rows
-//! behind a figure.
+//! source into a `result` per base measure (`lookup` joins other sources'
+//! columns by key, `wanted` keeps the looked-up rows some key wants,
+//! `row_periods` says which periods a row counts in, `period_filter`
+//! judges filters that read the period, `accumulate` adds rows up),
+//! `series` combines them into each indicator's values, `drill` finds the
+//! rows behind a figure.
 
 mod accumulate;
 pub(crate) mod breakdown;
@@ -17,6 +17,7 @@ pub(crate) mod history;
 pub(crate) mod lookup;
 mod period_counts;
 pub(crate) mod period_filter;
+pub(crate) mod result;
 pub(crate) mod row_periods;
 pub(crate) mod scan;
 pub mod series;

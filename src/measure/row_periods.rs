@@ -2,10 +2,10 @@
 //! place for the scan and for drilling down to the rows behind a figure.
 
 use super::domain::Domain;
-use super::scan::UNRECORDED_GROUP;
 use crate::calendar::period::{Month, MonthTable};
 use crate::config::document::WindowKind;
 use crate::expr::column_type::str_at;
+use crate::model::measure::UNRECORDED_GROUP;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::Array;

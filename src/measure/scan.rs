@@ -12,6 +12,7 @@ use super::breakdown::GroupProblem;
 use super::domain::Domain;
 use super::history::{Histories, Rows};
 use super::lookup::{join, lookup_columns, Indexes};
+use super::result::{BaseResult, Elsewhere};
 use super::tables::{collect_population_columns, needed_columns, source_error, Tables};
 use super::wanted::{keep_wanted, wanted_keys};
 use crate::calendar::period::MonthTable;
@@ -19,69 +20,13 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
 use crate::model::measure::same_lookups;
 use crate::model::Project;
-use crate::source::expect::{check_source, Finding};
+use crate::source::check::check_source;
+use crate::source::expect::Finding;
 use crate::source::{for_each_batch, read_columns, Table};
 use arrow_array::RecordBatch;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
-
-/// The group a row belongs to: `None` for the whole, `Some(part)` for a
-/// breakdown value.
-pub type Group = Option<BreakdownValue>;
-
-/// One value of one breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BreakdownValue {
-    /// The breakdown's name.
-    pub by: String,
-    /// Orders values that have an order of their own (age bands, youngest
-    /// first); 0 for a column's values, which are shown sorted.
-    pub rank: u32,
-    pub value: String,
-}
-
-impl BreakdownValue {
-    pub fn new(by: &str, rank: u32, value: &str) -> BreakdownValue {
-        BreakdownValue {
-            by: by.to_string(),
-            rank,
-            value: value.to_string(),
-        }
-    }
-}
-
-pub use crate::model::measure::UNRECORDED_GROUP;
-
-/// Per-period results of a base measure for one group.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Cells {
-    /// Rows kept in each period.
-    pub rows: Vec<i64>,
-    /// Sum of the summed or averaged column, per period.
-    pub sums: Vec<f64>,
-    /// Distinct ids per period.
-    pub distinct: Vec<i64>,
-    /// Why values are empty, per period (from a `missing_reason` column).
-    pub reasons: Vec<Option<String>>,
-}
-
-/// The results of one base measure, per group.
-#[derive(Debug, Clone, Default)]
-pub struct BaseResult {
-    pub groups: BTreeMap<Group, Cells>,
-    /// For a cohort's member: each group's (id, first period, last period)
-    /// spans, kept past the scan.
-    pub ids: Option<KeptIds>,
-}
-
-/// A distinct count's ids, kept for a cohort.
-#[derive(Debug, Clone, Default)]
-pub struct KeptIds {
-    pub spans: BTreeMap<Group, Vec<(i64, u32, u32)>>,
-    /// Text ids by number (`spans` hold their numbers); empty for integers.
-    pub texts: Vec<String>,
-}
 
 /// What a run reads: the project's sources, or tables already in memory.
 #[derive(Clone, Copy)]
@@ -106,15 +51,6 @@ pub struct Scanned {
     /// What the sources' expectations found (warnings only: an error
     /// stops the scan), in source order.
     pub findings: Vec<Finding>,
-}
-
-/// Indicators whose measures run elsewhere (pushed down to a database),
-/// and the base measures only they read: neither is computed here, and a
-/// source read by nothing else is not read at all.
-#[derive(Debug, Default, Clone)]
-pub struct Elsewhere {
-    pub indicators: BTreeSet<usize>,
-    pub bases: BTreeSet<usize>,
 }
 
 /// A source's measures computed, the table kept if a population, and what

@@ -4,7 +4,7 @@
 
 use super::cohort::union_per_period;
 use super::domain::Domain;
-use super::scan::{BaseResult, Group};
+use super::result::{BaseResult, Group};
 use super::tables::{population_by_year, Tables};
 use crate::error::EvalError;
 use crate::expr::site::runtime_message;
@@ -13,6 +13,10 @@ use crate::model::measure::{Aggregate, Measure, Population};
 use crate::model::Project;
 use rhai::{Dynamic, Scope};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// What a whole's breakdown and value are written as in the series table
+/// (`run::series_file`) and in the SQL that computes it.
+pub(crate) const WHOLE: &str = "all";
 
 /// One indicator's figure for one group and period.
 #[derive(Debug, Clone, PartialEq)]

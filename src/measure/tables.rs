@@ -47,7 +47,7 @@ fn read_sources(
 /// read from it (sorted, once each).
 pub(super) fn needed_columns(
     project: &Project,
-    elsewhere: &super::scan::Elsewhere,
+    elsewhere: &super::result::Elsewhere,
 ) -> BTreeMap<String, Vec<String>> {
     let mut needed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (i, base) in project.base_measures.iter().enumerate() {

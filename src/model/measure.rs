@@ -2,7 +2,7 @@
 //! measure becomes a `BaseMeasure`, the unit the scan computes; ratios,
 //! rates and expressions combine base results per period.
 
-use crate::config::document::WindowKind;
+use crate::config::document::{BreakdownDoc, WindowKind};
 use crate::expr::history::previous_of;
 use crate::expr::row_expr::RowExpr;
 use crate::expr::site::ExprSite;
@@ -309,6 +309,25 @@ impl Measure {
             Measure::Rate { measure, .. } => measure.base_ids(),
             Measure::Expression(_) => Vec::new(),
             Measure::Cohort(members) => members.clone(),
+        }
+    }
+}
+
+impl Breakdown {
+    /// A breakdown as the model holds it (its columns checked per measure).
+    pub(crate) fn from_doc(doc: &BreakdownDoc) -> Breakdown {
+        match doc {
+            BreakdownDoc::Column { column, name } => Breakdown {
+                name: name.clone().unwrap_or_else(|| column.clone()),
+                by: By::Column(column.clone()),
+            },
+            BreakdownDoc::AgeBand { of, bands, name } => Breakdown {
+                name: name.clone().unwrap_or_else(|| "age band".to_string()),
+                by: By::AgeBand {
+                    birth: of.clone(),
+                    bands: bands.clone(),
+                },
+            },
         }
     }
 }

@@ -8,4 +8,6 @@ pub mod measure;
 pub mod page;
 pub mod rule_set;
 
-pub use compile::{compile_project, compile_project_with, CompileFailure, Project, Quality};
+pub use compile::{
+    compile_project, compile_project_with, CompileFailure, Policy, Project, Quality,
+};

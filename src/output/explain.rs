@@ -4,14 +4,15 @@
 //! DoT and RAG the outcome, the rule's own reason and every value it read.
 
 use super::review::describe_measure;
-use crate::calendar::period::{period_label, Month};
+use crate::calendar::period::Month;
 use crate::config::document::ChangeDisplay;
 use crate::config::document::CompareWith;
 use crate::format;
+use crate::format::period_label;
 use crate::model::indicator::RuleUse;
 use crate::model::Project;
 use crate::rules::evaluate::{comparison_against, rule_inputs, Rating, RuleInput};
-use crate::scorecard::Row;
+use crate::rules::scorecard::Row;
 use std::fmt::Write as _;
 
 /// The explanation of one scorecard row.
@@ -38,7 +39,7 @@ pub fn render(project: &Project, row: &Row) -> String {
     let _ = writeln!(
         out,
         "defined in {}:{}\n",
-        crate::format::slashed(&ind.file),
+        crate::text::slashed(&ind.file),
         ind.place.line
     );
 

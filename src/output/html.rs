@@ -7,7 +7,8 @@
 //! tables, so it reads without the script, by keyboard and in print.
 
 use super::explain;
-use crate::calendar::period::{period_heading, period_label};
+use crate::format::{period_heading, period_label};
+
 use crate::config::document::Frequency;
 use crate::format;
 use crate::layout::{rating_key, Board, Cell, Column, Line, Shown};

@@ -1,10 +1,10 @@
 //! The long-form table, one row per indicator x period x breakdown value,
 //! shared by the Parquet and CSV writers so the two always agree.
 
-use crate::calendar::period::period_label;
+use crate::format::period_label;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::{Row, Scorecard};
+use crate::rules::scorecard::{Row, Scorecard};
 use std::collections::BTreeSet;
 
 /// A cell: text, a number, or nothing (written as `NA` in CSV, null in Parquet).

@@ -3,12 +3,12 @@
 //! maximum, target, RAG and benchmarks; then missing-value reasons,
 //! commentary for the reporting month and team breakdowns.
 
-use crate::calendar::period::period_heading;
 use crate::config::document::Frequency;
 use crate::format;
+use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::Indicator;
-use crate::scorecard::Row;
+use crate::rules::scorecard::Row;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -41,7 +41,8 @@ pub fn render(board: &Board) -> String {
     if let Some(d) = &page.description {
         let _ = writeln!(out, "{}\n", escape(d.trim()));
     }
-    let months = crate::scorecard::last_periods(board.reporting, Frequency::Monthly, page.months);
+    let months =
+        crate::rules::scorecard::last_periods(board.reporting, Frequency::Monthly, page.months);
     // The months shown, when the page shows monthly figures.
     let shown = if board
         .lines()

@@ -17,7 +17,7 @@ use crate::config::page::PageFormat;
 use crate::error::RunError;
 use crate::model::page::Page;
 use crate::model::Project;
-use crate::scorecard::Scorecard;
+use crate::rules::scorecard::Scorecard;
 use std::path::Path;
 
 /// The names of the files every run writes: the long form, then the

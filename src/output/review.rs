@@ -5,13 +5,13 @@
 //! the values the rules read). A change to an indicator or to a rule set it
 //! uses changes its review, and no other indicator's.
 
-use crate::calendar::period::{period_heading, period_label};
 use crate::format;
+use crate::format::{period_heading, period_label};
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::measure::{Aggregate, BaseMeasure, Measure, Population, Timing};
 use crate::model::Project;
 use crate::rules::evaluate::{rule_inputs, Rating, RuleInput};
-use crate::scorecard::{Row, Scorecard};
+use crate::rules::scorecard::{Row, Scorecard};
 use std::fmt::Write as _;
 
 /// The review of indicator `index` of the project.
@@ -20,7 +20,7 @@ pub fn render(project: &Project, card: &Scorecard, index: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} {}\n", ind.id, ind.title);
     // The file, not the line: lines move when a neighbour in the file changes.
-    let _ = writeln!(out, "- file: {}", crate::format::slashed(&ind.file));
+    let _ = writeln!(out, "- file: {}", crate::text::slashed(&ind.file));
     let _ = writeln!(out, "- section: {}", ind.section);
     let _ = writeln!(out, "- owner: {}", ind.owner);
     let _ = writeln!(out, "- outcome: {}", ind.outcome);

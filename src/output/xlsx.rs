@@ -13,11 +13,12 @@
 
 use super::long_form::{self, Cell as DataCell};
 use super::review::describe_measure;
-use crate::calendar::period::{period_heading, Month};
+use crate::calendar::period::Month;
 use crate::config::document::{ChangeDisplay, Frequency, Tone, Unit};
+use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
-use crate::scorecard::Row;
+use crate::rules::scorecard::Row;
 use chrono::Datelike;
 use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format,
@@ -593,7 +594,7 @@ fn definitions_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxErr
             },
             rule(ind.dot.as_ref()),
             rule(ind.rag.as_ref()),
-            format!("{}:{}", crate::format::slashed(&ind.file), ind.place.line),
+            format!("{}:{}", crate::text::slashed(&ind.file), ind.place.line),
         ];
         for (c, text) in cells.iter().enumerate() {
             sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;

@@ -4,10 +4,11 @@
 //! rule, the indicator and the period.
 
 use super::comparisons::Comparison;
-use crate::calendar::period::{period_label, Month};
+use crate::calendar::period::Month;
 use crate::diagnostic::Diagnostic;
 use crate::error::EvalError;
 use crate::expr::site::runtime_message;
+use crate::format::period_label;
 use crate::measure::series::Point;
 use crate::model::indicator::{Indicator, RuleUse};
 use crate::model::rule_set::RuleSet;
@@ -52,9 +53,9 @@ pub struct RuleInput<'a> {
     /// The target as written, when there is one: strict, or a state.
     pub target_term: Option<&'a crate::model::indicator::Target>,
     /// Why the figure's base is small, when it is (see `quality:`).
-    pub small_base: Option<crate::scorecard::Flag>,
+    pub small_base: Option<crate::rules::flag::Flag>,
     /// Every quality flag of the figure; rules read their names in `flags`.
-    pub flags: &'a [crate::scorecard::Flag],
+    pub flags: &'a [crate::rules::flag::Flag],
     /// The benchmarks in force for the period.
     pub benchmarks: &'a [(String, crate::model::benchmark::Figure)],
 }
@@ -238,7 +239,7 @@ fn rule_error(rule: &RuleSet, input: &RuleInput, d: Diagnostic) -> EvalError {
         "the rule must return one of: {} (as a string, or as #{{ outcome: \"red\", because: \"why\" }}), or () for not rated; used by indicator {} ({}:{})",
         outcomes.join(", "),
         input.indicator.id,
-        crate::format::slashed(&input.indicator.file),
+        crate::text::slashed(&input.indicator.file),
         input.indicator.place.line
     )))
 }

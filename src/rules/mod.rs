@@ -4,3 +4,5 @@
 pub mod benchmark_table;
 pub(crate) mod comparisons;
 pub(crate) mod evaluate;
+pub mod flag;
+pub mod scorecard;

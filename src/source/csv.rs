@@ -100,7 +100,7 @@ pub(super) fn matching_files(
                 problems,
                 format!(
                     "`{}` is not a glob: {e}",
-                    crate::format::visible(pattern, false)
+                    crate::text::visible(pattern, false)
                 ),
                 "write a path such as `extracts/referrals-*.csv`",
             )
@@ -133,7 +133,7 @@ pub(super) fn matching_files(
     let mut files = Vec::new();
     for path in paths {
         let relative = path.strip_prefix(root).unwrap_or(&path);
-        let relative = crate::format::slashed(relative);
+        let relative = crate::text::slashed(relative);
         if glob.is_match(&relative) {
             match check_inside(root, &path) {
                 Ok(p) => files.push(p),
@@ -437,7 +437,7 @@ fn parse_dates(
                                 format!(
                                     "{}: `{}` in column `{}` of data row {} is not a date in the formats {}",
                                     source.shown(path),
-                                    crate::format::visible(v, false),
+                                    crate::text::visible(v, false),
                                     field.name(),
                                     first_row + i + 1,
                                     source.date_formats.join(", ")

@@ -12,8 +12,8 @@ use crate::config::files::{check_inside, files_with_extensions};
 use crate::config::sources::SourceDoc;
 use crate::config::Loaded;
 use crate::diagnostic::{Diagnostic, Place};
+use crate::dialect::Dialect;
 use crate::expr::column_type::ColumnType;
-use crate::sql::dialect::Dialect;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,7 @@ pub enum ReadFrom {
 impl ReadFrom {
     pub(super) fn describe(&self, name: &str, file: &Path) -> String {
         match self {
-            ReadFrom::Parquet { .. } => crate::format::slashed(file),
+            ReadFrom::Parquet { .. } => crate::text::slashed(file),
             ReadFrom::Csv(c) => c.describe(),
             ReadFrom::Xlsx(x) => x.describe(file),
             ReadFrom::Odbc(o) => o.describe(name),
@@ -123,7 +123,7 @@ pub fn discover(
                 problems.push(fail(
                     format!(
                         "`{}` cannot name a source",
-                        crate::format::visible(&name, false)
+                        crate::text::visible(&name, false)
                     ),
                     "use letters, digits and `_`, starting with a letter: `referrals_extract`",
                 ));
@@ -345,7 +345,7 @@ fn declare(
                         at(&d.referenced),
                         format!(
                             "the delimiter `{}` is not one character",
-                            crate::format::visible(&d.value, false)
+                            crate::text::visible(&d.value, false)
                         ),
                         "write one character such as `,` or `;`, or `tab`",
                     );
@@ -387,7 +387,7 @@ fn declare(
                             at(&r.referenced),
                             format!(
                                 "`{}` is not a range of cells",
-                                crate::format::visible(&r.value, false)
+                                crate::text::visible(&r.value, false)
                             ),
                             "write it as Excel does, such as `A3:F200`",
                         );
@@ -438,7 +438,7 @@ fn declare(
                     "postgres" => Some(Dialect::Postgres),
                     "tsql" => Some(Dialect::Tsql),
                     other => {
-                        refuse(problems, at(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::format::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
+                        refuse(problems, at(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::text::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
                         return;
                     }
                 },
@@ -462,7 +462,7 @@ fn declare(
                 } else {
                     format!(
                         "`{}` is not a kind of source",
-                        crate::format::visible(other, false)
+                        crate::text::visible(other, false)
                     )
                 },
                 "write `kind:` as `parquet`, `csv`, `xlsx` or `odbc`",
@@ -596,7 +596,7 @@ fn declared_types(
                         Place::from(&written.referenced),
                         format!(
                             "`{}` is not a column type",
-                            crate::format::visible(other, false)
+                            crate::text::visible(other, false)
                         ),
                     )
                     .help("write `integer`, `number`, `text`, `date` or `true/false`"),

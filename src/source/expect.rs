@@ -4,7 +4,7 @@
 //! `error` stops the run; a `warn` is reported and the run goes on.
 
 use crate::calendar::parse_day;
-use crate::calendar::period::{date_from_days, Month};
+use crate::calendar::period::date_from_days;
 use crate::config::sources::{ExpectationDoc, SourceDoc};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::{str_at, ColumnType};
@@ -189,10 +189,7 @@ fn compile_one(
             return fail(
                 problems,
                 severity_place.unwrap_or(place),
-                format!(
-                    "`{}` is not a severity",
-                    crate::format::visible(other, false)
-                ),
+                format!("`{}` is not a severity", crate::text::visible(other, false)),
                 "write `error` (the run stops) or `warn` (reported, the run goes on)",
             );
         }
@@ -211,7 +208,7 @@ fn compile_one(
                         place,
                         format!(
                             "the expectation reads `{}`, which the source does not have",
-                            crate::format::visible(name, false)
+                            crate::text::visible(name, false)
                         ),
                     )
                     .help(format!("its columns are {}", known.join(", "))),
@@ -241,7 +238,7 @@ fn compile_one(
                     Place::from(&text.referenced),
                     format!(
                         "`{}` is not a date",
-                        crate::format::visible(&text.value, false)
+                        crate::text::visible(&text.value, false)
                     ),
                 )
                 .help("write it as YYYY-MM-DD, such as 2010-01-01 (or, for `to`, `extracted` or `reporting_month`)"),
@@ -323,25 +320,6 @@ fn compile_one(
     })
 }
 
-/// Checks a source's expectations on the rows just read: the first
-/// failing `error` stops the run, placed where it is declared; warnings
-/// are returned.
-pub fn check_source(
-    source: &super::Source,
-    batches: &[RecordBatch],
-    reporting: Month,
-    extracted: Option<i32>,
-) -> Result<Vec<Finding>, Diagnostic> {
-    let found = evaluate(
-        &source.name,
-        &source.expectations,
-        batches,
-        reporting,
-        extracted,
-    );
-    stop_or_warn(source, found.into_iter().map(|f| f.0))
-}
-
 /// The first failing `error` as a diagnostic placed where it is declared,
 /// or the warnings.
 pub(super) fn stop_or_warn(
@@ -387,39 +365,11 @@ pub struct Finding {
 /// with what each row holds, in words.
 pub type Failing = Vec<(u64, String)>;
 
-/// Checks every expectation of a source over its rows (read with at least
-/// the expectations' columns). `reporting`: the reporting month.
-pub fn evaluate(
-    source: &str,
-    expectations: &[Expectation],
-    batches: &[RecordBatch],
-    reporting: Month,
-    extracted: Option<i32>,
-) -> Vec<(Finding, Failing)> {
-    let mut out = Vec::new();
-    for (i, e) in expectations.iter().enumerate() {
-        let (failing, message) = super::judge::whole(e, batches, reporting, extracted);
-        if let Some(message) = message {
-            out.push((
-                Finding {
-                    source: source.to_string(),
-                    expectation: i,
-                    severity: e.severity,
-                    failing: failing.len().max(1) as u64,
-                    message,
-                },
-                failing,
-            ));
-        }
-    }
-    out
-}
-
 pub(super) fn shown(columns: &[String], parts: &[String]) -> String {
     columns
         .iter()
         .zip(parts)
-        .map(|(c, v)| format!("{c} = {}", crate::format::visible(v, false)))
+        .map(|(c, v)| format!("{c} = {}", crate::text::visible(v, false)))
         .collect::<Vec<_>>()
         .join(", ")
 }

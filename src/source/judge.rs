@@ -35,7 +35,7 @@ pub(super) struct Judge<'e> {
 }
 
 impl<'e> Judge<'e> {
-    fn new(
+    pub(super) fn new(
         e: &'e Expectation,
         reporting: Month,
         extracted: Option<i32>,
@@ -71,7 +71,7 @@ impl<'e> Judge<'e> {
         }
     }
 
-    fn feed(&mut self, b: &RecordBatch) {
+    pub(super) fn feed(&mut self, b: &RecordBatch) {
         let first = self.rows;
         self.rows += b.num_rows() as u64;
         match &self.e.check {
@@ -153,7 +153,7 @@ impl<'e> Judge<'e> {
                     }
                     if let Some(v) = text_at(a.as_ref(), r) {
                         self.fail(first + r as u64 + 1, || {
-                            format!("{column} = {}", crate::format::visible(&v, false))
+                            format!("{column} = {}", crate::text::visible(&v, false))
                         });
                     }
                 }
@@ -191,7 +191,7 @@ impl<'e> Judge<'e> {
     /// The failing rows and, when it fails, the message. A unique key is
     /// judged over `whole` when given; streamed, the first rows of its
     /// repeated keys are found by `first_rows`.
-    fn finish(
+    pub(super) fn finish(
         mut self,
         whole: Option<&[RecordBatch]>,
         first_rows: FirstRows,
@@ -276,23 +276,6 @@ impl<'e> Judge<'e> {
 
 /// Finds the first row (from 1) holding each of some repeated keys.
 type FirstRows<'a> = &'a mut dyn FnMut(&HashSet<i64>) -> Result<HashMap<i64, u64>, Diagnostic>;
-
-/// One expectation judged over a whole table: every failing row.
-pub(super) fn whole(
-    e: &Expectation,
-    batches: &[RecordBatch],
-    reporting: Month,
-    extracted: Option<i32>,
-) -> (Failing, Option<String>) {
-    let mut judge = Judge::new(e, reporting, extracted, false);
-    for b in batches {
-        judge.feed(b);
-    }
-    let (failing, message, _) = judge
-        .finish(Some(batches), &mut |_| Ok(HashMap::new()))
-        .expect("nothing is read again for a whole table");
-    (failing, message)
-}
 
 /// A source's expectations judged as its batches stream past.
 pub struct Streamed<'s> {
@@ -486,7 +469,8 @@ fn mark(words: &mut [u64], at: usize) -> bool {
 mod tests {
     use super::*;
     use crate::diagnostic::Place;
-    use crate::source::expect::{evaluate, Severity};
+    use crate::source::check::evaluate;
+    use crate::source::expect::Severity;
     use arrow_array::{ArrayRef, Date32Array, Int64Array};
     use proptest::prelude::*;
     use std::sync::Arc;

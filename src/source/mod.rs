@@ -6,10 +6,11 @@
 //! column normalised to the types expressions understand, and passes
 //! through the same column checks.
 
+pub(crate) mod check;
 mod csv;
 mod declare;
 pub mod expect;
-mod judge;
+pub(crate) mod judge;
 mod odbc;
 pub(crate) mod parquet;
 pub mod snapshot;
@@ -95,7 +96,7 @@ impl Source {
 
     /// The database connection and the SQL its measures run in, for a
     /// source whose measures are pushed down.
-    pub fn pushdown(&self) -> Option<(&odbc::OdbcSource, crate::sql::dialect::Dialect)> {
+    pub fn pushdown(&self) -> Option<(&odbc::OdbcSource, crate::dialect::Dialect)> {
         match &self.read_from {
             ReadFrom::Odbc(o) => o.pushdown.map(|d| (o, d)),
             _ => None,

@@ -36,7 +36,7 @@ pub struct OdbcSource {
     pub variable: String,
     pub rows: Rows,
     /// The SQL the database runs the measures in, when they are pushed down.
-    pub pushdown: Option<crate::sql::dialect::Dialect>,
+    pub pushdown: Option<crate::dialect::Dialect>,
 }
 
 impl OdbcSource {

@@ -70,7 +70,7 @@ impl Snapshot {
                 return Err(format!(
                     "{}: `{}` is not a file of the snapshot folder",
                     manifest_path.display(),
-                    crate::format::visible(&entry.file, false)
+                    crate::text::visible(&entry.file, false)
                 ));
             }
             let path = dir.join(&entry.file);

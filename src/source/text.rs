@@ -84,7 +84,7 @@ pub(super) fn date_formats(
                     crate::diagnostic::Place::from(&f.referenced),
                     format!(
                         "`{}` is not a date format",
-                        crate::format::visible(&f.value, false)
+                        crate::text::visible(&f.value, false)
                     ),
                 )
                 .help("write it with chrono's codes for day, month and year, such as `%d/%m/%Y` or `%Y-%m-%d`"),

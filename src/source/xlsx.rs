@@ -260,7 +260,7 @@ pub(super) fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<Record
             format!(
                 "cell {} holds `{}`, which is not {} (the type of column `{name}`)",
                 at(r),
-                crate::format::visible(&cell.to_string(), false),
+                crate::text::visible(&cell.to_string(), false),
                 article(t)
             )
         };

@@ -3,7 +3,7 @@
 //! the words a native run gives.
 
 use super::{gives_reasons, per_group, Builder};
-use crate::model::measure::{Aggregate, BaseId, Measure, Population};
+use crate::model::measure::{Aggregate, BaseId, Measure, Population, HAVING_ROWS};
 
 /// The figures of one measure as SQL over the joined grid row; `missing`
 /// is why the value is missing (NULL when it is not), in the scan's words.
@@ -104,14 +104,54 @@ impl Builder<'_> {
                     .iter()
                     .map(|m| self.base(*m))
                     .collect::<Result<Vec<_>, _>>()?;
-                let union: Vec<String> = names
-                    .iter()
-                    .map(|n| format!("SELECT * FROM {n}_placed"))
-                    .collect();
-                let union = union.join(" UNION ALL ");
                 let cte = format!("cohort{}", self.ctes.len());
                 let breakdowns = &self.project.base_measures[members[0]].breakdowns;
-                let grouped = per_group(d, breakdowns, "", "count(DISTINCT v) AS v", &union);
+                let any_having = members
+                    .iter()
+                    .any(|m| self.project.base_measures[*m].having.is_some());
+                let grouped = if any_having {
+                    // A member with `having` gives only the ids meeting it in
+                    // each period and group, so every member is grouped first
+                    // (as the native run keeps each group's held ids).
+                    let mut sets = Vec::with_capacity(members.len());
+                    for (m, n) in members.iter().zip(&names) {
+                        let placed = format!("SELECT * FROM {n}_placed");
+                        let base = &self.project.base_measures[*m];
+                        sets.push(match &base.having {
+                            Some(h) => {
+                                let held = self.condition(h, &|c| d.ident(c)).ok_or_else(|| {
+                                    format!(
+                                        "`having: {}` runs in Rhai, with no SQL to match it",
+                                        h.text.trim()
+                                    )
+                                })?;
+                                let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
+                                let per_id = per_group(d, breakdowns, ", v", &rows, &placed);
+                                format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id WHERE {held}")
+                            }
+                            None => {
+                                let per_id = per_group(d, breakdowns, ", v", "count(*) AS rubric_n", &placed);
+                                format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id")
+                            }
+                        });
+                    }
+                    format!(
+                        "SELECT p, b, g, count(DISTINCT v) AS v FROM ({}) AS rubric_members GROUP BY p, b, g",
+                        sets.join(" UNION ALL ")
+                    )
+                } else {
+                    let union: Vec<String> = names
+                        .iter()
+                        .map(|n| format!("SELECT * FROM {n}_placed"))
+                        .collect();
+                    per_group(
+                        d,
+                        breakdowns,
+                        "",
+                        "count(DISTINCT v) AS v",
+                        &union.join(" UNION ALL "),
+                    )
+                };
                 self.ctes.push(format!("{cte} AS ({grouped})"));
                 self.joins.push(format!(
                     "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.b = grid.b AND {cte}.g = grid.g"

@@ -1,7 +1,7 @@
 //! The SQL of breakdowns: each row's value of each breakdown, and the
 //! grouping that gives the whole and every breakdown's values at once.
 
-use super::dialect::Dialect;
+use crate::dialect::Dialect;
 use crate::expr::plan::whole_months;
 use crate::model::measure::{band_labels, Breakdown, UNBORN_BAND, UNRECORDED_GROUP};
 use std::fmt::Write as _;

@@ -21,14 +21,13 @@ use crate::model::indicator::Indicator;
 use crate::model::measure::{band_labels, Aggregate, BaseId, By, Measure, Timing, HAVING_ROWS};
 use crate::model::Project;
 // What the whole is called in the breakdown columns: the series table's.
-use crate::series_file::WHOLE;
+use crate::measure::series::WHOLE;
 use std::fmt::Write as _;
 
-pub mod dialect;
 mod figure;
 mod grouping;
 mod tables;
-use dialect::Dialect;
+use crate::dialect::Dialect;
 use figure::Figure;
 use grouping::{age_band, group_label, per_group};
 

@@ -1,8 +1,8 @@
 //! Where a query's rows come from: sources as tables in each dialect,
 //! their columns, their place in the file, and population tables.
 
-use super::dialect::{DatePart, Dialect};
 use super::Builder;
+use crate::dialect::{DatePart, Dialect};
 use crate::expr::row_expr::RowExpr;
 use crate::model::measure::Population;
 use crate::source::Rows;
@@ -83,7 +83,7 @@ impl Builder<'_> {
                 s.describe()
             )
         })?;
-        let path = crate::format::slashed(path);
+        let path = crate::text::slashed(path);
         Ok(self.d.parquet(&path))
     }
 

@@ -7,7 +7,7 @@
 //! read can run it).
 
 use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty, Whole};
-use crate::sql::dialect::{DatePart, Dialect};
+use crate::dialect::{DatePart, Dialect};
 
 /// Rhai's relative tolerance for float comparisons (`f64::EPSILON`).
 const EPSILON: &str = "2.220446049250313e-16";

@@ -30,7 +30,7 @@ pub(super) fn build_calendar(
                 Ok(w) => w,
                 Err(why) => {
                     problems.push(
-                        Diagnostic::new(&s.file, Place::from(&name.referenced), format!("the calendar `{}` is outside the project: {why}", crate::format::visible(&name.value, false)))
+                        Diagnostic::new(&s.file, Place::from(&name.referenced), format!("the calendar `{}` is outside the project: {why}", crate::text::visible(&name.value, false)))
                             .help("put the calendar file inside the project folder and give its path relative to it, e.g. `calendars/local.yaml`"),
                     );
                     return Calendar::new("(no calendar)", []);
@@ -40,7 +40,7 @@ pub(super) fn build_calendar(
             if !path.is_file() {
                 let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
                 problems.push(
-                    Diagnostic::new(&s.file, Place::from(&name.referenced), format!("there is no calendar `{}`", crate::format::visible(&name.value, false)))
+                    Diagnostic::new(&s.file, Place::from(&name.referenced), format!("there is no calendar `{}`", crate::text::visible(&name.value, false)))
                         .help(format!("name a built-in calendar ({}) or the path of a calendar file in the project", names.join(", "))),
                 );
                 return Calendar::new("(no calendar)", []);

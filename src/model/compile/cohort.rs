@@ -2,16 +2,17 @@
 //! in care or in need, whichever table holds them), each id counted once
 //! across them all in each period.
 
-use super::measure::{compile_measure, Windows};
 use super::{Ctx, IndicatorSite};
 use crate::config::document::{MeasureDoc, MeasureKind};
 use crate::model::measure::{Aggregate, Measure};
 
+/// `compile_member` compiles one member as a measure standing in the
+/// cohort (passed in, so this file does not climb back to `measure`).
 pub(super) fn compile_cohort(
     doc: &MeasureDoc,
-    windows: Windows,
     site: &IndicatorSite,
     ctx: &mut Ctx,
+    compile_member: &mut dyn FnMut(&MeasureDoc, &mut Ctx) -> Option<Measure>,
 ) -> Option<Measure> {
     if doc.measures.len() < 2 {
         ctx.problems.push(
@@ -31,7 +32,7 @@ pub(super) fn compile_cohort(
             ok = false;
             continue;
         }
-        let Some(Measure::Base(id)) = compile_measure(m, windows, site, ctx) else {
+        let Some(Measure::Base(id)) = compile_member(m, ctx) else {
             ok = false;
             continue;
         };

@@ -2,14 +2,15 @@
 //! it uses with their parameters, and its definition's versions.
 
 use super::measure::{compile_measure, Windows};
-use super::{is_identifier, Ctx, IndicatorSite};
+use super::rule_use::rule_use;
+use super::{is_identifier, number, Ctx, IndicatorSite};
 use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::benchmark::Figure;
-use crate::model::indicator::{Indicator, IndicatorTest, RuleUse, Target, Version, YearFigure};
-use crate::model::measure::{BaseMeasure, Breakdown, By, Measure};
+use crate::model::indicator::{Indicator, IndicatorTest, Target, Version, YearFigure};
+use crate::model::measure::{BaseMeasure, Breakdown, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -134,7 +135,7 @@ pub(super) fn compile_indicator(
         breakdowns: site
             .breakdowns
             .iter()
-            .map(|b| breakdown(&b.value))
+            .map(|b| Breakdown::from_doc(&b.value))
             .collect(),
         commentary,
         tests,
@@ -384,113 +385,6 @@ fn first_source(doc: &MeasureDoc) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn rule_use(
-    name: Option<&Spanned<String>>,
-    overrides: &BTreeMap<String, Spanned<Number>>,
-    kind: RuleKind,
-    rule_sets: &BTreeMap<String, RuleSet>,
-    site: &IndicatorSite,
-    ctx: &mut Ctx,
-) -> Option<RuleUse> {
-    let kind_name = if kind == RuleKind::Dot { "dot" } else { "rag" };
-    let Some(name) = name else {
-        if let Some((k, v)) = overrides.iter().next() {
-            ctx.problems.push(
-                site.at(
-                    v,
-                    format!("`{k}` overrides a parameter, but no `{kind_name}` rule set is named"),
-                )
-                .help(format!("name the rule set with `{kind_name}: ...`")),
-            );
-        }
-        return None;
-    };
-    let Some(set) = rule_sets.get(&name.value) else {
-        if ctx.declared_rule_sets.contains(&name.value) || ctx.rules_unreadable {
-            return None;
-        }
-        let same_kind: Vec<&str> = rule_sets
-            .values()
-            .filter(|r| r.kind == kind)
-            .map(|r| r.name.as_str())
-            .collect();
-        let help = match did_you_mean(&name.value, same_kind.iter().copied()) {
-            Some(s) => format!(
-                "did you mean `{s}`? {kind_name} rule sets: {}",
-                same_kind.join(", ")
-            ),
-            None => format!(
-                "{kind_name} rule sets in rules/: {}",
-                if same_kind.is_empty() {
-                    "none".to_string()
-                } else {
-                    same_kind.join(", ")
-                }
-            ),
-        };
-        ctx.problems.push(
-            site.at(name, format!("there is no rule set named `{}`", name.value))
-                .help(help),
-        );
-        return None;
-    };
-    if set.kind != kind {
-        ctx.problems.push(
-            site.at(
-                name,
-                format!("`{}` is not a {kind_name} rule set", name.value),
-            )
-            .help(format!(
-                "`{kind_name}:` must name a rule set with `kind: {kind_name}`"
-            )),
-        );
-        return None;
-    }
-    let mut params = set.params.clone();
-    for (k, v) in overrides {
-        if !params.contains_key(k) {
-            let known: Vec<&str> = set.params.keys().map(String::as_str).collect();
-            ctx.problems.push(
-                site.at(
-                    v,
-                    format!("the rule set `{}` has no parameter `{k}`", set.name),
-                )
-                .help(format!(
-                    "its parameters are: {}",
-                    if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    }
-                )),
-            );
-            continue;
-        }
-        if let Some(value) = number(v, &format!("`{k}`"), site, ctx) {
-            params.insert(k.clone(), value);
-        }
-    }
-    Some(RuleUse {
-        rule: set.name.clone(),
-        params,
-    })
-}
-
-/// A number from a map of numbers, or a problem at its place.
-fn number(value: &Spanned<Number>, what: &str, site: &IndicatorSite, ctx: &mut Ctx) -> Option<f64> {
-    let problem = match &value.value {
-        Number::Value(v) if v.is_finite() => return Some(*v),
-        Number::Value(_) => format!("{what} is not a finite number"),
-        Number::Other(written) => format!("{what} is {written}, not a number"),
-        Number::Text(written) => format!("{what} is `{written}`, not a number"),
-    };
-    ctx.problems.push(
-        site.at(value, problem)
-            .help("write a plain number such as 95 or 12.5, without % or words"),
-    );
-    None
-}
-
 /// Benchmarks by name, each value checked (every bad one reported).
 /// Benchmarks by name: a number, or a state in words as targets take
 /// them (`TBC`, `Local`, `-`).
@@ -552,7 +446,7 @@ fn breakdown_docs(
     all.extend(doc.breakdowns.iter().cloned());
     let mut names: BTreeSet<String> = BTreeSet::new();
     for b in &all {
-        let name = breakdown(&b.value).name;
+        let name = Breakdown::from_doc(&b.value).name;
         if name.trim().is_empty() || name.chars().count() > MAX_BREAKDOWN_NAME {
             ctx.problems.push(
                 site.at(b, "a breakdown's name must be 1 to 100 characters")
@@ -584,23 +478,6 @@ const MAX_BREAKDOWN_NAME: usize = 100;
 
 /// The most age bands a breakdown may have.
 const MAX_BANDS: usize = 30;
-
-/// A breakdown as the model holds it (its columns checked per measure).
-pub(super) fn breakdown(doc: &BreakdownDoc) -> Breakdown {
-    match doc {
-        BreakdownDoc::Column { column, name } => Breakdown {
-            name: name.clone().unwrap_or_else(|| column.clone()),
-            by: By::Column(column.clone()),
-        },
-        BreakdownDoc::AgeBand { of, bands, name } => Breakdown {
-            name: name.clone().unwrap_or_else(|| "age band".to_string()),
-            by: By::AgeBand {
-                birth: of.clone(),
-                bands: bands.clone(),
-            },
-        },
-    }
-}
 
 /// The states a target can be in instead of a number, as boards print
 /// them (matched without regard to case, kept as written).

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
 use crate::expr::site::{parse_error, unknown_calls, unknown_function, variables, ExprSite};
 use crate::model::measure::{
-    Aggregate, BaseMeasure, Formula, History, Measure, Population, Timing,
+    Aggregate, BaseMeasure, Breakdown, Formula, History, Measure, Population, Timing,
 };
 
 /// The windows in force while compiling a measure: one written in the
@@ -314,7 +314,7 @@ pub(super) fn compile_measure(
                     ),
                 };
                 ok &= checked.is_some();
-                breakdowns.push(super::indicator::breakdown(&b.value));
+                breakdowns.push(Breakdown::from_doc(&b.value));
             }
             let missing_reason = match &doc.missing_reason {
                 Some(r) if !matches!(aggregate, Aggregate::Sum(_) | Aggregate::Mean(_)) => {
@@ -434,7 +434,9 @@ pub(super) fn compile_measure(
             })
         }
         MeasureKind::Cohort => {
-            let cohort = compile_cohort(doc, windows, site, ctx);
+            let cohort = compile_cohort(doc, site, ctx, &mut |m, ctx| {
+                compile_measure(m, windows, site, ctx)
+            });
             (ok).then_some(())?;
             cohort
         }

@@ -17,15 +17,17 @@ mod measure;
 mod page;
 mod rated;
 mod rule_sets;
+mod rule_use;
 mod settings;
 
 pub use calendar::builtin_calendar;
-pub use settings::Quality;
+pub use settings::{Policy, Quality};
 
 use super::indicator::Indicator;
 use super::measure::BaseMeasure;
 use super::rule_set::RuleSet;
 use crate::calendar::Calendar;
+use crate::config::document::Number;
 use crate::config::load_project;
 use crate::config::span::Spanned;
 use crate::diagnostic::{Diagnostic, Place, SourceTexts};
@@ -49,7 +51,7 @@ pub struct Project {
     pub rule_sets: BTreeMap<String, RuleSet>,
     pub sources: Sources,
     /// The publication policy, when `rubric.yaml` sets one.
-    pub publication: Option<crate::publication::Policy>,
+    pub publication: Option<crate::model::Policy>,
     /// When figures are flagged (`quality:` in `rubric.yaml`).
     pub quality: Quality,
     /// Benchmarks read from a table, when `rubric.yaml` names one.
@@ -253,4 +255,24 @@ pub(super) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A number from a map of numbers, or a problem at its place.
+pub(super) fn number(
+    value: &crate::config::span::Spanned<Number>,
+    what: &str,
+    site: &IndicatorSite,
+    ctx: &mut Ctx,
+) -> Option<f64> {
+    let problem = match &value.value {
+        Number::Value(v) if v.is_finite() => return Some(*v),
+        Number::Value(_) => format!("{what} is not a finite number"),
+        Number::Other(written) => format!("{what} is {written}, not a number"),
+        Number::Text(written) => format!("{what} is `{written}`, not a number"),
+    };
+    ctx.problems.push(
+        site.at(value, problem)
+            .help("write a plain number such as 95 or 12.5, without % or words"),
+    );
+    None
 }

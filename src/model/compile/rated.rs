@@ -1,7 +1,7 @@
 //! An indicator's `rated:` comparisons: each names what it compares
 //! with and the rule set that rates it.
 
-use super::indicator::rule_use;
+use super::rule_use::rule_use;
 use super::{is_identifier, Ctx, IndicatorSite};
 use crate::config::document::{IndicatorDoc, RuleKind};
 use crate::model::indicator::{Against, Rated};

@@ -124,11 +124,18 @@ pub(super) fn build_limits(
     limits
 }
 
+/// The policy as set in `rubric.yaml` (`publication:`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    /// Counts from 1 to below this are withheld.
+    pub suppress_below: f64,
+}
+
 /// The publication policy, when `rubric.yaml` sets one.
 pub(super) fn build_publication(
     settings: Option<&Loaded<ProjectDoc>>,
     problems: &mut Vec<Diagnostic>,
-) -> Option<crate::publication::Policy> {
+) -> Option<Policy> {
     let s = settings?;
     let doc = s.doc.publication.as_ref()?;
     let below = &doc.suppress_below;
@@ -140,7 +147,7 @@ pub(super) fn build_publication(
         );
         return None;
     }
-    Some(crate::publication::Policy {
+    Some(Policy {
         suppress_below: below.value as f64,
     })
 }

@@ -8,13 +8,13 @@
 
 use crate::calendar::period::Month;
 use crate::diagnostic::{Diagnostic, Place};
+use crate::dialect::Dialect;
 use crate::error::EvalError;
 use crate::measure::domain::Domain;
-use crate::measure::scan::Elsewhere;
+use crate::measure::result::Elsewhere;
 use crate::measure::series::IndicatorSeries;
 use crate::model::measure::{Measure, Population};
 use crate::model::Project;
-use crate::sql::dialect::Dialect;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
@@ -180,7 +180,7 @@ impl Plan {
             .map(|(i, sql, name)| {
                 let source = &project.sources.by_name[name];
                 let (odbc, dialect) = source.pushdown().expect("a pushed-down source");
-                let schema = std::sync::Arc::new(crate::series_file::schema());
+                let schema = std::sync::Arc::new(crate::run::series_file::schema());
                 crate::source::odbc_query(odbc, sql, schema).map_err(|e| {
                     let id = &project.indicators[*i].id;
                     EvalError(
@@ -216,7 +216,7 @@ impl Plan {
             .help(help)
         };
         let (_, pushed, _) =
-            crate::series_file::from_batches(project, &batches, Some(reporting), &fail)
+            crate::run::series_file::from_batches(project, &batches, Some(reporting), &fail)
                 .map_err(EvalError)?;
         for (i, s) in pushed.into_iter().enumerate() {
             if self.elsewhere.indicators.contains(&i) {

@@ -17,8 +17,8 @@
 use crate::calendar::period::Month;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::measure::domain::Domain;
-use crate::measure::scan::{BreakdownValue, Group};
-use crate::measure::series::{IndicatorSeries, Point};
+use crate::measure::result::{BreakdownValue, Group};
+use crate::measure::series::{IndicatorSeries, Point, WHOLE};
 use crate::model::measure::{band_values, By};
 use crate::model::Project;
 use arrow_array::cast::AsArray;
@@ -39,9 +39,6 @@ pub const COLUMNS: [&str; 8] = [
     "value",
     "missing_reason",
 ];
-
-/// What a whole's breakdown and value are written as.
-pub(crate) const WHOLE: &str = "all";
 
 /// Why a month the series table has no row for is missing.
 const NOT_IN_SERIES: &str = "not in the series";

@@ -7,18 +7,11 @@
 //! one (by its count, or denominator) is withheld too, since the whole less
 //! the others would reveal it.
 
-use crate::measure::scan::Group;
+use crate::measure::result::Group;
 use crate::measure::series::Point;
 use crate::model::measure::{Aggregate, Measure};
-use crate::model::Project;
+use crate::model::{Policy, Project};
 use std::collections::BTreeMap;
-
-/// The policy as set in `rubric.yaml` (`publication:`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Policy {
-    /// Counts from 1 to below this are withheld.
-    pub suppress_below: f64,
-}
 
 /// Which parts of a point are counts of rows (and so can identify someone).
 #[derive(Debug, Clone, Copy, Default)]

@@ -12,7 +12,8 @@ use crate::model::indicator::{Indicator, IndicatorTest};
 use crate::model::measure::Measure;
 use crate::model::Project;
 use crate::rules::evaluate::Rating;
-use crate::scorecard::{run, Row, RunOptions};
+use crate::rules::scorecard::Row;
+use crate::run::{run, RunOptions};
 use crate::source::Table;
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
