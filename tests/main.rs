@@ -29,6 +29,7 @@ mod hostile_text;
 mod hostile_writes;
 mod html;
 mod install;
+mod keys_honoured;
 mod lookups;
 mod measures;
 mod pages;

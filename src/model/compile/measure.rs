@@ -161,6 +161,16 @@ fn kind_name(kind: MeasureKind) -> &'static str {
     }
 }
 
+/// Every (kind, key) pair a measure accepts besides `kind`, from the one
+/// table the check uses: the test that no key is silently ignored is
+/// generated from it, so a new key cannot be added without its case.
+pub fn accepted_keys() -> Vec<(&'static str, &'static str)> {
+    FIELDS
+        .iter()
+        .flat_map(|f| f.kinds.iter().map(move |k| (kind_name(*k), f.name)))
+        .collect()
+}
+
 /// What a measure of this kind takes, for messages: `kind, source, date, ...`.
 fn takes(kind: MeasureKind) -> String {
     let fields: Vec<&str> = FIELDS

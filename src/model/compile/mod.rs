@@ -21,6 +21,7 @@ mod rule_use;
 mod settings;
 
 pub use calendar::builtin_calendar;
+pub use measure::accepted_keys;
 pub use settings::{Policy, Quality};
 
 use super::indicator::Indicator;
