@@ -3,10 +3,10 @@
 
 use crate::calendar::period::Month;
 use crate::config::document::{ChangeDisplay, Frequency, Unit};
-pub use crate::text::{number, round};
+pub(crate) use crate::text::{number, round};
 
 /// A value with its unit: `89%`, `112.4`, `1804`.
-pub fn value(v: f64, unit: Unit, decimals: u8) -> String {
+pub(crate) fn value(v: f64, unit: Unit, decimals: u8) -> String {
     match unit {
         Unit::Percent => format!("{}%", number(v, decimals)),
         _ => number(v, decimals),
@@ -14,12 +14,12 @@ pub fn value(v: f64, unit: Unit, decimals: u8) -> String {
 }
 
 /// A share of the whole as a whole percentage: `0.237` is `24%`.
-pub fn share(s: f64) -> String {
+pub(crate) fn share(s: f64) -> String {
     format!("{}%", number(s * 100.0, 0))
 }
 
 /// A count shown plainly: whole numbers without decimals.
-pub fn count(v: f64) -> String {
+pub(crate) fn count(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
@@ -28,7 +28,7 @@ pub fn count(v: f64) -> String {
 }
 
 /// A value with its parts: `89% (254/325)`.
-pub fn with_parts(
+pub(crate) fn with_parts(
     v: f64,
     numerator: Option<f64>,
     denominator: Option<f64>,
@@ -45,7 +45,7 @@ pub fn with_parts(
 
 /// A signed change as the indicator prints it: the difference (`+2 pts`
 /// for a percentage) or the percent change (`+11%`).
-pub fn change(
+pub(crate) fn change(
     change: Option<f64>,
     change_pct: Option<f64>,
     unit: Unit,
@@ -83,7 +83,7 @@ pub fn change(
 /// A benchmark as printed: its value (or its state in words), with the
 /// year it is for when `with_year` and its rank where known:
 /// `21.5% (2021-22, 7th of 152)`.
-pub fn benchmark(
+pub(crate) fn benchmark(
     figure: &crate::model::benchmark::Figure,
     unit: Unit,
     decimals: u8,
@@ -113,7 +113,7 @@ pub fn benchmark(
 
 /// The values as a line of block characters, lowest `▁` to highest `█`,
 /// `·` where a value is missing: a trend that reads in plain text.
-pub fn trend(values: &[Option<f64>]) -> String {
+pub(crate) fn trend(values: &[Option<f64>]) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let known: Vec<f64> = values.iter().flatten().copied().collect();
     let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
@@ -130,7 +130,7 @@ pub fn trend(values: &[Option<f64>]) -> String {
 
 /// The name of the period of this frequency ending with `end`:
 /// `2023-07`, `2023-24 Q1` or `2022-23`.
-pub fn period_label(end: Month, frequency: Frequency) -> String {
+pub(crate) fn period_label(end: Month, frequency: Frequency) -> String {
     match frequency {
         Frequency::Monthly => end.to_string(),
         Frequency::Quarterly => format!("{} Q{}", end.financial_year(), end.financial_quarter()),
@@ -139,7 +139,7 @@ pub fn period_label(end: Month, frequency: Frequency) -> String {
 }
 
 /// A column heading for the period: `Jul-23`, `Q1 23-24` or `2022-23`.
-pub fn period_heading(end: Month, frequency: Frequency) -> String {
+pub(crate) fn period_heading(end: Month, frequency: Frequency) -> String {
     match frequency {
         Frequency::Monthly => end.short_label(),
         Frequency::Quarterly => {

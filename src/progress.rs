@@ -10,6 +10,6 @@ pub trait Progress: Sync {
 }
 
 /// Shows nothing.
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {}

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 /// characters (an ANSI escape, a carriage return, a bell) are shown as
 /// `\u{1b}` instead of acting on the screen. Line breaks are kept when
 /// `keep_lines` (a whole report), shown otherwise (one cell).
-pub fn visible(text: &str, keep_lines: bool) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str, keep_lines: bool) -> Cow<'_, str> {
     let acts = |c: char| c.is_control() && !(keep_lines && c == '\n');
     if !text.chars().any(acts) {
         return Cow::Borrowed(text);
@@ -30,7 +30,7 @@ pub fn visible(text: &str, keep_lines: bool) -> Cow<'_, str> {
 /// A project-relative path as outputs and messages write it on every
 /// platform: `/` between folders, so a report made on Windows is the same
 /// bytes as one made on Linux. (A `\` inside a Unix file name is kept.)
-pub fn slashed(path: &std::path::Path) -> String {
+pub(crate) fn slashed(path: &std::path::Path) -> String {
     let shown = path.display().to_string();
     if cfg!(windows) {
         shown.replace('\\', "/")
@@ -40,7 +40,7 @@ pub fn slashed(path: &std::path::Path) -> String {
 }
 
 /// Rounds half away from zero to `decimals` places, never giving `-0`.
-pub fn round(v: f64, decimals: u8) -> f64 {
+pub(crate) fn round(v: f64, decimals: u8) -> f64 {
     let factor = 10f64.powi(i32::from(decimals));
     let r = (v * factor).round() / factor;
     if r == 0.0 {
@@ -50,7 +50,7 @@ pub fn round(v: f64, decimals: u8) -> f64 {
     }
 }
 
-pub fn number(v: f64, decimals: u8) -> String {
+pub(crate) fn number(v: f64, decimals: u8) -> String {
     format!("{:.*}", usize::from(decimals), round(v, decimals))
 }
 

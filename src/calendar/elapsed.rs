@@ -18,7 +18,7 @@
 
 /// Whole months from day `from` to day `to` (days since 1970-01-01).
 #[inline]
-pub fn whole_months(from: i32, to: i32) -> i64 {
+pub(crate) fn whole_months(from: i32, to: i32) -> i64 {
     let (earlier, later, sign) = if to < from {
         (to, from, -1)
     } else {
@@ -82,7 +82,7 @@ fn civil(days: i32) -> (i64, i64, i64) {
 
 /// Whole years from day `from` to day `to`: whole months over 12.
 #[inline]
-pub fn whole_years(from: i32, to: i32) -> i64 {
+pub(crate) fn whole_years(from: i32, to: i32) -> i64 {
     // Rust's division rounds towards zero, as the convention asks.
     whole_months(from, to) / 12
 }

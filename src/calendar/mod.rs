@@ -13,7 +13,7 @@
 //! `period` holds the months and financial years every figure is reported
 //! in: value types below every stage.
 
-pub mod elapsed;
+pub(crate) mod elapsed;
 pub mod period;
 
 use chrono::NaiveDate;

@@ -21,7 +21,7 @@ pub enum Format {
     Json,
 }
 
-pub fn check(project: &Path, format: Format) -> u8 {
+pub(super) fn check(project: &Path, format: Format) -> u8 {
     let result = compile_project(project);
     // A project that compiles is run too: whatever would make `run` fail
     // (a rule returning something that is not an outcome, a bad date in

@@ -4,7 +4,7 @@ use super::EXIT_DIFFERENT;
 use crate::output::compare::{differences, read_scorecard, render};
 use std::path::Path;
 
-pub fn diff(old: &Path, new: &Path) -> u8 {
+pub(super) fn diff(old: &Path, new: &Path) -> u8 {
     let (a, b) = match (read_scorecard(old), read_scorecard(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {

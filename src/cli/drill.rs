@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Rows shown on screen; `--out` writes them all.
 const SHOWN: usize = 40;
 
-pub fn drill(
+pub(super) fn drill(
     project: &Path,
     id: &str,
     period: Option<Month>,

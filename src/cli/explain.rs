@@ -6,7 +6,12 @@ use crate::calendar::period::Month;
 use crate::output::explain;
 use std::path::Path;
 
-pub fn explain(project: &Path, id: &str, period: Option<Month>, breakdown: Option<&str>) -> u8 {
+pub(super) fn explain(
+    project: &Path,
+    id: &str,
+    period: Option<Month>,
+    breakdown: Option<&str>,
+) -> u8 {
     match figure(project, id, period, breakdown) {
         Ok(f) => {
             out!(

@@ -10,7 +10,7 @@ use crate::run;
 use crate::text::visible;
 use std::path::Path;
 
-pub struct Figure {
+pub(super) struct Figure {
     pub project: Project,
     pub card: Scorecard,
     /// Index into `project.indicators`.
@@ -20,14 +20,14 @@ pub struct Figure {
 }
 
 impl Figure {
-    pub fn row(&self) -> &Row {
+    pub(super) fn row(&self) -> &Row {
         &self.card.rows[self.row]
     }
 }
 
 /// Finds the figure, or the exit code after saying why there is none.
 /// `breakdown` is `team=North` or just `North`.
-pub fn figure(
+pub(super) fn figure(
     project: &Path,
     id: &str,
     period: Option<Month>,

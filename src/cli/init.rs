@@ -81,7 +81,7 @@ const MONTHS: u32 = 14;
 /// The example extract: month m (from April 2024) holds 20 + m referrals,
 /// alternately North and South, every fifth a re-referral; so May 2025
 /// holds 33 referrals of which 7 are re-referrals (21.2%).
-pub fn referrals_csv() -> String {
+pub(super) fn referrals_csv() -> String {
     let mut csv = String::from("referral_id,referral_date,team,re_referral\n");
     let mut id = 0;
     for m in 0..MONTHS {
@@ -118,7 +118,7 @@ fn files() -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-pub fn init(dir: &Path) -> u8 {
+pub(super) fn init(dir: &Path) -> u8 {
     if dir.exists() && !dir.is_dir() {
         errln!(
             "error: {} is not a folder\n  = help: give the folder to create the project in",

@@ -3,7 +3,7 @@
 use super::compiled;
 use std::path::Path;
 
-pub fn list(project: &Path) -> u8 {
+pub(super) fn list(project: &Path) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,

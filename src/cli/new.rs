@@ -54,7 +54,7 @@ pub struct Options {
     pub section: String,
 }
 
-pub fn new_indicator(project: &Path, o: &Options) -> u8 {
+pub(super) fn new_indicator(project: &Path, o: &Options) -> u8 {
     let valid_id = o.id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_id {

@@ -31,7 +31,7 @@ pub struct Options {
     pub snapshots: Option<PathBuf>,
 }
 
-pub fn review(project: &Path, o: Options) -> u8 {
+pub(super) fn review(project: &Path, o: Options) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,

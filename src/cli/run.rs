@@ -50,7 +50,7 @@ pub struct Options {
     pub write_series: Option<PathBuf>,
 }
 
-pub fn run(project: &Path, options: Options) -> u8 {
+pub(super) fn run(project: &Path, options: Options) -> u8 {
     let Options {
         out,
         period,

@@ -4,7 +4,7 @@ use super::EXIT_RUN_FAILED;
 use crate::config::schema;
 use std::path::Path;
 
-pub fn schema(out: &Path) -> u8 {
+pub(super) fn schema(out: &Path) -> u8 {
     let files: Vec<(&str, Vec<u8>)> = schema::all()
         .into_iter()
         .map(|(n, t)| (n, t.into_bytes()))

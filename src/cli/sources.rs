@@ -13,7 +13,7 @@ use arrow_schema::{DataType, Field, Schema};
 use std::path::Path;
 use std::sync::Arc;
 
-pub fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
+pub(super) fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,
@@ -68,7 +68,7 @@ fn no_source(p: &crate::model::Project, name: &str) -> u8 {
     EXIT_USAGE
 }
 
-pub fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Path>) -> u8 {
+pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Path>) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,

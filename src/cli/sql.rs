@@ -17,7 +17,7 @@ pub enum Format {
     Json,
 }
 
-pub fn sql(
+pub(super) fn sql(
     project: &Path,
     ids: &[String],
     period: Option<Month>,

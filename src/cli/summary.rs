@@ -26,10 +26,10 @@ pub enum Format {
 
 /// A progress bar on stderr; hidden when stderr is not a terminal (indicatif
 /// checks) or when asked to be quiet.
-pub struct Bar(ProgressBar);
+pub(super) struct Bar(ProgressBar);
 
 impl Bar {
-    pub fn new(quiet: bool) -> Bar {
+    pub(super) fn new(quiet: bool) -> Bar {
         let bar = if quiet {
             ProgressBar::hidden()
         } else {
@@ -43,7 +43,7 @@ impl Bar {
         Bar(bar)
     }
 
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         self.0.finish_and_clear();
     }
 }
@@ -67,7 +67,7 @@ fn outcome_name(r: &Rating) -> &str {
     }
 }
 
-pub struct Summary {
+pub(super) struct Summary {
     doc: serde_json::Value,
     /// The outcomes in the order their rule sets declare them, then not
     /// rated and no rule: the order counts are listed in.
@@ -97,7 +97,7 @@ fn grouped(files: &[&str]) -> String {
 }
 
 impl Summary {
-    pub fn new(
+    pub(super) fn new(
         project: &Project,
         card: &Scorecard,
         out_dir: &Path,
@@ -168,11 +168,11 @@ impl Summary {
         }
     }
 
-    pub fn json(&self) -> String {
+    pub(super) fn json(&self) -> String {
         serde_json::to_string_pretty(&self.doc).expect("JSON of plain values")
     }
 
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let d = &self.doc;
         let counts = |key: &str, order: &[String]| -> String {
             let map = d[key].as_object().expect("counts");

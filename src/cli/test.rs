@@ -5,7 +5,7 @@ use super::{compiled, EXIT_PROBLEMS};
 use crate::run::definition_tests::run_all;
 use std::path::Path;
 
-pub fn test(project: &Path, ids: &[String]) -> u8 {
+pub(super) fn test(project: &Path, ids: &[String]) -> u8 {
     let p = match compiled(project) {
         Ok(p) => p,
         Err(code) => return code,

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 /// The optional settings file at the project root.
-pub const SETTINGS_FILE: &str = "rubric.yaml";
+pub(crate) const SETTINGS_FILE: &str = "rubric.yaml";
 
 /// A parsed document and the file it came from (relative to the project).
 #[derive(Debug)]
@@ -199,7 +199,7 @@ fn enclosing_entry(text: &str, line: u32, key: &str) -> Option<String> {
 }
 
 /// Parses one YAML document, recording a diagnostic on failure.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     problems: &mut Vec<Diagnostic>,

@@ -1,14 +1,14 @@
 //! Everything that reads YAML. The YAML crate is used only inside this
 //! folder, so it could be swapped by touching nothing else.
 
-pub mod breakdown;
-pub mod comparison;
+pub(crate) mod breakdown;
+pub(crate) mod comparison;
 pub mod document;
 pub mod files;
 pub(crate) mod load;
-pub mod number;
+pub(crate) mod number;
 pub mod page;
-pub mod project_path;
+pub(crate) mod project_path;
 pub mod schema;
 pub mod sources;
 pub(crate) mod span;

@@ -6,7 +6,7 @@
 
 /// The project-relative path `text` names, with `/` between its parts; or
 /// why it is not one.
-pub fn project_relative(text: &str) -> Result<String, String> {
+pub(crate) fn project_relative(text: &str) -> Result<String, String> {
     let unified = text.replace('\\', "/");
     let b = unified.as_bytes();
     if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
@@ -36,7 +36,7 @@ pub fn project_relative(text: &str) -> Result<String, String> {
 
 /// The project-relative path `text` (written at `place` of `file`), or
 /// the error saying why it cannot be read.
-pub fn checked(
+pub(crate) fn checked(
     text: &str,
     file: &std::path::Path,
     place: crate::diagnostic::Place,
@@ -53,7 +53,7 @@ pub fn checked(
 }
 
 /// What to write instead, for the help of a refused path.
-pub const HELP: &str = "give the path inside the project folder, relative to it, such as `extracts/referrals.csv` (`/` or `\\` between folders); copy the file into the project if it lives elsewhere";
+pub(crate) const HELP: &str = "give the path inside the project folder, relative to it, such as `extracts/referrals.csv` (`/` or `\\` between folders); copy the file into the project if it lives elsewhere";
 
 #[cfg(test)]
 mod tests {

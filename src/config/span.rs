@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Place;
 
-pub use serde_saphyr::{Location, Spanned};
+pub(crate) use serde_saphyr::{Location, Spanned};
 
 impl From<&Location> for Place {
     fn from(location: &Location) -> Self {

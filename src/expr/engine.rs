@@ -231,7 +231,7 @@ fn date_part(d: Dynamic, part: fn(NaiveDate) -> INT) -> Result<Dynamic, Box<Eval
 mod tests {
     use super::*;
 
-    pub fn test_engine() -> Engine {
+    pub(super) fn test_engine() -> Engine {
         sandboxed_engine(Limits::default(), Arc::new(Calendar::new("none", [])))
     }
 

@@ -11,7 +11,7 @@
 
 mod rating;
 
-pub use rating::{rating_key, tone_colour, Shown};
+pub(crate) use rating::{rating_key, tone_colour, Shown};
 
 use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::{ChangeDisplay, Frequency, Tone};
@@ -24,11 +24,11 @@ use crate::rules::scorecard::{last_periods, Row, Scorecard};
 use std::collections::BTreeSet;
 
 /// The frequencies in the order boards print their tables.
-pub const FREQUENCIES: [Frequency; 3] =
+pub(crate) const FREQUENCIES: [Frequency; 3] =
     [Frequency::Monthly, Frequency::Quarterly, Frequency::Annual];
 
 /// A scorecard laid out as boards read it.
-pub struct Board<'a> {
+pub(crate) struct Board<'a> {
     pub project: &'a Project,
     /// The page laid out.
     pub page: &'a Page,
@@ -46,13 +46,13 @@ pub struct Board<'a> {
 }
 
 /// The indicators of one section, in the order they are declared.
-pub struct Section<'a> {
+pub(crate) struct Section<'a> {
     pub name: &'a str,
     pub lines: Vec<Line<'a>>,
 }
 
 /// One indicator's line on the board.
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     /// Index into `Project::indicators`.
     pub index: usize,
     pub indicator: &'a Indicator,
@@ -78,7 +78,7 @@ pub struct Line<'a> {
 }
 
 /// One breakdown of a line: a table of its values.
-pub struct BreakdownTable<'a> {
+pub(crate) struct BreakdownTable<'a> {
     /// The breakdown's name (`team`, `age band`).
     pub name: &'a str,
     /// Each value with its rows, in the scorecard's order.
@@ -86,7 +86,7 @@ pub struct BreakdownTable<'a> {
 }
 
 /// One breakdown value of a line.
-pub struct Team<'a> {
+pub(crate) struct Team<'a> {
     pub name: &'a str,
     /// Its rows, in period order.
     pub rows: Vec<&'a Row>,
@@ -94,7 +94,7 @@ pub struct Team<'a> {
 
 /// A column of a board table.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Column<'a> {
+pub(crate) enum Column<'a> {
     /// The id, or the published reference on a page that gives them.
     Id,
     Title,
@@ -128,7 +128,7 @@ pub enum Column<'a> {
 }
 
 /// What one cell of a line holds; each format decides how it looks.
-pub enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     Text(&'a str),
     /// A figure with its parts, or why it is missing. `row` is `None` when
     /// the period has no row at all.
@@ -159,7 +159,7 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Board<'a> {
-    pub fn build(project: &'a Project, card: &'a Scorecard, page: &'a Page) -> Board<'a> {
+    pub(crate) fn build(project: &'a Project, card: &'a Scorecard, page: &'a Page) -> Board<'a> {
         let mut rows: Vec<Vec<&Row>> = vec![Vec::new(); project.indicators.len()];
         for r in card.earlier.iter().chain(&card.rows) {
             rows[r.indicator].push(r);
@@ -240,7 +240,7 @@ impl<'a> Board<'a> {
     }
 
     /// The heading the page gives a column, when it gives one.
-    pub fn label(&self, column: &Column) -> Option<&'a str> {
+    pub(crate) fn label(&self, column: &Column) -> Option<&'a str> {
         self.labels
             .iter()
             .find(|(c, _)| c == column)
@@ -249,7 +249,7 @@ impl<'a> Board<'a> {
 
     /// The lines of one frequency, section by section (sections without
     /// such lines left out).
-    pub fn sections_of(&self, frequency: Frequency) -> Vec<(&'a str, Vec<&Line<'a>>)> {
+    pub(crate) fn sections_of(&self, frequency: Frequency) -> Vec<(&'a str, Vec<&Line<'a>>)> {
         self.sections
             .iter()
             .map(|s| (s.name, s.lines_of(frequency)))
@@ -258,7 +258,7 @@ impl<'a> Board<'a> {
     }
 
     /// Every line, in declaration order.
-    pub fn lines(&self) -> impl Iterator<Item = &Line<'a>> {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &Line<'a>> {
         let mut all: Vec<&Line> = self.sections.iter().flat_map(|s| &s.lines).collect();
         all.sort_by_key(|l| l.index);
         all.dedup_by_key(|l| l.index);
@@ -268,7 +268,7 @@ impl<'a> Board<'a> {
     /// The board table's columns for a frequency: id, title, the periods
     /// shown, then the comparisons, ratings, target and benchmarks in the
     /// order `order` gives (each format keeps the order its readers know).
-    pub fn columns(&self, frequency: Frequency, order: &[Column<'a>]) -> Vec<Column<'a>> {
+    pub(crate) fn columns(&self, frequency: Frequency, order: &[Column<'a>]) -> Vec<Column<'a>> {
         let mut columns = vec![Column::Id, Column::Title];
         let periods = last_periods(self.reporting, frequency, self.page.periods_of(frequency));
         let Some(page) = &self.page.columns else {
@@ -299,7 +299,7 @@ impl<'a> Board<'a> {
 
     /// Every (tone, label) the RAG outcomes in use can show, worst first,
     /// each once: the keys of a filter and of a colour legend.
-    pub fn rag_tones(&self) -> Vec<(Tone, &'a str)> {
+    pub(crate) fn rag_tones(&self) -> Vec<(Tone, &'a str)> {
         let mut seen: Vec<(Tone, &str)> = Vec::new();
         for ind in self.lines().map(|l| l.indicator) {
             let uses = std::iter::once(ind.rag.as_ref())
@@ -323,7 +323,7 @@ impl<'a> Board<'a> {
 }
 
 impl<'a> Section<'a> {
-    pub fn lines_of(&self, frequency: Frequency) -> Vec<&Line<'a>> {
+    pub(crate) fn lines_of(&self, frequency: Frequency) -> Vec<&Line<'a>> {
         self.lines
             .iter()
             .filter(|l| l.indicator.frequency == frequency)
@@ -417,12 +417,12 @@ impl<'a> Line<'a> {
 
     /// Whether its breakdown tables show each value's share of the whole:
     /// for a count (a share of a percentage or a rate means nothing).
-    pub fn shows_shares(&self) -> bool {
+    pub(crate) fn shows_shares(&self) -> bool {
         self.indicator.unit == crate::config::document::Unit::Count
     }
 
     /// A breakdown value's share of the whole in the same period.
-    pub fn share(&self, row: &Row) -> Option<f64> {
+    pub(crate) fn share(&self, row: &Row) -> Option<f64> {
         if !self.shows_shares() {
             return None;
         }
@@ -432,23 +432,23 @@ impl<'a> Line<'a> {
     }
 
     /// The row of the whole for the period ending in `month`.
-    pub fn at(&self, month: Month) -> Option<&'a Row> {
+    pub(crate) fn at(&self, month: Month) -> Option<&'a Row> {
         self.whole.iter().copied().find(|r| r.period == month)
     }
 
     /// The latest row's comparisons, when there is a latest row.
-    pub fn comparison(&self) -> Option<&'a Comparison> {
+    pub(crate) fn comparison(&self) -> Option<&'a Comparison> {
         self.latest.map(|r| &r.comparison)
     }
 
     /// Whether the change against last year is the change against the
     /// previous period.
-    pub fn repeats_change(&self) -> bool {
+    pub(crate) fn repeats_change(&self) -> bool {
         crate::rules::comparisons::Basis::of(self.indicator).back() == 12
     }
 
     /// What this line shows in `column`.
-    pub fn cell<'s>(&'s self, column: &Column<'a>, board: &Board) -> Cell<'s> {
+    pub(crate) fn cell<'s>(&'s self, column: &Column<'a>, board: &Board) -> Cell<'s> {
         let c = self.comparison();
         let ind = self.indicator;
         match column {
@@ -511,7 +511,7 @@ impl<'a> Line<'a> {
     }
 
     /// The benchmark in force for the latest period, by name.
-    pub fn benchmark(&self, name: &str) -> Option<&'a Figure> {
+    pub(crate) fn benchmark(&self, name: &str) -> Option<&'a Figure> {
         self.latest?
             .benchmarks
             .iter()
@@ -520,7 +520,7 @@ impl<'a> Line<'a> {
     }
 
     /// The value of each period shown, oldest first.
-    pub fn whole_values(&self) -> Vec<Option<f64>> {
+    pub(crate) fn whole_values(&self) -> Vec<Option<f64>> {
         self.periods
             .iter()
             .map(|m| self.at(*m).and_then(|r| r.point.value))
@@ -530,7 +530,7 @@ impl<'a> Line<'a> {
 
 /// The one vintage every line's figure of a benchmark is for, when they
 /// share one: a table's heading then gives the year once.
-pub fn common_vintage(lines: &[&Line], name: &str) -> Option<FinancialYear> {
+pub(crate) fn common_vintage(lines: &[&Line], name: &str) -> Option<FinancialYear> {
     let mut years = lines
         .iter()
         .filter_map(|l| l.benchmark(name))

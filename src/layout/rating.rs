@@ -9,7 +9,7 @@ use crate::rules::evaluate::Rating;
 
 /// A rating resolved for display.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Shown<'a> {
+pub(crate) enum Shown<'a> {
     Outcome {
         name: &'a str,
         tone: Tone,
@@ -25,7 +25,11 @@ pub enum Shown<'a> {
 }
 
 impl<'a> Shown<'a> {
-    pub fn of(project: &'a Project, rule: Option<&RuleUse>, rating: &'a Rating) -> Shown<'a> {
+    pub(crate) fn of(
+        project: &'a Project,
+        rule: Option<&RuleUse>,
+        rating: &'a Rating,
+    ) -> Shown<'a> {
         match (rating, rule) {
             (r, None) => Shown::NoRule(r.note().unwrap_or_default()),
             (Rating::NotRated(why), Some(_)) => Shown::NotRated(why),
@@ -43,7 +47,7 @@ impl<'a> Shown<'a> {
     }
 
     /// Why: the rule's reason for its outcome, or why there is none.
-    pub fn because(&self) -> Option<&'a str> {
+    pub(crate) fn because(&self) -> Option<&'a str> {
         match self {
             Shown::Outcome { because, .. } => *because,
             Shown::NotRated(why) | Shown::NoRule(why) => Some(why),
@@ -53,7 +57,7 @@ impl<'a> Shown<'a> {
 
 /// The key of a rating in a count or a filter: its tone's colour for a
 /// coloured outcome, `neutral` for an uncoloured one, `not-rated`, `none`.
-pub fn rating_key(shown: &Shown) -> &'static str {
+pub(crate) fn rating_key(shown: &Shown) -> &'static str {
     match shown {
         Shown::Outcome { tone, .. } => tone_colour(*tone),
         Shown::NotRated(_) => "not-rated",
@@ -62,7 +66,7 @@ pub fn rating_key(shown: &Shown) -> &'static str {
 }
 
 /// The colour a tone is painted in (the HTML class; the workbook's fills).
-pub fn tone_colour(tone: Tone) -> &'static str {
+pub(crate) fn tone_colour(tone: Tone) -> &'static str {
     match tone {
         Tone::Bad => "red",
         Tone::Caution => "amber",

@@ -11,10 +11,10 @@ use crate::model::measure::UNRECORDED_GROUP;
 /// The most values a figure is broken down by: a breakdown is for teams,
 /// localities or workers, not for children or case numbers, and each value
 /// adds rows to every report.
-pub const MAX_BREAKDOWN_VALUES: usize = 2_000;
+pub(crate) const MAX_BREAKDOWN_VALUES: usize = 2_000;
 
 /// The longest breakdown value shown in a report, in characters.
-pub const MAX_SHOWN_CHARS: usize = 200;
+pub(crate) const MAX_SHOWN_CHARS: usize = 200;
 
 /// Why a row's breakdown value cannot be a group.
 pub(super) enum GroupProblem {
@@ -65,7 +65,7 @@ pub(super) fn breakdown_error(
 }
 
 /// The longest reason for a missing value shown in a report, in characters.
-pub const MAX_REASON_CHARS: usize = 1_000;
+pub(crate) const MAX_REASON_CHARS: usize = 1_000;
 
 /// A reason for a missing value, refused when too long to show, naming
 /// its column and source.
@@ -93,7 +93,7 @@ pub(super) fn check_reason(
 /// A breakdown value as written in the data. A value written exactly as
 /// the label for empty values is shown in quotes, `"(not recorded)"`, so
 /// the empty rows and the rows that say so stay two groups.
-pub fn written_group(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn written_group(value: &str) -> std::borrow::Cow<'_, str> {
     if value == UNRECORDED_GROUP {
         std::borrow::Cow::Owned(format!("\"{value}\""))
     } else {

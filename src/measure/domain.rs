@@ -5,7 +5,7 @@
 use crate::calendar::period::{Month, MonthTable};
 
 /// How many months before the reporting month are computed.
-pub const HISTORY_MONTHS: i32 = 47;
+pub(crate) const HISTORY_MONTHS: i32 = 47;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Domain {

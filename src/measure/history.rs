@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 /// One history over a source's batches: each row's previous row (global
 /// row numbers) and the whole columns previous values are taken from.
-pub struct Previous {
+pub(crate) struct Previous {
     history: History,
     rows: UInt32Array,
     columns: BTreeMap<String, ArrayRef>,
@@ -32,13 +32,13 @@ pub struct Previous {
 
 /// The histories the measures of one source need, built once per scan.
 #[derive(Default)]
-pub struct Histories {
+pub(crate) struct Histories {
     built: Vec<Previous>,
 }
 
 /// The rows of a source, as often as a history needs them: batches in
 /// memory, or a source read again each time.
-pub enum Rows<'a> {
+pub(crate) enum Rows<'a> {
     Batches(&'a [RecordBatch]),
     Source(&'a crate::source::Source),
 }
@@ -71,11 +71,14 @@ impl Rows<'_> {
 const PASS_ROWS: usize = 1 << 21;
 
 impl Histories {
-    pub fn build(batches: &[RecordBatch], measures: &[&BaseMeasure]) -> Result<Histories, String> {
+    pub(crate) fn build(
+        batches: &[RecordBatch],
+        measures: &[&BaseMeasure],
+    ) -> Result<Histories, String> {
         Histories::from_rows(&Rows::Batches(batches), measures)
     }
 
-    pub fn from_rows(rows: &Rows, measures: &[&BaseMeasure]) -> Result<Histories, String> {
+    pub(crate) fn from_rows(rows: &Rows, measures: &[&BaseMeasure]) -> Result<Histories, String> {
         let mut wanted: Vec<(History, Vec<String>)> = Vec::new();
         for base in measures {
             let (Some(h), columns) = (&base.history, base.previous_columns()) else {
@@ -102,7 +105,7 @@ impl Histories {
 
     /// `batch` (starting at row `first_row` of the source) with the
     /// previous values `base` reads added.
-    pub fn add_to(
+    pub(crate) fn add_to(
         &self,
         base: &BaseMeasure,
         batch: &RecordBatch,

@@ -23,7 +23,7 @@ const SEVERAL: u32 = u32::MAX;
 
 /// One looked-up source indexed by one key column.
 #[derive(Debug)]
-pub struct Index {
+pub(crate) struct Index {
     keys: Keys,
     /// The brought columns, each whole (the source's batches concatenated).
     columns: BTreeMap<String, ArrayRef>,
@@ -95,13 +95,13 @@ const NONE: u32 = u32::MAX - 1;
 
 /// Every index a run needs, by (looked-up source, key column).
 #[derive(Debug, Default)]
-pub struct Indexes {
+pub(crate) struct Indexes {
     by: BTreeMap<(String, String), Index>,
 }
 
 /// The columns to read from each looked-up source: its key columns and
 /// the columns brought from it.
-pub fn lookup_columns(
+pub(crate) fn lookup_columns(
     project: &Project,
     elsewhere: &BTreeSet<usize>,
 ) -> BTreeMap<String, Vec<String>> {
@@ -125,7 +125,7 @@ pub fn lookup_columns(
 
 impl Indexes {
     /// Indexes every (source, key) some lookup uses, from the tables read.
-    pub fn build(
+    pub(crate) fn build(
         project: &Project,
         tables: &BTreeMap<String, Table>,
     ) -> Result<Indexes, EvalError> {
@@ -257,7 +257,7 @@ fn note<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K, row: u32) {
 
 /// `batch` with the columns `lookups` bring added, or an error placed on
 /// the lookup whose key matched several rows.
-pub fn join(
+pub(crate) fn join(
     project: &Project,
     indexes: &Indexes,
     source: &str,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The group a row belongs to: `None` for the whole, `Some(part)` for a
 /// breakdown value.
-pub type Group = Option<BreakdownValue>;
+pub(crate) type Group = Option<BreakdownValue>;
 
 /// One value of one breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,7 +63,7 @@ pub struct KeptIds {
 /// and the base measures only they read: neither is computed here, and a
 /// source read by nothing else is not read at all.
 #[derive(Debug, Default, Clone)]
-pub struct Elsewhere {
+pub(crate) struct Elsewhere {
     pub indicators: BTreeSet<usize>,
     pub bases: BTreeSet<usize>,
 }

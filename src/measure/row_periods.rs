@@ -24,7 +24,7 @@ pub(crate) struct RowPeriods<'a> {
 }
 
 impl RowPeriods<'_> {
-    pub fn of(&self, row: usize) -> Option<(usize, usize)> {
+    pub(crate) fn of(&self, row: usize) -> Option<(usize, usize)> {
         let start = self.months.month_clamped(self.starts.value(row));
         let range = match self.ends {
             None => flow_range(start, self.window),

@@ -45,7 +45,7 @@ pub enum Input<'a> {
 
 /// What a scan gives: every base measure's result, and the population
 /// tables it read (none when the input was already in memory).
-pub struct Scanned {
+pub(crate) struct Scanned {
     pub results: Vec<BaseResult>,
     pub populations: Option<Tables>,
     /// What the sources' expectations found (warnings only: an error
@@ -75,7 +75,7 @@ struct Entry {
 /// The one scan driver: sources in parallel, one pass over each source's
 /// batches computing every measure of that source. Sources whose measures
 /// need no lookup are computed while the looked-up sources are read.
-pub fn scan(
+pub(crate) fn scan(
     project: &Project,
     input: Input,
     domain: Domain,

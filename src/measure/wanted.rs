@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 /// key column: the looked-up source keeps only rows holding one of them, so
 /// a table of every person holds only the people the measures meet.
 #[derive(Debug, Default)]
-pub struct Wanted {
+pub(super) struct Wanted {
     /// The integer keys as met (sorted and deduplicated once all are
     /// known: cheaper than a set growing by millions of inserts).
     met: Vec<i64>,
@@ -129,7 +129,7 @@ type Target = (String, String);
 /// Each looked-up (source, key column) with the keys the measures computed
 /// here hold, found by reading their sources' key columns (a small read:
 /// one or two columns).
-pub fn wanted_keys(
+pub(super) fn wanted_keys(
     project: &Project,
     elsewhere: &BTreeSet<usize>,
 ) -> Result<BTreeMap<Target, Wanted>, EvalError> {
@@ -193,7 +193,7 @@ pub fn wanted_keys(
 }
 
 /// The rows of a looked-up source's `batch` that some lookup wants.
-pub fn keep_wanted(
+pub(super) fn keep_wanted(
     wanted: &BTreeMap<Target, Wanted>,
     source: &str,
     batch: RecordBatch,

@@ -49,12 +49,12 @@ impl Figure {
 
 /// The latest figure of a benchmark available in `month`, from figures
 /// in vintage order.
-pub fn latest_in(figures: &[Figure], month: Month) -> Option<&Figure> {
+pub(crate) fn latest_in(figures: &[Figure], month: Month) -> Option<&Figure> {
     figures.iter().rev().find(|f| f.available_in(month))
 }
 
 /// `7th`, `21st`, `152nd`.
-pub fn ordinal(n: u32) -> String {
+pub(crate) fn ordinal(n: u32) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",

@@ -93,7 +93,7 @@ pub enum ColumnKind {
 }
 
 /// The column names a page can list, for messages.
-pub const COLUMN_NAMES: [&str; 17] = [
+pub(crate) const COLUMN_NAMES: [&str; 17] = [
     "periods",
     "latest",
     "trend",

@@ -26,7 +26,7 @@ impl RuleSet {
 }
 
 /// The variables every rule can read, documented in the README.
-pub const RULE_SCOPE: &[&str] = &[
+pub(crate) const RULE_SCOPE: &[&str] = &[
     "value",
     "previous",
     "change",

@@ -29,7 +29,7 @@ const PREVIOUS: &str = "previous";
 
 /// Why a set of outputs was not written.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// Nothing in the folder changed.
     #[error("{0}; the previous outputs were left as they were")]
     Untouched(String),
@@ -47,7 +47,10 @@ fn untouched(what: impl std::fmt::Display) -> WriteError {
 }
 
 /// Writes `files` (name, bytes) into `out_dir`, all or nothing.
-pub fn write_all<N: AsRef<str>>(out_dir: &Path, files: &[(N, Vec<u8>)]) -> Result<(), WriteError> {
+pub(crate) fn write_all<N: AsRef<str>>(
+    out_dir: &Path,
+    files: &[(N, Vec<u8>)],
+) -> Result<(), WriteError> {
     let files: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(n, b)| (n.as_ref(), b.as_slice()))

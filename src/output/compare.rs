@@ -20,10 +20,10 @@ const COMPARED: &[&str] = &[
 ];
 
 /// A long-form scorecard keyed by (indicator, breakdown value, period).
-pub type Rows = BTreeMap<(String, String, String), BTreeMap<String, String>>;
+pub(crate) type Rows = BTreeMap<(String, String, String), BTreeMap<String, String>>;
 
 /// Reads the rows of a long-form CSV.
-pub fn read_csv(bytes: &[u8]) -> Result<Rows, String> {
+pub(crate) fn read_csv(bytes: &[u8]) -> Result<Rows, String> {
     let mut reader = csv::Reader::from_reader(bytes);
     let headers: Vec<String> = reader
         .headers()
@@ -49,7 +49,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Rows, String> {
 }
 
 /// Per indicator, the lines describing what changed; empty when nothing did.
-pub fn differences(old: &Rows, new: &Rows) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn differences(old: &Rows, new: &Rows) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let old_ids: BTreeSet<&String> = old.keys().map(|k| &k.0).collect();
     let new_ids: BTreeSet<&String> = new.keys().map(|k| &k.0).collect();
@@ -118,7 +118,7 @@ fn shown(v: &str) -> String {
 }
 
 /// The differences as text, one block per indicator.
-pub fn render(diffs: &BTreeMap<String, Vec<String>>) -> String {
+pub(crate) fn render(diffs: &BTreeMap<String, Vec<String>>) -> String {
     let mut out = String::new();
     for (id, lines) in diffs {
         let _ = writeln!(out, "{id}");
@@ -130,7 +130,7 @@ pub fn render(diffs: &BTreeMap<String, Vec<String>>) -> String {
 }
 
 /// Reads the rows of a `scorecard.parquet`, or of the one in a folder.
-pub fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
+pub(crate) fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::Array;

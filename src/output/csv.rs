@@ -16,7 +16,7 @@ pub(crate) fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
-pub fn render(columns: &[Column]) -> Result<Vec<u8>, csv::Error> {
+pub(crate) fn render(columns: &[Column]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(
         columns

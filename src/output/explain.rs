@@ -16,7 +16,7 @@ use crate::rules::scorecard::Row;
 use std::fmt::Write as _;
 
 /// The explanation of one scorecard row.
-pub fn render(project: &Project, row: &Row) -> String {
+pub(crate) fn render(project: &Project, row: &Row) -> String {
     let ind = &project.indicators[row.indicator];
     let (unit, decimals) = (ind.unit, ind.decimals);
     let shown = |v: f64| format::value(v, unit, decimals);

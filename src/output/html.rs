@@ -135,7 +135,7 @@ struct Team {
     rag: Badge,
 }
 
-pub fn render(board: &Board) -> Result<String, String> {
+pub(crate) fn render(board: &Board) -> Result<String, String> {
     let mut sections: Vec<Section> = Vec::new();
     let mut anchors = BTreeSet::new();
     // A RAG outcome counts by its label; those without, by their state.

@@ -9,14 +9,14 @@ use std::collections::BTreeSet;
 
 /// A cell: text, a number, or nothing (written as `NA` in CSV, null in Parquet).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Number(f64),
     Null,
 }
 
 /// A column of the long-form table.
-pub struct Column {
+pub(crate) struct Column {
     pub name: String,
     pub numeric: bool,
     pub cells: Vec<Cell>,
@@ -62,7 +62,7 @@ const NUMBERS: [(&str, Number); 13] = [
 ];
 
 /// The rows of the indicators `ids` (by the `indicator` column).
-pub fn only(columns: &[Column], ids: &[&str]) -> Vec<Column> {
+pub(crate) fn only(columns: &[Column], ids: &[&str]) -> Vec<Column> {
     let keep: Vec<bool> = columns
         .iter()
         .find(|c| c.name == "indicator")
@@ -90,7 +90,7 @@ pub fn only(columns: &[Column], ids: &[&str]) -> Vec<Column> {
 }
 
 /// Builds the columns, in their documented order.
-pub fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
+pub(crate) fn columns(project: &Project, card: &Scorecard) -> Vec<Column> {
     let benchmark_names: BTreeSet<&str> = project
         .indicators
         .iter()

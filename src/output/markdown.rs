@@ -29,7 +29,7 @@ const ORDER: [Column<'static>; 8] = [
     Column::Benchmark(""),
 ];
 
-pub fn render(board: &Board) -> String {
+pub(crate) fn render(board: &Board) -> String {
     let mut out = String::new();
     let page = board.page;
     let _ = writeln!(

@@ -7,9 +7,9 @@ pub(crate) mod explain;
 pub(crate) mod html;
 pub(crate) mod long_form;
 pub(crate) mod markdown;
-pub mod parquet;
+pub(crate) mod parquet;
 pub mod review;
-pub mod review_snapshot;
+pub(crate) mod review_snapshot;
 pub(crate) mod xlsx;
 pub(crate) mod zip_host;
 

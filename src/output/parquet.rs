@@ -10,7 +10,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use std::sync::Arc;
 
-pub fn render(columns: &[Column]) -> Result<Vec<u8>, parquet::errors::ParquetError> {
+pub(crate) fn render(columns: &[Column]) -> Result<Vec<u8>, parquet::errors::ParquetError> {
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
     for c in columns {
@@ -43,7 +43,7 @@ pub fn render(columns: &[Column]) -> Result<Vec<u8>, parquet::errors::ParquetErr
 }
 
 /// One batch as a Parquet file's bytes, the same on every run.
-pub fn write_batch(batch: &RecordBatch) -> Result<Vec<u8>, parquet::errors::ParquetError> {
+pub(crate) fn write_batch(batch: &RecordBatch) -> Result<Vec<u8>, parquet::errors::ParquetError> {
     let props = WriterProperties::builder()
         .set_created_by("rubric".to_string())
         .set_compression(Compression::ZSTD(ZstdLevel::default()))

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Where review snapshots live in a project (`tests/reviews.rs` points
 /// insta at the same folder).
-pub const DEFAULT_FOLDER: &str = "reviews";
+pub(crate) const DEFAULT_FOLDER: &str = "reviews";
 
 /// A snapshot file larger than this is refused rather than read: reviews
 /// are a few kilobytes.
@@ -22,12 +22,12 @@ const MAX_BYTES: u64 = 16 << 20;
 const NEW_HEADER: &str = "source: rubric review\nexpression: text\n";
 
 /// The file name of an indicator's review snapshot.
-pub fn file_name(id: &str) -> String {
+pub(crate) fn file_name(id: &str) -> String {
     format!("{id}.snap")
 }
 
 /// The indicator id a snapshot file name belongs to.
-pub fn id_of(file_name: &str) -> Option<&str> {
+pub(crate) fn id_of(file_name: &str) -> Option<&str> {
     file_name
         .strip_suffix(".snap")
         .filter(|id| !id.is_empty())
@@ -37,20 +37,20 @@ pub fn id_of(file_name: &str) -> Option<&str> {
 /// A snapshot as read: its header lines (between the `---` lines) and
 /// its text, normalised as insta compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub header: String,
     pub text: String,
 }
 
 /// The text as insta compares and writes it: trailing whitespace trimmed,
 /// CRLF as LF.
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.trim_end().replace("\r\n", "\n")
 }
 
 /// Parses a snapshot file's bytes; `None` when it is not in insta's format
 /// (a header opened and closed by `---` lines).
-pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
+pub(crate) fn parse(bytes: &[u8]) -> Option<Snapshot> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut lines = text.split_inclusive('\n');
     if lines.next()?.trim_end() != "---" {
@@ -75,12 +75,12 @@ pub fn parse(bytes: &[u8]) -> Option<Snapshot> {
 }
 
 /// The bytes of a snapshot file, as insta writes them.
-pub fn render(header: &str, text: &str) -> Vec<u8> {
+pub(crate) fn render(header: &str, text: &str) -> Vec<u8> {
     format!("---\n{header}---\n{}\n", normalise(text)).into_bytes()
 }
 
 /// Reads the snapshot at `path`: `Ok(None)` when there is none.
-pub fn read(path: &Path) -> Result<Option<Snapshot>, String> {
+pub(crate) fn read(path: &Path) -> Result<Option<Snapshot>, String> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -113,7 +113,7 @@ pub fn read(path: &Path) -> Result<Option<Snapshot>, String> {
 
 /// The header for a new snapshot in `folder`: that of another review
 /// snapshot there (insta's, for the repository's own tests), else Rubric's.
-pub fn neighbours_header(folder: &Path) -> String {
+pub(crate) fn neighbours_header(folder: &Path) -> String {
     list(folder)
         .iter()
         .filter_map(|p| read(p).ok().flatten())
@@ -123,7 +123,7 @@ pub fn neighbours_header(folder: &Path) -> String {
 }
 
 /// The review snapshot files in `folder`, sorted by name.
-pub fn list(folder: &Path) -> Vec<PathBuf> {
+pub(crate) fn list(folder: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
     };

@@ -61,7 +61,7 @@ const EXCEL_COLUMNS: usize = 16_384;
 /// Whether the workbook fits Excel's sheets: the Data sheet holds a row
 /// per figure, the Scorecard sheet a column per period and benchmark.
 /// Checked before any output is written.
-pub fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), String> {
+pub(crate) fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), String> {
     let widest = FREQUENCIES
         .iter()
         .map(|f| board.columns(*f, &ORDER).len())
@@ -85,7 +85,7 @@ fn within_excel(data_rows: usize, widest: usize) -> Result<(), String> {
     Ok(())
 }
 
-pub fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
+pub(crate) fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
     build(board, long).map_err(|e| e.to_string())
 }
 

@@ -22,7 +22,7 @@ fn u32_at(b: &[u8], i: usize) -> Option<usize> {
 
 /// Marks every central-directory entry of the archive as made on Unix.
 /// An archive it cannot read through is left as it is.
-pub fn as_made_on_unix(mut zip: Vec<u8>) -> Vec<u8> {
+pub(crate) fn as_made_on_unix(mut zip: Vec<u8>) -> Vec<u8> {
     let Some(end) = (0..=zip.len().saturating_sub(END_LEN))
         .rev()
         .take(END_LEN + 65_535)

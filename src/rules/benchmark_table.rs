@@ -18,7 +18,7 @@ use arrow_schema::DataType;
 use std::collections::BTreeMap;
 
 /// Figures by indicator id, then benchmark, in vintage order.
-pub type Benchmarks = BTreeMap<String, BTreeMap<String, Vec<Figure>>>;
+pub(crate) type Benchmarks = BTreeMap<String, BTreeMap<String, Vec<Figure>>>;
 
 /// The longest state a cell prints, in characters.
 const MAX_STATE_CHARS: usize = 40;
@@ -28,7 +28,7 @@ const OPTIONAL: [&str; 3] = ["rank", "of", "state"];
 
 /// Reads and checks the project's benchmark table; empty without one.
 /// `given` holds the source already read, when the run was given tables.
-pub fn read(project: &Project, given: Option<&Table>) -> Result<Benchmarks, Diagnostic> {
+pub(crate) fn read(project: &Project, given: Option<&Table>) -> Result<Benchmarks, Diagnostic> {
     let Some(spec) = &project.benchmark_table else {
         return Ok(Benchmarks::new());
     };
@@ -192,7 +192,7 @@ pub fn read(project: &Project, given: Option<&Table>) -> Result<Benchmarks, Diag
 /// own (`benchmarks:` and their changes), then the table's latest
 /// vintage whose year has ended by then, in the table's order; a name in
 /// both takes the table's figure.
-pub fn benchmarks_in_force(
+pub(crate) fn benchmarks_in_force(
     ind: &Indicator,
     table: Option<&BTreeMap<String, Vec<Figure>>>,
     month: Month,

@@ -8,7 +8,7 @@ use crate::model::indicator::{Indicator, YearFigure};
 
 /// How an indicator's periods are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Basis {
+pub(crate) struct Basis {
     /// Months from one period to the next.
     pub step: usize,
     /// What `previous` (and so `change` and the DoT) compares with.
@@ -18,7 +18,7 @@ pub struct Basis {
 }
 
 impl Basis {
-    pub fn of(ind: &Indicator) -> Basis {
+    pub(crate) fn of(ind: &Indicator) -> Basis {
         Basis {
             step: ind.frequency.step(),
             compare_with: ind.compare_with,
@@ -27,7 +27,7 @@ impl Basis {
     }
 
     /// Months back to the period `previous` holds.
-    pub fn back(self) -> usize {
+    pub(crate) fn back(self) -> usize {
         match self.compare_with {
             CompareWith::PreviousPeriod => self.step,
             CompareWith::SamePeriodLastYear => 12,
@@ -60,7 +60,7 @@ pub struct Comparison {
 /// months back, and the 12-month statistics use the periods ending in the
 /// 12 months to `t` (none for a cumulative value: each month's includes
 /// the one before, so an average or maximum of them means nothing).
-pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
+pub(crate) fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
     let step = basis.step;
     let value = points[t].value;
     let back = |n: usize| t.checked_sub(n).and_then(|i| points[i].value);
@@ -99,7 +99,7 @@ pub fn compare(points: &[Point], t: usize, basis: Basis) -> Comparison {
 /// month `t` of monthly `points`, for an indicator reported every `step`
 /// months): the value at its end, or the sum of its periods, as `how`
 /// says; `None` when a period it needs has no value.
-pub fn outturn(
+pub(crate) fn outturn(
     points: &[Point],
     t: usize,
     period: Month,

@@ -44,7 +44,7 @@ impl Rating {
 }
 
 /// Everything a rule may read about one indicator, group and period.
-pub struct RuleInput<'a> {
+pub(crate) struct RuleInput<'a> {
     pub indicator: &'a Indicator,
     pub period: Month,
     pub point: &'a Point,
@@ -63,7 +63,7 @@ pub struct RuleInput<'a> {
 /// Rates one of the indicator's rated comparisons: its rule reads the
 /// figure compared with as `previous`, with `change` and `change_pct`
 /// against it.
-pub fn rate_against(
+pub(crate) fn rate_against(
     project: &Project,
     rated: &crate::model::indicator::Rated,
     input: &RuleInput,
@@ -82,7 +82,7 @@ pub fn rate_against(
 }
 
 /// The comparison a rated comparison's rule reads, or why there is none.
-pub fn comparison_against(
+pub(crate) fn comparison_against(
     rated: &crate::model::indicator::Rated,
     input: &RuleInput,
 ) -> Result<Comparison, String> {
@@ -114,7 +114,7 @@ pub fn comparison_against(
     Ok(c.against(input.point.value, other))
 }
 
-pub fn rate(
+pub(crate) fn rate(
     project: &Project,
     rule_use: Option<&RuleUse>,
     input: &RuleInput,
@@ -317,7 +317,7 @@ fn scope<'a>(input: &RuleInput, rule_use: &'a RuleUse) -> Scope<'a> {
 
 /// The values a rule reads for this input, by name, as shown in reviews:
 /// the variables its expression uses, in name order.
-pub fn rule_inputs(
+pub(crate) fn rule_inputs(
     project: &Project,
     rule_use: &RuleUse,
     input: &RuleInput,

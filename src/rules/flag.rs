@@ -71,7 +71,7 @@ impl std::fmt::Display for Flag {
 
 /// The small-base flag of a figure, when its denominator is under
 /// `quality.small_base`.
-pub fn small_base(quality: Quality, point: &Point) -> Option<Flag> {
+pub(crate) fn small_base(quality: Quality, point: &Point) -> Option<Flag> {
     let min = quality.small_base?;
     let d = point.denominator?;
     (d < min).then_some(Flag::SmallBase {

@@ -24,14 +24,14 @@ use std::sync::Arc;
 
 /// The result of one test: what differed, empty when it passed.
 #[derive(Debug)]
-pub struct TestResult<'a> {
+pub(crate) struct TestResult<'a> {
     pub indicator: &'a Indicator,
     pub test: &'a IndicatorTest,
     pub failures: Vec<String>,
 }
 
 /// Runs every test of the indicators whose ids are in `ids` (all when empty).
-pub fn run_all<'a>(project: &'a Project, ids: &[String]) -> Vec<TestResult<'a>> {
+pub(crate) fn run_all<'a>(project: &'a Project, ids: &[String]) -> Vec<TestResult<'a>> {
     let mut results = Vec::new();
     for (index, ind) in project.indicators.iter().enumerate() {
         if !ids.is_empty() && !ids.contains(&ind.id) {

@@ -7,9 +7,9 @@
 
 pub(crate) mod definition_tests;
 pub(crate) mod publication;
-pub mod pushdown;
+pub(crate) mod pushdown;
 mod rate;
-pub mod series_file;
+pub(crate) mod series_file;
 
 use crate::calendar::period::Month;
 use crate::diagnostic::{Diagnostic, Place};

@@ -55,7 +55,7 @@ fn counts_of(project: &Project, m: &Measure) -> Counts {
 
 /// Withholds the small counts of one indicator's points, every group and
 /// period, in place.
-pub fn suppress(
+pub(crate) fn suppress(
     project: &Project,
     measure: &Measure,
     groups: &mut BTreeMap<Group, Vec<Point>>,

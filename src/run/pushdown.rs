@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 /// What a run pushes down: the indicators and base measures computed in
 /// the database, and each indicator's query with the source it runs on.
 #[derive(Debug, Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub elsewhere: Elsewhere,
     queries: Vec<(usize, String, String)>,
     /// Indicators reading a pushed-down source whose measures run here
@@ -85,7 +85,7 @@ fn bases_of(m: &Measure, out: &mut BTreeSet<usize>) {
 /// The indicators whose measures can run in the database for a run
 /// reporting `reporting`: every source they read pushed down on one
 /// connection in one dialect, and SQL for every part of them.
-pub fn plan(project: &Project, reporting: Month) -> Plan {
+pub(crate) fn plan(project: &Project, reporting: Month) -> Plan {
     let mut plan = Plan::default();
     if !project
         .sources
@@ -158,14 +158,14 @@ fn one_connection(project: &Project, read: &BTreeSet<String>) -> Option<(String,
 }
 
 impl Plan {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.queries.is_empty()
     }
 
     /// Runs the pushed indicators' queries in the database and puts their
     /// series into `series`; then every formula is worked out again over
     /// the whole, as a native run does.
-    pub fn fill(
+    pub(crate) fn fill(
         &self,
         project: &Project,
         series: &mut [IndicatorSeries],

@@ -29,7 +29,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The columns of the series table, in order.
-pub const COLUMNS: [&str; 8] = [
+pub(crate) const COLUMNS: [&str; 8] = [
     "indicator",
     "breakdown",
     "breakdown_value",
@@ -44,7 +44,7 @@ pub const COLUMNS: [&str; 8] = [
 const NOT_IN_SERIES: &str = "not in the series";
 
 /// The schema every series table has.
-pub fn schema() -> Schema {
+pub(crate) fn schema() -> Schema {
     let text = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
     let number = |name: &str| Field::new(name, DataType::Float64, true);
     Schema::new(vec![
@@ -61,7 +61,7 @@ pub fn schema() -> Schema {
 
 /// The series of a run as a Parquet file's bytes: every indicator, group
 /// and month of the domain ending at `reporting`, in that order.
-pub fn render(
+pub(crate) fn render(
     project: &Project,
     series: &[IndicatorSeries],
     reporting: Month,
@@ -109,7 +109,7 @@ pub fn render(
 /// be right (an unknown indicator or breakdown, a month that is not one,
 /// a row twice, a value that is not finite) is refused with its number.
 /// A formula indicator with no rows is computed from its inputs' series.
-pub fn read(
+pub(crate) fn read(
     project: &Project,
     path: &Path,
     period: Option<Month>,
@@ -133,7 +133,7 @@ pub fn read(
 /// The series a table's batches hold (see `read`), formulas not worked
 /// out, and which indicators the table has no row for; `fail` places a
 /// message on where the table came from.
-pub fn from_batches(
+pub(crate) fn from_batches(
     project: &Project,
     batches: &[RecordBatch],
     period: Option<Month>,

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 /// Checks a source's expectations on the rows just read: the first
 /// failing `error` stops the run, placed where it is declared; warnings
 /// are returned.
-pub fn check_source(
+pub(crate) fn check_source(
     source: &super::Source,
     batches: &[RecordBatch],
     reporting: Month,
@@ -30,7 +30,7 @@ pub fn check_source(
 
 /// Checks every expectation of a source over its rows (read with at least
 /// the expectations' columns). `reporting`: the reporting month.
-pub fn evaluate(
+pub(crate) fn evaluate(
     source: &str,
     expectations: &[Expectation],
     batches: &[RecordBatch],

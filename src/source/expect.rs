@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Rows quoted in a message.
-pub const SHOWN_ROWS: usize = 5;
+pub(crate) const SHOWN_ROWS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -123,7 +123,7 @@ impl Expectation {
 }
 
 /// Checks the `expect:` list of a declaration against the source's columns.
-pub fn compile_expectations(
+pub(crate) fn compile_expectations(
     doc: &SourceDoc,
     yaml: &Path,
     columns: &BTreeMap<String, Option<ColumnType>>,
@@ -363,7 +363,7 @@ pub struct Finding {
 
 /// The rows failing one expectation: row numbers from 1 in the order read,
 /// with what each row holds, in words.
-pub type Failing = Vec<(u64, String)>;
+pub(crate) type Failing = Vec<(u64, String)>;
 
 pub(super) fn shown(columns: &[String], parts: &[String]) -> String {
     columns

@@ -9,11 +9,11 @@
 pub(crate) mod check;
 mod csv;
 mod declare;
-pub mod expect;
+pub(crate) mod expect;
 pub(crate) mod judge;
 mod odbc;
 pub(crate) mod parquet;
-pub mod snapshot;
+pub(crate) mod snapshot;
 mod text;
 mod unique;
 mod xlsx;

@@ -187,7 +187,7 @@ pub(super) fn read_maxima(
 
 /// `message` with the connection string and each credential in it
 /// replaced: drivers may quote either back.
-pub fn scrub(message: &str, connection: &str) -> String {
+pub(super) fn scrub(message: &str, connection: &str) -> String {
     // Drivers write several lines; a message is one.
     let mut out: String = message
         .replace(connection, "<connection string>")

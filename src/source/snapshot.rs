@@ -14,12 +14,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name in a snapshot folder.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 
 /// What a snapshot holds, as written in its manifest.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// The manifest's format.
     pub rubric_snapshot: u32,
     pub sources: Vec<Entry>,
@@ -28,7 +28,7 @@ pub struct Manifest {
 /// One source of a snapshot.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub name: String,
     pub file: String,
     pub rows: u64,
@@ -96,7 +96,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads each source whole (every usable column) and gives the files of
 /// its snapshot: one Parquet file per source and the manifest.
-pub fn write(sources: &[&Source]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+pub(crate) fn write(sources: &[&Source]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut files = Vec::new();
     let mut entries = Vec::new();
     for source in sources {

@@ -46,7 +46,7 @@ impl XlsxSource {
 }
 
 /// `A3:F200` as `((2, 0), (199, 5))`.
-pub fn parse_range(text: &str) -> Option<((u32, u32), (u32, u32))> {
+pub(super) fn parse_range(text: &str) -> Option<((u32, u32), (u32, u32))> {
     let (a, b) = text.trim().split_once(':')?;
     let (a, b) = (cell(a)?, cell(b)?);
     (a.0 <= b.0 && a.1 <= b.1).then_some((a, b))

@@ -11,7 +11,7 @@ mod working_days;
 use dates::{date_part, days_between, whole_between};
 use working_days::{add_working_days, working_days};
 
-pub use sql::{whole_months, SqlWriter};
+pub(crate) use sql::{whole_months, SqlWriter};
 
 use super::column_type::ColumnType;
 use super::engine::Date;
@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 /// A constant in an expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Lit {
+pub(crate) enum Lit {
     Unit,
     Bool(bool),
     Int(i64),
@@ -181,7 +181,7 @@ impl Node {
 
 /// A compiled vectorised plan for a boolean row expression.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     root: Node,
 }
 
@@ -194,7 +194,7 @@ type Eval<T> = Result<T, Fallback>;
 impl Plan {
     /// Translates a compiled expression; `None` when it uses anything the
     /// plan does not cover (those expressions always run per row).
-    pub fn build(
+    pub(crate) fn build(
         ast: &AST,
         columns: &HashMap<String, ColumnType>,
         cal: &Arc<Calendar>,
@@ -209,7 +209,7 @@ impl Plan {
     }
 
     /// Evaluates the plan over a batch of normalised columns.
-    pub fn evaluate(&self, batch: &RecordBatch) -> Eval<BooleanArray> {
+    pub(crate) fn evaluate(&self, batch: &RecordBatch) -> Eval<BooleanArray> {
         let rows = batch.num_rows();
         match eval(&self.root, batch)? {
             Val::Scalar(Lit::Bool(b)) => Ok(BooleanArray::from(vec![b; rows])),

@@ -28,7 +28,7 @@ impl Plan {
     /// The expression as a SQL condition that is true exactly where the
     /// plan keeps a row. `None` when a part has no faithful SQL (moving a
     /// date by working days).
-    pub fn to_sql(&self, w: &SqlWriter) -> Option<String> {
+    pub(crate) fn to_sql(&self, w: &SqlWriter) -> Option<String> {
         w.condition(&self.root)
     }
 }
@@ -185,7 +185,7 @@ impl SqlWriter<'_> {
 
 /// Whole months from `a` to `b` as `calendar::elapsed` counts them:
 /// forward, a month is whole once the day of the month is reached.
-pub fn whole_months(d: Dialect, a: &str, b: &str) -> String {
+pub(crate) fn whole_months(d: Dialect, a: &str, b: &str) -> String {
     let forward = |a: &str, b: &str| {
         let (ya, yb) = (
             d.date_part(DatePart::Year, a),

@@ -17,7 +17,7 @@ use std::path::Path;
 const DEFAULT_NAME: &str = "scorecard";
 
 /// Checks every page file; problems are added to `problems`.
-pub fn compile_pages(
+pub(super) fn compile_pages(
     files: &[Loaded<PageDoc>],
     indicators: &[Indicator],
     benchmarks: &BTreeSet<String>,
