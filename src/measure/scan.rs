@@ -418,7 +418,7 @@ fn streams(
     let history = measures
         .iter()
         .any(|&i| project.base_measures[i].history.is_some());
-    let database = matches!(source.read_from, crate::source::ReadFrom::Odbc(_));
+    let database = source.read_from.database().is_some();
     !(kept || history && database)
 }
 

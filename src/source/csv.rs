@@ -3,6 +3,7 @@
 //! memory. Types are declared or inferred from the first rows; dates
 //! written as text (`05/01/2023`) are read with the declared formats.
 
+use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
 use super::text::parse_date;
 use crate::config::files::{check_inside, files_with_extensions};
 use crate::diagnostic::{Diagnostic, Place};
@@ -26,14 +27,14 @@ const SAMPLE_ROWS: usize = 2_000;
 const MAX_FILES: usize = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(super) enum Encoding {
     Utf8,
     Windows1252,
 }
 
 /// A declared CSV source.
 #[derive(Debug, Clone)]
-pub struct CsvSource {
+pub(super) struct CsvSource {
     /// The path or glob as written.
     pub pattern: String,
     /// The files it matches, resolved, in name order.
@@ -58,17 +59,127 @@ impl CsvSource {
             .display()
             .to_string()
     }
+}
 
-    pub(super) fn describe(&self) -> String {
+/// CSV files: one, or every file a glob matches, read as one table.
+pub(super) struct Csv;
+
+impl SourceKind for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[
+            "delimiter",
+            "encoding",
+            "header_row",
+            "date_formats",
+            "missing",
+            "columns",
+        ]
+    }
+
+    fn declare(&self, d: &mut Declaration) -> Option<Declared> {
+        let pattern = d.path(self.name())?;
+        let files = matching_files(d.root, &pattern, d.yaml, d.path_place, d.problems)?;
+        let doc = d.doc;
+        let encoding = match doc.encoding.as_ref().map(|e| e.value.to_ascii_lowercase()) {
+            None => Encoding::Utf8,
+            Some(e) if e == "utf-8" || e == "utf8" => Encoding::Utf8,
+            Some(e) if e == "windows-1252" || e == "cp1252" || e == "latin1" => {
+                Encoding::Windows1252
+            }
+            Some(e) => {
+                let place = d.at(&doc.encoding.as_ref().expect("set").referenced);
+                d.refuse(
+                    place,
+                    format!("`{e}` is not an encoding Rubric reads"),
+                    "write `utf-8` or `windows-1252`",
+                );
+                return None;
+            }
+        };
+        let delimiter = match &doc.delimiter {
+            None => b',',
+            Some(s) if s.value == "\\t" || s.value == "tab" => b'\t',
+            Some(s) if s.value.len() == 1 && s.value.is_ascii() => s.value.as_bytes()[0],
+            Some(s) => {
+                let place = d.at(&s.referenced);
+                d.refuse(
+                    place,
+                    format!(
+                        "the delimiter `{}` is not one character",
+                        crate::text::visible(&s.value, false)
+                    ),
+                    "write one character such as `,` or `;`, or `tab`",
+                );
+                return None;
+            }
+        };
+        let file = files
+            .first()
+            .map(|f| {
+                f.strip_prefix(d.root.canonicalize().unwrap_or_default())
+                    .unwrap_or(f)
+                    .to_path_buf()
+            })
+            .unwrap_or_else(|| PathBuf::from(&pattern));
+        let source = CsvSource {
+            pattern,
+            files,
+            delimiter,
+            header_row: d.header_row(),
+            encoding,
+            date_formats: d.formats.clone(),
+            missing: d.missing.clone(),
+            declared: d.declared_types.clone(),
+            root: d
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| d.root.to_path_buf()),
+        };
+        Some(Declared::Read {
+            reader: Arc::new(source),
+            file,
+        })
+    }
+}
+
+impl Reader for CsvSource {
+    fn describe(&self, _name: &str, _file: &Path) -> String {
         match self.files.len() {
             1 => format!("the CSV file {}", self.pattern),
             n => format!("{n} CSV files matching {}", self.pattern),
         }
     }
+
+    fn help_on_failure(&self) -> &'static str {
+        "fix the file at that line, or declare the column's type under `columns:` (and any missing-value marker under `missing:`) in the source's declaration"
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+        schema(self)
+    }
+
+    fn read(
+        &self,
+        types: &BTreeMap<String, Option<ColumnType>>,
+        columns: &[String],
+    ) -> Result<Batches, String> {
+        read(self, types, columns).map(Batches::Whole)
+    }
 }
 
 /// The files a path or glob names, each inside the project.
-pub(super) fn matching_files(
+fn matching_files(
     root: &Path,
     pattern: &str,
     yaml: &Path,
@@ -227,7 +338,7 @@ fn invalid_text(source: &CsvSource, path: &Path, message: &str) -> String {
 
 /// Each column's type as read (declared, or inferred from the first rows
 /// of the first file); every file must have the same header.
-pub(super) fn schema(source: &CsvSource) -> Result<Vec<(String, DataType)>, String> {
+fn schema(source: &CsvSource) -> Result<Vec<(String, DataType)>, String> {
     let first = source.files.first().ok_or("no file to read")?;
     let (header, rows) = sample(source, first, SAMPLE_ROWS)?;
     if header.iter().all(String::is_empty) {

@@ -11,6 +11,7 @@ mod csv;
 mod declare;
 pub(crate) mod expect;
 pub(crate) mod judge;
+mod kind;
 mod odbc;
 pub(crate) mod parquet;
 pub(crate) mod snapshot;
@@ -18,8 +19,10 @@ mod text;
 mod unique;
 mod xlsx;
 
-pub use declare::{discover, ReadFrom};
+pub use declare::discover;
+pub(crate) use declare::ReadFrom;
 pub use judge::Streamed;
+use kind::Batches;
 pub use odbc::{query as odbc_query, OdbcSource, Rows};
 pub use text::MAX_TEXT_BYTES;
 
@@ -29,7 +32,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema};
 use expect::Expectation;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A table indicators can read, with its columns (type `None`: not usable).
@@ -40,7 +43,7 @@ pub struct Source {
     /// database the YAML file declaring it.
     pub file: PathBuf,
     /// Where the rows come from.
-    pub read_from: ReadFrom,
+    pub(crate) read_from: ReadFrom,
     pub columns: BTreeMap<String, Option<ColumnType>>,
     /// The type of each column as stored, for messages.
     pub arrow_types: BTreeMap<String, String>,
@@ -52,13 +55,7 @@ impl Source {
     /// The bytes its files hold, to start the largest sources first so
     /// none is left running alone at the end; a database's is unknown (0).
     pub fn stored_bytes(&self) -> u64 {
-        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-        match &self.read_from {
-            ReadFrom::Parquet { path } => size(path),
-            ReadFrom::Csv(c) => c.files.iter().map(|f| size(f)).sum(),
-            ReadFrom::Xlsx(x) => size(&x.path),
-            ReadFrom::Odbc(_) => 0,
-        }
+        self.read_from.stored_bytes()
     }
 
     /// The columns expressions and measures can use, by name.
@@ -88,27 +85,19 @@ impl Source {
 
     /// The Parquet file, for a source read from one.
     pub fn parquet_file(&self) -> Option<&PathBuf> {
-        match &self.read_from {
-            ReadFrom::Parquet { .. } => Some(&self.file),
-            _ => None,
-        }
+        self.read_from.is_parquet().then_some(&self.file)
     }
 
     /// The database connection and the SQL its measures run in, for a
     /// source whose measures are pushed down.
     pub fn pushdown(&self) -> Option<(&odbc::OdbcSource, crate::dialect::Dialect)> {
-        match &self.read_from {
-            ReadFrom::Odbc(o) => o.pushdown.map(|d| (o, d)),
-            _ => None,
-        }
+        let o = self.read_from.database()?;
+        o.pushdown.map(|d| (o, d))
     }
 
     /// The table or query, for a source read from a database.
     pub fn database_rows(&self) -> Option<&Rows> {
-        match &self.read_from {
-            ReadFrom::Odbc(o) => Some(&o.rows),
-            _ => None,
-        }
+        self.read_from.database().map(|o| &o.rows)
     }
 }
 
@@ -146,17 +135,16 @@ pub fn for_each_batch(
     columns: &[String],
     each: &mut dyn FnMut(RecordBatch) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let whole = match &source.read_from {
-        ReadFrom::Parquet { path } => {
+    let whole = match source.read_from.read(&source.columns, columns) {
+        Ok(Batches::Streamed(batches)) => {
             let fail = |message: String| read_failure(source, columns, message);
-            for batch in parquet::batches(path, columns).map_err(fail)? {
+            for batch in batches {
                 each(batch.and_then(|b| normalise_batch(&b)).map_err(fail)?)?;
             }
             return Ok(());
         }
-        ReadFrom::Csv(csv) => csv::read(csv, &source.columns, columns),
-        ReadFrom::Xlsx(xlsx) => xlsx::read(xlsx, columns),
-        ReadFrom::Odbc(odbc) => odbc::read(odbc, columns),
+        Ok(Batches::Whole(batches)) => Ok(batches),
+        Err(e) => Err(e),
     };
     checked(source, columns, whole)?
         .batches
@@ -169,8 +157,8 @@ pub fn for_each_batch(
 /// sources are read batch by batch, each kept as one row of its dates'
 /// maxima (other kinds of column empty), so a large source is never held.
 pub fn read_latest(source: &Source, columns: &[String]) -> Result<Table, Diagnostic> {
-    if let ReadFrom::Odbc(odbc) = &source.read_from {
-        return checked(source, columns, odbc::read_maxima(odbc, columns));
+    if let Some(maxima) = source.read_from.maxima(columns) {
+        return checked(source, columns, maxima);
     }
     let mut batches = Vec::new();
     for_each_batch(source, columns, &mut |b| {

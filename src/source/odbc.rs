@@ -5,10 +5,16 @@
 //! carry the driver's words with every credential removed. Only the
 //! columns the indicators read are selected.
 
+use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use crate::dialect::Dialect;
+use crate::expr::column_type::ColumnType;
 use arrow_array::RecordBatch;
 use arrow_odbc::odbc_api::{self, Connection, ConnectionOptions};
 use arrow_odbc::OdbcReaderBuilder;
 use arrow_schema::DataType;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 /// The most bytes one batch's buffers take.
 const BATCH_BYTES: usize = 16 * 1024 * 1024;
@@ -40,7 +46,84 @@ pub struct OdbcSource {
 }
 
 impl OdbcSource {
-    pub(super) fn describe(&self, name: &str) -> String {
+    /// What the rows are selected from: the table's name quoted part by
+    /// part, or the query as a derived table.
+    fn from(&self) -> String {
+        match &self.rows {
+            Rows::Table(t) => t.split('.').map(quote).collect::<Vec<_>>().join("."),
+            Rows::Query(q) => format!("({}) AS rubric_rows", q.trim().trim_end_matches(';')),
+        }
+    }
+}
+
+/// A table or query in a database, through ODBC.
+pub(super) struct Odbc;
+
+impl SourceKind for Odbc {
+    fn name(&self) -> &'static str {
+        "odbc"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["connection", "table", "query", "pushdown"]
+    }
+
+    fn declare(&self, d: &mut Declaration) -> Option<Declared> {
+        let doc = d.doc;
+        let Some(connection) = &doc.connection else {
+            d.refuse(d.kind_place, "an `odbc` source needs `connection`: the name of the environment variable holding the connection string".to_string(), "write `connection: RUBRIC_DATABASE` and set that variable where Rubric runs (never the connection string itself: it holds credentials)");
+            return None;
+        };
+        let rows = match (&doc.table, &doc.query) {
+            (Some(t), None) => Rows::Table(t.value.clone()),
+            (None, Some(q)) => Rows::Query(q.value.clone()),
+            _ => {
+                d.refuse(
+                    d.kind_place,
+                    "an `odbc` source needs exactly one of `table` and `query`".to_string(),
+                    "write `table: dbo.referrals`, or `query:` with a SELECT giving the rows",
+                );
+                return None;
+            }
+        };
+        if !connection
+            .value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || connection.value.is_empty()
+        {
+            d.refuse(d.at(&connection.referenced), "`connection` names an environment variable, such as `RUBRIC_DATABASE`; it cannot hold the connection string".to_string(), "put the connection string in an environment variable and name that variable here");
+            return None;
+        }
+        let pushdown = match &doc.pushdown {
+            None => None,
+            Some(p) => match p.value.as_str() {
+                "postgres" => Some(Dialect::Postgres),
+                "tsql" => Some(Dialect::Tsql),
+                other => {
+                    d.refuse(d.at(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::text::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
+                    return None;
+                }
+            },
+        };
+        if let (Some(p), false) = (&doc.pushdown, doc.expect.is_empty()) {
+            d.refuse(d.at(&p.referenced), "a source whose measures run in the database cannot carry `expect:`: its rows are never read here to check".to_string(), "check the rows in the database, or leave out `pushdown` to read them");
+            return None;
+        }
+        let source = OdbcSource {
+            variable: connection.value.clone(),
+            rows,
+            pushdown,
+        };
+        Some(Declared::Read {
+            reader: Arc::new(source),
+            file: d.yaml.to_path_buf(),
+        })
+    }
+}
+
+impl Reader for OdbcSource {
+    fn describe(&self, name: &str, _file: &Path) -> String {
         match &self.rows {
             Rows::Table(t) => format!(
                 "table `{t}` through ODBC, connecting with ${}",
@@ -53,13 +136,32 @@ impl OdbcSource {
         }
     }
 
-    /// What the rows are selected from: the table's name quoted part by
-    /// part, or the query as a derived table.
-    fn from(&self) -> String {
-        match &self.rows {
-            Rows::Table(t) => t.split('.').map(quote).collect::<Vec<_>>().join("."),
-            Rows::Query(q) => format!("({}) AS rubric_rows", q.trim().trim_end_matches(';')),
-        }
+    fn help_on_failure(&self) -> &'static str {
+        "check the database is reachable and the query runs there; the connection string is read from the environment variable the source names"
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        0
+    }
+
+    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+        schema(self)
+    }
+
+    fn read(
+        &self,
+        _types: &BTreeMap<String, Option<ColumnType>>,
+        columns: &[String],
+    ) -> Result<Batches, String> {
+        read(self, columns).map(Batches::Whole)
+    }
+
+    fn maxima(&self, columns: &[String]) -> Option<Result<Vec<RecordBatch>, String>> {
+        Some(read_maxima(self, columns))
+    }
+
+    fn database(&self) -> Option<&OdbcSource> {
+        Some(self)
     }
 }
 
@@ -145,7 +247,7 @@ fn run_as(
 }
 
 /// The columns and their types, from a query giving no rows.
-pub(super) fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
+fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
     let select = format!("SELECT * FROM {} WHERE 1 = 0", source.from());
     let (connection, conn_str) = connect(source)?;
     let scrub = |message: String| scrub(&message, &conn_str);
@@ -163,7 +265,7 @@ pub(super) fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, Str
 }
 
 /// Reads the named columns, and only those.
-pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
     let listed = columns
         .iter()
         .map(|c| quote(c))
@@ -173,10 +275,7 @@ pub(super) fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<Record
 }
 
 /// The latest value of each named column, computed by the database: one row.
-pub(super) fn read_maxima(
-    source: &OdbcSource,
-    columns: &[String],
-) -> Result<Vec<RecordBatch>, String> {
+fn read_maxima(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
     let listed = columns
         .iter()
         .map(|c| format!("MAX({0}) AS {0}", quote(c)))

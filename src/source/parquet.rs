@@ -1,14 +1,22 @@
 //! Parquet sources: a file's schema read from its footer, its columns read
 //! in batches sized to memory, text as dictionaries.
 
+use super::expect::compile_expectations;
+use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::{Source, Sources};
+use crate::config::files::check_inside;
+use crate::config::sources::SourceDoc;
+use crate::diagnostic::{Diagnostic, Place};
+use crate::expr::column_type::ColumnType;
 use arrow_array::RecordBatch;
-use arrow_schema::{Field, Schema};
+use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const BATCH_ROWS: usize = 65_536;
@@ -17,6 +25,77 @@ const BATCH_ROWS: usize = 65_536;
 /// long values get fewer rows, so a small file that expands to gigabytes
 /// is stopped at its first batch, not after all of it is in memory.
 const BATCH_BYTES: i64 = 64 * 1024 * 1024;
+
+/// A Parquet file: under `data/` by its name, or declared with a path.
+pub(super) struct Parquet;
+
+impl SourceKind for Parquet {
+    fn name(&self) -> &'static str {
+        "parquet"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn declare(&self, d: &mut Declaration) -> Option<Declared> {
+        let path = match &d.doc.path {
+            Some(_) => d.path(self.name())?,
+            None => format!("data/{}.parquet", d.name),
+        };
+        let full = d.root.join(&path);
+        add(
+            d.root,
+            d.sources,
+            d.problems,
+            d.name.clone(),
+            PathBuf::from(&path),
+            &full,
+            Some(((d.doc, d.yaml), d.path_place)),
+        );
+        Some(Declared::Added)
+    }
+}
+
+/// A Parquet file's rows, streamed batch by batch.
+#[derive(Debug)]
+pub(super) struct ParquetReader {
+    pub(super) path: PathBuf,
+}
+
+impl Reader for ParquetReader {
+    fn describe(&self, _name: &str, file: &Path) -> String {
+        crate::text::slashed(file)
+    }
+
+    fn help_on_failure(&self) -> &'static str {
+        "regenerate or re-export the file; it may be truncated or corrupt"
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
+    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+        Ok(read_schema(&self.path)?
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().clone()))
+            .collect())
+    }
+
+    fn read(
+        &self,
+        _types: &BTreeMap<String, Option<ColumnType>>,
+        columns: &[String],
+    ) -> Result<Batches, String> {
+        Ok(Batches::Streamed(Box::new(batches(&self.path, columns)?)))
+    }
+
+    fn is_parquet(&self) -> bool {
+        true
+    }
+}
 
 pub(super) fn read_schema(path: &Path) -> Result<Arc<Schema>, String> {
     guarded(|| {
@@ -141,4 +220,85 @@ fn batch_rows(builder: &ParquetRecordBatchReaderBuilder<std::fs::File>, roots: &
     usize::try_from(BATCH_BYTES / widest)
         .unwrap_or(BATCH_ROWS)
         .clamp(1, BATCH_ROWS)
+}
+
+/// Adds a Parquet source, its schema read from the file's footer.
+pub(super) fn add(
+    root: &Path,
+    sources: &mut Sources,
+    problems: &mut Vec<Diagnostic>,
+    name: String,
+    file: PathBuf,
+    path: &Path,
+    declared: Option<((&SourceDoc, &Path), Place)>,
+) {
+    let path = match check_inside(root, path) {
+        Ok(resolved) => resolved,
+        Err(problem) => {
+            sources.unreadable.insert(name);
+            problems.push(match declared {
+                Some(((_, yaml), place)) => Diagnostic::new(
+                    yaml,
+                    place,
+                    format!("{}: {}", file.display(), problem.message),
+                )
+                .help(problem.help.unwrap_or_default()),
+                None => problem,
+            });
+            return;
+        }
+    };
+    match read_schema(&path).and_then(|schema| {
+        let mut seen = std::collections::BTreeSet::new();
+        match schema.fields().iter().find(|f| !seen.insert(f.name())) {
+            Some(twice) => Err(format!(
+                "it has two columns named `{}`, so which one is meant is unclear",
+                twice.name()
+            )),
+            None => Ok(schema),
+        }
+    }) {
+        Ok(schema) => {
+            let columns: BTreeMap<String, Option<ColumnType>> = schema
+                .fields()
+                .iter()
+                .map(|f| (f.name().clone(), ColumnType::of(f.data_type())))
+                .collect();
+            let arrow_types = schema
+                .fields()
+                .iter()
+                .map(|f| (f.name().clone(), f.data_type().to_string()))
+                .collect();
+            let expectations = match declared {
+                Some(((doc, yaml), _)) => compile_expectations(doc, yaml, &columns, problems),
+                None => Vec::new(),
+            };
+            sources.by_name.insert(
+                name.clone(),
+                Source {
+                    name,
+                    file,
+                    read_from: Arc::new(ParquetReader { path }),
+                    columns,
+                    arrow_types,
+                    expectations,
+                },
+            );
+        }
+        Err(message) => {
+            sources.unreadable.insert(name);
+            problems.push(
+                Diagnostic::new(
+                    &file,
+                    Place::WHOLE_FILE,
+                    format!("cannot read this Parquet file: {message}"),
+                )
+                .help(if message.starts_with("it has two columns") {
+                    "rename one of the two columns where the file is exported"
+                } else {
+                    "regenerate or re-export the file; it may be truncated or not Parquet at all"
+                }),
+            );
+        }
+    }
 }

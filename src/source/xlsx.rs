@@ -2,14 +2,17 @@
 //! benchmarks), read with calamine. Dates stored as Excel serial numbers
 //! become dates; dates written as text are read with the declared formats.
 
+use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
 use super::text::parse_date;
+use crate::config::files::check_inside;
+use crate::diagnostic::Diagnostic;
 use crate::expr::column_type::ColumnType;
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
-use calamine::{Data, DataType as _, Reader, Xlsx};
+use calamine::{Data, DataType as _, Reader as _, Xlsx as Workbook};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,7 +26,7 @@ const MAX_CELLS: usize = 20_000_000;
 
 /// A declared Excel source.
 #[derive(Debug, Clone)]
-pub struct XlsxSource {
+pub(super) struct XlsxSource {
     pub path: PathBuf,
     /// The sheet; the first when not named.
     pub sheet: Option<String>,
@@ -36,17 +39,111 @@ pub struct XlsxSource {
     pub declared: BTreeMap<String, ColumnType>,
 }
 
-impl XlsxSource {
-    pub(super) fn describe(&self, file: &Path) -> String {
+/// An Excel workbook's sheet, or a range of cells on it.
+pub(super) struct Xlsx;
+
+impl SourceKind for Xlsx {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &[
+            "header_row",
+            "date_formats",
+            "missing",
+            "columns",
+            "sheet",
+            "range",
+        ]
+    }
+
+    fn declare(&self, d: &mut Declaration) -> Option<Declared> {
+        let path = d.path(self.name())?;
+        let full = d.root.join(&path);
+        let resolved = match check_inside(d.root, &full) {
+            Ok(p) => p,
+            Err(problem) => {
+                d.problems.push(
+                    Diagnostic::new(d.yaml, d.path_place, problem.message)
+                        .help(problem.help.unwrap_or_default()),
+                );
+                return None;
+            }
+        };
+        let doc = d.doc;
+        let range = match &doc.range {
+            None => None,
+            Some(r) => match parse_range(&r.value) {
+                Some(range) => Some(range),
+                None => {
+                    let place = d.at(&r.referenced);
+                    d.refuse(
+                        place,
+                        format!(
+                            "`{}` is not a range of cells",
+                            crate::text::visible(&r.value, false)
+                        ),
+                        "write it as Excel does, such as `A3:F200`",
+                    );
+                    return None;
+                }
+            },
+        };
+        let source = XlsxSource {
+            path: resolved,
+            sheet: doc.sheet.as_ref().map(|s| s.value.clone()),
+            header_row: d.header_row(),
+            range,
+            date_formats: d.formats.clone(),
+            missing: d.missing.clone(),
+            declared: d.declared_types.clone(),
+        };
+        // Messages name the path as written.
+        let file = PathBuf::from(
+            doc.path
+                .as_ref()
+                .map(|p| p.value.clone())
+                .unwrap_or_default(),
+        );
+        Some(Declared::Read {
+            reader: Arc::new(source),
+            file,
+        })
+    }
+}
+
+impl Reader for XlsxSource {
+    fn describe(&self, _name: &str, file: &Path) -> String {
         match &self.sheet {
             Some(s) => format!("sheet `{s}` of {}", file.display()),
             None => format!("the first sheet of {}", file.display()),
         }
     }
+
+    fn help_on_failure(&self) -> &'static str {
+        "fix the cell, or declare the column's type under `columns:` in the source's declaration"
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
+    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+        schema(self)
+    }
+
+    fn read(
+        &self,
+        _types: &BTreeMap<String, Option<ColumnType>>,
+        columns: &[String],
+    ) -> Result<Batches, String> {
+        read(self, columns).map(Batches::Whole)
+    }
 }
 
 /// `A3:F200` as `((2, 0), (199, 5))`.
-pub(super) fn parse_range(text: &str) -> Option<((u32, u32), (u32, u32))> {
+fn parse_range(text: &str) -> Option<((u32, u32), (u32, u32))> {
     let (a, b) = text.trim().split_once(':')?;
     let (a, b) = (cell(a)?, cell(b)?);
     (a.0 <= b.0 && a.1 <= b.1).then_some((a, b))
@@ -99,7 +196,7 @@ fn load(source: &XlsxSource) -> Result<Sheet, String> {
     if size > MAX_WORKBOOK_BYTES {
         return Err(format!("the workbook is {size} bytes, more than the {MAX_WORKBOOK_BYTES} Rubric reads; export the sheet as CSV"));
     }
-    let mut book: Xlsx<_> = calamine::open_workbook(&source.path)
+    let mut book: Workbook<_> = calamine::open_workbook(&source.path)
         .map_err(|e| format!("not a workbook Rubric can read ({e}); save it as .xlsx"))?;
     let names = book.sheet_names();
     let sheet = match &source.sheet {
@@ -220,7 +317,7 @@ fn column_type(sheet: &Sheet, c: usize, source: &XlsxSource) -> ColumnType {
 }
 
 /// Each named column's type.
-pub(super) fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, String> {
+fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, String> {
     let sheet = load(source)?;
     if let Some(unknown) = source.declared.keys().find(|c| !sheet.names.contains(c)) {
         return Err(format!(
@@ -244,7 +341,7 @@ pub(super) fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, Str
 }
 
 /// Reads the named columns.
-pub(super) fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
     let sheet = load(source)?;
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
