@@ -135,6 +135,15 @@ struct Team {
     rag: Badge,
 }
 
+/// The HTML page.
+pub(super) struct Html;
+
+impl super::PageWriter for Html {
+    fn render(&self, board: &Board, _long: &[super::long_form::Column]) -> Result<Vec<u8>, String> {
+        render(board).map(String::into_bytes)
+    }
+}
+
 pub(crate) fn render(board: &Board) -> Result<String, String> {
     let mut sections: Vec<Section> = Vec::new();
     let mut anchors = BTreeSet::new();

@@ -29,6 +29,15 @@ const ORDER: [Column<'static>; 8] = [
     Column::Benchmark(""),
 ];
 
+/// The Markdown page.
+pub(super) struct Markdown;
+
+impl super::PageWriter for Markdown {
+    fn render(&self, board: &Board, _long: &[super::long_form::Column]) -> Result<Vec<u8>, String> {
+        Ok(render(board).into_bytes())
+    }
+}
+
 pub(crate) fn render(board: &Board) -> String {
     let mut out = String::new();
     let page = board.page;

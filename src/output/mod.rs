@@ -15,6 +15,7 @@ pub(crate) mod zip_host;
 
 use crate::config::page::PageFormat;
 use crate::error::RunError;
+use crate::layout::Board;
 use crate::model::page::Page;
 use crate::model::Project;
 use crate::rules::scorecard::Scorecard;
@@ -88,7 +89,7 @@ fn render_page(
     page: &Page,
     columns: &[long_form::Column],
 ) -> Result<Files, String> {
-    let board = crate::layout::Board::build(project, card, page);
+    let board = Board::build(project, card, page);
     // A page's workbook holds the figures of its own indicators.
     let page_columns;
     let columns = if page.file.is_some() {
@@ -103,25 +104,41 @@ fn render_page(
     } else {
         columns
     };
-    // Before any output is made: a workbook Excel cannot open is no output.
-    if page.formats.contains(&PageFormat::Xlsx) {
-        xlsx::fits(&board, columns)?;
+    // Before any output is made: a page a format cannot hold (a workbook
+    // Excel cannot open) is no output.
+    for format in &page.formats {
+        writer(*format).fits(&board, columns)?;
     }
     let mut files = Vec::new();
     for format in &page.formats {
         let name = format!("{}.{}", page.name, format.extension());
-        let bytes = match format {
-            PageFormat::Markdown => markdown::render(&board).into_bytes(),
-            PageFormat::Html => html::render(&board)
-                .map_err(|e| format!("writing {name}: {e}"))?
-                .into_bytes(),
-            PageFormat::Xlsx => {
-                xlsx::render(&board, columns).map_err(|e| format!("writing {name}: {e}"))?
-            }
-        };
+        let bytes = writer(*format)
+            .render(&board, columns)
+            .map_err(|e| format!("writing {name}: {e}"))?;
         files.push((name, bytes));
     }
     Ok(files)
+}
+
+/// A format a page is written in: one file in `output/` implementing
+/// this, and one arm of `writer`.
+pub(crate) trait PageWriter: Sync {
+    /// Whether the page can be written in this format at all, checked for
+    /// every format before any is rendered.
+    fn fits(&self, _board: &Board, _long: &[long_form::Column]) -> Result<(), String> {
+        Ok(())
+    }
+    /// The file's bytes; `long` is the page's long-form figures.
+    fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String>;
+}
+
+/// Each page format's writer: the compiler holds every format to one.
+fn writer(format: PageFormat) -> &'static dyn PageWriter {
+    match format {
+        PageFormat::Markdown => &markdown::Markdown,
+        PageFormat::Html => &html::Html,
+        PageFormat::Xlsx => &xlsx::Xlsx,
+    }
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.

@@ -58,6 +58,19 @@ const ORDER: [Column<'static>; 9] = [
 const EXCEL_ROWS: usize = 1_048_576;
 const EXCEL_COLUMNS: usize = 16_384;
 
+/// The workbook.
+pub(super) struct Xlsx;
+
+impl super::PageWriter for Xlsx {
+    fn fits(&self, board: &Board, long: &[long_form::Column]) -> Result<(), String> {
+        fits(board, long)
+    }
+
+    fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
+        render(board, long)
+    }
+}
+
 /// Whether the workbook fits Excel's sheets: the Data sheet holds a row
 /// per figure, the Scorecard sheet a column per period and benchmark.
 /// Checked before any output is written.
