@@ -1,7 +1,8 @@
 //! One indicator: id, decimals, targets, commentary, tests, the rule sets
 //! it uses with their parameters, and its definition's versions.
 
-use super::measure::{compile_measure, Windows};
+use super::kinds::Windows;
+use super::measure::compile_measure;
 use super::rule_use::rule_use;
 use super::{is_identifier, number, Ctx, IndicatorSite};
 use crate::calendar::period::{FinancialYear, Month};

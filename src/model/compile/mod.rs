@@ -7,11 +7,11 @@
 //! (formulas reading each other).
 
 mod calendar;
-mod cohort;
 mod columns;
 mod cycles;
 mod filter;
 mod indicator;
+mod kinds;
 mod lookup;
 mod measure;
 mod page;

@@ -2,17 +2,44 @@
 //! in care or in need, whichever table holds them), each id counted once
 //! across them all in each period.
 
-use super::{Ctx, IndicatorSite};
-use crate::config::document::{MeasureDoc, MeasureKind};
+use super::{Compiling, Kind};
+use crate::config::document::MeasureKind;
 use crate::model::measure::{Aggregate, Measure};
 
-/// `compile_member` compiles one member as a measure standing in the
-/// cohort (passed in, so this file does not climb back to `measure`).
-pub(super) fn compile_cohort(
-    doc: &MeasureDoc,
-    site: &IndicatorSite,
-    ctx: &mut Ctx,
-    compile_member: &mut dyn FnMut(&MeasureDoc, &mut Ctx) -> Option<Measure>,
+pub(super) struct Cohort;
+
+impl Kind for Cohort {
+    fn kind(&self) -> MeasureKind {
+        MeasureKind::Cohort
+    }
+    fn name(&self) -> &'static str {
+        "cohort"
+    }
+    fn keys(&self) -> &'static [&'static str] {
+        &["measures"]
+    }
+    fn compile(&self, c: Compiling) -> Option<Measure> {
+        let Compiling {
+            doc,
+            windows,
+            site,
+            ctx,
+            ok: keys_ok,
+            inner,
+            ..
+        } = c;
+        let cohort = members(doc, windows, site, ctx, inner);
+        keys_ok.then_some(())?;
+        cohort
+    }
+}
+
+fn members(
+    doc: &crate::config::document::MeasureDoc,
+    windows: super::Windows,
+    site: &crate::model::compile::IndicatorSite,
+    ctx: &mut crate::model::compile::Ctx,
+    inner: super::Inner,
 ) -> Option<Measure> {
     if doc.measures.len() < 2 {
         ctx.problems.push(
@@ -32,7 +59,7 @@ pub(super) fn compile_cohort(
             ok = false;
             continue;
         }
-        let Some(Measure::Base(id)) = compile_member(m, ctx) else {
+        let Some(Measure::Base(id)) = inner(m, windows, site, ctx) else {
             ok = false;
             continue;
         };
