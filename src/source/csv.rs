@@ -4,6 +4,7 @@
 //! written as text (`05/01/2023`) are read with the declared formats.
 
 use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::read_error::ReadError;
 use super::text::parse_date;
 use crate::config::files::{check_inside, files_with_extensions};
 use crate::diagnostic::{Diagnostic, Place};
@@ -165,7 +166,7 @@ impl Reader for CsvSource {
             .sum()
     }
 
-    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+    fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         schema(self)
     }
 
@@ -173,7 +174,7 @@ impl Reader for CsvSource {
         &self,
         types: &BTreeMap<String, Option<ColumnType>>,
         columns: &[String],
-    ) -> Result<Batches, String> {
+    ) -> Result<Batches, ReadError> {
         read(self, types, columns).map(Batches::Whole)
     }
 }
@@ -274,12 +275,15 @@ fn matching_files(
 
 /// Opens a file as UTF-8 text, past its preamble rows: a UTF-8 byte-order
 /// mark is skipped, Windows-1252 is transcoded as it is read.
-fn open(source: &CsvSource, path: &Path) -> Result<Box<dyn BufRead + Send>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", source.shown(path)))?;
+fn open(source: &CsvSource, path: &Path) -> Result<Box<dyn BufRead + Send>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|cause| ReadError::File {
+        file: source.shown(path),
+        cause,
+    })?;
     let mut reader: Box<dyn BufRead + Send> = match source.encoding {
         Encoding::Utf8 => {
             let mut r = BufReader::with_capacity(1 << 20, file);
-            let start = r.fill_buf().map_err(|e| e.to_string())?;
+            let start = r.fill_buf().map_err(ReadError::from)?;
             if start.starts_with(b"\xEF\xBB\xBF") {
                 r.consume(3);
             }
@@ -297,7 +301,7 @@ fn open(source: &CsvSource, path: &Path) -> Result<Box<dyn BufRead + Send>, Stri
         skipped.clear();
         reader
             .read_until(b'\n', &mut skipped)
-            .map_err(|e| e.to_string())?;
+            .map_err(ReadError::from)?;
     }
     Ok(reader)
 }
@@ -307,7 +311,7 @@ fn sample(
     source: &CsvSource,
     path: &Path,
     rows: usize,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+) -> Result<(Vec<String>, Vec<Vec<String>>), ReadError> {
     let reader = open(source, path)?;
     let mut csv = ::csv::ReaderBuilder::new()
         .delimiter(source.delimiter)
@@ -316,13 +320,14 @@ fn sample(
         .from_reader(reader);
     let header: Vec<String> = csv
         .headers()
-        .map_err(|e| invalid_text(source, path, &e.to_string()))?
+        .map_err(|e| ReadError::Invalid(invalid_text(source, path, &e.to_string())))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     let mut records = Vec::new();
     for record in csv.records().take(rows) {
-        let record = record.map_err(|e| invalid_text(source, path, &e.to_string()))?;
+        let record =
+            record.map_err(|e| ReadError::Invalid(invalid_text(source, path, &e.to_string())))?;
         records.push(record.iter().map(str::to_string).collect());
     }
     Ok((header, records))
@@ -338,39 +343,45 @@ fn invalid_text(source: &CsvSource, path: &Path, message: &str) -> String {
 
 /// Each column's type as read (declared, or inferred from the first rows
 /// of the first file); every file must have the same header.
-fn schema(source: &CsvSource) -> Result<Vec<(String, DataType)>, String> {
-    let first = source.files.first().ok_or("no file to read")?;
+fn schema(source: &CsvSource) -> Result<Vec<(String, DataType)>, ReadError> {
+    let first = source
+        .files
+        .first()
+        .ok_or(ReadError::invalid("no file to read"))?;
     let (header, rows) = sample(source, first, SAMPLE_ROWS)?;
     if header.iter().all(String::is_empty) {
-        return Err(format!("{}: the header row is empty", source.shown(first)));
+        return Err(ReadError::Invalid(format!(
+            "{}: the header row is empty",
+            source.shown(first)
+        )));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, name) in header.iter().enumerate() {
         if name.is_empty() {
-            return Err(format!(
+            return Err(ReadError::Invalid(format!(
                 "{}: column {} has no name in the header row",
                 source.shown(first),
                 i + 1
-            ));
+            )));
         }
         if !seen.insert(name) {
-            return Err(format!(
+            return Err(ReadError::Invalid(format!(
                 "{}: it has two columns named `{name}`, so which one is meant is unclear",
                 source.shown(first)
-            ));
+            )));
         }
     }
     for other in &source.files[1..] {
         let (h, _) = sample(source, other, 0)?;
         if h != header {
-            return Err(format!("{} has other columns than {} ({} against {}); the files of one source share a header", source.shown(other), source.shown(first), h.join(", "), header.join(", ")));
+            return Err(ReadError::Invalid(format!("{} has other columns than {} ({} against {}); the files of one source share a header", source.shown(other), source.shown(first), h.join(", "), header.join(", "))));
         }
     }
     if let Some(unknown) = source.declared.keys().find(|c| !header.contains(c)) {
-        return Err(format!(
+        return Err(ReadError::Invalid(format!(
             "`columns:` declares `{unknown}`, which the header does not have (it has {})",
             header.join(", ")
-        ));
+        )));
     }
     Ok(header
         .iter()
@@ -429,9 +440,12 @@ pub(super) fn read(
     source: &CsvSource,
     types: &BTreeMap<String, Option<ColumnType>>,
     columns: &[String],
-) -> Result<Vec<RecordBatch>, String> {
+) -> Result<Vec<RecordBatch>, ReadError> {
     let header: Vec<(String, DataType)> = {
-        let first = source.files.first().ok_or("no file to read")?;
+        let first = source
+            .files
+            .first()
+            .ok_or(ReadError::invalid("no file to read"))?;
         let (names, _) = sample(source, first, 0)?;
         names
             .into_iter()
@@ -459,7 +473,7 @@ pub(super) fn read(
         .map(|c| types.get(c).copied().flatten() == Some(ColumnType::Date))
         .collect();
     let nulls = null_pattern(source)?;
-    let per_file: Vec<Result<Vec<RecordBatch>, String>> = source
+    let per_file: Vec<Result<Vec<RecordBatch>, ReadError>> = source
         .files
         .par_iter()
         .map(|path| {
@@ -471,11 +485,12 @@ pub(super) fn read(
                 .with_projection(projection.clone())
                 .with_batch_size(BATCH_ROWS)
                 .build_buffered(reader)
-                .map_err(|e| e.to_string())?;
+                .map_err(ReadError::from)?;
             let mut batches = Vec::new();
             let mut first_row = 0usize;
             for batch in csv {
-                let batch = batch.map_err(|e| located(source, path, &e.to_string()))?;
+                let batch =
+                    batch.map_err(|e| ReadError::Invalid(located(source, path, &e.to_string())))?;
                 let rows = batch.num_rows();
                 super::text::check_text_lengths(&batch)?;
                 batches.push(parse_dates(source, path, batch, &dates, first_row)?);
@@ -506,11 +521,12 @@ fn located(source: &CsvSource, path: &Path, message: &str) -> String {
     )
 }
 
-fn null_pattern(source: &CsvSource) -> Result<regex::Regex, String> {
+fn null_pattern(source: &CsvSource) -> Result<regex::Regex, ReadError> {
     let markers: Vec<String> = std::iter::once(String::new())
         .chain(source.missing.iter().map(|m| regex::escape(m)))
         .collect();
-    regex::Regex::new(&format!("^(?:{})$", markers.join("|"))).map_err(|e| e.to_string())
+    regex::Regex::new(&format!("^(?:{})$", markers.join("|")))
+        .map_err(|e| ReadError::Invalid(e.to_string()))
 }
 
 /// Turns the date columns, read as text, into dates; each distinct text
@@ -521,7 +537,7 @@ fn parse_dates(
     batch: RecordBatch,
     dates: &[bool],
     first_row: usize,
-) -> Result<RecordBatch, String> {
+) -> Result<RecordBatch, ReadError> {
     if !dates.iter().any(|d| *d) {
         return Ok(batch);
     }
@@ -545,14 +561,14 @@ fn parse_dates(
                         Some(d) => *d,
                         None => {
                             let d = parse_date(v, &source.date_formats).ok_or_else(|| {
-                                format!(
+                                ReadError::Invalid(format!(
                                     "{}: `{}` in column `{}` of data row {} is not a date in the formats {}",
                                     source.shown(path),
                                     crate::text::visible(v, false),
                                     field.name(),
                                     first_row + i + 1,
                                     source.date_formats.join(", ")
-                                )
+                                ))
                             })?;
                             seen.insert(v, d);
                             d
@@ -565,7 +581,7 @@ fn parse_dates(
         fields.push(Field::new(field.name(), DataType::Date32, true));
         arrays.push(Arc::new(out.finish()));
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(ReadError::from)
 }
 
 #[cfg(test)]

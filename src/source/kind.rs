@@ -5,6 +5,7 @@
 //! `declare::KINDS`; a key a kind does not list is refused in its
 //! declarations, naming the kinds that take it.
 
+use super::read_error::ReadError;
 use super::Sources;
 use crate::config::sources::SourceDoc;
 use crate::config::span::Location;
@@ -42,7 +43,7 @@ pub(crate) enum Declared {
 /// The rows of the columns asked for.
 pub(crate) enum Batches {
     /// Read one batch at a time: only the batch in hand is in memory.
-    Streamed(Box<dyn Iterator<Item = Result<RecordBatch, String>>>),
+    Streamed(Box<dyn Iterator<Item = Result<RecordBatch, ReadError>>>),
     /// Read whole first.
     Whole(Vec<RecordBatch>),
 }
@@ -57,16 +58,16 @@ pub(crate) trait Reader: std::fmt::Debug + Send + Sync {
     /// database's is unknown (0).
     fn stored_bytes(&self) -> u64;
     /// The columns and their types as stored.
-    fn schema(&self) -> Result<Vec<(String, DataType)>, String>;
+    fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError>;
     /// The named columns' rows; `types` are the source's usable columns.
     fn read(
         &self,
         types: &BTreeMap<String, Option<ColumnType>>,
         columns: &[String],
-    ) -> Result<Batches, String>;
+    ) -> Result<Batches, ReadError>;
     /// The latest value of each named column as one row, where the source
     /// can work it out itself (a database); `None` to read the rows.
-    fn maxima(&self, _columns: &[String]) -> Option<Result<Vec<RecordBatch>, String>> {
+    fn maxima(&self, _columns: &[String]) -> Option<Result<Vec<RecordBatch>, ReadError>> {
         None
     }
     /// Whether the rows are a Parquet file's (a snapshot copies it as is).

@@ -14,6 +14,7 @@ pub(crate) mod judge;
 mod kind;
 mod odbc;
 pub(crate) mod parquet;
+mod read_error;
 pub(crate) mod snapshot;
 mod text;
 mod unique;
@@ -24,6 +25,7 @@ pub(crate) use declare::ReadFrom;
 pub use judge::Streamed;
 use kind::Batches;
 pub use odbc::{query as odbc_query, OdbcSource, Rows};
+pub use read_error::ReadError;
 pub use text::MAX_TEXT_BYTES;
 
 use crate::diagnostic::{Diagnostic, Place};
@@ -137,7 +139,7 @@ pub fn for_each_batch(
 ) -> Result<(), Diagnostic> {
     let whole = match source.read_from.read(&source.columns, columns) {
         Ok(Batches::Streamed(batches)) => {
-            let fail = |message: String| read_failure(source, columns, message);
+            let fail = |e: ReadError| read_failure(source, columns, e);
             for batch in batches {
                 each(batch.and_then(|b| normalise_batch(&b)).map_err(fail)?)?;
             }
@@ -169,7 +171,7 @@ pub fn read_latest(source: &Source, columns: &[String]) -> Result<Table, Diagnos
 }
 
 /// One row: each date column's latest value, other columns empty.
-fn maxima(batch: &RecordBatch) -> Result<RecordBatch, String> {
+fn maxima(batch: &RecordBatch) -> Result<RecordBatch, ReadError> {
     use arrow_array::cast::AsArray;
     use arrow_array::types::Date32Type;
     let arrays: Vec<ArrayRef> = batch
@@ -182,7 +184,7 @@ fn maxima(batch: &RecordBatch) -> Result<RecordBatch, String> {
             None => arrow_array::new_null_array(a.data_type(), 1),
         })
         .collect();
-    RecordBatch::try_new(batch.schema(), arrays).map_err(|e| e.to_string())
+    RecordBatch::try_new(batch.schema(), arrays).map_err(ReadError::from)
 }
 
 /// The batches read, each checked and normalised, or the failure placed
@@ -190,21 +192,21 @@ fn maxima(batch: &RecordBatch) -> Result<RecordBatch, String> {
 fn checked(
     source: &Source,
     columns: &[String],
-    read: Result<Vec<RecordBatch>, String>,
+    read: Result<Vec<RecordBatch>, ReadError>,
 ) -> Result<Table, Diagnostic> {
-    let fail = |message: String| read_failure(source, columns, message);
+    let fail = |e: ReadError| read_failure(source, columns, e);
     // Each reader checks text lengths batch by batch as it reads, so a
     // source of huge values stops at its first batch.
     let batches = read.map_err(fail)?;
     let batches = batches
         .iter()
         .map(normalise_batch)
-        .collect::<Result<Vec<_>, String>>()
+        .collect::<Result<Vec<_>, ReadError>>()
         .map_err(fail)?;
     Ok(Table { batches })
 }
 
-fn read_failure(source: &Source, columns: &[String], message: String) -> Diagnostic {
+fn read_failure(source: &Source, columns: &[String], message: ReadError) -> Diagnostic {
     let listed = columns
         .iter()
         .map(|c| format!("`{c}`"))
@@ -224,25 +226,26 @@ fn read_failure(source: &Source, columns: &[String], message: String) -> Diagnos
 }
 
 /// The position of each named column in a schema, or which is missing.
-fn column_indices(schema: &Schema, columns: &[String]) -> Result<Vec<usize>, String> {
+fn column_indices(schema: &Schema, columns: &[String]) -> Result<Vec<usize>, ReadError> {
     columns
         .iter()
         .map(|c| {
             schema
                 .index_of(c)
-                .map_err(|_| format!("column `{c}` is missing"))
+                .map_err(|_| ReadError::MissingColumn(c.clone()))
         })
         .collect()
 }
 
-fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, String> {
+fn normalise_batch(batch: &RecordBatch) -> Result<RecordBatch, ReadError> {
     use crate::expr::column_type::normalise;
     let mut fields = Vec::with_capacity(batch.num_columns());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
     for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
-        let array = normalise(array).map_err(|e| format!("column `{}`: {e}", field.name()))?;
+        let array = normalise(array)
+            .map_err(|e| ReadError::Invalid(format!("column `{}`: {e}", field.name())))?;
         fields.push(Field::new(field.name(), array.data_type().clone(), true));
         arrays.push(array);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(ReadError::from)
 }

@@ -6,6 +6,7 @@
 //! columns the indicators read are selected.
 
 use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::read_error::ReadError;
 use crate::dialect::Dialect;
 use crate::expr::column_type::ColumnType;
 use arrow_array::RecordBatch;
@@ -144,7 +145,7 @@ impl Reader for OdbcSource {
         0
     }
 
-    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+    fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         schema(self)
     }
 
@@ -152,11 +153,11 @@ impl Reader for OdbcSource {
         &self,
         _types: &BTreeMap<String, Option<ColumnType>>,
         columns: &[String],
-    ) -> Result<Batches, String> {
+    ) -> Result<Batches, ReadError> {
         read(self, columns).map(Batches::Whole)
     }
 
-    fn maxima(&self, columns: &[String]) -> Option<Result<Vec<RecordBatch>, String>> {
+    fn maxima(&self, columns: &[String]) -> Option<Result<Vec<RecordBatch>, ReadError>> {
         Some(read_maxima(self, columns))
     }
 
@@ -171,27 +172,27 @@ fn quote(name: &str) -> String {
 }
 
 /// The connection string, from its environment variable.
-fn connection_string(source: &OdbcSource) -> Result<String, String> {
+fn connection_string(source: &OdbcSource) -> Result<String, ReadError> {
     match std::env::var(&source.variable) {
         Ok(s) if !s.trim().is_empty() => Ok(s),
-        Ok(_) => Err(format!("the environment variable {} is empty; set it to the connection string", source.variable)),
-        Err(std::env::VarError::NotPresent) => Err(format!(
+        Ok(_) => Err(ReadError::Invalid(format!("the environment variable {} is empty; set it to the connection string", source.variable))),
+        Err(std::env::VarError::NotPresent) => Err(ReadError::Invalid(format!(
             "the environment variable {} is not set; set it to the connection string (for example `Driver={{ODBC Driver 18 for SQL Server}};Server=...;Database=...;Trusted_Connection=yes`)",
             source.variable
-        )),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("the environment variable {} is not valid text", source.variable)),
+        ))),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ReadError::Invalid(format!("the environment variable {} is not valid text", source.variable))),
     }
 }
 
 /// A connection to the source's database, with its connection string
 /// (to scrub from messages).
-fn connect(source: &OdbcSource) -> Result<(Connection<'static>, String), String> {
+fn connect(source: &OdbcSource) -> Result<(Connection<'static>, String), ReadError> {
     let conn_str = connection_string(source)?;
     let env = odbc_api::environment()
-        .map_err(|e| scrub(&format!("cannot start ODBC: {e}"), &conn_str))?;
+        .map_err(|e| ReadError::Database(scrub(&format!("cannot start ODBC: {e}"), &conn_str)))?;
     let connection = env
         .connect_with_connection_string(&conn_str, ConnectionOptions::default())
-        .map_err(|e| scrub(&format!("cannot connect: {e}"), &conn_str))?;
+        .map_err(|e| ReadError::Database(scrub(&format!("cannot connect: {e}"), &conn_str)))?;
     Ok((connection, conn_str))
 }
 
@@ -202,12 +203,12 @@ pub fn query(
     source: &OdbcSource,
     select: &str,
     schema: arrow_schema::SchemaRef,
-) -> Result<Vec<RecordBatch>, String> {
+) -> Result<Vec<RecordBatch>, ReadError> {
     run_as(source, select, Some(schema))
 }
 
 /// Runs `select` and reads its rows in Arrow batches.
-fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, String> {
+fn run(source: &OdbcSource, select: &str) -> Result<Vec<RecordBatch>, ReadError> {
     run_as(source, select, None)
 }
 
@@ -217,13 +218,15 @@ fn run_as(
     source: &OdbcSource,
     select: &str,
     schema: Option<arrow_schema::SchemaRef>,
-) -> Result<Vec<RecordBatch>, String> {
+) -> Result<Vec<RecordBatch>, ReadError> {
     let (connection, conn_str) = connect(source)?;
-    let scrub = |message: String| scrub(&message, &conn_str);
+    let scrub = |message: String| ReadError::Database(scrub(&message, &conn_str));
     let cursor = connection
         .into_cursor(select, (), None)
         .map_err(|e| scrub(format!("the database refused the query: {}", e.error)))?
-        .ok_or("the query gave no rows to read (it is not a SELECT)")?;
+        .ok_or(ReadError::invalid(
+            "the query gave no rows to read (it is not a SELECT)",
+        ))?;
     let mut builder = OdbcReaderBuilder::new();
     builder
         .with_max_bytes_per_batch(BATCH_BYTES)
@@ -247,14 +250,16 @@ fn run_as(
 }
 
 /// The columns and their types, from a query giving no rows.
-fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
+fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, ReadError> {
     let select = format!("SELECT * FROM {} WHERE 1 = 0", source.from());
     let (connection, conn_str) = connect(source)?;
-    let scrub = |message: String| scrub(&message, &conn_str);
+    let scrub = |message: String| ReadError::Database(scrub(&message, &conn_str));
     let mut cursor = connection
         .execute(&select, (), None)
         .map_err(|e| scrub(format!("the database refused the query: {e}")))?
-        .ok_or("the query gave no rows to read (it is not a SELECT)")?;
+        .ok_or(ReadError::invalid(
+            "the query gave no rows to read (it is not a SELECT)",
+        ))?;
     let schema = arrow_odbc::arrow_schema_from(&mut cursor, None, false)
         .map_err(|e| scrub(format!("cannot read the result's columns: {e}")))?;
     Ok(schema
@@ -265,7 +270,7 @@ fn schema(source: &OdbcSource) -> Result<Vec<(String, DataType)>, String> {
 }
 
 /// Reads the named columns, and only those.
-fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, ReadError> {
     let listed = columns
         .iter()
         .map(|c| quote(c))
@@ -275,7 +280,7 @@ fn read(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, Str
 }
 
 /// The latest value of each named column, computed by the database: one row.
-fn read_maxima(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+fn read_maxima(source: &OdbcSource, columns: &[String]) -> Result<Vec<RecordBatch>, ReadError> {
     let listed = columns
         .iter()
         .map(|c| format!("MAX({0}) AS {0}", quote(c)))

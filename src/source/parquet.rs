@@ -3,6 +3,7 @@
 
 use super::expect::compile_expectations;
 use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::read_error::ReadError;
 use super::{Source, Sources};
 use crate::config::files::check_inside;
 use crate::config::sources::SourceDoc;
@@ -76,7 +77,7 @@ impl Reader for ParquetReader {
         std::fs::metadata(&self.path).map_or(0, |m| m.len())
     }
 
-    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+    fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         Ok(read_schema(&self.path)?
             .fields()
             .iter()
@@ -88,7 +89,7 @@ impl Reader for ParquetReader {
         &self,
         _types: &BTreeMap<String, Option<ColumnType>>,
         columns: &[String],
-    ) -> Result<Batches, String> {
+    ) -> Result<Batches, ReadError> {
         Ok(Batches::Streamed(Box::new(batches(&self.path, columns)?)))
     }
 
@@ -97,27 +98,25 @@ impl Reader for ParquetReader {
     }
 }
 
-pub(super) fn read_schema(path: &Path) -> Result<Arc<Schema>, String> {
+pub(super) fn read_schema(path: &Path) -> Result<Arc<Schema>, ReadError> {
     guarded(|| {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        let file = std::fs::File::open(path).map_err(ReadError::from)?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(ReadError::from)?;
         Ok(Arc::clone(builder.schema()))
     })
 }
 
 /// Runs a Parquet read, turning a panic inside the reader (possible on
 /// corrupt files) into an error instead of a crash.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+fn guarded<T>(f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
-        Err(_) => {
-            Err("the Parquet reader failed on this file (it is probably corrupt)".to_string())
-        }
+        Err(_) => Err(ReadError::Corrupt),
     }
 }
 
 /// Reads the named columns of a Parquet file.
-pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, ReadError> {
     batches(path, columns)?.collect()
 }
 
@@ -127,16 +126,16 @@ pub(crate) fn read(path: &Path, columns: &[String]) -> Result<Vec<RecordBatch>, 
 pub(crate) fn batches(
     path: &Path,
     columns: &[String],
-) -> Result<impl Iterator<Item = Result<RecordBatch, String>>, String> {
+) -> Result<impl Iterator<Item = Result<RecordBatch, ReadError>>, ReadError> {
     let reader = guarded(|| {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let file = std::fs::File::open(path).map_err(ReadError::from)?;
         // The footer is read once; the schema it gives is read back with
         // text as dictionaries.
-        let plain = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
-            .map_err(|e| e.to_string())?;
+        let plain =
+            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(ReadError::from)?;
         let options = ArrowReaderOptions::new().with_schema(text_as_dictionaries(plain.schema()));
         let hinted = ArrowReaderMetadata::try_new(Arc::clone(plain.metadata()), options)
-            .map_err(|e| e.to_string())?;
+            .map_err(ReadError::from)?;
         let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, hinted);
         let schema = Arc::clone(builder.schema());
         let indices = super::column_indices(&schema, columns)?;
@@ -146,7 +145,7 @@ pub(crate) fn batches(
             .with_projection(mask)
             .with_batch_size(rows)
             .build()
-            .map_err(|e| e.to_string())
+            .map_err(ReadError::from)
     })?;
     let mut reader = Some(reader);
     Ok(std::iter::from_fn(move || {
@@ -154,7 +153,7 @@ pub(crate) fn batches(
             let Some(read) = reader.as_mut().and_then(Iterator::next) else {
                 return Ok(None);
             };
-            let batch = read.map_err(|e| e.to_string())?;
+            let batch = read.map_err(ReadError::from)?;
             // Checked batch by batch, so a file of huge values stops at its first.
             super::text::check_text_lengths(&batch)?;
             Ok(Some(batch))
@@ -251,10 +250,7 @@ pub(super) fn add(
     match read_schema(&path).and_then(|schema| {
         let mut seen = std::collections::BTreeSet::new();
         match schema.fields().iter().find(|f| !seen.insert(f.name())) {
-            Some(twice) => Err(format!(
-                "it has two columns named `{}`, so which one is meant is unclear",
-                twice.name()
-            )),
+            Some(twice) => Err(ReadError::TwoColumns(twice.name().clone())),
             None => Ok(schema),
         }
     }) {
@@ -293,7 +289,7 @@ pub(super) fn add(
                     Place::WHOLE_FILE,
                     format!("cannot read this Parquet file: {message}"),
                 )
-                .help(if message.starts_with("it has two columns") {
+                .help(if matches!(message, ReadError::TwoColumns(_)) {
                     "rename one of the two columns where the file is exported"
                 } else {
                     "regenerate or re-export the file; it may be truncated or not Parquet at all"

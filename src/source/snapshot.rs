@@ -2,6 +2,7 @@
 //! of row counts and content hashes, so a run can be reproduced (and
 //! committed) without the live sources; `rubric run --data DIR` reads it.
 
+use super::read_error::ReadError;
 use super::{read_columns, Source};
 use crate::diagnostic::Diagnostic;
 use arrow_array::RecordBatch;
@@ -48,38 +49,41 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Opens a snapshot, checking every file against the manifest.
-    pub fn open(dir: &Path) -> Result<Snapshot, String> {
+    pub fn open(dir: &Path) -> Result<Snapshot, ReadError> {
         let manifest_path = dir.join(MANIFEST);
         let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-            format!(
+            ReadError::Invalid(format!(
                 "{}: {e}; `rubric snapshot --out {}` writes a snapshot there",
                 manifest_path.display(),
                 dir.display()
-            )
+            ))
         })?;
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
-            format!(
+            ReadError::Invalid(format!(
                 "{} is not a snapshot manifest: {e}",
                 manifest_path.display()
-            )
+            ))
         })?;
         let mut files = BTreeMap::new();
         for entry in manifest.sources {
             let valid = !entry.file.contains(['/', '\\']) && entry.file.ends_with(".parquet");
             if !valid {
-                return Err(format!(
+                return Err(ReadError::Invalid(format!(
                     "{}: `{}` is not a file of the snapshot folder",
                     manifest_path.display(),
                     crate::text::visible(&entry.file, false)
-                ));
+                )));
             }
             let path = dir.join(&entry.file);
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = std::fs::read(&path).map_err(|cause| ReadError::File {
+                file: path.display().to_string(),
+                cause,
+            })?;
             if hex(&Sha256::digest(&bytes)) != entry.sha256 {
-                return Err(format!(
+                return Err(ReadError::Invalid(format!(
                     "{} has changed since the snapshot was taken (its SHA-256 differs from the manifest's); take the snapshot again",
                     path.display()
-                ));
+                )));
             }
             files.insert(entry.name, path);
         }
@@ -128,7 +132,7 @@ pub(crate) fn write(sources: &[&Source]) -> Result<Vec<(String, Vec<u8>)>, Diagn
     Ok(files)
 }
 
-fn parquet_bytes(batches: &[RecordBatch], source: &Source) -> Result<Vec<u8>, String> {
+fn parquet_bytes(batches: &[RecordBatch], source: &Source) -> Result<Vec<u8>, ReadError> {
     let schema = match batches.first() {
         Some(b) => b.schema(),
         None => {
@@ -163,10 +167,10 @@ fn parquet_bytes(batches: &[RecordBatch], source: &Source) -> Result<Vec<u8>, St
         .build();
     let mut bytes = Vec::new();
     let mut writer =
-        ArrowWriter::try_new(&mut bytes, schema, Some(props)).map_err(|e| e.to_string())?;
+        ArrowWriter::try_new(&mut bytes, schema, Some(props)).map_err(ReadError::from)?;
     for b in batches {
-        writer.write(b).map_err(|e| e.to_string())?;
+        writer.write(b).map_err(ReadError::from)?;
     }
-    writer.close().map_err(|e| e.to_string())?;
+    writer.close().map_err(ReadError::from)?;
     Ok(bytes)
 }

@@ -1,5 +1,6 @@
 //! Limits on text values, whatever the source.
 
+use super::read_error::ReadError;
 use arrow_array::RecordBatch;
 
 /// The longest text value Rubric reads (1 MiB): past it the source is
@@ -7,7 +8,7 @@ use arrow_array::RecordBatch;
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// Refuses a batch holding a text value over `MAX_TEXT_BYTES`.
-pub(super) fn check_text_lengths(batch: &RecordBatch) -> Result<(), String> {
+pub(super) fn check_text_lengths(batch: &RecordBatch) -> Result<(), ReadError> {
     use arrow_array::cast::AsArray;
     use arrow_schema::DataType;
     for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
@@ -40,7 +41,7 @@ pub(super) fn check_text_lengths(batch: &RecordBatch) -> Result<(), String> {
             DataType::Utf8View => array.as_string_view().iter().flatten().map(str::len).max(),
             DataType::Dictionary(_, _) => {
                 let values = arrow_cast::cast(array.as_any_dictionary().values(), &DataType::Utf8)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(ReadError::from)?;
                 values
                     .as_string::<i32>()
                     .iter()
@@ -51,10 +52,10 @@ pub(super) fn check_text_lengths(batch: &RecordBatch) -> Result<(), String> {
             _ => None,
         };
         if let Some(n) = longest.filter(|&n| n > MAX_TEXT_BYTES) {
-            return Err(format!(
+            return Err(ReadError::TooLarge(format!(
                 "column `{}` holds a text value of {n} bytes; Rubric reads text values of at most {MAX_TEXT_BYTES} bytes",
                 field.name()
-            ));
+            )));
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! become dates; dates written as text are read with the declared formats.
 
 use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::read_error::ReadError;
 use super::text::parse_date;
 use crate::config::files::check_inside;
 use crate::diagnostic::Diagnostic;
@@ -129,7 +130,7 @@ impl Reader for XlsxSource {
         std::fs::metadata(&self.path).map_or(0, |m| m.len())
     }
 
-    fn schema(&self) -> Result<Vec<(String, DataType)>, String> {
+    fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         schema(self)
     }
 
@@ -137,7 +138,7 @@ impl Reader for XlsxSource {
         &self,
         _types: &BTreeMap<String, Option<ColumnType>>,
         columns: &[String],
-    ) -> Result<Batches, String> {
+    ) -> Result<Batches, ReadError> {
         read(self, columns).map(Batches::Whole)
     }
 }
@@ -189,49 +190,57 @@ struct Sheet {
     first_col: u32,
 }
 
-fn load(source: &XlsxSource) -> Result<Sheet, String> {
+fn load(source: &XlsxSource) -> Result<Sheet, ReadError> {
     let size = std::fs::metadata(&source.path)
-        .map_err(|e| e.to_string())?
+        .map_err(ReadError::from)?
         .len();
     if size > MAX_WORKBOOK_BYTES {
-        return Err(format!("the workbook is {size} bytes, more than the {MAX_WORKBOOK_BYTES} Rubric reads; export the sheet as CSV"));
+        return Err(ReadError::TooLarge(format!("the workbook is {size} bytes, more than the {MAX_WORKBOOK_BYTES} Rubric reads; export the sheet as CSV")));
     }
-    let mut book: Workbook<_> = calamine::open_workbook(&source.path)
-        .map_err(|e| format!("not a workbook Rubric can read ({e}); save it as .xlsx"))?;
+    let mut book: Workbook<_> = calamine::open_workbook(&source.path).map_err(|e| {
+        ReadError::Invalid(format!(
+            "not a workbook Rubric can read ({e}); save it as .xlsx"
+        ))
+    })?;
     let names = book.sheet_names();
     let sheet = match &source.sheet {
         Some(s) if names.contains(s) => s.clone(),
         Some(s) => {
-            return Err(format!(
+            return Err(ReadError::Invalid(format!(
                 "the workbook has no sheet `{s}` (it has {})",
                 names.join(", ")
-            ))
+            )))
         }
-        None => names.first().cloned().ok_or("the workbook has no sheet")?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or(ReadError::invalid("the workbook has no sheet"))?,
     };
-    let used = book.worksheet_range(&sheet).map_err(|e| e.to_string())?;
+    let used = book
+        .worksheet_range(&sheet)
+        .map_err(|e| ReadError::Invalid(e.to_string()))?;
     let merged = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
     let ((r0, c0), (r1, c1)) = match source.range {
         Some(r) => r,
         None => {
             let (Some(start), Some(end)) = (used.start(), used.end()) else {
-                return Err(format!("sheet `{sheet}` is empty"));
+                return Err(ReadError::Invalid(format!("sheet `{sheet}` is empty")));
             };
             ((0, start.1), end)
         }
     };
     let cells = (r1 - r0 + 1) as usize * (c1 - c0 + 1) as usize;
     if cells > MAX_CELLS {
-        return Err(format!(
+        return Err(ReadError::TooLarge(format!(
             "the range holds {cells} cells, more than the {MAX_CELLS} Rubric reads from a sheet"
-        ));
+        )));
     }
     let header_at = r0 + source.header_row as u32 - 1;
     if header_at > r1 {
-        return Err(format!(
+        return Err(ReadError::Invalid(format!(
             "the header row {} is past the cells read",
             source.header_row
-        ));
+        )));
     }
     let value = |r: u32, c: u32| used.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     let mut names: Vec<String> = Vec::new();
@@ -255,7 +264,7 @@ fn load(source: &XlsxSource) -> Result<Sheet, String> {
                 // An empty column at the edge of the used cells.
                 names.push(String::new());
             }
-            None => return Err(format!("cell {} of the header row is empty, but the column below it holds values; name the column", cell_name(header_at, c))),
+            None => return Err(ReadError::Invalid(format!("cell {} of the header row is empty, but the column below it holds values; name the column", cell_name(header_at, c)))),
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -263,9 +272,9 @@ fn load(source: &XlsxSource) -> Result<Sheet, String> {
         .iter()
         .find(|n| !n.is_empty() && !seen.insert(n.as_str()))
     {
-        return Err(format!(
+        return Err(ReadError::Invalid(format!(
             "it has two columns named `{twice}`, so which one is meant is unclear"
-        ));
+        )));
     }
     let rows = (header_at + 1..=r1)
         .map(|r| (c0..=c1).map(|c| value(r, c)).collect())
@@ -317,13 +326,13 @@ fn column_type(sheet: &Sheet, c: usize, source: &XlsxSource) -> ColumnType {
 }
 
 /// Each named column's type.
-fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, String> {
+fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, ReadError> {
     let sheet = load(source)?;
     if let Some(unknown) = source.declared.keys().find(|c| !sheet.names.contains(c)) {
-        return Err(format!(
+        return Err(ReadError::Invalid(format!(
             "`columns:` declares `{unknown}`, which the header does not have (it has {})",
             sheet.names.join(", ")
-        ));
+        )));
     }
     Ok((0..sheet.names.len())
         .filter(|&c| !sheet.names[c].is_empty())
@@ -341,7 +350,7 @@ fn schema(source: &XlsxSource) -> Result<Vec<(String, DataType)>, String> {
 }
 
 /// Reads the named columns.
-fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, String> {
+fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, ReadError> {
     let sheet = load(source)?;
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
@@ -350,16 +359,16 @@ fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, Str
             .names
             .iter()
             .position(|n| n == name)
-            .ok_or_else(|| format!("column `{name}` is missing"))?;
+            .ok_or_else(|| ReadError::MissingColumn(name.clone()))?;
         let t = column_type(&sheet, c, source);
         let at = |r: usize| cell_name(sheet.first_row + r as u32, sheet.first_col + c as u32);
         let wrong = |r: usize, cell: &Data| {
-            format!(
+            ReadError::Invalid(format!(
                 "cell {} holds `{}`, which is not {} (the type of column `{name}`)",
                 at(r),
                 crate::text::visible(&cell.to_string(), false),
                 article(t)
-            )
+            ))
         };
         let cells = || sheet.rows.iter().map(|row| &row[c]).enumerate();
         let array: ArrayRef = match t {
@@ -453,7 +462,7 @@ fn read(source: &XlsxSource, columns: &[String]) -> Result<Vec<RecordBatch>, Str
         arrays.push(array);
     }
     let batch =
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())?;
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(ReadError::from)?;
     super::text::check_text_lengths(&batch)?;
     Ok(vec![batch])
 }
