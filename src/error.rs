@@ -1,4 +1,6 @@
-//! The ways a command can fail, each with its exit code, so the command
+//! The exit codes, and a run's failure while evaluating. Each stage's
+//! failures are their own types with their exit code (reading:
+//! `source::ReadError`, writing: `output::OutputError`), so the command
 //! line never decides a code from a message.
 
 use crate::diagnostic::Diagnostic;
@@ -16,23 +18,3 @@ pub const EXIT_DIFFERENT: u8 = 4;
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}", .0.message)]
 pub struct EvalError(pub Diagnostic);
-
-/// Why a run ended without its outputs.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// The data, or an expression over it, failed while evaluating.
-    #[error(transparent)]
-    Eval(#[from] EvalError),
-    /// An output could not be rendered or written; the previous outputs
-    /// were left as they were.
-    #[error("{0}")]
-    Write(String),
-}
-
-impl RunError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            RunError::Eval(_) | RunError::Write(_) => EXIT_RUN_FAILED,
-        }
-    }
-}

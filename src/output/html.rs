@@ -139,12 +139,16 @@ struct Team {
 pub(super) struct Html;
 
 impl super::PageWriter for Html {
-    fn render(&self, board: &Board, _long: &[super::long_form::Column]) -> Result<Vec<u8>, String> {
-        render(board).map(String::into_bytes)
+    fn render(
+        &self,
+        board: &Board,
+        _long: &[super::long_form::Column],
+    ) -> Result<Vec<u8>, super::RenderError> {
+        Ok(render(board)?.into_bytes())
     }
 }
 
-pub(crate) fn render(board: &Board) -> Result<String, String> {
+pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
     let mut sections: Vec<Section> = Vec::new();
     let mut anchors = BTreeSet::new();
     // A RAG outcome counts by its label; those without, by their state.
@@ -224,11 +228,9 @@ pub(crate) fn render(board: &Board) -> Result<String, String> {
             .collect(),
     };
     let mut env = minijinja::Environment::new();
-    env.add_template("scorecard.html", TEMPLATE)
-        .map_err(|e| format!("the HTML template: {e}"))?;
+    env.add_template("scorecard.html", TEMPLATE)?;
     env.get_template("scorecard.html")
         .and_then(|t| t.render(minijinja::context! { page => page }))
-        .map_err(|e| format!("the HTML template: {e}"))
 }
 
 fn indicator_card(board: &Board, line: &Line) -> Option<Card> {

@@ -33,7 +33,11 @@ const ORDER: [Column<'static>; 8] = [
 pub(super) struct Markdown;
 
 impl super::PageWriter for Markdown {
-    fn render(&self, board: &Board, _long: &[super::long_form::Column]) -> Result<Vec<u8>, String> {
+    fn render(
+        &self,
+        board: &Board,
+        _long: &[super::long_form::Column],
+    ) -> Result<Vec<u8>, super::RenderError> {
         Ok(render(board).into_bytes())
     }
 }

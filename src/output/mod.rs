@@ -7,14 +7,16 @@ pub(crate) mod explain;
 pub(crate) mod html;
 pub(crate) mod long_form;
 pub(crate) mod markdown;
+mod output_error;
 pub(crate) mod parquet;
 pub mod review;
 pub(crate) mod review_snapshot;
 pub(crate) mod xlsx;
 pub(crate) mod zip_host;
 
+pub(crate) use output_error::{OutputError, RenderError};
+
 use crate::config::page::PageFormat;
-use crate::error::RunError;
 use crate::layout::Board;
 use crate::model::page::Page;
 use crate::model::Project;
@@ -33,8 +35,11 @@ pub const FILES: [&str; 5] = [
 
 /// Renders every output in memory: the long form, the default board and
 /// each page in the formats it lists, by file name.
-pub fn render_all(project: &Project, card: &Scorecard) -> Result<Vec<(String, Vec<u8>)>, RunError> {
-    render_files(project, card).map_err(RunError::Write)
+pub(crate) fn render_all(
+    project: &Project,
+    card: &Scorecard,
+) -> Result<Vec<(String, Vec<u8>)>, OutputError> {
+    render_files(project, card)
 }
 
 /// The names of every file a run of `project` writes.
@@ -51,23 +56,26 @@ pub fn file_names(project: &Project) -> Vec<String> {
 /// Files by name, in the order they are listed.
 type Files = Vec<(String, Vec<u8>)>;
 
-fn render_files(project: &Project, card: &Scorecard) -> Result<Files, String> {
+fn render_files(project: &Project, card: &Scorecard) -> Result<Files, OutputError> {
     let columns = long_form::columns(project, card);
     let default = Page::default_board(&project.indicators);
     let pages: Vec<&Page> = std::iter::once(&default).chain(&project.pages).collect();
     // Each file is rendered on its own (in parallel), and the first
     // failure in file order is the one reported.
     let (tables, pages) = rayon::join(
-        || -> Result<Files, String> {
-            let parquet =
-                parquet::render(&columns).map_err(|e| format!("writing scorecard.parquet: {e}"))?;
-            let csv = csv::render(&columns).map_err(|e| format!("writing scorecard.csv: {e}"))?;
+        || -> Result<Files, OutputError> {
+            let failed = |file: &str, cause: RenderError| OutputError::Render {
+                file: file.to_string(),
+                cause,
+            };
+            let parquet = parquet::render(&columns).map_err(|e| failed(FILES[0], e.into()))?;
+            let csv = csv::render(&columns).map_err(|e| failed(FILES[1], e.into()))?;
             Ok(vec![
                 (FILES[0].to_string(), parquet),
                 (FILES[1].to_string(), csv),
             ])
         },
-        || -> Vec<Result<Files, String>> {
+        || -> Vec<Result<Files, OutputError>> {
             use rayon::prelude::*;
             pages
                 .par_iter()
@@ -88,7 +96,7 @@ fn render_page(
     card: &Scorecard,
     page: &Page,
     columns: &[long_form::Column],
-) -> Result<Files, String> {
+) -> Result<Files, OutputError> {
     let board = Board::build(project, card, page);
     // A page's workbook holds the figures of its own indicators.
     let page_columns;
@@ -112,9 +120,13 @@ fn render_page(
     let mut files = Vec::new();
     for format in &page.formats {
         let name = format!("{}.{}", page.name, format.extension());
-        let bytes = writer(*format)
-            .render(&board, columns)
-            .map_err(|e| format!("writing {name}: {e}"))?;
+        let bytes =
+            writer(*format)
+                .render(&board, columns)
+                .map_err(|cause| OutputError::Render {
+                    file: name.clone(),
+                    cause,
+                })?;
         files.push((name, bytes));
     }
     Ok(files)
@@ -125,11 +137,11 @@ fn render_page(
 pub(crate) trait PageWriter: Sync {
     /// Whether the page can be written in this format at all, checked for
     /// every format before any is rendered.
-    fn fits(&self, _board: &Board, _long: &[long_form::Column]) -> Result<(), String> {
+    fn fits(&self, _board: &Board, _long: &[long_form::Column]) -> Result<(), OutputError> {
         Ok(())
     }
     /// The file's bytes; `long` is the page's long-form figures.
-    fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String>;
+    fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, RenderError>;
 }
 
 /// Each page format's writer: the compiler holds every format to one.
@@ -142,8 +154,14 @@ fn writer(format: PageFormat) -> &'static dyn PageWriter {
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.
-pub fn write(project: &Project, card: &Scorecard, out_dir: &Path) -> Result<(), RunError> {
+pub(crate) fn write(
+    project: &Project,
+    card: &Scorecard,
+    out_dir: &Path,
+) -> Result<(), OutputError> {
     let files = render_all(project, card)?;
-    atomic::write_all(out_dir, &files)
-        .map_err(|e| RunError::Write(format!("writing to {}: {e}", out_dir.display())))
+    atomic::write_all(out_dir, &files).map_err(|cause| OutputError::Place {
+        folder: out_dir.display().to_string(),
+        cause,
+    })
 }

@@ -62,19 +62,23 @@ const EXCEL_COLUMNS: usize = 16_384;
 pub(super) struct Xlsx;
 
 impl super::PageWriter for Xlsx {
-    fn fits(&self, board: &Board, long: &[long_form::Column]) -> Result<(), String> {
+    fn fits(&self, board: &Board, long: &[long_form::Column]) -> Result<(), super::OutputError> {
         fits(board, long)
     }
 
-    fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
-        render(board, long)
+    fn render(
+        &self,
+        board: &Board,
+        long: &[long_form::Column],
+    ) -> Result<Vec<u8>, super::RenderError> {
+        Ok(build(board, long)?)
     }
 }
 
 /// Whether the workbook fits Excel's sheets: the Data sheet holds a row
 /// per figure, the Scorecard sheet a column per period and benchmark.
 /// Checked before any output is written.
-pub(crate) fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), String> {
+pub(crate) fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), super::OutputError> {
     let widest = FREQUENCIES
         .iter()
         .map(|f| board.columns(*f, &ORDER).len())
@@ -84,22 +88,18 @@ pub(crate) fn fits(board: &Board, long: &[long_form::Column]) -> Result<(), Stri
     within_excel(long.first().map_or(0, |c| c.cells.len()) + 1, widest)
 }
 
-fn within_excel(data_rows: usize, widest: usize) -> Result<(), String> {
+fn within_excel(data_rows: usize, widest: usize) -> Result<(), super::OutputError> {
     if data_rows > EXCEL_ROWS {
-        return Err(format!(
+        return Err(super::OutputError::TooLarge(format!(
             "the workbook's Data sheet would need {data_rows} rows, more than the {EXCEL_ROWS} Excel holds: report fewer indicators or fewer breakdown values"
-        ));
+        )));
     }
     if widest > EXCEL_COLUMNS {
-        return Err(format!(
+        return Err(super::OutputError::TooLarge(format!(
             "the workbook would need {widest} columns, more than the {EXCEL_COLUMNS} Excel holds: use fewer benchmark names"
-        ));
+        )));
     }
     Ok(())
-}
-
-pub(crate) fn render(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, String> {
-    build(board, long).map_err(|e| e.to_string())
 }
 
 fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError> {
@@ -674,8 +674,9 @@ mod tests {
     fn a_workbook_past_excel_s_limits_is_refused_before_writing() {
         assert!(within_excel(EXCEL_ROWS, 30).is_ok());
         let rows = within_excel(EXCEL_ROWS + 1, 30).unwrap_err();
-        assert!(rows.contains("1048577 rows"), "{rows}");
+        assert!(matches!(rows, super::super::OutputError::TooLarge(_)));
+        assert!(rows.to_string().contains("1048577 rows"), "{rows}");
         let columns = within_excel(10, EXCEL_COLUMNS + 1).unwrap_err();
-        assert!(columns.contains("16385 columns"), "{columns}");
+        assert!(columns.to_string().contains("16385 columns"), "{columns}");
     }
 }
