@@ -173,22 +173,40 @@ fn table(rows: &RecordBatch) -> String {
     out
 }
 
+/// Why rows could not be written to a file.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RowsFileError {
+    #[error(transparent)]
+    Parquet(#[from] parquet::errors::ParquetError),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("{0}: write a .csv or a .parquet file")]
+    Extension(String),
+    #[error("the file needs a name")]
+    NoName,
+    #[error("writing {file}: {cause}")]
+    Place {
+        file: String,
+        cause: crate::output::atomic::WriteError,
+    },
+}
+
 /// Writes the rows as CSV or Parquet (by the file's extension), atomically.
-pub(super) fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> {
+pub(super) fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), RowsFileError> {
     let bytes = match file.extension().and_then(|e| e.to_str()) {
         Some("parquet") => {
             let mut bytes = Vec::new();
-            let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, rows.schema(), None)
-                .map_err(|e| e.to_string())?;
-            w.write(rows).map_err(|e| e.to_string())?;
-            w.close().map_err(|e| e.to_string())?;
+            let mut w = parquet::arrow::ArrowWriter::try_new(&mut bytes, rows.schema(), None)?;
+            w.write(rows)?;
+            w.close()?;
             bytes
         }
         Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
             let safe = crate::output::csv::spreadsheet_safe;
-            w.write_record(column_names(rows).iter().map(|n| safe(n).into_owned()))
-                .map_err(|e| e.to_string())?;
+            w.write_record(column_names(rows).iter().map(|n| safe(n).into_owned()))?;
             // Only text columns can hold a formula; a negative number is a number.
             let text: Vec<bool> = rows
                 .schema()
@@ -204,16 +222,11 @@ pub(super) fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> 
                         v.clone()
                     }
                 });
-                w.write_record(record).map_err(|e| e.to_string())?;
+                w.write_record(record)?;
             }
-            w.into_inner().map_err(|e| e.to_string())?
+            w.into_inner().map_err(|e| e.into_error())?
         }
-        _ => {
-            return Err(format!(
-                "{}: write a .csv or a .parquet file",
-                file.display()
-            ))
-        }
+        _ => return Err(RowsFileError::Extension(file.display().to_string())),
     };
     let dir = file
         .parent()
@@ -222,7 +235,9 @@ pub(super) fn write_rows(file: &Path, rows: &RecordBatch) -> Result<(), String> 
     let name = file
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or("the file needs a name")?;
-    crate::output::atomic::write_all(dir, &[(name, bytes)])
-        .map_err(|e| format!("writing {}: {e}", file.display()))
+        .ok_or(RowsFileError::NoName)?;
+    crate::output::atomic::write_all(dir, &[(name, bytes)]).map_err(|cause| RowsFileError::Place {
+        file: file.display().to_string(),
+        cause,
+    })
 }

@@ -195,9 +195,13 @@ pub enum NewCommand {
     Indicator(new::Options),
 }
 
-fn parse_month(s: &str) -> Result<crate::calendar::period::Month, String> {
-    crate::calendar::period::Month::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a month: write it as YYYY-MM, e.g. 2023-07"))
+/// A `--period` that is not a month.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a month: write it as YYYY-MM, e.g. 2023-07")]
+struct NotAMonth(String);
+
+fn parse_month(s: &str) -> Result<crate::calendar::period::Month, NotAMonth> {
+    crate::calendar::period::Month::parse(s).ok_or_else(|| NotAMonth(s.to_string()))
 }
 
 /// The parts of a figure `drill` lists.

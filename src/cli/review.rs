@@ -130,7 +130,7 @@ enum Verdict {
     New,
 }
 
-fn judge(scope: &Scope, id: &str, text: &str) -> Result<Verdict, String> {
+fn judge(scope: &Scope, id: &str, text: &str) -> Result<Verdict, snap::SnapshotError> {
     let now = snap::normalise(text);
     Ok(match snap::read(&scope.folder.join(snap::file_name(id)))? {
         None => Verdict::New,
@@ -164,7 +164,7 @@ fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
             Err(e) => {
                 errln!(
                     "error: {}\n  = help: accept the review again with `rubric review --accept {id}`",
-                    visible(&e, false)
+                    visible(&e.to_string(), false)
                 );
                 return EXIT_RUN_FAILED;
             }
@@ -202,7 +202,7 @@ fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
             Err(e) => {
                 errln!(
                     "error: {}\n  = help: move the file away; `--accept` then writes a new one",
-                    visible(&e, false)
+                    visible(&e.to_string(), false)
                 );
                 return EXIT_RUN_FAILED;
             }

@@ -212,20 +212,31 @@ fn crlf_as_lf(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Why the series could not be written.
+#[derive(Debug, thiserror::Error)]
+enum SeriesFileError {
+    #[error(transparent)]
+    Render(#[from] crate::output::RenderError),
+    #[error("the path names no file")]
+    NoName,
+    #[error(transparent)]
+    Place(#[from] crate::output::atomic::WriteError),
+}
+
 /// Writes the run's series to `path`, replacing it all or nothing.
 fn write_series_file(
     p: &crate::model::Project,
     card: &scorecard::Scorecard,
     path: &Path,
-) -> Result<(), String> {
+) -> Result<(), SeriesFileError> {
     let bytes = crate::run::series_file::render(p, &card.series, card.reporting)?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or("the path names no file")?;
+        .ok_or(SeriesFileError::NoName)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    output::atomic::write_all(dir, &[(name, bytes)]).map_err(|e| e.to_string())
+    Ok(output::atomic::write_all(dir, &[(name, bytes)])?)
 }

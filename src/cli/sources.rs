@@ -144,7 +144,7 @@ pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Opt
                     &[Diagnostic::new(
                         &source.file,
                         crate::diagnostic::Place::WHOLE_FILE,
-                        e,
+                        e.to_string(),
                     )],
                     &p.texts,
                 );
@@ -163,10 +163,9 @@ pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Opt
 fn failing_rows(
     batches: &[RecordBatch],
     rows: &[(u64, String, String)],
-) -> Result<RecordBatch, String> {
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
     let whole = match batches.first() {
-        Some(first) => arrow_select::concat::concat_batches(&first.schema(), batches)
-            .map_err(|e| e.to_string())?,
+        Some(first) => arrow_select::concat::concat_batches(&first.schema(), batches)?,
         None => RecordBatch::new_empty(Arc::new(Schema::empty())),
     };
     let indices = UInt64Array::from(rows.iter().map(|(r, _, _)| r - 1).collect::<Vec<_>>());
@@ -187,9 +186,9 @@ fn failing_rows(
         )),
     ];
     for (field, column) in whole.schema().fields().iter().zip(whole.columns()) {
-        let taken = arrow_select::take::take(column, &indices, None).map_err(|e| e.to_string())?;
+        let taken = arrow_select::take::take(column, &indices, None)?;
         fields.push(Field::new(field.name(), taken.data_type().clone(), true));
         arrays.push(taken);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
 }

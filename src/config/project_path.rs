@@ -4,32 +4,44 @@
 //! path that would leave the project (absolute, a drive letter, a network
 //! share, `..`) is refused with the reason before anything is opened.
 
+/// Why a path written in a project file cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum OutsideProject {
+    #[error("it names a drive (`{0}:`), so it leads outside the project folder")]
+    Drive(char),
+    #[error("it names a network share, outside the project folder")]
+    Share,
+    #[error("it is absolute, so it leads outside the project folder")]
+    Absolute,
+    #[error("it goes up out of the project folder (`..`)")]
+    Up,
+    #[error("it names no file")]
+    NoFile,
+}
+
 /// The project-relative path `text` names, with `/` between its parts; or
 /// why it is not one.
-pub(crate) fn project_relative(text: &str) -> Result<String, String> {
+pub(crate) fn project_relative(text: &str) -> Result<String, OutsideProject> {
     let unified = text.replace('\\', "/");
     let b = unified.as_bytes();
     if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
-        return Err(format!(
-            "it names a drive (`{}:`), so it leads outside the project folder",
-            char::from(b[0])
-        ));
+        return Err(OutsideProject::Drive(char::from(b[0])));
     }
     if unified.starts_with("//") {
-        return Err("it names a network share, outside the project folder".to_string());
+        return Err(OutsideProject::Share);
     }
     if unified.starts_with('/') {
-        return Err("it is absolute, so it leads outside the project folder".to_string());
+        return Err(OutsideProject::Absolute);
     }
     let parts: Vec<&str> = unified
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
     if parts.contains(&"..") {
-        return Err("it goes up out of the project folder (`..`)".to_string());
+        return Err(OutsideProject::Up);
     }
     if parts.is_empty() {
-        return Err("it names no file".to_string());
+        return Err(OutsideProject::NoFile);
     }
     Ok(parts.join("/"))
 }
@@ -90,7 +102,7 @@ mod tests {
             ("", "no file"),
             (r".\", "no file"),
         ] {
-            let e = project_relative(path).unwrap_err();
+            let e = project_relative(path).unwrap_err().to_string();
             assert!(e.contains(why), "{path}: {e}");
         }
     }

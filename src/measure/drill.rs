@@ -6,11 +6,13 @@ use super::domain::Domain;
 use super::having::holds;
 use super::history::Histories;
 use super::lookup::{join, lookup_columns, Indexes};
+use super::measure_error::MeasureError;
 use super::period_filter::held_pairs;
 use super::result::BreakdownValue;
 use super::row_periods::{group_at, kept_rows, RowPeriods};
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::{Month, MonthTable};
+use crate::diagnostic::Diagnostic;
 use crate::model::measure::{band_at, By};
 use crate::model::measure::{Aggregate, BaseId, BaseMeasure, Measure, Timing};
 use crate::model::Project;
@@ -41,6 +43,56 @@ pub struct Drilled {
     pub rows: RecordBatch,
 }
 
+/// Why a figure's rows cannot be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum DrillError {
+    /// The part asked for is not rows of one source.
+    #[error("{indicator}: {why}")]
+    NotRows { indicator: String, why: NotRows },
+    #[error("{period} is not among the months computed up to {reporting}")]
+    NotComputed { period: Month, reporting: Month },
+    #[error("it has no breakdown `{0}`")]
+    NoBreakdown(String),
+    #[error("column `{0}` was not read")]
+    NotRead(String),
+    #[error("`having` failed: {0}")]
+    Having(String),
+    #[error("the filter failed: {0}")]
+    Filter(String),
+    /// Reading or joining the rows failed (its message, as placed).
+    #[error("{}", .0.message)]
+    Read(Diagnostic),
+    #[error(transparent)]
+    Measure(#[from] MeasureError),
+    #[error(transparent)]
+    Arrow(#[from] arrow_schema::ArrowError),
+}
+
+impl From<Diagnostic> for DrillError {
+    fn from(d: Diagnostic) -> DrillError {
+        DrillError::Read(d)
+    }
+}
+
+/// Why a measure's part is not rows of one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotRows {
+    #[error("it counts rows; it has no denominator, so only --part numerator")]
+    NoDenominator,
+    #[error(
+        "its numerator or denominator is itself computed; drill into the indicators it is made of"
+    )]
+    ComputedParts,
+    #[error("its measure is itself computed; drill into the indicators it is made of")]
+    ComputedMeasure,
+    #[error("its denominator is a population, not rows, so only --part numerator")]
+    Population,
+    #[error("it counts ids across several sources; drill into the indicators counting each")]
+    Cohort,
+    #[error("it is a formula of other indicators; drill into those")]
+    Formula,
+}
+
 /// The rows of indicator `index` behind its figure for `period`, in the
 /// run whose reporting month is `reporting`, for one breakdown value or
 /// the whole.
@@ -51,18 +103,21 @@ pub fn drill(
     reporting: Month,
     group: Option<&BreakdownValue>,
     part: Part,
-) -> Result<Drilled, String> {
+) -> Result<Drilled, DrillError> {
     let ind = &project.indicators[index];
     let (base, minus) =
-        bases_of(ind.measure_at(period), part).map_err(|why| format!("{}: {why}", ind.id))?;
+        bases_of(ind.measure_at(period), part).map_err(|why| DrillError::NotRows {
+            indicator: ind.id.clone(),
+            why,
+        })?;
     let measure = &project.base_measures[base];
     let source = &project.sources.by_name[&measure.source];
     let columns = source.usable_columns();
-    let table = read_columns(source, &columns).map_err(|d| d.message)?;
+    let table = read_columns(source, &columns).map_err(DrillError::from)?;
     let domain = Domain::ending(reporting);
     let t = domain
         .index(period)
-        .ok_or_else(|| format!("{period} is not among the months computed up to {reporting}"))?;
+        .ok_or(DrillError::NotComputed { period, reporting })?;
     let months = domain.month_table();
     // The rows come with the columns their lookups bring.
     let mut lookups = measure.lookups.clone();
@@ -77,12 +132,12 @@ pub fn drill(
     let mut read = BTreeMap::new();
     for (name, columns) in lookup_columns(project, &Default::default()) {
         if lookups.iter().any(|l| l.source == name) {
-            let table =
-                read_columns(&project.sources.by_name[&name], &columns).map_err(|d| d.message)?;
+            let table = read_columns(&project.sources.by_name[&name], &columns)
+                .map_err(DrillError::from)?;
             read.insert(name, table);
         }
     }
-    let indexes = Indexes::build(project, &read).map_err(|e| e.0.message)?;
+    let indexes = Indexes::build(project, &read).map_err(|e| DrillError::from(e.0))?;
     let mut own = vec![measure];
     own.extend(minus.map(|m| &project.base_measures[m]));
     let histories = Histories::build(&table.batches, &own)?;
@@ -97,15 +152,15 @@ pub fn drill(
     let mut seen = Vec::with_capacity(table.batches.len());
     let mut first_row = 0;
     for batch in &table.batches {
-        let mut joined =
-            join(project, &indexes, &measure.source, &lookups, batch).map_err(|e| e.0.message)?;
+        let mut joined = join(project, &indexes, &measure.source, &lookups, batch)
+            .map_err(|e| DrillError::from(e.0))?;
         for base in &own {
             joined = histories.add_to(base, &joined, first_row)?;
         }
         first_row += batch.num_rows();
         seen.push(joined);
     }
-    let counted = |base: &BaseMeasure| -> Result<Vec<Vec<usize>>, String> {
+    let counted = |base: &BaseMeasure| -> Result<Vec<Vec<usize>>, DrillError> {
         let mut rows = seen
             .iter()
             .map(|b| at.counted_rows(base, b))
@@ -127,14 +182,14 @@ pub fn drill(
     for (batch, rows) in seen.iter().zip(rows) {
         let indices = UInt32Array::from(rows.iter().map(|&r| r as u32).collect::<Vec<_>>());
         parts.push(
-            arrow_select::take::take_record_batch(batch, &indices).map_err(|e| e.to_string())?,
+            arrow_select::take::take_record_batch(batch, &indices).map_err(DrillError::from)?,
         );
     }
     let schema = match parts.first() {
         Some(b) => b.schema(),
         None => std::sync::Arc::new(arrow_schema::Schema::empty()),
     };
-    let rows = arrow_select::concat::concat_batches(&schema, &parts).map_err(|e| e.to_string())?;
+    let rows = arrow_select::concat::concat_batches(&schema, &parts).map_err(DrillError::from)?;
     Ok(Drilled {
         source: measure.source.clone(),
         base,
@@ -150,12 +205,12 @@ fn keep_ids_having(
     id_column: &str,
     batches: &[RecordBatch],
     rows: &mut [Vec<usize>],
-) -> Result<(), String> {
+) -> Result<(), DrillError> {
     let ids = batches
         .iter()
         .map(|b| {
             b.column_by_name(id_column)
-                .ok_or_else(|| format!("column `{id_column}` was not read"))
+                .ok_or_else(|| DrillError::NotRead(id_column.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut counts: BTreeMap<String, i64> = BTreeMap::new();
@@ -165,7 +220,7 @@ fn keep_ids_having(
         }
     }
     let held = holds(&project.engine, having, counts.values().copied())
-        .map_err(|e| format!("`having` failed: {}", e.message))?;
+        .map_err(|e| DrillError::Having(e.message))?;
     let kept: std::collections::BTreeSet<&String> = counts
         .keys()
         .zip(held)
@@ -180,12 +235,10 @@ fn keep_ids_having(
 
 /// The base measure whose rows make up `part`, and one whose rows are
 /// taken away from them.
-fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), String> {
+fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), NotRows> {
     match (m, part) {
         (Measure::Base(b), Part::Numerator) => Ok((*b, None)),
-        (Measure::Base(_), _) => {
-            Err("it counts rows; it has no denominator, so only --part numerator".into())
-        }
+        (Measure::Base(_), _) => Err(NotRows::NoDenominator),
         (
             Measure::Ratio {
                 numerator,
@@ -196,7 +249,7 @@ fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), String>
         ) => {
             let (Measure::Base(n), Measure::Base(d)) = (numerator.as_ref(), denominator.as_ref())
             else {
-                return Err("its numerator or denominator is itself computed; drill into the indicators it is made of".into());
+                return Err(NotRows::ComputedParts);
             };
             Ok(match part {
                 Part::Numerator => (*n, None),
@@ -206,19 +259,11 @@ fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), String>
         }
         (Measure::Rate { measure, .. }, Part::Numerator) => match measure.as_ref() {
             Measure::Base(b) => Ok((*b, None)),
-            _ => Err(
-                "its measure is itself computed; drill into the indicators it is made of".into(),
-            ),
+            _ => Err(NotRows::ComputedMeasure),
         },
-        (Measure::Rate { .. }, _) => {
-            Err("its denominator is a population, not rows, so only --part numerator".into())
-        }
-        (Measure::Cohort(_), _) => Err(
-            "it counts ids across several sources; drill into the indicators counting each".into(),
-        ),
-        (Measure::Expression(_), _) => {
-            Err("it is a formula of other indicators; drill into those".into())
-        }
+        (Measure::Rate { .. }, _) => Err(NotRows::Population),
+        (Measure::Cohort(_), _) => Err(NotRows::Cohort),
+        (Measure::Expression(_), _) => Err(NotRows::Formula),
     }
 }
 
@@ -232,18 +277,22 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     /// The rows of `batch` that count for `base` in period `t` (sorted).
-    fn counted_rows(&self, base: &BaseMeasure, batch: &RecordBatch) -> Result<Vec<usize>, String> {
+    fn counted_rows(
+        &self,
+        base: &BaseMeasure,
+        batch: &RecordBatch,
+    ) -> Result<Vec<usize>, DrillError> {
         let mask = match &base.filter {
             Some(f) if !f.reads_period => Some(
                 f.evaluate(&self.project.engine, batch)
-                    .map_err(|e| format!("the filter failed: {}", e.message))?,
+                    .map_err(|e| DrillError::Filter(e.message))?,
             ),
             _ => None,
         };
         let col = |name: &str| {
             batch
                 .column_by_name(name)
-                .ok_or_else(|| format!("column `{name}` was not read"))
+                .ok_or_else(|| DrillError::NotRead(name.to_string()))
         };
         let dates = |name: &str| col(name).map(|c| c.as_primitive::<Date32Type>().clone());
         let (starts, ends) = match &base.timing {
@@ -265,7 +314,7 @@ impl Scope<'_> {
         let by = match self.group {
             Some(part) => match base.breakdowns.iter().find(|b| b.name == part.by) {
                 Some(b) => Some((&b.by, col(b.column())?, part)),
-                None => return Err(format!("it has no breakdown `{}`", part.by)),
+                None => return Err(DrillError::NoBreakdown(part.by.to_string())),
             },
             None => None,
         };
@@ -301,7 +350,7 @@ impl Scope<'_> {
                     self.domain,
                     &pairs,
                 )
-                .map_err(|e| format!("the filter failed: {}", e.message))?;
+                .map_err(|e| DrillError::Filter(e.message))?;
                 Ok(rows
                     .into_iter()
                     .zip(held)

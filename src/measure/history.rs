@@ -11,6 +11,7 @@
 //! sorted a few million rows at a time; a source read from a file is read
 //! again for each pass (only the entity and order columns), never whole.
 
+use super::measure_error::MeasureError;
 use super::tables::whole_column;
 use crate::expr::column_type::str_at;
 use crate::expr::history::previous_column;
@@ -48,8 +49,8 @@ impl Rows<'_> {
     fn each(
         &self,
         columns: &[String],
-        f: &mut dyn FnMut(&RecordBatch) -> Result<(), String>,
-    ) -> Result<(), String> {
+        f: &mut dyn FnMut(&RecordBatch) -> Result<(), MeasureError>,
+    ) -> Result<(), MeasureError> {
         match self {
             Rows::Batches(batches) => batches.iter().try_for_each(f),
             Rows::Source(source) => {
@@ -60,7 +61,7 @@ impl Rows<'_> {
                     }
                     Ok(())
                 })
-                .map_err(|d| d.message)?;
+                .map_err(MeasureError::from)?;
                 failed.map_or(Ok(()), Err)
             }
         }
@@ -74,11 +75,14 @@ impl Histories {
     pub(crate) fn build(
         batches: &[RecordBatch],
         measures: &[&BaseMeasure],
-    ) -> Result<Histories, String> {
+    ) -> Result<Histories, MeasureError> {
         Histories::from_rows(&Rows::Batches(batches), measures)
     }
 
-    pub(crate) fn from_rows(rows: &Rows, measures: &[&BaseMeasure]) -> Result<Histories, String> {
+    pub(crate) fn from_rows(
+        rows: &Rows,
+        measures: &[&BaseMeasure],
+    ) -> Result<Histories, MeasureError> {
         let mut wanted: Vec<(History, Vec<String>)> = Vec::new();
         for base in measures {
             let (Some(h), columns) = (&base.history, base.previous_columns()) else {
@@ -110,7 +114,7 @@ impl Histories {
         base: &BaseMeasure,
         batch: &RecordBatch,
         first_row: usize,
-    ) -> Result<RecordBatch, String> {
+    ) -> Result<RecordBatch, MeasureError> {
         let Some(h) = &base.history else {
             return Ok(batch.clone());
         };
@@ -127,11 +131,11 @@ impl Histories {
                 continue;
             }
             let taken = arrow_select::take::take(&previous.columns[&c], &rows, None)
-                .map_err(|e| e.to_string())?;
+                .map_err(MeasureError::from)?;
             fields.push(Arc::new(Field::new(name, taken.data_type().clone(), true)));
             arrays.push(taken);
         }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| e.to_string())
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(MeasureError::from)
     }
 }
 
@@ -198,7 +202,7 @@ impl Previous {
         history: History,
         columns: &[String],
         pass_rows: usize,
-    ) -> Result<Previous, String> {
+    ) -> Result<Previous, MeasureError> {
         // First the columns previous values come from, whole, and the
         // number of rows and of entities; while the rows fit in one pass,
         // their entities and order dates too, so a small source is read
@@ -216,7 +220,7 @@ impl Previous {
         rows.each(&first, &mut |b| {
             let entity = b
                 .column_by_name(&history.entity)
-                .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+                .ok_or_else(|| MeasureError::NotRead(history.entity.clone()))?;
             let mut keys = Vec::with_capacity(b.num_rows());
             for i in 0..b.num_rows() {
                 let k = entity_at(entity, i, &mut texts);
@@ -234,14 +238,14 @@ impl Previous {
             n += b.num_rows();
             kept.push(
                 b.project(&column_positions(b, columns)?)
-                    .map_err(|e| e.to_string())?,
+                    .map_err(MeasureError::from)?,
             );
             Ok(())
         })?;
         if u32::try_from(n).is_err() {
-            return Err(format!(
+            return Err(MeasureError::TooLarge(format!(
                 "an entity's history is read over the whole source, which has {n} rows, more than 4,294,967,295"
-            ));
+            )));
         }
         let mut brought = BTreeMap::new();
         for c in columns {
@@ -261,7 +265,7 @@ impl Previous {
                     rows.each(&pair, &mut |b| {
                         let entity = b
                             .column_by_name(&history.entity)
-                            .ok_or_else(|| format!("column `{}` was not read", history.entity))?;
+                            .ok_or_else(|| MeasureError::NotRead(history.entity.clone()))?;
                         let keys: Vec<Option<i64>> = (0..b.num_rows())
                             .map(|i| {
                                 entity_at(entity, i, &mut texts).filter(|k| {
@@ -315,10 +319,10 @@ impl PassRows {
         history: &History,
         keys: &[Option<i64>],
         first: u32,
-    ) -> Result<(), String> {
+    ) -> Result<(), MeasureError> {
         let order = b
             .column_by_name(&history.order)
-            .ok_or_else(|| format!("column `{}` was not read", history.order))?;
+            .ok_or_else(|| MeasureError::NotRead(history.order.clone()))?;
         let order = order.as_primitive_opt::<Date32Type>();
         for (i, k) in keys.iter().enumerate() {
             if let Some(k) = k {
@@ -333,13 +337,13 @@ impl PassRows {
 }
 
 /// The positions of `columns` in a batch.
-fn column_positions(b: &RecordBatch, columns: &[String]) -> Result<Vec<usize>, String> {
+fn column_positions(b: &RecordBatch, columns: &[String]) -> Result<Vec<usize>, MeasureError> {
     columns
         .iter()
         .map(|c| {
             b.schema()
                 .index_of(c)
-                .map_err(|_| format!("column `{c}` was not read"))
+                .map_err(|_| MeasureError::NotRead(c.to_string()))
         })
         .collect()
 }

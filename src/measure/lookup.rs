@@ -4,6 +4,7 @@
 //! or an empty key, gives empty columns; a key matching several rows is an
 //! error naming both sources and the key, when a row actually uses it.
 
+use super::measure_error::MeasureError;
 use super::tables::whole_column;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
@@ -145,7 +146,7 @@ impl Indexes {
                 .map_or(&[][..], |t| t.batches.as_slice());
             let index = Index::build(batches, &on, &columns).map_err(|why| {
                 let file = &project.sources.by_name[&source].file;
-                EvalError(Diagnostic::new(file, Place::WHOLE_FILE, why))
+                EvalError(Diagnostic::new(file, Place::WHOLE_FILE, why.to_string()))
             })?;
             by.insert((source, on.clone()), index);
         }
@@ -154,7 +155,7 @@ impl Indexes {
 }
 
 impl Index {
-    fn build(batches: &[RecordBatch], on: &str, columns: &[String]) -> Result<Index, String> {
+    fn build(batches: &[RecordBatch], on: &str, columns: &[String]) -> Result<Index, MeasureError> {
         let key_arrays: Vec<&ArrayRef> = batches
             .iter()
             .filter_map(|b| b.column_by_name(on))
@@ -192,9 +193,12 @@ impl Index {
                         ),
                     }
                 }
-                row = row.checked_add(1).filter(|r| *r < NONE).ok_or(
-                    "a looked-up source has more than 4 billion rows; look up a smaller table",
-                )?;
+                row = row.checked_add(1).filter(|r| *r < NONE).ok_or_else(|| {
+                    MeasureError::TooLarge(
+                        "a looked-up source has more than 4 billion rows; look up a smaller table"
+                            .to_string(),
+                    )
+                })?;
             }
         }
         let mut brought = BTreeMap::new();

@@ -15,6 +15,8 @@ pub mod drill;
 pub(crate) mod having;
 pub(crate) mod history;
 pub(crate) mod lookup;
+mod measure_error;
+pub use measure_error::MeasureError;
 mod period_counts;
 pub(crate) mod period_filter;
 pub(crate) mod result;

@@ -202,7 +202,9 @@ fn read_lookups(
             }
             let mut batches = Vec::new();
             for_each_batch(source, &columns, &mut |b| {
-                let keep_in = |why: String| Diagnostic::new(&source.file, Place::WHOLE_FILE, why);
+                let keep_in = |why: super::measure_error::MeasureError| {
+                    Diagnostic::new(&source.file, Place::WHOLE_FILE, why.to_string())
+                };
                 let b = match &mut judging {
                     Some(judging) => {
                         judging.feed(&b);
@@ -210,7 +212,7 @@ fn read_lookups(
                             .iter()
                             .map(|c| b.schema().index_of(c).expect("the lookup column is read"))
                             .collect();
-                        b.project(&at).map_err(|e| keep_in(e.to_string()))?
+                        b.project(&at).map_err(|e| keep_in(e.into()))?
                     }
                     None => b,
                 };

@@ -2,6 +2,7 @@
 //! every measure and population reading it), the reporting month found
 //! from the date columns alone, and population tables by year.
 
+use super::measure_error::MeasureError;
 use crate::calendar::period::Month;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
@@ -178,11 +179,11 @@ pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>,
 pub(super) fn source_error(
     project: &Project,
     source: &str,
-    message: String,
+    message: impl std::fmt::Display,
     help: &str,
 ) -> EvalError {
     let file = &project.sources.by_name[source].file;
-    EvalError(Diagnostic::new(file, Place::WHOLE_FILE, message).help(help))
+    EvalError(Diagnostic::new(file, Place::WHOLE_FILE, message.to_string()).help(help))
 }
 
 /// One column of a table's batches as a single array (an empty table's as
@@ -190,19 +191,19 @@ pub(super) fn source_error(
 pub(crate) fn whole_column(
     batches: &[arrow_array::RecordBatch],
     name: &str,
-) -> Result<arrow_array::ArrayRef, String> {
+) -> Result<arrow_array::ArrayRef, MeasureError> {
     let parts: Vec<&dyn Array> = batches
         .iter()
         .map(|b| {
             b.column_by_name(name)
                 .map(|a| a.as_ref())
-                .ok_or_else(|| format!("column `{name}` was not read"))
+                .ok_or_else(|| MeasureError::NotRead(name.to_string()))
         })
         .collect::<Result<_, _>>()?;
     if parts.is_empty() {
         return Ok(arrow_array::new_empty_array(&DataType::Null));
     }
-    arrow_select::concat::concat(&parts).map_err(|e| e.to_string())
+    arrow_select::concat::concat(&parts).map_err(MeasureError::from)
 }
 
 /// Population per calendar year from a population table.

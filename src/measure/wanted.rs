@@ -4,6 +4,7 @@
 //! measures meet.
 
 use super::lookup::KeyBits;
+use super::measure_error::MeasureError;
 use crate::error::EvalError;
 use crate::expr::column_type::str_at;
 use crate::model::Project;
@@ -197,7 +198,7 @@ pub(super) fn keep_wanted(
     wanted: &BTreeMap<Target, Wanted>,
     source: &str,
     batch: RecordBatch,
-) -> Result<RecordBatch, String> {
+) -> Result<RecordBatch, MeasureError> {
     let keys: Vec<(&ArrayRef, &Wanted)> = wanted
         .range((source.to_string(), String::new())..)
         .take_while(|((s, _), _)| s == source)
@@ -225,7 +226,7 @@ pub(super) fn keep_wanted(
             .map(|i| Some(keys.iter().any(|(on, w)| w.holds(on, i))))
             .collect(),
     };
-    arrow_select::filter::filter_record_batch(&batch, &keep).map_err(|e| e.to_string())
+    arrow_select::filter::filter_record_batch(&batch, &keep).map_err(MeasureError::from)
 }
 
 #[cfg(test)]

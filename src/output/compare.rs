@@ -23,17 +23,12 @@ const COMPARED: &[&str] = &[
 pub(crate) type Rows = BTreeMap<(String, String, String), BTreeMap<String, String>>;
 
 /// Reads the rows of a long-form CSV.
-pub(crate) fn read_csv(bytes: &[u8]) -> Result<Rows, String> {
+pub(crate) fn read_csv(bytes: &[u8]) -> Result<Rows, csv::Error> {
     let mut reader = csv::Reader::from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(String::from)
-        .collect();
+    let headers: Vec<String> = reader.headers()?.iter().map(String::from).collect();
     let mut rows = Rows::new();
     for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
+        let record = record?;
         let row: BTreeMap<String, String> = headers
             .iter()
             .cloned()
@@ -129,8 +124,31 @@ pub(crate) fn render(diffs: &BTreeMap<String, Vec<String>>) -> String {
     out
 }
 
+/// Why a scorecard to compare could not be read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ScorecardError {
+    #[error("cannot open {file}: {cause}")]
+    Open { file: String, cause: std::io::Error },
+    #[error("cannot read {file}: {cause}")]
+    Parquet {
+        file: String,
+        cause: parquet::errors::ParquetError,
+    },
+    #[error("cannot read {file}: {cause}")]
+    Arrow {
+        file: String,
+        cause: arrow_schema::ArrowError,
+    },
+    #[error("{file} is not a Rubric scorecard (column `{column}` is {kind})")]
+    NotAScorecard {
+        file: String,
+        column: String,
+        kind: String,
+    },
+}
+
 /// Reads the rows of a `scorecard.parquet`, or of the one in a folder.
-pub(crate) fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
+pub(crate) fn read_scorecard(path: &std::path::Path) -> Result<Rows, ScorecardError> {
     use arrow_array::cast::AsArray;
     use arrow_array::types::Float64Type;
     use arrow_array::Array;
@@ -140,14 +158,22 @@ pub(crate) fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
     } else {
         path.to_path_buf()
     };
-    let file = std::fs::File::open(&file_path)
-        .map_err(|e| format!("cannot open {}: {e}", file_path.display()))?;
+    let file = std::fs::File::open(&file_path).map_err(|cause| ScorecardError::Open {
+        file: file_path.display().to_string(),
+        cause,
+    })?;
     let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .and_then(|b| b.build())
-        .map_err(|e| format!("cannot read {}: {e}", file_path.display()))?;
+        .map_err(|cause| ScorecardError::Parquet {
+            file: file_path.display().to_string(),
+            cause,
+        })?;
     let mut rows = Rows::new();
     for batch in reader {
-        let batch = batch.map_err(|e| format!("cannot read {}: {e}", file_path.display()))?;
+        let batch = batch.map_err(|cause| ScorecardError::Arrow {
+            file: file_path.display().to_string(),
+            cause,
+        })?;
         let schema = batch.schema();
         for i in 0..batch.num_rows() {
             let mut row = BTreeMap::new();
@@ -159,11 +185,11 @@ pub(crate) fn read_scorecard(path: &std::path::Path) -> Result<Rows, String> {
                         DataType::Float64 => col.as_primitive::<Float64Type>().value(i).to_string(),
                         DataType::Utf8 => col.as_string::<i32>().value(i).to_string(),
                         other => {
-                            return Err(format!(
-                                "{} is not a Rubric scorecard (column `{}` is {other})",
-                                file_path.display(),
-                                field.name()
-                            ))
+                            return Err(ScorecardError::NotAScorecard {
+                                file: file_path.display().to_string(),
+                                column: field.name().clone(),
+                                kind: other.to_string(),
+                            })
                         }
                     }
                 };

@@ -25,6 +25,8 @@ pub(crate) enum RenderError {
     #[error(transparent)]
     Parquet(#[from] parquet::errors::ParquetError),
     #[error(transparent)]
+    Arrow(#[from] arrow_schema::ArrowError),
+    #[error(transparent)]
     Csv(#[from] csv::Error),
     #[error(transparent)]
     Workbook(#[from] rust_xlsxwriter::XlsxError),

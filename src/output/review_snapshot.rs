@@ -79,36 +79,49 @@ pub(crate) fn render(header: &str, text: &str) -> Vec<u8> {
     format!("---\n{header}---\n{}\n", normalise(text)).into_bytes()
 }
 
+/// Why a review snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SnapshotError {
+    #[error("{file}: {cause}")]
+    Io { file: String, cause: std::io::Error },
+    #[error("{0} is not a plain file (a folder or a link)")]
+    NotAFile(String),
+    #[error("{0} is more than the {MAX_BYTES} bytes a review snapshot can be")]
+    TooLarge(String),
+    #[error("{0} is not a snapshot file (a `---` header, then the review)")]
+    NotASnapshot(String),
+}
+
 /// Reads the snapshot at `path`: `Ok(None)` when there is none.
-pub(crate) fn read(path: &Path) -> Result<Option<Snapshot>, String> {
+pub(crate) fn read(path: &Path) -> Result<Option<Snapshot>, SnapshotError> {
+    let shown = || path.display().to_string();
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(cause) => {
+            return Err(SnapshotError::Io {
+                file: shown(),
+                cause,
+            })
+        }
     };
     if !meta.is_file() {
-        return Err(format!(
-            "{} is not a plain file (a folder or a link)",
-            path.display()
-        ));
+        return Err(SnapshotError::NotAFile(shown()));
     }
     // Read through the limit, so a file growing while read stays bounded.
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| std::io::Read::take(f, MAX_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|cause| SnapshotError::Io {
+            file: shown(),
+            cause,
+        })?;
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "{} is more than the {MAX_BYTES} bytes a review snapshot can be",
-            path.display()
-        ));
+        return Err(SnapshotError::TooLarge(shown()));
     }
-    parse(&bytes).map(Some).ok_or_else(|| {
-        format!(
-            "{} is not a snapshot file (a `---` header, then the review)",
-            path.display()
-        )
-    })
+    parse(&bytes)
+        .map(Some)
+        .ok_or_else(|| SnapshotError::NotASnapshot(shown()))
 }
 
 /// The header for a new snapshot in `folder`: that of another review
@@ -178,8 +191,12 @@ mod tests {
             .set_len(MAX_BYTES + 1)
             .unwrap();
         let e = read(&big).unwrap_err();
-        assert!(e.contains("more than the 16777216 bytes"), "{e}");
-        assert_eq!(read(&dir.path().join("AS2.snap")), Ok(None));
+        assert!(matches!(e, SnapshotError::TooLarge(_)), "{e}");
+        assert!(
+            e.to_string().contains("more than the 16777216 bytes"),
+            "{e}"
+        );
+        assert!(matches!(read(&dir.path().join("AS2.snap")), Ok(None)));
     }
 
     #[test]

@@ -77,15 +77,29 @@ pub(crate) fn rate_against(
                 ..*input
             },
         ),
-        Err(why) => Ok(Rating::NotRated(why)),
+        Err(why) => Ok(Rating::NotRated(why.to_string())),
     }
+}
+
+/// Why a rated comparison has nothing to compare with: it is then not
+/// rated, and reports say why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum NoComparison {
+    /// The benchmark is a state in words (`TBC`, `Local`).
+    #[error("the {name} benchmark is {state}")]
+    BenchmarkState { name: String, state: String },
+    #[error("no {name} benchmark for {period}")]
+    NoBenchmark { name: String, period: String },
+    /// The previous period, last year or the benchmark has no value.
+    #[error("no value for {0}")]
+    NoValue(String),
 }
 
 /// The comparison a rated comparison's rule reads, or why there is none.
 pub(crate) fn comparison_against(
     rated: &crate::model::indicator::Rated,
     input: &RuleInput,
-) -> Result<Comparison, String> {
+) -> Result<Comparison, NoComparison> {
     use crate::model::indicator::Against;
     let c = input.comparison;
     let other = match &rated.against {
@@ -96,20 +110,25 @@ pub(crate) fn comparison_against(
             match input.benchmarks.iter().find(|(n, _)| n == name) {
                 Some((_, f)) => match (f.value, &f.state) {
                     (Some(v), _) => Some(v),
-                    (None, Some(state)) => return Err(format!("the {shown} benchmark is {state}")),
+                    (None, Some(state)) => {
+                        return Err(NoComparison::BenchmarkState {
+                            name: shown,
+                            state: state.to_string(),
+                        })
+                    }
                     (None, None) => None,
                 },
                 None => {
-                    return Err(format!(
-                        "no {shown} benchmark for {}",
-                        period_label(input.period, input.indicator.frequency)
-                    ))
+                    return Err(NoComparison::NoBenchmark {
+                        name: shown,
+                        period: period_label(input.period, input.indicator.frequency),
+                    })
                 }
             }
         }
     };
     if other.is_none() {
-        return Err(format!("no value for {}", rated.against.describe()));
+        return Err(NoComparison::NoValue(rated.against.describe()));
     }
     Ok(c.against(input.point.value, other))
 }

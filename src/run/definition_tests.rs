@@ -40,7 +40,7 @@ pub(crate) fn run_all<'a>(project: &'a Project, ids: &[String]) -> Vec<TestResul
         for test in &ind.tests {
             let failures = match run_one(project, index, test) {
                 Ok(f) => f,
-                Err(message) => vec![message],
+                Err(e) => vec![e.to_string()],
             };
             results.push(TestResult {
                 indicator: ind,
@@ -52,13 +52,40 @@ pub(crate) fn run_all<'a>(project: &'a Project, ids: &[String]) -> Vec<TestResul
     results
 }
 
-fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<String>, String> {
+/// Why a definition test could not run at all.
+#[derive(Debug, thiserror::Error)]
+enum TestError {
+    /// A fixture value that is not of its column's type.
+    #[error("`{source_name}.{column}`: `{value}` is not {expected}")]
+    Fixture {
+        source_name: String,
+        column: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(transparent)]
+    Arrow(#[from] arrow_schema::ArrowError),
+    #[error("the test expects nothing: give `expect:` at least one month")]
+    NothingExpected,
+    #[error("the run failed: {0}")]
+    Run(#[from] crate::error::EvalError),
+}
+
+/// A fixture value not of its column's type: the value and what it
+/// should be.
+struct NotOfType(String, &'static str);
+
+fn run_one(
+    project: &Project,
+    index: usize,
+    test: &IndicatorTest,
+) -> Result<Vec<String>, TestError> {
     let tables = fixture_tables(project, test)?;
     let reporting = *test
         .expect
         .keys()
         .next_back()
-        .ok_or("the test expects nothing: give `expect:` at least one month")?;
+        .ok_or(TestError::NothingExpected)?;
     let mut only = BTreeSet::new();
     for m in project.indicators[index].measures() {
         bases_of(project, m, &mut only);
@@ -73,7 +100,7 @@ fn run_one(project: &Project, index: usize, test: &IndicatorTest) -> Result<Vec<
         },
         ..RunOptions::new(project)
     };
-    let card = run(project, options).map_err(|e| format!("the run failed: {e}"))?;
+    let card = run(project, options)?;
     let ind = &project.indicators[index];
     let mut failures = Vec::new();
     for (month, expected) in &test.expect {
@@ -172,7 +199,7 @@ fn compare(ind: &Indicator, month: Month, e: &ExpectDoc, row: &Row, failures: &m
 
 /// Every source as a table: the test's rows where it gives them, no rows
 /// otherwise; every usable column, empty where a row leaves it out.
-fn fixture_tables(project: &Project, test: &IndicatorTest) -> Result<Tables, String> {
+fn fixture_tables(project: &Project, test: &IndicatorTest) -> Result<Tables, TestError> {
     let mut by_source = BTreeMap::new();
     for (name, source) in &project.sources.by_name {
         let rows = test.rows.get(name).map_or(&[][..], Vec::as_slice);
@@ -183,14 +210,20 @@ fn fixture_tables(project: &Project, test: &IndicatorTest) -> Result<Tables, Str
                 .iter()
                 .map(|r| r.get(column).unwrap_or(&Value::Null))
                 .collect();
-            let array =
-                column_array(*kind, &values).map_err(|why| format!("`{name}.{column}`: {why}"))?;
+            let array = column_array(*kind, &values).map_err(|NotOfType(value, expected)| {
+                TestError::Fixture {
+                    source_name: name.clone(),
+                    column: column.clone(),
+                    value,
+                    expected,
+                }
+            })?;
             columns.push((column.clone(), array));
         }
         let batch = if columns.is_empty() {
             RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty()))
         } else {
-            RecordBatch::try_from_iter(columns).map_err(|e| e.to_string())?
+            RecordBatch::try_from_iter(columns)?
         };
         by_source.insert(
             name.clone(),
@@ -202,8 +235,8 @@ fn fixture_tables(project: &Project, test: &IndicatorTest) -> Result<Tables, Str
     Ok(Tables { by_source })
 }
 
-fn column_array(kind: ColumnType, values: &[&Value]) -> Result<ArrayRef, String> {
-    let bad = |v: &Value, what: &str| format!("`{v}` is not {what}");
+fn column_array(kind: ColumnType, values: &[&Value]) -> Result<ArrayRef, NotOfType> {
+    let bad = |v: &Value, what: &'static str| NotOfType(v.to_string(), what);
     Ok(match kind {
         ColumnType::Int => Arc::new(
             values

@@ -106,7 +106,7 @@ pub(crate) fn plan(project: &Project, reporting: Month) -> Plan {
         let mut why = None;
         let query = pushed.and_then(|(source, dialect)| {
             let t = crate::sql::translate(project, reporting, &[i], dialect);
-            why = t.skipped.first().map(|s| s.why.clone());
+            why = t.skipped.first().map(|s| s.why.to_string());
             t.skipped
                 .is_empty()
                 .then(|| t.queries.into_iter().next())

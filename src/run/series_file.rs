@@ -65,7 +65,7 @@ pub(crate) fn render(
     project: &Project,
     series: &[IndicatorSeries],
     reporting: Month,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, crate::output::RenderError> {
     let domain = Domain::ending(reporting);
     let mut cols: [Vec<Option<String>>; 5] = Default::default();
     let mut nums: [Vec<Option<f64>>; 3] = Default::default();
@@ -99,8 +99,8 @@ pub(crate) fn render(
         number(&nums[2]),
         text(&cols[4]),
     ];
-    let batch = RecordBatch::try_new(Arc::new(schema()), arrays).map_err(|e| e.to_string())?;
-    crate::output::parquet::write_batch(&batch).map_err(|e| e.to_string())
+    let batch = RecordBatch::try_new(Arc::new(schema()), arrays)?;
+    Ok(crate::output::parquet::write_batch(&batch)?)
 }
 
 /// Reads a series table for `project`: the reporting month (`--period`, or

@@ -2,7 +2,7 @@
 //! value, numerator, denominator and the reason a value is missing, in
 //! the words a native run gives.
 
-use super::{gives_reasons, per_group, Builder};
+use super::{gives_reasons, per_group, Builder, NoSql};
 use crate::model::measure::{Aggregate, BaseId, Measure, Population, HAVING_ROWS};
 
 /// The figures of one measure as SQL over the joined grid row; `missing`
@@ -26,7 +26,7 @@ impl Figure {
 }
 
 impl Builder<'_> {
-    pub(super) fn figure(&mut self, m: &Measure) -> Result<Figure, String> {
+    pub(super) fn figure(&mut self, m: &Measure) -> Result<Figure, NoSql> {
         let d = self.d;
         Ok(match m {
             Measure::Base(id) => {
@@ -119,12 +119,7 @@ impl Builder<'_> {
                         let base = &self.project.base_measures[*m];
                         sets.push(match &base.having {
                             Some(h) => {
-                                let held = self.condition(h, &|c| d.ident(c)).ok_or_else(|| {
-                                    format!(
-                                        "`having: {}` runs in Rhai, with no SQL to match it",
-                                        h.text.trim()
-                                    )
-                                })?;
+                                let held = self.condition(h, &|c| d.ident(c)).ok_or_else(|| NoSql::Having(h.text.trim().to_string()))?;
                                 let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
                                 let per_id = per_group(d, breakdowns, ", v", &rows, &placed);
                                 format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id WHERE {held}")
@@ -158,12 +153,7 @@ impl Builder<'_> {
                 ));
                 Figure::whole(format!("coalesce({cte}.v, 0)"))
             }
-            Measure::Expression(f) => {
-                return Err(format!(
-                    "a formula over other indicators ({}): their own queries give its inputs",
-                    f.inputs.join(", ")
-                ))
-            }
+            Measure::Expression(f) => return Err(NoSql::Formula(f.inputs.clone())),
         })
     }
 

@@ -26,10 +26,12 @@ use std::fmt::Write as _;
 
 mod figure;
 mod grouping;
+mod no_sql;
 mod tables;
 use crate::dialect::Dialect;
 use figure::Figure;
 use grouping::{age_band, group_label, per_group};
+pub use no_sql::NoSql;
 
 /// The SQL of a project, ready to run in order.
 #[derive(Debug)]
@@ -50,7 +52,7 @@ pub struct Query {
 #[derive(Debug)]
 pub struct Skipped {
     pub indicator: String,
-    pub why: String,
+    pub why: NoSql,
 }
 
 /// The SQL for the indicators at `indices` as of `reporting`.
@@ -134,7 +136,7 @@ impl Translation {
                 "indicator": q.indicator, "sql": q.sql,
             })).collect::<Vec<_>>(),
             "skipped": self.skipped.iter().map(|s| serde_json::json!({
-                "indicator": s.indicator, "why": s.why,
+                "indicator": s.indicator, "why": s.why.to_string(),
             })).collect::<Vec<_>>(),
         })
     }
@@ -163,7 +165,7 @@ fn indicator_query(
     domain: Domain,
     d: Dialect,
     holidays: &[i32],
-) -> Result<String, String> {
+) -> Result<String, NoSql> {
     // The months as a list of numbers and names: no engine's own way of
     // counting or formatting is needed.
     let months: Vec<String> = (0..domain.len())
@@ -262,7 +264,7 @@ impl Builder<'_> {
     }
 
     /// The CTE of a base measure: (p, g, v) per month computed and group.
-    fn base(&mut self, id: BaseId) -> Result<String, String> {
+    fn base(&mut self, id: BaseId) -> Result<String, NoSql> {
         if let Some((_, name)) = self.bases.iter().find(|(b, _)| *b == id) {
             return Ok(name.clone());
         }
@@ -355,12 +357,10 @@ impl Builder<'_> {
                     PERIOD_END => d.last_day("periods.p"),
                     _ => format!("{name}_rows.{}", d.ident(c)),
                 };
-                period_filter = Some(self.condition(f, &column).ok_or_else(|| {
-                    format!(
-                        "the filter `{}` runs row by row in Rhai, with no SQL to match it",
-                        f.text.trim()
-                    )
-                })?);
+                period_filter = Some(
+                    self.condition(f, &column)
+                        .ok_or_else(|| NoSql::Filter(f.text.trim().to_string()))?,
+                );
             }
             Some(f) => conditions.push(self.filter(&base.source, f)?),
             None => {}
@@ -462,12 +462,9 @@ impl Builder<'_> {
         let placed = format!("SELECT * FROM {name}_placed");
         let grouped = if let Some(h) = &base.having {
             // Each id's rows per period (and group), then the ids that meet `having`.
-            let held = self.condition(h, &|c| d.ident(c)).ok_or_else(|| {
-                format!(
-                    "`having: {}` runs in Rhai, with no SQL to match it",
-                    h.text.trim()
-                )
-            })?;
+            let held = self
+                .condition(h, &|c| d.ident(c))
+                .ok_or_else(|| NoSql::Having(h.text.trim().to_string()))?;
             let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
             let per_id = per_group(d, &base.breakdowns, ", v", &rows, &placed);
             format!("SELECT p, b, g, count(*) AS v FROM ({per_id}) AS rubric_per_id WHERE {held} GROUP BY p, b, g")

@@ -1,7 +1,7 @@
 //! Where a query's rows come from: sources as tables in each dialect,
 //! their columns, their place in the file, and population tables.
 
-use super::Builder;
+use super::{Builder, NoSql};
 use crate::dialect::{DatePart, Dialect};
 use crate::expr::row_expr::RowExpr;
 use crate::model::measure::Population;
@@ -10,7 +10,7 @@ use crate::source::Rows;
 impl Builder<'_> {
     /// A population table's value for the grid row's year: the latest
     /// year's total at or before it.
-    pub(super) fn population(&mut self, population: &Population) -> Result<String, String> {
+    pub(super) fn population(&mut self, population: &Population) -> Result<String, NoSql> {
         let Population::Table {
             source: name,
             year,
@@ -44,26 +44,21 @@ impl Builder<'_> {
         Ok(format!("{cte}.v"))
     }
 
-    pub(super) fn filter(&self, source: &str, f: &RowExpr) -> Result<String, String> {
+    pub(super) fn filter(&self, source: &str, f: &RowExpr) -> Result<String, NoSql> {
         self.condition(f, &|c| self.column(source, c))
-            .ok_or_else(|| {
-                format!(
-                    "the filter `{}` runs row by row in Rhai, with no SQL to match it",
-                    f.text.trim()
-                )
-            })
+            .ok_or_else(|| NoSql::Filter(f.text.trim().to_string()))
     }
 
     /// The rows of a source as a table: its Parquet file for an engine
     /// reading files, else its table in the database (the table or query
     /// a database source names, or a table named after the source).
-    pub(super) fn source(&self, name: &str) -> Result<String, String> {
+    pub(super) fn source(&self, name: &str) -> Result<String, NoSql> {
         let s = self
             .project
             .sources
             .by_name
             .get(name)
-            .ok_or_else(|| format!("source `{name}` has no file"))?;
+            .ok_or_else(|| NoSql::NoSource(name.to_string()))?;
         if !self.d.reads_files() {
             return Ok(match s.database_rows() {
                 Some(Rows::Table(t)) => t
@@ -77,11 +72,9 @@ impl Builder<'_> {
                 None => self.d.ident(name),
             });
         }
-        let path = s.parquet_file().ok_or_else(|| {
-            format!(
-                "source `{name}` is read from {}, not a Parquet file; `rubric snapshot --out DIR` writes it as Parquet for `rubric sql` to read",
-                s.describe()
-            )
+        let path = s.parquet_file().ok_or_else(|| NoSql::NotParquet {
+            name: name.to_string(),
+            from: s.describe(),
         })?;
         let path = crate::text::slashed(path);
         Ok(self.d.parquet(&path))
@@ -92,7 +85,7 @@ impl Builder<'_> {
     /// order for one file), PostgreSQL's physical row of a table (the order
     /// rows were loaded in). SQL Server and queries give none: rows of one
     /// entity on the same date then come in the engine's order.
-    pub(super) fn numbered(&self, name: &str) -> Result<(String, Option<String>), String> {
+    pub(super) fn numbered(&self, name: &str) -> Result<(String, Option<String>), NoSql> {
         let source = self.source(name)?;
         let in_table = self
             .project
