@@ -393,3 +393,50 @@ fn the_yaml_crate_is_named_only_under_config() {
         }
     }
 }
+
+/// The error type of each `Result<T, E>` a piece of code names.
+fn result_errors(code: &str) -> Vec<String> {
+    let flat: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut errors = Vec::new();
+    let mut from = 0;
+    while let Some(at) = flat[from..].find("Result<") {
+        let start = from + at + "Result<".len();
+        let (mut depth, mut split, mut end) = (1, None, None);
+        for (i, c) in flat[start..].char_indices() {
+            match c {
+                '<' | '(' | '[' => depth += 1,
+                '>' | ')' | ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(start + i);
+                        break;
+                    }
+                }
+                ',' if depth == 1 => split = Some(start + i),
+                _ => {}
+            }
+        }
+        if let (Some(s), Some(e)) = (split, end) {
+            errors.push(flat[s + 1..e].to_string());
+        }
+        from = start;
+    }
+    errors
+}
+
+#[test]
+fn no_function_fails_with_a_bare_string() {
+    assert_eq!(
+        result_errors("fn a() -> Result<Vec<(u8, String)>, String> { Ok(x) }\nResult<T, E>"),
+        ["String", "E"]
+    );
+    for (name, text) in all() {
+        let code = code_of(&text);
+        for error in result_errors(&code) {
+            assert!(
+                !matches!(error.as_str(), "String" | "&str" | "&'staticstr"),
+                "{name} has a Result whose error is {error}: give it an error type (thiserror) saying the cause"
+            );
+        }
+    }
+}
