@@ -12,62 +12,63 @@ use crate::model::compile::filter::{having_filter, row_filter, Reads};
 use crate::model::compile::lookup::compile_lookups;
 use crate::model::measure::{Aggregate, BaseMeasure, Breakdown, History, Measure, Timing};
 
-/// Rows whose date falls in the period.
-pub(super) struct Flow;
-
-impl Kind for Flow {
-    fn kind(&self) -> MeasureKind {
-        MeasureKind::Flow
-    }
-    fn name(&self) -> &'static str {
-        "flow"
-    }
-    fn keys(&self) -> &'static [&'static str] {
-        &[
-            "source",
-            "date",
-            "filter",
-            "distinct",
-            "sum",
-            "mean",
-            "missing_reason",
-            "history",
-            "having",
-            "lookup",
-        ]
-    }
-    fn compile(&self, c: Compiling) -> Option<Measure> {
-        compile_base(c, true)
-    }
+/// A measure over a source's rows: a flow (`date`) or a snapshot (`start`
+/// and `end`), which take the same keys besides those.
+pub(super) struct Base {
+    kind: MeasureKind,
+    name: &'static str,
+    keys: &'static [&'static str],
 }
 
-/// Rows open at the end of the period.
-pub(super) struct Snapshot;
+/// Rows whose date falls in the period.
+pub(super) const FLOW: Base = Base {
+    kind: MeasureKind::Flow,
+    name: "flow",
+    keys: &[
+        "source",
+        "date",
+        "filter",
+        "distinct",
+        "sum",
+        "mean",
+        "missing_reason",
+        "history",
+        "having",
+        "lookup",
+    ],
+};
 
-impl Kind for Snapshot {
+/// Rows open at the end of the period.
+pub(super) const SNAPSHOT: Base = Base {
+    kind: MeasureKind::Snapshot,
+    name: "snapshot",
+    keys: &[
+        "source",
+        "start",
+        "end",
+        "filter",
+        "distinct",
+        "sum",
+        "mean",
+        "missing_reason",
+        "history",
+        "having",
+        "lookup",
+    ],
+};
+
+impl Kind for Base {
     fn kind(&self) -> MeasureKind {
-        MeasureKind::Snapshot
+        self.kind
     }
     fn name(&self) -> &'static str {
-        "snapshot"
+        self.name
     }
     fn keys(&self) -> &'static [&'static str] {
-        &[
-            "source",
-            "start",
-            "end",
-            "filter",
-            "distinct",
-            "sum",
-            "mean",
-            "missing_reason",
-            "history",
-            "having",
-            "lookup",
-        ]
+        self.keys
     }
     fn compile(&self, c: Compiling) -> Option<Measure> {
-        compile_base(c, false)
+        compile_base(c, self.kind == MeasureKind::Flow)
     }
 }
 

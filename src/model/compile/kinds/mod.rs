@@ -32,8 +32,8 @@ pub(super) trait Kind: Sync {
 
 /// Every kind, one line each.
 pub(super) const KINDS: &[&dyn Kind] = &[
-    &base::Flow,
-    &base::Snapshot,
+    &base::FLOW,
+    &base::SNAPSHOT,
     &ratio::Ratio,
     &rate::Rate,
     &window::Window,
