@@ -1,6 +1,7 @@
 //! `rubric check`: compile and validate everything, write nothing.
 
-use super::{report, EXIT_PROBLEMS};
+use super::failure::{Failure, Outcome};
+use super::EXIT_PROBLEMS;
 use crate::config::document::Tone;
 use crate::diagnostic::Diagnostic;
 use crate::format::period_label;
@@ -21,7 +22,7 @@ pub enum Format {
     Json,
 }
 
-pub(super) fn check(project: &Path, format: Format) -> u8 {
+pub(super) fn check(project: &Path, format: Format) -> Outcome {
     let result = compile_project(project);
     // A project that compiles is run too: whatever would make `run` fail
     // (a rule returning something that is not an outcome, a bad date in
@@ -71,13 +72,13 @@ pub(super) fn check(project: &Path, format: Format) -> u8 {
                     }
                 )
             }
-            _ => report(&problems, texts),
+            _ => return Err(Failure::problems(problems, texts)),
         },
     }
     if ok {
-        0
+        Ok(())
     } else {
-        EXIT_PROBLEMS
+        Err(Failure::Reported(EXIT_PROBLEMS))
     }
 }
 

@@ -1,6 +1,7 @@
 //! `rubric drill ID [--period YYYY-MM] [--breakdown team=X] [--part P] [--out FILE]`:
 //! the source rows behind a figure.
 
+use super::failure::{Failure, Outcome};
 use super::figure::figure;
 use super::{EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
@@ -20,11 +21,8 @@ pub(super) fn drill(
     breakdown: Option<&str>,
     part: Part,
     out: Option<PathBuf>,
-) -> u8 {
-    let f = match figure(project, id, period, breakdown) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+) -> Outcome {
+    let f = figure(project, id, period, breakdown)?;
     let (p, index, row) = (&f.project, f.indicator, f.row());
     let ind = &p.indicators[index];
     let drilled = match drill_rows(
@@ -37,8 +35,10 @@ pub(super) fn drill(
     ) {
         Ok(d) => d,
         Err(why) => {
-            errln!("error: cannot drill into {why}");
-            return EXIT_USAGE;
+            return Err(Failure::message(
+                EXIT_USAGE,
+                format!("error: cannot drill into {why}"),
+            ));
         }
     };
     let figure = match part {
@@ -90,7 +90,7 @@ pub(super) fn drill(
             // The heading holds a title and a breakdown value from the data.
             outln!("{}\n", crate::text::visible(&heading, false));
             out!("{}", table(&drilled.rows));
-            return 0;
+            return Ok(());
         }
     };
     match written {
@@ -99,12 +99,9 @@ pub(super) fn drill(
                 "{heading}; written to {}",
                 out.expect("out given").display()
             );
-            0
+            Ok(())
         }
-        Err(e) => {
-            errln!("error: {e}");
-            EXIT_RUN_FAILED
-        }
+        Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `rubric explain ID [--period YYYY-MM] [--breakdown VALUE]`: why one
 //! figure is what it is.
 
+use super::failure::Outcome;
 use super::figure::figure;
 use crate::calendar::period::Month;
 use crate::output::explain;
@@ -11,15 +12,11 @@ pub(super) fn explain(
     id: &str,
     period: Option<Month>,
     breakdown: Option<&str>,
-) -> u8 {
-    match figure(project, id, period, breakdown) {
-        Ok(f) => {
-            out!(
-                "{}",
-                crate::text::visible(&explain::render(&f.project, f.row()), true)
-            );
-            0
-        }
-        Err(code) => code,
-    }
+) -> Outcome {
+    let f = figure(project, id, period, breakdown)?;
+    out!(
+        "{}",
+        crate::text::visible(&explain::render(&f.project, f.row()), true)
+    );
+    Ok(())
 }

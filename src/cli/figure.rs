@@ -1,7 +1,8 @@
 //! The one figure `explain` and `drill` are about: an indicator, a
 //! breakdown value or the whole, in its latest period as of a month.
 
-use super::{compiled, indicator_index, report, EXIT_RUN_FAILED, EXIT_USAGE};
+use super::failure::Failure;
+use super::{compiled, indicator_index, EXIT_USAGE};
 use crate::calendar::period::Month;
 use crate::measure::result::BreakdownValue;
 use crate::model::Project;
@@ -25,14 +26,14 @@ impl Figure {
     }
 }
 
-/// Finds the figure, or the exit code after saying why there is none.
+/// Finds the figure, or says why there is none.
 /// `breakdown` is `team=North` or just `North`.
 pub(super) fn figure(
     project: &Path,
     id: &str,
     period: Option<Month>,
     breakdown: Option<&str>,
-) -> Result<Figure, u8> {
+) -> Result<Figure, Failure> {
     let p = compiled(project)?;
     let index = indicator_index(&p, id)?;
     // `by=value`, or a value alone (which may hold `=` itself).
@@ -42,17 +43,14 @@ pub(super) fn figure(
         _ => (None, b),
     });
     if wanted.is_some() && p.indicators[index].breakdowns.is_empty() {
-        errln!(
+        return Err(Failure::message(EXIT_USAGE, format!(
             "error: {id} has no breakdown\n  = help: leave out --breakdown, or give `breakdowns:` in its definition"
-        );
-        return Err(EXIT_USAGE);
+        )));
     }
     // The scorecard as of the month asked for; the row is the indicator's
     // latest period then (the month itself for a monthly indicator).
-    let card = run::run(&p, run::RunOptions::new(&p).period(period)).map_err(|e| {
-        report(&[e.0], &p.texts);
-        EXIT_RUN_FAILED
-    })?;
+    let card = run::run(&p, run::RunOptions::new(&p).period(period))
+        .map_err(|e| Failure::run_failed(e.0, &p.texts))?;
     let parts: std::collections::BTreeSet<&BreakdownValue> = card
         .rows
         .iter()
@@ -75,20 +73,21 @@ pub(super) fn figure(
             match matching[..] {
                 [part] => Some((*part).clone()),
                 [] => {
-                    errln!(
-                        "error: {id} has no breakdown value `{}`\n  = help: its values are: {}",
-                        visible(breakdown.unwrap_or_default(), false),
-                        listed(&mut parts.iter())
-                    );
-                    return Err(EXIT_USAGE);
+                    return Err(Failure::message(
+                        EXIT_USAGE,
+                        format!(
+                            "error: {id} has no breakdown value `{}`\n  = help: its values are: {}",
+                            visible(breakdown.unwrap_or_default(), false),
+                            listed(&mut parts.iter())
+                        ),
+                    ));
                 }
                 _ => {
-                    errln!(
+                    return Err(Failure::message(EXIT_USAGE, format!(
                         "error: `{}` is a value of several of {id}'s breakdowns\n  = help: name the breakdown: {}",
                         visible(value, false),
                         listed(&mut matching.into_iter())
-                    );
-                    return Err(EXIT_USAGE);
+                    )));
                 }
             }
         }
@@ -98,8 +97,10 @@ pub(super) fn figure(
         .iter()
         .rposition(|r| r.indicator == index && r.group == group)
     else {
-        errln!("error: {id} has no row for that breakdown value in the period");
-        return Err(EXIT_USAGE);
+        return Err(Failure::message(
+            EXIT_USAGE,
+            format!("error: {id} has no row for that breakdown value in the period"),
+        ));
     };
     Ok(Figure {
         project: p,

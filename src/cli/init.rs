@@ -4,6 +4,7 @@
 //! without the repository. It writes only files that do not exist yet, and
 //! when it cannot write them all it removes what it wrote and nothing else.
 
+use super::failure::{Failure, Outcome};
 use super::{EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::text::slashed;
 use std::fmt::Write as _;
@@ -118,13 +119,15 @@ fn files() -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
-pub(super) fn init(dir: &Path) -> u8 {
+pub(super) fn init(dir: &Path) -> Outcome {
     if dir.exists() && !dir.is_dir() {
-        errln!(
-            "error: {} is not a folder\n  = help: give the folder to create the project in",
-            dir.display()
-        );
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(
+            EXIT_PROBLEMS,
+            format!(
+                "error: {} is not a folder\n  = help: give the folder to create the project in",
+                dir.display()
+            ),
+        ));
     }
     let files = files();
     let taken: Vec<String> = files
@@ -133,21 +136,19 @@ pub(super) fn init(dir: &Path) -> u8 {
         .map(|(p, _)| slashed(p))
         .collect();
     if !taken.is_empty() {
-        errln!(
+        return Err(Failure::message(EXIT_PROBLEMS, format!(
             "error: {} already holds {}\n  = help: `rubric init` never replaces a file; give an empty folder, or a new one: `rubric init my-scorecard`",
             dir.display(),
             taken.join(", ")
-        );
-        return EXIT_PROBLEMS;
+        )));
     }
     let mut made = Made::default();
     if let Err(e) = made.write_all(dir, &files) {
         made.undo();
-        errln!(
+        return Err(Failure::message(EXIT_RUN_FAILED, format!(
             "error: writing the project into {}: {e}\n  = help: nothing was left behind; check the folder can be written to and run again",
             dir.display()
-        );
-        return EXIT_RUN_FAILED;
+        )));
     }
     outln!("created a Rubric project in {}:", dir.display());
     for (path, _) in &files {
@@ -163,7 +164,7 @@ pub(super) fn init(dir: &Path) -> u8 {
     outln!("  rubric run                writes the scorecard into out/");
     outln!("  rubric review --accept    pins each indicator's review in reviews/");
     outln!("  rubric check              checks the YAML after each change");
-    0
+    Ok(())
 }
 
 /// What this run created, so a failure part-way removes exactly that.

@@ -1,13 +1,11 @@
 //! `rubric list`: the indicators, one line each.
 
 use super::compiled;
+use super::failure::Outcome;
 use std::path::Path;
 
-pub(super) fn list(project: &Path) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(super) fn list(project: &Path) -> Outcome {
+    let p = compiled(project)?;
     let rows: Vec<[&str; 5]> = p
         .indicators
         .iter()
@@ -42,5 +40,5 @@ pub(super) fn list(project: &Path) -> u8 {
             crate::text::visible(line.join("  ").trim_end(), false)
         );
     }
-    0
+    Ok(())
 }

@@ -1,7 +1,8 @@
-//! The command line: one file per subcommand. Exit codes: 0 success,
-//! 1 problems in the project's definitions, 2 bad command-line usage,
-//! 3 a run failed on the data or while writing, 4 `run --check` or `diff`
-//! found differences.
+//! The command line: one file per subcommand, each returning its
+//! `Failure` (with its exit code) for `main` to print once. Exit codes:
+//! 0 success, 1 problems in the project's definitions, 2 bad command-line
+//! usage, 3 a run failed on the data or while writing, 4 `run --check` or
+//! `diff` found differences.
 
 /// Prints to stdout like `print!`, without panicking when stdout is full
 /// or closed: the first failure is kept and reported when the command ends.
@@ -31,6 +32,7 @@ mod check;
 mod diff;
 mod drill;
 mod explain;
+mod failure;
 mod figure;
 mod init;
 mod list;
@@ -44,8 +46,8 @@ mod sql;
 mod summary;
 mod test;
 
-use crate::diagnostic::{render_all, Diagnostic, SourceTexts};
 use clap::{Parser, Subcommand};
+use failure::{Failure, Outcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -225,7 +227,7 @@ impl From<DrillPart> for crate::measure::drill::Part {
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    let outcome: Outcome = match cli.command {
         Command::Init { dir } => init::init(&dir.unwrap_or(cli.project)),
         Command::Run(options) => run::run(&cli.project, options),
         Command::Review(options) => review::review(&cli.project, options),
@@ -274,6 +276,13 @@ pub fn main() -> ExitCode {
             out,
         } => sources::expect(&cli.project, &source, period, out.as_deref()),
     };
+    let code = match outcome {
+        Ok(()) => 0,
+        Err(failure) => {
+            failure.print();
+            failure.code()
+        }
+    };
     if let Some(why) = output::failure() {
         errln!("error: could not write the output: {why}");
         return ExitCode::from(EXIT_RUN_FAILED.max(code));
@@ -281,23 +290,25 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The position of indicator `id`, or the exit code after saying there is
-/// no such indicator (with the nearest id, and all of them).
-fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, u8> {
+/// The position of indicator `id`, or that there is no such indicator
+/// (with the nearest id, and all of them).
+fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, Failure> {
     p.indicators.iter().position(|i| i.id == id).ok_or_else(|| {
         let ids: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
         let hint = crate::diagnostic::did_you_mean(id, ids.iter().copied())
             .map_or(String::new(), |s| format!("did you mean `{s}`? "));
-        errln!(
-            "error: no indicator `{id}`\n  = help: {hint}the indicators are: {}",
-            ids.join(", ")
-        );
-        EXIT_PROBLEMS
+        Failure::message(
+            EXIT_PROBLEMS,
+            format!(
+                "error: no indicator `{id}`\n  = help: {hint}the indicators are: {}",
+                ids.join(", ")
+            ),
+        )
     })
 }
 
-/// The compiled project, or the exit code after its problems were printed.
-fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
+/// The compiled project, or its problems.
+fn compiled(project: &std::path::Path) -> Result<crate::model::Project, Failure> {
     compiled_with(project, None)
 }
 
@@ -305,14 +316,7 @@ fn compiled(project: &std::path::Path) -> Result<crate::model::Project, u8> {
 fn compiled_with(
     project: &std::path::Path,
     snapshot: Option<&crate::source::snapshot::Snapshot>,
-) -> Result<crate::model::Project, u8> {
-    crate::model::compile_project_with(project, snapshot).map_err(|failure| {
-        report(&failure.problems, &failure.texts);
-        EXIT_PROBLEMS
-    })
-}
-
-/// Prints diagnostics to stderr, sorted, with a count.
-fn report(problems: &[Diagnostic], texts: &SourceTexts) {
-    err!("{}", render_all(problems, texts));
+) -> Result<crate::model::Project, Failure> {
+    crate::model::compile_project_with(project, snapshot)
+        .map_err(|failure| Failure::problems(failure.problems, &failure.texts))
 }

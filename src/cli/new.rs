@@ -1,6 +1,7 @@
 //! `rubric new indicator ID`: a commented indicator file, valid as written,
 //! built from the options given and the columns of the chosen source.
 
+use super::failure::{Failure, Outcome};
 use super::{EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::expr::column_type::ColumnType;
 use crate::source::discover;
@@ -54,19 +55,17 @@ pub struct Options {
     pub section: String,
 }
 
-pub(super) fn new_indicator(project: &Path, o: &Options) -> u8 {
+pub(super) fn new_indicator(project: &Path, o: &Options) -> Outcome {
     let valid_id = o.id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && o.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_id {
-        errln!("error: `{}` is not a valid id\n  = help: use letters, digits and `_`, starting with a letter (e.g. CP3)", o.id);
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(EXIT_PROBLEMS, format!("error: `{}` is not a valid id\n  = help: use letters, digits and `_`, starting with a letter (e.g. CP3)", o.id)));
     }
     let files = crate::config::load_project(project);
     let (sources, _) = discover(project, &files.sources, None);
     let Some(source) = sources.by_name.get(&o.source) else {
         let names: Vec<&str> = sources.by_name.keys().map(String::as_str).collect();
-        errln!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}", o.source, names.join(", "));
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(EXIT_PROBLEMS, format!("error: there is no source `{}`\n  = help: sources are the .parquet files under data/ and those declared in rubric.yaml or sources/: {}", o.source, names.join(", "))));
     };
     let dates: Vec<&str> = source
         .columns
@@ -90,12 +89,10 @@ pub(super) fn new_indicator(project: &Path, o: &Options) -> u8 {
             .or(dates.last())
             .copied(),
     ) else {
-        errln!("error: `{}` has no date column, so no period can be given to its rows\n  = help: its columns are: {}", o.source, source.column_list());
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(EXIT_PROBLEMS, format!("error: `{}` has no date column, so no period can be given to its rows\n  = help: its columns are: {}", o.source, source.column_list())));
     };
     if o.kind == Kind::Snapshot && start == end {
-        errln!("error: a snapshot needs a start and an end date column; `{}` has only `{start}`\n  = help: use --kind flow", o.source);
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(EXIT_PROBLEMS, format!("error: a snapshot needs a start and an end date column; `{}` has only `{start}`\n  = help: use --kind flow", o.source)));
     }
     let unit = o.unit.unwrap_or(match o.kind {
         Kind::Ratio => Unit::Percent,
@@ -222,21 +219,25 @@ pub(super) fn new_indicator(project: &Path, o: &Options) -> u8 {
         .join("indicators")
         .join(format!("{}.yaml", o.id.to_lowercase()));
     if path.exists() {
-        errln!(
-            "error: {} already exists\n  = help: choose another id, or edit that file",
-            path.display()
-        );
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(
+            EXIT_PROBLEMS,
+            format!(
+                "error: {} already exists\n  = help: choose another id, or edit that file",
+                path.display()
+            ),
+        ));
     }
     if let Err(e) =
         std::fs::create_dir_all(project.join("indicators")).and_then(|_| std::fs::write(&path, y))
     {
-        errln!("error: writing {}: {e}", path.display());
-        return EXIT_RUN_FAILED;
+        return Err(Failure::message(
+            EXIT_RUN_FAILED,
+            format!("error: writing {}: {e}", path.display()),
+        ));
     }
     outln!(
         "wrote {}; run `rubric check` after editing it",
         path.display()
     );
-    0
+    Ok(())
 }

@@ -3,7 +3,8 @@
 //! writes the new ones, in the files `cargo test` and `cargo insta review`
 //! use, so an analyst's loop needs no Rust toolchain.
 
-use super::{compiled, report, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
+use super::failure::{Failure, Outcome};
+use super::{compiled, EXIT_DIFFERENT, EXIT_PROBLEMS, EXIT_RUN_FAILED};
 use crate::output::review;
 use crate::output::review_snapshot::{self as snap, Snapshot};
 use crate::run;
@@ -31,11 +32,8 @@ pub struct Options {
     pub snapshots: Option<PathBuf>,
 }
 
-pub(super) fn review(project: &Path, o: Options) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(super) fn review(project: &Path, o: Options) -> Outcome {
+    let p = compiled(project)?;
     let unknown: Vec<&String> = o
         .ids
         .iter()
@@ -43,22 +41,23 @@ pub(super) fn review(project: &Path, o: Options) -> u8 {
         .collect();
     if !unknown.is_empty() {
         let known: Vec<&str> = p.indicators.iter().map(|i| i.id.as_str()).collect();
-        errln!(
-            "error: no indicator {}\n  = help: the indicators are: {}",
-            unknown
-                .iter()
-                .map(|u| format!("`{}`", visible(u, false)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            known.join(", ")
-        );
-        return EXIT_PROBLEMS;
+        return Err(Failure::message(
+            EXIT_PROBLEMS,
+            format!(
+                "error: no indicator {}\n  = help: the indicators are: {}",
+                unknown
+                    .iter()
+                    .map(|u| format!("`{}`", visible(u, false)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                known.join(", ")
+            ),
+        ));
     }
     let card = match run::run(&p, run::RunOptions::new(&p)) {
         Ok(card) => card,
         Err(e) => {
-            report(&[e.0], &p.texts);
-            return EXIT_RUN_FAILED;
+            return Err(Failure::run_failed(e.0, &p.texts));
         }
     };
     let reviews: Vec<(String, String)> = p
@@ -94,8 +93,10 @@ pub(super) fn review(project: &Path, o: Options) -> u8 {
                 .map(|(id, text)| (format!("{id}.md"), text.into_bytes()))
                 .collect();
             if let Err(e) = crate::output::atomic::write_all(&dir, &files) {
-                errln!("error: writing to {}: {e}", dir.display());
-                return EXIT_RUN_FAILED;
+                return Err(Failure::message(
+                    EXIT_RUN_FAILED,
+                    format!("error: writing to {}: {e}", dir.display()),
+                ));
             }
             outln!("wrote {} reviews to {}", files.len(), dir.display());
         }
@@ -104,7 +105,7 @@ pub(super) fn review(project: &Path, o: Options) -> u8 {
             out!("{}", texts.join("\n---\n\n"));
         }
     }
-    0
+    Ok(())
 }
 
 /// Where the snapshots are and which of them a command covers.
@@ -139,7 +140,7 @@ fn judge(scope: &Scope, id: &str, text: &str) -> Result<Verdict, snap::SnapshotE
     })
 }
 
-fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
+fn check(scope: &Scope, reviews: &[(String, String)]) -> Outcome {
     let mut differ = Vec::new();
     for (id, text) in reviews {
         match judge(scope, id, text) {
@@ -162,11 +163,10 @@ fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
                 differ.push(id.as_str());
             }
             Err(e) => {
-                errln!(
+                return Err(Failure::message(EXIT_RUN_FAILED, format!(
                     "error: {}\n  = help: accept the review again with `rubric review --accept {id}`",
                     visible(&e.to_string(), false)
-                );
-                return EXIT_RUN_FAILED;
+                )));
             }
         }
     }
@@ -177,7 +177,7 @@ fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
             reviews.len(),
             scope.shown.display()
         );
-        return 0;
+        return Ok(());
     }
     outln!(
         "{} of {} reviews differ from their snapshots: {}\n  = help: if every change is intended, accept them with `rubric review --accept {}`",
@@ -186,10 +186,10 @@ fn check(scope: &Scope, reviews: &[(String, String)]) -> u8 {
         differ.join(", "),
         differ.join(" ")
     );
-    EXIT_DIFFERENT
+    Err(Failure::Reported(EXIT_DIFFERENT))
 }
 
-fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
+fn accept(scope: &Scope, reviews: &[(String, String)]) -> Outcome {
     // Read once, when the first review without a snapshot needs it.
     let mut neighbours = None;
     let mut files = Vec::new();
@@ -200,11 +200,13 @@ fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
             Ok(Verdict::New) => None,
             Ok(Verdict::Changed(old)) => Some(old),
             Err(e) => {
-                errln!(
-                    "error: {}\n  = help: move the file away; `--accept` then writes a new one",
-                    visible(&e.to_string(), false)
-                );
-                return EXIT_RUN_FAILED;
+                return Err(Failure::message(
+                    EXIT_RUN_FAILED,
+                    format!(
+                        "error: {}\n  = help: move the file away; `--accept` then writes a new one",
+                        visible(&e.to_string(), false)
+                    ),
+                ));
             }
         };
         let header = match existing {
@@ -223,11 +225,13 @@ fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
             reviews.len(),
             scope.shown.display()
         );
-        return 0;
+        return Ok(());
     }
     if let Err(e) = crate::output::atomic::write_all(scope.folder, &files) {
-        errln!("error: writing to {}: {e}", scope.shown.display());
-        return EXIT_RUN_FAILED;
+        return Err(Failure::message(
+            EXIT_RUN_FAILED,
+            format!("error: writing to {}: {e}", scope.shown.display()),
+        ));
     }
     outln!(
         "accepted {} review{} into {}: {}",
@@ -236,7 +240,7 @@ fn accept(scope: &Scope, reviews: &[(String, String)]) -> u8 {
         scope.shown.display(),
         accepted.join(", ")
     );
-    0
+    Ok(())
 }
 
 /// Says which snapshots belong to no indicator: the review of one that was

@@ -1,7 +1,8 @@
 //! `rubric run`: evaluate the project and write the scorecard.
 
+use super::failure::{Failure, Outcome};
 use super::summary::{Bar, Format, Summary};
-use super::{report, EXIT_DIFFERENT, EXIT_RUN_FAILED};
+use super::{EXIT_DIFFERENT, EXIT_RUN_FAILED};
 use crate::calendar::period::Month;
 use crate::output::compare;
 use crate::progress::Progress;
@@ -50,7 +51,7 @@ pub struct Options {
     pub write_series: Option<PathBuf>,
 }
 
-pub(super) fn run(project: &Path, options: Options) -> u8 {
+pub(super) fn run(project: &Path, options: Options) -> Outcome {
     let Options {
         out,
         period,
@@ -67,20 +68,18 @@ pub(super) fn run(project: &Path, options: Options) -> u8 {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(why)) => {
-            errln!("error: cannot read the snapshot: {why}");
-            return super::EXIT_USAGE;
+            return Err(Failure::message(
+                super::EXIT_USAGE,
+                format!("error: cannot read the snapshot: {why}"),
+            ));
         }
     };
-    let p = match super::compiled_with(project, snapshot.as_ref()) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    let p = super::compiled_with(project, snapshot.as_ref())?;
     let policy = match (publish, p.publication) {
         (false, _) => None,
         (true, Some(policy)) => Some(policy),
         (true, None) => {
-            errln!("error: --publish needs a publication policy\n  = help: add to rubric.yaml:\n      publication:\n        suppress_below: 5");
-            return super::EXIT_USAGE;
+            return Err(Failure::message(super::EXIT_USAGE, "error: --publish needs a publication policy\n  = help: add to rubric.yaml:\n      publication:\n        suppress_below: 5"));
         }
     };
     // The bar shows only on a terminal; JSON is for scripts, so no bar.
@@ -101,8 +100,7 @@ pub(super) fn run(project: &Path, options: Options) -> u8 {
         Ok(card) => card,
         Err(e) => {
             bar.finish();
-            report(&[e.0], &p.texts);
-            return EXIT_RUN_FAILED;
+            return Err(Failure::run_failed(e.0, &p.texts));
         }
     };
     if timings {
@@ -112,11 +110,13 @@ pub(super) fn run(project: &Path, options: Options) -> u8 {
     }
     if let Some(path) = &write_series {
         if let Err(why) = write_series_file(&p, &card, path) {
-            errln!(
-                "error: cannot write the series to {}: {why}",
-                path.display()
-            );
-            return EXIT_RUN_FAILED;
+            return Err(Failure::message(
+                EXIT_RUN_FAILED,
+                format!(
+                    "error: cannot write the series to {}: {why}",
+                    path.display()
+                ),
+            ));
         }
     }
     let out_dir = out.unwrap_or_else(|| project.join("out"));
@@ -136,8 +136,7 @@ pub(super) fn run(project: &Path, options: Options) -> u8 {
         );
     }
     if let Err(e) = written {
-        errln!("error: {e}\n  = help: check the output folder is writable and its outputs are plain files");
-        return e.exit_code();
+        return Err(Failure::message(e.exit_code(), format!("error: {e}\n  = help: check the output folder is writable and its outputs are plain files")));
     }
     let warnings = super::check::warnings_of(&p, &card);
     let names = output::file_names(&p);
@@ -148,17 +147,18 @@ pub(super) fn run(project: &Path, options: Options) -> u8 {
         Format::Text if !quiet => out!("{}", summary.text()),
         Format::Text => {}
     }
-    0
+    Ok(())
 }
 
 /// Compares the outputs this run would write with those in `out_dir`.
-fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir: &Path) -> u8 {
+fn check_outputs(
+    p: &crate::model::Project,
+    card: &scorecard::Scorecard,
+    out_dir: &Path,
+) -> Outcome {
     let files = match output::render_all(p, card) {
         Ok(f) => f,
-        Err(e) => {
-            errln!("error: {e}");
-            return e.exit_code();
-        }
+        Err(e) => return Err(Failure::message(e.exit_code(), format!("error: {e}"))),
     };
     let mut stale = Vec::new();
     let mut fresh_csv = None;
@@ -177,7 +177,7 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
     }
     if stale.is_empty() {
         outln!("{} is up to date", out_dir.display());
-        return 0;
+        return Ok(());
     }
     errln!("error: {} is not up to date:", out_dir.display());
     for s in &stale {
@@ -198,7 +198,7 @@ fn check_outputs(p: &crate::model::Project, card: &scorecard::Scorecard, out_dir
         "  = help: run `rubric run` and commit {}",
         out_dir.display()
     );
-    EXIT_DIFFERENT
+    Err(Failure::Reported(EXIT_DIFFERENT))
 }
 
 /// The bytes with each CRLF read as LF.

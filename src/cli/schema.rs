@@ -1,10 +1,10 @@
 //! `rubric schema [--out DIR]`: write the JSON Schemas of the YAML files.
 
-use super::EXIT_RUN_FAILED;
+use super::{Failure, Outcome, EXIT_RUN_FAILED};
 use crate::config::schema;
 use std::path::Path;
 
-pub(super) fn schema(out: &Path) -> u8 {
+pub(super) fn schema(out: &Path) -> Outcome {
     let files: Vec<(&str, Vec<u8>)> = schema::all()
         .into_iter()
         .map(|(n, t)| (n, t.into_bytes()))
@@ -12,11 +12,11 @@ pub(super) fn schema(out: &Path) -> u8 {
     match crate::output::atomic::write_all(out, &files) {
         Ok(()) => {
             outln!("wrote {} schemas to {}", files.len(), out.display());
-            0
+            Ok(())
         }
-        Err(e) => {
-            errln!("error: writing to {}: {e}", out.display());
-            EXIT_RUN_FAILED
-        }
+        Err(e) => Err(Failure::message(
+            EXIT_RUN_FAILED,
+            format!("error: writing to {}: {e}", out.display()),
+        )),
     }
 }

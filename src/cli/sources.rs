@@ -2,7 +2,8 @@
 //! with a manifest; `rubric expect SOURCE [--out rows.csv]`: a source's
 //! expectations checked, with the failing rows listed.
 
-use super::{compiled, report, EXIT_RUN_FAILED, EXIT_USAGE};
+use super::failure::{Failure, Outcome};
+use super::{compiled, EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
 use crate::diagnostic::Diagnostic;
 use crate::source::check::evaluate;
@@ -13,11 +14,8 @@ use arrow_schema::{DataType, Field, Schema};
 use std::path::Path;
 use std::sync::Arc;
 
-pub(super) fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(super) fn snapshot(project: &Path, names: &[String], out: &Path) -> Outcome {
+    let p = compiled(project)?;
     let chosen: Vec<&Source> = if names.is_empty() {
         p.sources.by_name.values().collect()
     } else {
@@ -25,27 +23,26 @@ pub(super) fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
         for n in names {
             match p.sources.by_name.get(n) {
                 Some(s) => chosen.push(s),
-                None => return no_source(&p, n),
+                None => return Err(no_source(&p, n)),
             }
         }
         chosen
     };
     let files = match snapshot::write(&chosen) {
         Ok(f) => f,
-        Err(d) => {
-            report(&[d], &p.texts);
-            return EXIT_RUN_FAILED;
-        }
+        Err(d) => return Err(Failure::run_failed(d, &p.texts)),
     };
     // The bytes move into the write, not copied: a snapshot can be large.
     let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
     let named: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
     if let Err(e) = crate::output::atomic::write_all(out, &named) {
-        errln!(
-            "error: could not write the snapshot into {}: {e}",
-            out.display()
-        );
-        return EXIT_RUN_FAILED;
+        return Err(Failure::message(
+            EXIT_RUN_FAILED,
+            format!(
+                "error: could not write the snapshot into {}: {e}",
+                out.display()
+            ),
+        ));
     }
     outln!(
         "wrote {} source{} and {} into {}; `rubric run --data {}` reads them",
@@ -55,44 +52,44 @@ pub(super) fn snapshot(project: &Path, names: &[String], out: &Path) -> u8 {
         out.display(),
         out.display()
     );
-    0
+    Ok(())
 }
 
-fn no_source(p: &crate::model::Project, name: &str) -> u8 {
+fn no_source(p: &crate::model::Project, name: &str) -> Failure {
     let names: Vec<&str> = p.sources.by_name.keys().map(String::as_str).collect();
-    errln!(
-        "error: there is no source `{}`\n  = help: the sources are: {}",
-        crate::text::visible(name, false),
-        names.join(", ")
-    );
-    EXIT_USAGE
+    Failure::message(
+        EXIT_USAGE,
+        format!(
+            "error: there is no source `{}`\n  = help: the sources are: {}",
+            crate::text::visible(name, false),
+            names.join(", ")
+        ),
+    )
 }
 
-pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Option<&Path>) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(super) fn expect(
+    project: &Path,
+    name: &str,
+    period: Option<Month>,
+    out: Option<&Path>,
+) -> Outcome {
+    let p = compiled(project)?;
     let Some(source) = p.sources.by_name.get(name) else {
-        return no_source(&p, name);
+        return Err(no_source(&p, name));
     };
     if source.expectations.is_empty() {
         outln!("source `{name}` declares no expectations (`expect:` in its declaration)");
-        return 0;
+        return Ok(());
     }
     let reporting = match crate::run::reporting_or_latest(&p, period) {
         Ok(m) => m,
         Err(e) => {
-            report(&[e.0], &p.texts);
-            return EXIT_RUN_FAILED;
+            return Err(Failure::run_failed(e.0, &p.texts));
         }
     };
     let table = match read_columns(source, &source.usable_columns()) {
         Ok(t) => t,
-        Err(d) => {
-            report(&[d], &p.texts);
-            return EXIT_RUN_FAILED;
-        }
+        Err(d) => return Err(Failure::run_failed(d, &p.texts)),
     };
     let found = evaluate(
         name,
@@ -129,8 +126,7 @@ pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Opt
         match failing_rows(&table.batches, &all) {
             Ok(rows) => {
                 if let Err(e) = super::drill::write_rows(out, &rows) {
-                    errln!("error: {e}");
-                    return EXIT_RUN_FAILED;
+                    return Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}")));
                 }
                 outln!(
                     "wrote {} failing row{} to {}",
@@ -140,22 +136,23 @@ pub(super) fn expect(project: &Path, name: &str, period: Option<Month>, out: Opt
                 );
             }
             Err(e) => {
-                report(
-                    &[Diagnostic::new(
-                        &source.file,
-                        crate::diagnostic::Place::WHOLE_FILE,
-                        e.to_string(),
-                    )],
-                    &p.texts,
+                let problem = Diagnostic::new(
+                    &source.file,
+                    crate::diagnostic::Place::WHOLE_FILE,
+                    e.to_string(),
                 );
-                return EXIT_RUN_FAILED;
+                return Err(Failure::run_failed(problem, &p.texts));
             }
         }
     }
     if code == 0 && found.is_empty() {
         outln!("source `{name}`: every expectation holds for {reporting}");
     }
-    code
+    match code {
+        0 => Ok(()),
+        // The failing expectations were listed above.
+        code => Err(Failure::Reported(code)),
+    }
 }
 
 /// The failing rows with the source's columns: the row number (from 1,

@@ -1,7 +1,8 @@
 //! `rubric sql [ID...] [--period YYYY-MM] [--format json] [--dialect D]`:
 //! the measures as SQL giving the series table, to run where the data is.
 
-use super::{compiled, indicator_index, report, EXIT_RUN_FAILED};
+use super::failure::{Failure, Outcome};
+use super::{compiled, indicator_index};
 use crate::calendar::period::Month;
 use crate::dialect::Dialect;
 use clap::ValueEnum;
@@ -23,28 +24,19 @@ pub(super) fn sql(
     period: Option<Month>,
     format: Format,
     dialect: Dialect,
-) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+) -> Outcome {
+    let p = compiled(project)?;
     let indices = if ids.is_empty() {
         (0..p.indicators.len()).collect()
     } else {
-        match ids
-            .iter()
+        ids.iter()
             .map(|id| indicator_index(&p, id))
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Ok(i) => i,
-            Err(code) => return code,
-        }
+            .collect::<Result<Vec<_>, _>>()?
     };
     let reporting = match crate::run::reporting_or_latest(&p, period) {
         Ok(m) => m,
         Err(e) => {
-            report(&[e.0], &p.texts);
-            return EXIT_RUN_FAILED;
+            return Err(Failure::run_failed(e.0, &p.texts));
         }
     };
     let translation = crate::sql::translate(&p, reporting, &indices, dialect);
@@ -55,5 +47,5 @@ pub(super) fn sql(
             serde_json::to_string_pretty(&translation.json()).expect("JSON of strings")
         ),
     }
-    0
+    Ok(())
 }

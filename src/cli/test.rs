@@ -1,15 +1,13 @@
 //! `rubric test [ID...]`: run the expected-value tests written beside the
 //! definitions.
 
+use super::failure::{Failure, Outcome};
 use super::{compiled, EXIT_PROBLEMS};
 use crate::run::definition_tests::run_all;
 use std::path::Path;
 
-pub(super) fn test(project: &Path, ids: &[String]) -> u8 {
-    let p = match compiled(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub(super) fn test(project: &Path, ids: &[String]) -> Outcome {
+    let p = compiled(project)?;
     let results = run_all(&p, ids);
     let failed = results.iter().filter(|r| !r.failures.is_empty()).count();
     for r in &results {
@@ -41,8 +39,8 @@ pub(super) fn test(project: &Path, ids: &[String]) -> u8 {
         results.len() - failed
     );
     if failed > 0 {
-        EXIT_PROBLEMS
+        Err(Failure::Reported(EXIT_PROBLEMS))
     } else {
-        0
+        Ok(())
     }
 }
