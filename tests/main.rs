@@ -35,6 +35,7 @@ mod measures;
 mod pages;
 mod period_logic;
 mod periods;
+mod plausible_numbers;
 mod publication;
 mod readme;
 mod reliability;

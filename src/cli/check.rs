@@ -95,7 +95,8 @@ fn record(d: &Diagnostic) -> serde_json::Value {
 }
 
 /// The warnings of a run: the sources' expectations that failed as
-/// warnings, then the bad ratings without commentary.
+/// warnings, numbers implausible for their unit, then the bad ratings
+/// without commentary.
 pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = card
         .findings
@@ -111,6 +112,7 @@ pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagn
                 ))
         })
         .collect();
+    out.extend(crate::rules::plausible::implausible_numbers(p, card));
     out.extend(red_without_commentary(p, card));
     out.extend(card.read_here.iter().map(|(i, why)| {
         let ind = &p.indicators[*i];

@@ -55,8 +55,33 @@ pub struct Indicator {
     pub change_display: ChangeDisplay,
     /// The source named first in the measure, for listings.
     pub source_label: String,
+    /// Targets, benchmarks and percentage parameters as written, with
+    /// their places, for `check` to say when one is implausible for the
+    /// unit (a percentage written as a fraction).
+    pub written: Vec<Written>,
     pub file: PathBuf,
     pub place: Place,
+}
+
+/// A number as written in an indicator's definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// What it is, in words: `the target for 2023-24`.
+    pub what: String,
+    pub value: f64,
+    pub kind: WrittenKind,
+    pub place: Place,
+}
+
+/// What a written number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrittenKind {
+    /// A target, in the indicator's unit.
+    Target,
+    /// A benchmark, in the indicator's unit.
+    Benchmark,
+    /// A rule parameter whose name says it is a percentage (`..._pct`).
+    PercentParameter,
 }
 
 /// How the figure of a whole financial year is had from its periods.

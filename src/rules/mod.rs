@@ -5,4 +5,5 @@ pub(crate) mod benchmark_table;
 pub(crate) mod comparisons;
 pub(crate) mod evaluate;
 pub(crate) mod flag;
+pub(crate) mod plausible;
 pub mod scorecard;

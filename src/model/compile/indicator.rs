@@ -10,7 +10,9 @@ use crate::config::document::*;
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::benchmark::Figure;
-use crate::model::indicator::{Indicator, IndicatorTest, Target, Version, YearFigure};
+use crate::model::indicator::{
+    Indicator, IndicatorTest, Target, Version, Written, WrittenKind, YearFigure,
+};
 use crate::model::measure::{BaseMeasure, Breakdown, Measure};
 use crate::model::rule_set::RuleSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -156,9 +158,53 @@ pub(super) fn compile_indicator(
                 .find(|(u, _)| *u == doc.unit.value)
                 .map_or(ChangeDisplay::default_for(doc.unit.value), |(_, how)| *how)
         }),
+        written: written_numbers(doc),
         file: file.to_path_buf(),
         place: Place::from(&doc.id.referenced),
     })
+}
+
+/// The indicator's targets, benchmarks and percentage parameters that are
+/// numbers, each with its place.
+fn written_numbers(doc: &IndicatorDoc) -> Vec<Written> {
+    let number = |n: &Spanned<Number>| match n.value {
+        Number::Value(v) => Some((v, Place::from(&n.referenced))),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (year, n) in &doc.targets {
+        if let Some((value, place)) = number(n) {
+            out.push(Written {
+                what: format!("the target for {year}"),
+                value,
+                kind: WrittenKind::Target,
+                place,
+            });
+        }
+    }
+    for (name, n) in &doc.benchmarks {
+        if let Some((value, place)) = number(n) {
+            out.push(Written {
+                what: format!("the benchmark `{name}`"),
+                value,
+                kind: WrittenKind::Benchmark,
+                place,
+            });
+        }
+    }
+    for (rule, params) in [("DoT", &doc.dot_params), ("RAG", &doc.rag_params)] {
+        for (name, n) in params.iter().filter(|(k, _)| k.ends_with("_pct")) {
+            if let Some((value, place)) = number(n) {
+                out.push(Written {
+                    what: format!("`{name}` of its {rule} rule"),
+                    value,
+                    kind: WrittenKind::PercentParameter,
+                    place,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Whether every figure of `measure` is a to-date total that resets less
