@@ -13,16 +13,18 @@ use crate::rules::scorecard::Scorecard;
 
 /// The implausible numbers of every indicator.
 pub(crate) fn implausible_numbers(p: &Project, card: &Scorecard) -> Vec<Diagnostic> {
+    // Each indicator's highest figure for the whole, every period shown:
+    // one pass over the rows, so checking costs the rows, not rows times
+    // indicators.
+    let mut highest_of: Vec<Option<f64>> = vec![None; p.indicators.len()];
+    for r in card.rows.iter().chain(&card.earlier) {
+        if let (None, Some(v)) = (&r.group, r.point.value) {
+            let h = &mut highest_of[r.indicator];
+            *h = Some(h.map_or(v, |h| h.max(v)));
+        }
+    }
     let mut out = Vec::new();
-    for (i, ind) in p.indicators.iter().enumerate() {
-        // The indicator's figures for the whole, every period shown.
-        let highest = card
-            .rows
-            .iter()
-            .chain(&card.earlier)
-            .filter(|r| r.indicator == i && r.group.is_none())
-            .filter_map(|r| r.point.value)
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    for (ind, &highest) in p.indicators.iter().zip(&highest_of) {
         let shown = |v: f64| crate::format::value(v, ind.unit, ind.decimals);
         // As a percentage, without float noise: 0.85 is 85, not 85.00000000000001.
         let percent = |v: f64| (v * 100.0 * 1e9).round() / 1e9;
