@@ -4,13 +4,21 @@
 //! Only the commit is tracked, so a build reruns this when HEAD moves, not
 //! when a file changes.
 
-use std::path::Path;
 use std::process::Command;
+
+/// The package's folder, as cargo gives it when it runs this script: read
+/// at run time, since one compiled build script may serve two checkouts
+/// sharing a target folder (`env!` would name the first one's).
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(Into::into)
+        .unwrap_or_default()
+}
 
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git")
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(manifest_dir())
         .output()
         .ok()?;
     let text = String::from_utf8(out.stdout).ok()?;
@@ -44,7 +52,7 @@ fn main() {
 }
 
 fn track(path: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let path = manifest_dir().join(path);
     if path.exists() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
