@@ -301,3 +301,74 @@ fn a_breakdown_value_with_no_figure_says_why_below_its_table() {
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()
 }
+
+/// Referrals in March 2023 of children 1 and 2, broken down by the team
+/// looked up from `people`, which also holds child 3 of team East, who has
+/// no referral. Written as Parquet (text read as dictionaries) or CSV.
+fn referrals_by_looked_up_team(f: &Fixture, csv: bool) {
+    f.standard_rules();
+    let referrals = "child_id,referral_date\n1,2023-03-01\n2,2023-03-02\n1,2023-03-03\n";
+    let people = "child_id,team\n1,North\n2,South\n3,East\n";
+    if csv {
+        f.file("extracts/referrals.csv", referrals);
+        f.file("extracts/people.csv", people);
+        f.file(
+            "rubric.yaml",
+            "sources:\n  - name: referrals\n    path: extracts/referrals.csv\n  \
+             - name: people\n    path: extracts/people.csv\n",
+        );
+    } else {
+        f.table(
+            "referrals",
+            vec![
+                ("child_id", ints(&[Some(1), Some(2), Some(1)])),
+                (
+                    "referral_date",
+                    dates(&[Some("2023-03-01"), Some("2023-03-02"), Some("2023-03-03")]),
+                ),
+            ],
+        );
+        f.table(
+            "people",
+            vec![
+                ("child_id", ints(&[Some(1), Some(2), Some(3)])),
+                ("team", strs(&[Some("North"), Some("South"), Some("East")])),
+            ],
+        );
+    }
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[indicator(
+            "A1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: referrals\ndate: referral_date\n\
+             lookup: [{ source: people, key: child_id, columns: [team] }]",
+            "breakdown: team",
+        )]),
+    );
+}
+
+#[test]
+fn regression_a_looked_up_breakdown_gives_the_same_groups_from_parquet_and_csv() {
+    let parquet = Fixture::new();
+    referrals_by_looked_up_team(&parquet, false);
+    let from_parquet = parquet.run(&["--period", "2023-03"]);
+    // North 2 (child 1 twice), South 1, by hand; East has no referral.
+    assert_eq!(
+        from_parquet.by("A1", "team", "North", "2023-03", "value"),
+        "2"
+    );
+    assert_eq!(
+        from_parquet.by("A1", "team", "South", "2023-03", "value"),
+        "1"
+    );
+    let csv = Fixture::new();
+    referrals_by_looked_up_team(&csv, true);
+    csv.run(&["--period", "2023-03"]);
+    for file in ["scorecard.csv", "scorecard.md"] {
+        let a = std::fs::read_to_string(parquet.out_dir().join(file)).unwrap();
+        let b = std::fs::read_to_string(csv.out_dir().join(file)).unwrap();
+        assert_eq!(a, b, "{file} differs between Parquet and CSV");
+    }
+}

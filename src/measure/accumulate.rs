@@ -220,15 +220,20 @@ impl<'a> Accumulator<'a> {
     }
 
     /// The group of every row of a breakdown column. A dictionary's values
-    /// are looked up once each, not once per row.
+    /// are looked up once each, and only those some row holds (a looked-up
+    /// column keeps its whole table's: groups a CSV would not have).
     fn row_groups(&mut self, by: &str, array: &dyn Array) -> Result<Vec<usize>, GroupProblem> {
         match array.data_type() {
             DataType::Dictionary(_, _) => {
                 let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
                 let values = dict.values().as_string::<i32>();
+                let (keys, mut held) = (dict.keys(), vec![false; values.len()]);
+                for row in (0..keys.len()).filter(|&r| keys.is_valid(r)) {
+                    held[keys.value(row) as usize] = true;
+                }
                 let ids: Vec<Option<usize>> = (0..values.len())
                     .map(|i| {
-                        (!values.is_null(i))
+                        (held[i] && !values.is_null(i))
                             .then(|| self.group_id(by, &written_group(values.value(i))))
                             .transpose()
                     })
@@ -242,7 +247,6 @@ impl<'a> Accumulator<'a> {
                         Ok(*unrecorded.get_or_init(|| g))
                     }
                 };
-                let keys = dict.keys();
                 let mut groups = Vec::with_capacity(array.len());
                 for (row, &k) in keys.values().iter().enumerate() {
                     let id = if keys.is_valid(row) {
