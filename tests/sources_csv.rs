@@ -553,3 +553,97 @@ fn a_path_leading_outside_the_project_is_refused_at_its_place_on_any_platform() 
         assert!(out.stderr.contains("relative to it"), "{}", out.stderr);
     }
 }
+
+/// Referrals in a CSV extract: March 2023 has 2 (by hand), February 1.
+fn referrals_from_csv() -> common::Fixture {
+    let f = common::Fixture::new();
+    f.standard_rules()
+        .file(
+            "extracts/referrals.csv",
+            "referral_date,team\n2023-02-10,North\n2023-03-01,North\n2023-03-20,South\n",
+        )
+        .file(
+            "rubric.yaml",
+            "sources:\n  - name: referrals\n    path: extracts/referrals.csv\n",
+        );
+    common::referrals_counted(&f, "breakdown: team");
+    f
+}
+
+#[test]
+fn sql_reads_a_snapshot_of_csv_sources_as_run_does() {
+    let f = referrals_from_csv();
+    // Without a snapshot, DuckDB's SQL cannot read the CSV source.
+    let live = f.rubric(&["sql", "--format", "json", "--period", "2023-03"]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert!(
+        live.stdout.contains("rubric sql --data DIR"),
+        "{}",
+        live.stdout
+    );
+    let snap = f.path().join("snap");
+    let out = f.rubric(&["snapshot", "--out", snap.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let data = ["--data", snap.to_str().unwrap()];
+    let run = f.rubric(&[&["run", "--quiet", "--period", "2023-03"][..], &data].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let t = f.read_csv();
+    assert_eq!(t.value("A1", "2023-03"), "2");
+    assert_eq!(t.value("A1", "2023-02"), "1");
+    let sql = f.rubric(
+        &[
+            &["sql", "--format", "json", "--period", "2023-03"][..],
+            &data,
+        ]
+        .concat(),
+    );
+    assert_eq!(sql.code, 0, "{}", sql.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&sql.stdout).unwrap();
+    assert_eq!(
+        doc["skipped"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        sql.stdout
+    );
+    // DuckDB running that SQL gives the run's figures.
+    let Some(python) = common::duckdb_python() else {
+        return;
+    };
+    let json_file = f.path().join("sql.json");
+    std::fs::write(&json_file, &sql.stdout).unwrap();
+    let checked = std::process::Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/sql_check.py"))
+        .arg(f.path())
+        .arg(&json_file)
+        .arg(f.out_dir().join("scorecard.csv"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success() && said.starts_with("39 figures of 1 indicators agree"),
+        "{said}\n{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+#[test]
+fn sql_refuses_a_snapshot_changed_by_hand() {
+    let f = referrals_from_csv();
+    let snap = f.path().join("snap");
+    assert_eq!(
+        f.rubric(&["snapshot", "--out", snap.to_str().unwrap()])
+            .code,
+        0
+    );
+    let file = snap.join("referrals.parquet");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.push(0);
+    std::fs::write(&file, bytes).unwrap();
+    let out = f.rubric(&["sql", "--data", snap.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot read the snapshot") && out.stderr.contains("has changed"),
+        "{}",
+        out.stderr
+    );
+}

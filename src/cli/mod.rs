@@ -168,6 +168,10 @@ pub enum Command {
         /// The engine the SQL is for.
         #[arg(long, value_enum, default_value_t = crate::dialect::Dialect::Duckdb)]
         dialect: crate::dialect::Dialect,
+        /// Read the sources a snapshot folder holds (`rubric snapshot --out
+        /// DIR`), as `run --data` does: the SQL reads its Parquet files.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Write the sources (default: all) as Parquet into a folder, with a
     /// manifest of row counts and content hashes; `run --data DIR` reads it.
@@ -264,7 +268,8 @@ pub fn main() -> ExitCode {
             period,
             format,
             dialect,
-        } => sql::sql(&cli.project, &ids, period, format, dialect),
+            data,
+        } => sql::sql(&cli.project, &ids, period, format, dialect, data.as_deref()),
         Command::Test { ids } => test::test(&cli.project, &ids),
         Command::Snapshot {
             sources: names,
@@ -305,6 +310,20 @@ fn indicator_index(p: &crate::model::Project, id: &str) -> Result<usize, Failure
             ),
         )
     })
+}
+
+/// The snapshot `--data` names, if any, checked against its manifest.
+fn snapshot_of(
+    data: Option<&std::path::Path>,
+) -> Result<Option<crate::source::snapshot::Snapshot>, Failure> {
+    data.map(crate::source::snapshot::Snapshot::open)
+        .transpose()
+        .map_err(|why| {
+            Failure::message(
+                EXIT_USAGE,
+                format!("error: cannot read the snapshot: {why}"),
+            )
+        })
 }
 
 /// The compiled project, or its problems.

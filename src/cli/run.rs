@@ -64,16 +64,7 @@ pub(super) fn run(project: &Path, options: Options) -> Outcome {
         series,
         write_series,
     } = options;
-    let snapshot = match data.as_deref().map(crate::source::snapshot::Snapshot::open) {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(why)) => {
-            return Err(Failure::message(
-                super::EXIT_USAGE,
-                format!("error: cannot read the snapshot: {why}"),
-            ));
-        }
-    };
+    let snapshot = super::snapshot_of(data.as_deref())?;
     let p = super::compiled_with(project, snapshot.as_ref())?;
     let policy = match (publish, p.publication) {
         (false, _) => None,

@@ -2,7 +2,7 @@
 //! the measures as SQL giving the series table, to run where the data is.
 
 use super::failure::{Failure, Outcome};
-use super::{compiled, indicator_index};
+use super::indicator_index;
 use crate::calendar::period::Month;
 use crate::dialect::Dialect;
 use clap::ValueEnum;
@@ -24,8 +24,10 @@ pub(super) fn sql(
     period: Option<Month>,
     format: Format,
     dialect: Dialect,
+    data: Option<&Path>,
 ) -> Outcome {
-    let p = compiled(project)?;
+    let snapshot = super::snapshot_of(data)?;
+    let p = super::compiled_with(project, snapshot.as_ref())?;
     let indices = if ids.is_empty() {
         (0..p.indicators.len()).collect()
     } else {

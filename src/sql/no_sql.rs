@@ -17,6 +17,6 @@ pub enum NoSql {
     #[error("source `{0}` has no file")]
     NoSource(String),
     /// An engine reading files needs Parquet.
-    #[error("source `{name}` is read from {from}, not a Parquet file; `rubric snapshot --out DIR` writes it as Parquet for `rubric sql` to read")]
+    #[error("source `{name}` is read from {from}, not a Parquet file; `rubric snapshot --out DIR` writes it as Parquet, and `rubric sql --data DIR` reads that")]
     NotParquet { name: String, from: String },
 }
