@@ -345,6 +345,21 @@ pub enum MeasureKind {
     Cohort,
 }
 
+impl MeasureKind {
+    /// As written in `kind:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MeasureKind::Flow => "flow",
+            MeasureKind::Snapshot => "snapshot",
+            MeasureKind::Ratio => "ratio",
+            MeasureKind::Rate => "rate",
+            MeasureKind::Window => "window",
+            MeasureKind::Expression => "expression",
+            MeasureKind::Cohort => "cohort",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowKind {

@@ -164,7 +164,6 @@ pub(super) fn compile_measure(
             }
         }
     }
-    let takes = takes(doc.kind.value);
     measure_kind.compile(Compiling {
         doc,
         windows,
@@ -173,8 +172,7 @@ pub(super) fn compile_measure(
         ok,
         need: Need {
             kind: &doc.kind,
-            name: kind_name,
-            takes: &takes,
+            takes,
             site,
         },
         inner: compile_measure,

@@ -16,14 +16,12 @@ use crate::model::measure::{Aggregate, BaseMeasure, Breakdown, History, Measure,
 /// and `end`), which take the same keys besides those.
 pub(super) struct Base {
     kind: MeasureKind,
-    name: &'static str,
     keys: &'static [&'static str],
 }
 
 /// Rows whose date falls in the period.
 pub(super) const FLOW: Base = Base {
     kind: MeasureKind::Flow,
-    name: "flow",
     keys: &[
         "source",
         "date",
@@ -41,7 +39,6 @@ pub(super) const FLOW: Base = Base {
 /// Rows open at the end of the period.
 pub(super) const SNAPSHOT: Base = Base {
     kind: MeasureKind::Snapshot,
-    name: "snapshot",
     keys: &[
         "source",
         "start",
@@ -60,9 +57,6 @@ pub(super) const SNAPSHOT: Base = Base {
 impl Kind for Base {
     fn kind(&self) -> MeasureKind {
         self.kind
-    }
-    fn name(&self) -> &'static str {
-        self.name
     }
     fn keys(&self) -> &'static [&'static str] {
         self.keys

@@ -12,9 +12,6 @@ impl Kind for Cohort {
     fn kind(&self) -> MeasureKind {
         MeasureKind::Cohort
     }
-    fn name(&self) -> &'static str {
-        "cohort"
-    }
     fn keys(&self) -> &'static [&'static str] {
         &["measures"]
     }

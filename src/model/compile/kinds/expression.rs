@@ -12,9 +12,6 @@ impl Kind for Expression {
     fn kind(&self) -> MeasureKind {
         MeasureKind::Expression
     }
-    fn name(&self) -> &'static str {
-        "expression"
-    }
     fn keys(&self) -> &'static [&'static str] {
         &["formula"]
     }

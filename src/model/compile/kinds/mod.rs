@@ -22,7 +22,9 @@ pub(super) trait Kind: Sync {
     /// Its variant of `MeasureKind` (what `kind:` says).
     fn kind(&self) -> MeasureKind;
     /// As written in `kind:`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.kind().name()
+    }
     /// The keys besides `kind` it takes, wherever it stands; any other is
     /// refused there, naming the key.
     fn keys(&self) -> &'static [&'static str];
@@ -76,24 +78,25 @@ pub(super) struct Compiling<'a> {
     pub(super) inner: Inner,
 }
 
-/// Says a needed key is missing, with what the kind takes.
+/// Says a needed key is missing, with what the kind takes (worked out
+/// only then: most measures miss nothing).
 #[derive(Clone, Copy)]
 pub(super) struct Need<'a> {
     pub(super) kind: &'a Spanned<MeasureKind>,
-    pub(super) name: &'static str,
-    pub(super) takes: &'a str,
+    pub(super) takes: fn(MeasureKind) -> String,
     pub(super) site: &'a IndicatorSite<'a>,
 }
 
 impl Need<'_> {
     pub(super) fn missing(&self, field: &str, ctx: &mut Ctx) {
+        let kind = self.kind.value;
         ctx.problems.push(
             self.site
                 .at(
                     self.kind,
-                    format!("a {} measure needs `{field}`", self.name),
+                    format!("a {} measure needs `{field}`", kind.name()),
                 )
-                .help(self.takes),
+                .help((self.takes)(kind)),
         );
     }
 }

@@ -16,9 +16,6 @@ impl Kind for Rate {
     fn kind(&self) -> MeasureKind {
         MeasureKind::Rate
     }
-    fn name(&self) -> &'static str {
-        "rate"
-    }
     fn keys(&self) -> &'static [&'static str] {
         &["measure", "population", "per"]
     }

@@ -10,9 +10,6 @@ impl Kind for Ratio {
     fn kind(&self) -> MeasureKind {
         MeasureKind::Ratio
     }
-    fn name(&self) -> &'static str {
-        "ratio"
-    }
     fn keys(&self) -> &'static [&'static str] {
         &["numerator", "denominator", "scale"]
     }

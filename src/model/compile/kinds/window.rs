@@ -11,9 +11,6 @@ impl Kind for Window {
     fn kind(&self) -> MeasureKind {
         MeasureKind::Window
     }
-    fn name(&self) -> &'static str {
-        "window"
-    }
     fn keys(&self) -> &'static [&'static str] {
         &["measure", "window"]
     }
