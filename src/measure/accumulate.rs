@@ -227,37 +227,25 @@ impl<'a> Accumulator<'a> {
             DataType::Dictionary(_, _) => {
                 let dict = array.as_dictionary::<arrow_array::types::Int32Type>();
                 let values = dict.values().as_string::<i32>();
-                let (keys, mut held) = (dict.keys(), vec![false; values.len()]);
-                for row in (0..keys.len()).filter(|&r| keys.is_valid(r)) {
-                    held[keys.value(row) as usize] = true;
-                }
-                let ids: Vec<Option<usize>> = (0..values.len())
-                    .map(|i| {
-                        (held[i] && !values.is_null(i))
-                            .then(|| self.group_id(by, &written_group(values.value(i))))
-                            .transpose()
-                    })
-                    .collect::<Result<_, _>>()?;
-                // Rows with no value share one group, made only if met.
-                let unrecorded = std::cell::OnceCell::new();
-                let mut not_recorded = || match unrecorded.get() {
-                    Some(&g) => Ok(g),
-                    None => {
-                        let g = self.group_id(by, UNRECORDED_GROUP)?;
-                        Ok(*unrecorded.get_or_init(|| g))
-                    }
-                };
+                let keys = dict.keys();
+                // Each value's group, looked up when a row first holds it;
+                // rows with no value share one group, made only if met.
+                let mut ids: Vec<Option<usize>> = vec![None; values.len()];
+                let mut unrecorded = None;
                 let mut groups = Vec::with_capacity(array.len());
                 for (row, &k) in keys.values().iter().enumerate() {
-                    let id = if keys.is_valid(row) {
-                        ids[k as usize]
-                    } else {
-                        None
-                    };
-                    groups.push(match id {
+                    let k = k as usize;
+                    // A null row's key may be anything: only a valid one is read.
+                    let held = keys.is_valid(row) && !values.is_null(k);
+                    let slot = if held { &mut ids[k] } else { &mut unrecorded };
+                    let g = match *slot {
                         Some(g) => g,
-                        None => not_recorded()?,
-                    });
+                        None if held => {
+                            *slot.insert(self.group_id(by, &written_group(values.value(k)))?)
+                        }
+                        None => *slot.insert(self.group_id(by, UNRECORDED_GROUP)?),
+                    };
+                    groups.push(g);
                 }
                 Ok(groups)
             }
