@@ -3,7 +3,7 @@
 //! the words a native run gives.
 
 use super::{gives_reasons, per_group, Builder, NoSql};
-use crate::model::measure::{Aggregate, BaseId, Measure, Population, HAVING_ROWS};
+use crate::model::measure::{Aggregate, BaseId, Measure, Population};
 
 /// The figures of one measure as SQL over the joined grid row; `missing`
 /// is why the value is missing (NULL when it is not), in the scan's words.
@@ -119,9 +119,7 @@ impl Builder<'_> {
                         let base = &self.project.base_measures[*m];
                         sets.push(match &base.having {
                             Some(h) => {
-                                let held = self.condition(h, &|c| d.ident(c)).ok_or_else(|| NoSql::Having(h.text.trim().to_string()))?;
-                                let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
-                                let per_id = per_group(d, breakdowns, ", v", &rows, &placed);
+                                let (per_id, held) = self.ids_having(h, breakdowns, &placed)?;
                                 format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id WHERE {held}")
                             }
                             None => {

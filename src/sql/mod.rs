@@ -255,6 +255,23 @@ fn indicator_query(
 
 impl Builder<'_> {
     /// A condition written in this query's dialect.
+    /// Each id's rows per period and group (`per_id`, from `placed`), and
+    /// the condition on them that `having` is; a measure counts the ids
+    /// meeting it, a cohort's member keeps them.
+    fn ids_having(
+        &self,
+        having: &RowExpr,
+        breakdowns: &[crate::model::measure::Breakdown],
+        placed: &str,
+    ) -> Result<(String, String), NoSql> {
+        let d = self.d;
+        let held = self
+            .condition(having, &|c| d.ident(c))
+            .ok_or_else(|| NoSql::Having(having.text.trim().to_string()))?;
+        let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
+        Ok((per_group(d, breakdowns, ", v", &rows, placed), held))
+    }
+
     fn condition(&self, f: &RowExpr, column: &dyn Fn(&str) -> String) -> Option<String> {
         f.to_sql(&SqlWriter {
             dialect: self.d,
@@ -461,12 +478,7 @@ impl Builder<'_> {
         self.ctes.push(format!("{name}_placed AS ({placed})"));
         let placed = format!("SELECT * FROM {name}_placed");
         let grouped = if let Some(h) = &base.having {
-            // Each id's rows per period (and group), then the ids that meet `having`.
-            let held = self
-                .condition(h, &|c| d.ident(c))
-                .ok_or_else(|| NoSql::Having(h.text.trim().to_string()))?;
-            let rows = format!("count(*) AS {}", d.ident(HAVING_ROWS));
-            let per_id = per_group(d, &base.breakdowns, ", v", &rows, &placed);
+            let (per_id, held) = self.ids_having(h, &base.breakdowns, &placed)?;
             format!("SELECT p, b, g, count(*) AS v FROM ({per_id}) AS rubric_per_id WHERE {held} GROUP BY p, b, g")
         } else if gives_reasons(base) {
             let selected = format!("{value} AS v, min(rubric_reason) AS reason");
