@@ -92,7 +92,7 @@ impl SourceKind for Csv {
                 Encoding::Windows1252
             }
             Some(e) => {
-                let place = d.at(&doc.encoding.as_ref().expect("set").referenced);
+                let place = Place::from(&doc.encoding.as_ref().expect("set").referenced);
                 d.refuse(
                     place,
                     format!("`{e}` is not an encoding Rubric reads"),
@@ -106,7 +106,7 @@ impl SourceKind for Csv {
             Some(s) if s.value == "\\t" || s.value == "tab" => b'\t',
             Some(s) if s.value.len() == 1 && s.value.is_ascii() => s.value.as_bytes()[0],
             Some(s) => {
-                let place = d.at(&s.referenced);
+                let place = Place::from(&s.referenced);
                 d.refuse(
                     place,
                     format!(

@@ -8,7 +8,6 @@
 use super::read_error::ReadError;
 use super::Sources;
 use crate::config::sources::SourceDoc;
-use crate::config::span::Location;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
 use arrow_array::RecordBatch;
@@ -102,10 +101,6 @@ pub(crate) struct Declaration<'a> {
 }
 
 impl Declaration<'_> {
-    pub(crate) fn at(&self, loc: &Location) -> Place {
-        Place::from(loc)
-    }
-
     /// Reports a refused declaration at `place`.
     pub(crate) fn refuse(&mut self, place: Place, message: String, help: &str) {
         self.problems

@@ -7,6 +7,7 @@
 
 use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
 use super::read_error::ReadError;
+use crate::diagnostic::Place;
 use crate::dialect::Dialect;
 use crate::expr::column_type::ColumnType;
 use arrow_array::RecordBatch;
@@ -93,7 +94,7 @@ impl SourceKind for Odbc {
             .all(|c| c.is_ascii_alphanumeric() || c == '_')
             || connection.value.is_empty()
         {
-            d.refuse(d.at(&connection.referenced), "`connection` names an environment variable, such as `RUBRIC_DATABASE`; it cannot hold the connection string".to_string(), "put the connection string in an environment variable and name that variable here");
+            d.refuse(Place::from(&connection.referenced), "`connection` names an environment variable, such as `RUBRIC_DATABASE`; it cannot hold the connection string".to_string(), "put the connection string in an environment variable and name that variable here");
             return None;
         }
         let pushdown = match &doc.pushdown {
@@ -102,13 +103,13 @@ impl SourceKind for Odbc {
                 "postgres" => Some(Dialect::Postgres),
                 "tsql" => Some(Dialect::Tsql),
                 other => {
-                    d.refuse(d.at(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::text::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
+                    d.refuse(Place::from(&p.referenced), format!("`pushdown: {}` is not a database's SQL Rubric writes", crate::text::visible(other, false)), "write `pushdown: postgres` (PostgreSQL) or `pushdown: tsql` (SQL Server), or leave it out to read the rows");
                     return None;
                 }
             },
         };
         if let (Some(p), false) = (&doc.pushdown, doc.expect.is_empty()) {
-            d.refuse(d.at(&p.referenced), "a source whose measures run in the database cannot carry `expect:`: its rows are never read here to check".to_string(), "check the rows in the database, or leave out `pushdown` to read them");
+            d.refuse(Place::from(&p.referenced), "a source whose measures run in the database cannot carry `expect:`: its rows are never read here to check".to_string(), "check the rows in the database, or leave out `pushdown` to read them");
             return None;
         }
         let source = OdbcSource {

@@ -6,7 +6,7 @@ use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
 use super::read_error::ReadError;
 use super::text::parse_date;
 use crate::config::files::check_inside;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
@@ -78,7 +78,7 @@ impl SourceKind for Xlsx {
             Some(r) => match parse_range(&r.value) {
                 Some(range) => Some(range),
                 None => {
-                    let place = d.at(&r.referenced);
+                    let place = Place::from(&r.referenced);
                     d.refuse(
                         place,
                         format!(
