@@ -5,7 +5,7 @@ use arrow_array::{cast::AsArray, types::Int32Type, Array, ArrayRef};
 use arrow_schema::{ArrowError, DataType};
 use std::sync::Arc;
 
-use crate::expr::engine::Date;
+use crate::expr::date::Date;
 use rhai::{Dynamic, ImmutableString};
 
 /// What a column holds, as far as expressions and measures care.

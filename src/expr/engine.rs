@@ -1,16 +1,15 @@
 //! The one sandboxed Rhai engine every expression runs in: no I/O, no
 //! clock, no `eval`, explicit limits (the same in debug and release builds),
-//! plus the functions analysts may call. New functions go in `register`.
+//! plus the functions analysts may call (`expr::function`, one file each).
 
-use crate::calendar::elapsed::{whole_months, whole_years};
-use crate::calendar::period::{date_from_days, days_from_date};
+use super::date::Date;
+use super::function::FUNCTIONS;
 use crate::calendar::Calendar;
-use chrono::{Datelike, NaiveDate};
 use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{Dynamic, Engine, EvalAltResult, ImmutableString, FLOAT, INT};
+use rhai::{Engine, FLOAT, INT};
 use std::sync::Arc;
 
 /// Limits that stop runaway expressions; generous for any real filter or rule.
@@ -37,16 +36,6 @@ impl Default for Limits {
     }
 }
 
-/// A calendar date inside Rhai, stored as days since 1970-01-01 like Arrow's Date32.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub i32);
-
-impl Date {
-    pub fn naive(self) -> NaiveDate {
-        date_from_days(self.0)
-    }
-}
-
 /// Builds the sandboxed engine with the given limits, counting working
 /// days with `calendar`.
 pub fn sandboxed_engine(limits: Limits, calendar: Arc<Calendar>) -> Engine {
@@ -69,75 +58,14 @@ pub fn sandboxed_engine(limits: Limits, calendar: Arc<Calendar>) -> Engine {
     engine.set_max_array_size(to_usize(limits.max_array_size));
     engine.set_max_map_size(to_usize(limits.max_map_size));
     register(&mut engine);
-    register_working_days(&mut engine, calendar);
+    for function in FUNCTIONS {
+        function.register(&mut engine, &calendar);
+    }
     engine
 }
 
 fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
-}
-
-fn register_working_days(engine: &mut Engine, calendar: Arc<Calendar>) {
-    let cal = Arc::clone(&calendar);
-    engine.register_fn(
-        "working_days_between",
-        move |start: Dynamic, end: Dynamic| {
-            two_dates(&start, &end, "working_days_between").map(|d| match d {
-                Some((a, b)) => Dynamic::from_int(cal.working_days_between(a.0, b.0)),
-                None => Dynamic::UNIT,
-            })
-        },
-    );
-    engine.register_fn(
-        "add_working_days",
-        move |date: Dynamic, n: INT| -> Result<Dynamic, Box<EvalAltResult>> {
-            if date.is_unit() {
-                return Ok(Dynamic::UNIT);
-            }
-            match date.clone().try_cast::<Date>() {
-                Some(d) if n.abs() <= MAX_WORKING_DAYS_STEP => {
-                    match calendar.add_working_days(d.0, n) {
-                        Some(day) => Ok(Dynamic::from(Date(day))),
-                        None => Err(format!(
-                            "add_working_days({}, {n}) is past the last date Rubric can hold",
-                            d.naive()
-                        )
-                        .into()),
-                    }
-                }
-                Some(_) => Err(format!(
-                    "add_working_days moves at most {MAX_WORKING_DAYS_STEP} working days"
-                )
-                .into()),
-                None => {
-                    Err(format!("add_working_days expects a date, got {}", date.type_name()).into())
-                }
-            }
-        },
-    );
-}
-
-/// The largest move `add_working_days` makes, so a typo cannot hang a run.
-pub const MAX_WORKING_DAYS_STEP: i64 = 100_000;
-
-/// Both values as dates, `None` when either is missing.
-fn two_dates(
-    a: &Dynamic,
-    b: &Dynamic,
-    function: &str,
-) -> Result<Option<(Date, Date)>, Box<EvalAltResult>> {
-    if a.is_unit() || b.is_unit() {
-        return Ok(None);
-    }
-    match (a.clone().try_cast::<Date>(), b.clone().try_cast::<Date>()) {
-        (Some(x), Some(y)) => Ok(Some((x, y))),
-        _ => Err(format!(
-            "{function} expects two dates, got {} and {}",
-            a.type_name(),
-            b.type_name()
-        )
-        .into()),
-    }
 }
 
 fn register(engine: &mut Engine) {
@@ -150,25 +78,6 @@ fn register(engine: &mut Engine) {
     engine.register_fn(">=", |a: Date, b: Date| a >= b);
     engine.register_fn("to_string", |d: &mut Date| d.naive().to_string());
     engine.register_fn("to_debug", |d: &mut Date| d.naive().to_string());
-    engine.register_fn("date", parse_date);
-    engine.register_fn("days_between", days_between);
-    engine.register_fn("months_between", |a: Dynamic, b: Dynamic| {
-        whole(a, b, "months_between", whole_months)
-    });
-    engine.register_fn("years_between", |a: Dynamic, b: Dynamic| {
-        whole(a, b, "years_between", whole_years)
-    });
-    engine.register_fn("age_at", |a: Dynamic, b: Dynamic| {
-        whole(a, b, "age_at", whole_years)
-    });
-    engine.register_fn("year", |d: Dynamic| date_part(d, |n| n.year() as INT));
-    engine.register_fn("month", |d: Dynamic| date_part(d, |n| n.month() as INT));
-    // For the reasons rules give: a number with a fixed count of decimals.
-    engine.register_fn("format_number", format_number);
-    engine.register_fn("format_number", |x: INT, decimals: INT| {
-        format_number(x as FLOAT, decimals)
-    });
-
     // A missing value (`()`) in arithmetic gives a missing value, so that
     // `days_between(start, end) <= 45` is simply false when `end` is empty.
     macro_rules! null_arith {
@@ -183,53 +92,10 @@ fn register(engine: &mut Engine) {
     null_arith!("+", "-", "*", "/");
 }
 
-/// A number with a fixed count of decimals (0 to 6), for rules' reasons:
-/// rounded as the reports round, so a reason quotes the figure the page shows.
-fn format_number(x: FLOAT, decimals: INT) -> String {
-    crate::text::number(x, decimals.clamp(0, 6) as u8)
-}
-
-fn parse_date(text: ImmutableString) -> Result<Date, Box<EvalAltResult>> {
-    NaiveDate::parse_from_str(text.as_str(), "%Y-%m-%d")
-        .map(|d| Date(days_from_date(d)))
-        .map_err(|_| format!("date(\"{text}\") is not a date: write it as \"YYYY-MM-DD\"").into())
-}
-
-/// Days from `start` to `end` (end minus start); missing if either is missing.
-fn days_between(start: Dynamic, end: Dynamic) -> Result<Dynamic, Box<EvalAltResult>> {
-    two_dates(&start, &end, "days_between").map(|d| match d {
-        Some((a, b)) => Dynamic::from_int(INT::from(b.0) - INT::from(a.0)),
-        None => Dynamic::UNIT,
-    })
-}
-
-/// Whole months or years from `start` to `end` (see `calendar::elapsed`);
-/// missing if either is missing.
-fn whole(
-    start: Dynamic,
-    end: Dynamic,
-    function: &str,
-    count: fn(i32, i32) -> i64,
-) -> Result<Dynamic, Box<EvalAltResult>> {
-    two_dates(&start, &end, function).map(|d| match d {
-        Some((a, b)) => Dynamic::from_int(count(a.0, b.0)),
-        None => Dynamic::UNIT,
-    })
-}
-
-fn date_part(d: Dynamic, part: fn(NaiveDate) -> INT) -> Result<Dynamic, Box<EvalAltResult>> {
-    if d.is_unit() {
-        return Ok(Dynamic::UNIT);
-    }
-    match d.clone().try_cast::<Date>() {
-        Some(date) => Ok(Dynamic::from_int(part(date.naive()))),
-        None => Err(format!("expected a date, got {}", d.type_name()).into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rhai::{Dynamic, EvalAltResult};
 
     pub(super) fn test_engine() -> Engine {
         sandboxed_engine(Limits::default(), Arc::new(Calendar::new("none", [])))

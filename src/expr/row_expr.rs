@@ -140,7 +140,7 @@ impl RowExpr {
     pub fn evaluate_vectorised(
         &self,
         batch: &RecordBatch,
-    ) -> Option<Result<BooleanArray, super::plan::Fallback>> {
+    ) -> Option<Result<BooleanArray, super::value::Fallback>> {
         self.plan.as_ref().map(|p| p.evaluate(batch))
     }
 

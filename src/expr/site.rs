@@ -194,9 +194,10 @@ pub fn unknown_function(
     known: &BTreeSet<String>,
 ) -> Diagnostic {
     let suggestion = did_you_mean(name, known.iter().map(String::as_str));
+    let functions = super::function::usages().join(", ");
     let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`? date helpers: date(\"YYYY-MM-DD\"), days_between, months_between, years_between, age_at(dob, date), year(d), month(d)"),
-        None => "date helpers: date(\"YYYY-MM-DD\"), days_between, months_between, years_between, age_at(dob, date), year(d), month(d); maths: abs, floor, round, min, max".to_string(),
+        Some(s) => format!("did you mean `{s}`? functions: {functions}"),
+        None => format!("functions: {functions}; maths: abs, floor, round, min, max"),
     };
     site.diagnostic(pos, format!("unknown function `{name}`"))
         .help(help)

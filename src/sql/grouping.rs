@@ -2,7 +2,7 @@
 //! grouping that gives the whole and every breakdown's values at once.
 
 use crate::dialect::Dialect;
-use crate::expr::plan::whole_months;
+use crate::expr::function::whole_months;
 use crate::model::measure::{band_labels, Breakdown, UNBORN_BAND, UNRECORDED_GROUP};
 use std::fmt::Write as _;
 

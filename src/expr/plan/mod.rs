@@ -4,107 +4,21 @@
 //! it cannot be sure for a batch (an overflow, a missing value in `&&`) it says so and the caller falls back to per-row Rhai for that batch.
 //! Constructs the plan does not know make `build` return `None`.
 
-mod dates;
 mod sql;
-mod working_days;
 
-use dates::{date_part, days_between, whole_between};
-use working_days::{add_working_days, working_days};
-
-pub(crate) use sql::{whole_months, SqlWriter};
+pub(crate) use sql::SqlWriter;
 
 use super::column_type::ColumnType;
-use super::engine::Date;
-use crate::calendar::period::days_from_date;
+use super::function::{self, Function};
+use super::value::{broadcast, Eval, Fallback, Lit, Ty, Val};
 use crate::calendar::Calendar;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Datum, Float64Array, Int64Array, RecordBatch,
-    Scalar, StringArray,
-};
+use arrow_array::{Array, BooleanArray, Float64Array, RecordBatch};
 use arrow_schema::DataType;
-use rhai::{Dynamic, Expr, AST};
+use rhai::{Expr, AST};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// A constant in an expression.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Lit {
-    Unit,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Date(i32),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
-    Int,
-    Float,
-    Str,
-    Bool,
-    Date,
-    Unit,
-}
-
-impl Ty {
-    fn of_column(t: ColumnType) -> Ty {
-        match t {
-            ColumnType::Int => Ty::Int,
-            ColumnType::Float => Ty::Float,
-            ColumnType::Str => Ty::Str,
-            ColumnType::Bool => Ty::Bool,
-            ColumnType::Date => Ty::Date,
-        }
-    }
-
-    fn numeric(self) -> bool {
-        matches!(self, Ty::Int | Ty::Float)
-    }
-}
-
-impl Lit {
-    fn ty(&self) -> Ty {
-        match self {
-            Lit::Unit => Ty::Unit,
-            Lit::Bool(_) => Ty::Bool,
-            Lit::Int(_) => Ty::Int,
-            Lit::Float(_) => Ty::Float,
-            Lit::Str(_) => Ty::Str,
-            Lit::Date(_) => Ty::Date,
-        }
-    }
-
-    fn from_dynamic(d: &Dynamic) -> Option<Lit> {
-        if d.is_unit() {
-            Some(Lit::Unit)
-        } else if let Ok(b) = d.as_bool() {
-            Some(Lit::Bool(b))
-        } else if let Ok(i) = d.as_int() {
-            Some(Lit::Int(i))
-        } else if let Ok(f) = d.as_float() {
-            Some(Lit::Float(f))
-        } else if d.is_string() {
-            Some(Lit::Str(d.clone().into_string().ok()?))
-        } else {
-            d.clone().try_cast::<Date>().map(|x| Lit::Date(x.0))
-        }
-    }
-
-    /// A one-row array holding this constant (`None` for `()`).
-    fn array(&self) -> Option<ArrayRef> {
-        Some(match self {
-            Lit::Unit => return None,
-            Lit::Bool(b) => Arc::new(BooleanArray::from(vec![*b])),
-            Lit::Int(i) => Arc::new(Int64Array::from(vec![*i])),
-            Lit::Float(f) => Arc::new(Float64Array::from(vec![*f])),
-            Lit::Str(s) => Arc::new(StringArray::from(vec![s.as_str()])),
-            Lit::Date(d) => Arc::new(Date32Array::from(vec![*d])),
-        })
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CmpOp {
@@ -124,19 +38,6 @@ enum ArithOp {
     Div,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Year,
-    Month,
-}
-
-/// Whole units between two dates (see `calendar::elapsed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Whole {
-    Months,
-    Years,
-}
-
 /// A node of a vectorised plan, with its static type.
 #[derive(Debug, Clone)]
 enum Node {
@@ -148,11 +49,16 @@ enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     In(Box<Node>, Vec<Lit>),
-    DaysBetween(Box<Node>, Box<Node>),
-    WholeBetween(Whole, Box<Node>, Box<Node>),
-    DatePart(Part, Box<Node>),
-    WorkingDaysBetween(Box<Node>, Box<Node>, Arc<Calendar>),
-    AddWorkingDays(Box<Node>, Box<Node>, Arc<Calendar>),
+    /// A call to one of `expr::function`'s functions, with its type.
+    Call(Call),
+}
+
+#[derive(Debug, Clone)]
+struct Call {
+    function: &'static dyn Function,
+    args: Vec<Node>,
+    ty: Ty,
+    calendar: Arc<Calendar>,
 }
 
 impl Node {
@@ -162,19 +68,7 @@ impl Node {
             Node::Lit(l) => l.ty(),
             Node::Cmp(..) | Node::Not(_) | Node::And(_) | Node::Or(_) | Node::In(..) => Ty::Bool,
             Node::Arith(.., t) => *t,
-            Node::DaysBetween(a, b) | Node::WholeBetween(_, a, b)
-                if a.ty() == Ty::Unit || b.ty() == Ty::Unit =>
-            {
-                Ty::Unit
-            }
-            Node::DatePart(_, a) if a.ty() == Ty::Unit => Ty::Unit,
-            Node::WorkingDaysBetween(a, b, _) if a.ty() == Ty::Unit || b.ty() == Ty::Unit => {
-                Ty::Unit
-            }
-            Node::WorkingDaysBetween(..) => Ty::Int,
-            Node::AddWorkingDays(a, _, _) if a.ty() == Ty::Unit => Ty::Unit,
-            Node::AddWorkingDays(..) => Ty::Date,
-            Node::DaysBetween(..) | Node::WholeBetween(..) | Node::DatePart(..) => Ty::Int,
+            Node::Call(call) => call.ty,
         }
     }
 }
@@ -184,12 +78,6 @@ impl Node {
 pub(crate) struct Plan {
     root: Node,
 }
-
-/// The plan could not be sure of this batch: evaluate it per row instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fallback;
-
-type Eval<T> = Result<T, Fallback>;
 
 impl Plan {
     /// Translates a compiled expression; `None` when it uses anything the
@@ -313,69 +201,38 @@ fn build_call(
             };
             Node::In(Box::new(arg(1)?), items)
         }
-        ("working_days_between", 2) => {
-            let (a, b) = (arg(0)?, arg(1)?);
-            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
-            (is_date(&a) && is_date(&b)).then_some(())?;
-            Node::WorkingDaysBetween(Box::new(a), Box::new(b), Arc::clone(cal))
-        }
-        ("add_working_days", 2) => {
-            let (a, n) = (arg(0)?, arg(1)?);
-            (matches!(a.ty(), Ty::Date | Ty::Unit) && n.ty() == Ty::Int).then_some(())?;
-            Node::AddWorkingDays(Box::new(a), Box::new(n), Arc::clone(cal))
-        }
-        ("days_between", 2) => {
-            let (a, b) = (arg(0)?, arg(1)?);
-            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
-            (is_date(&a) && is_date(&b)).then_some(())?;
-            Node::DaysBetween(Box::new(a), Box::new(b))
-        }
-        (name @ ("months_between" | "years_between" | "age_at"), 2) => {
-            let (a, b) = (arg(0)?, arg(1)?);
-            let is_date = |n: &Node| matches!(n.ty(), Ty::Date | Ty::Unit);
-            (is_date(&a) && is_date(&b)).then_some(())?;
-            let unit = if name == "months_between" {
-                Whole::Months
-            } else {
-                Whole::Years
-            };
-            Node::WholeBetween(unit, Box::new(a), Box::new(b))
-        }
-        (part @ ("year" | "month"), 1) => {
-            let a = arg(0).filter(|n| matches!(n.ty(), Ty::Date | Ty::Unit))?;
-            let part = if part == "year" {
-                Part::Year
-            } else {
-                Part::Month
-            };
-            Node::DatePart(part, Box::new(a))
-        }
-        ("date", 1) => match &args[0] {
-            Expr::StringConstant(s, _) => {
-                let d = chrono::NaiveDate::parse_from_str(s.as_str(), "%Y-%m-%d").ok()?;
-                Node::Lit(Lit::Date(days_from_date(d)))
+        (name, _) => {
+            let function = function::find(name)?;
+            let args = args
+                .iter()
+                .map(|a| build_node(a, columns, cal))
+                .collect::<Option<Vec<_>>>()?;
+            let types: Vec<Ty> = args.iter().map(Node::ty).collect();
+            let ty = function.typed(&types)?;
+            // A call on constants that gives a constant (a written date) is
+            // that constant; one it cannot compute is left to Rhai.
+            if args.iter().all(|a| matches!(a, Node::Lit(_))) && ty != Ty::Unit {
+                let values = args
+                    .iter()
+                    .map(|a| match a {
+                        Node::Lit(l) => Val::Scalar(l.clone()),
+                        _ => unreachable!("every argument is a constant"),
+                    })
+                    .collect();
+                match function.eval(values, 1, cal) {
+                    Ok(Val::Scalar(l)) => return Some(Node::Lit(l)),
+                    Ok(Val::Array(_)) => {}
+                    Err(_) => return None,
+                }
             }
-            _ => return None,
-        },
-        _ => return None,
-    })
-}
-
-/// An intermediate value: a column of the batch's length, or one constant.
-enum Val {
-    Array(ArrayRef),
-    Scalar(Lit),
-}
-
-impl Val {
-    fn datum(&self) -> Option<Box<dyn Datum>> {
-        match self {
-            Val::Array(a) => Some(Box::new(Arc::clone(a))),
-            Val::Scalar(l) => l
-                .array()
-                .map(|a| Box::new(Scalar::new(a)) as Box<dyn Datum>),
+            Node::Call(Call {
+                function,
+                args,
+                ty,
+                calendar: Arc::clone(cal),
+            })
         }
-    }
+    })
 }
 
 fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
@@ -426,17 +283,14 @@ fn eval(node: &Node, batch: &RecordBatch) -> Eval<Val> {
             }
             Val::Array(Arc::new(acc))
         }
-        Node::DaysBetween(a, b) => days_between(eval(a, batch)?, eval(b, batch)?, rows)?,
-        Node::WholeBetween(unit, a, b) => {
-            whole_between(*unit, eval(a, batch)?, eval(b, batch)?, rows)?
+        Node::Call(call) => {
+            let args = call
+                .args
+                .iter()
+                .map(|a| eval(a, batch))
+                .collect::<Eval<Vec<_>>>()?;
+            call.function.eval(args, rows, &call.calendar)?
         }
-        Node::WorkingDaysBetween(a, b, cal) => {
-            working_days(eval(a, batch)?, eval(b, batch)?, cal, rows)?
-        }
-        Node::AddWorkingDays(a, n, cal) => {
-            add_working_days(eval(a, batch)?, eval(n, batch)?, cal, rows)?
-        }
-        Node::DatePart(part, a) => date_part(*part, eval(a, batch)?, rows)?,
     })
 }
 
@@ -444,17 +298,6 @@ fn clone_val(v: &Val) -> Val {
     match v {
         Val::Array(a) => Val::Array(Arc::clone(a)),
         Val::Scalar(l) => Val::Scalar(l.clone()),
-    }
-}
-
-fn broadcast(v: Val, rows: usize) -> Option<ArrayRef> {
-    match v {
-        Val::Array(a) => Some(a),
-        Val::Scalar(l) => {
-            let one = l.array()?;
-            let idx = arrow_array::UInt32Array::from(vec![0u32; rows]);
-            arrow_select::take::take(&one, &idx, None).ok()
-        }
     }
 }
 

@@ -6,15 +6,12 @@
 //! query needs nothing created before it (a database user who may only
 //! read can run it).
 
-use super::{ArithOp, CmpOp, Lit, Node, Part, Plan, Ty, Whole};
-use crate::dialect::{DatePart, Dialect};
+use super::{ArithOp, CmpOp, Lit, Node, Plan, Ty};
+use crate::dialect::Dialect;
+use crate::expr::function::SqlContext;
 
 /// Rhai's relative tolerance for float comparisons (`f64::EPSILON`).
 const EPSILON: &str = "2.220446049250313e-16";
-
-/// The first Monday of the calendar every dialect can hold (0001-01-01,
-/// days since 1970-01-01): working days are counted from it.
-const FIRST_MONDAY: i32 = -719_162;
 
 /// How one query writes a plan: the dialect, a column reference, and the
 /// holidays (days since 1970-01-01) that are not working days.
@@ -107,7 +104,6 @@ impl SqlWriter<'_> {
     /// Any node as a SQL value (NULL for a missing value).
     fn value(&self, node: &Node) -> Option<String> {
         let d = self.dialect;
-        let unit = |n: &Node| n.ty() == Ty::Unit;
         Some(match node {
             Node::Column(name, _) => (self.column)(name),
             Node::Lit(l) => literal(d, l),
@@ -125,84 +121,21 @@ impl SqlWriter<'_> {
                     (ArithOp::Div, _) => format!("(CAST({x} AS {}) / {y})", d.double()),
                 }
             }
-            Node::DaysBetween(a, b) if unit(a) || unit(b) => "NULL".to_string(),
-            Node::DaysBetween(a, b) => d.days_between(&self.value(a)?, &self.value(b)?),
-            Node::WholeBetween(_, a, b) if unit(a) || unit(b) => "NULL".to_string(),
-            Node::WholeBetween(whole, a, b) => {
-                let months = whole_months(d, &self.value(a)?, &self.value(b)?);
-                match whole {
-                    Whole::Months => months,
-                    // Towards zero, as `whole_years` divides.
-                    Whole::Years => d.int_div(&months, "12"),
-                }
-            }
-            Node::DatePart(_, a) if unit(a) => "NULL".to_string(),
-            Node::DatePart(part, a) => {
-                let part = match part {
-                    Part::Year => DatePart::Year,
-                    Part::Month => DatePart::Month,
+            Node::Call(call) if call.ty == Ty::Unit => "NULL".to_string(),
+            Node::Call(call) => {
+                let args = call
+                    .args
+                    .iter()
+                    .map(|a| self.value(a))
+                    .collect::<Option<Vec<_>>>()?;
+                let context = SqlContext {
+                    dialect: d,
+                    holidays: self.holidays,
                 };
-                d.date_part(part, &self.value(a)?)
+                call.function.sql(&context, &args)?
             }
-            Node::WorkingDaysBetween(a, b, _) if unit(a) || unit(b) => "NULL".to_string(),
-            Node::WorkingDaysBetween(a, b, _) => format!(
-                "({} - {})",
-                self.working_days_to(&self.value(b)?),
-                self.working_days_to(&self.value(a)?)
-            ),
-            Node::AddWorkingDays(..) => return None,
         })
     }
-
-    /// Working days up to and including `date`, counted from the first
-    /// Monday (as `calendar::Calendar::working_upto`): the weekdays before
-    /// the next day, less the holidays on weekdays up to the date.
-    fn working_days_to(&self, date: &str) -> String {
-        let d = self.dialect;
-        let k = format!("({} + 1)", d.days_between(&d.date(FIRST_MONDAY), date));
-        let weeks = d.int_div(&k, "7");
-        let weekdays = format!("(5 * {weeks} + CASE WHEN {k} % 7 > 5 THEN 5 ELSE {k} % 7 END)");
-        let mut on_weekdays: Vec<i32> = self
-            .holidays
-            .iter()
-            .copied()
-            .filter(|h| (h + 3).rem_euclid(7) < 5)
-            .collect();
-        on_weekdays.sort_unstable();
-        on_weekdays.dedup();
-        if on_weekdays.is_empty() {
-            return weekdays;
-        }
-        let arms: String = on_weekdays
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, h)| format!(" WHEN {date} >= {} THEN {}", d.date(*h), i + 1))
-            .collect();
-        format!("({weekdays} - CASE{arms} ELSE 0 END)")
-    }
-}
-
-/// Whole months from `a` to `b` as `calendar::elapsed` counts them:
-/// forward, a month is whole once the day of the month is reached.
-pub(crate) fn whole_months(d: Dialect, a: &str, b: &str) -> String {
-    let forward = |a: &str, b: &str| {
-        let (ya, yb) = (
-            d.date_part(DatePart::Year, a),
-            d.date_part(DatePart::Year, b),
-        );
-        let (ma, mb) = (
-            d.date_part(DatePart::Month, a),
-            d.date_part(DatePart::Month, b),
-        );
-        let (da, db) = (d.date_part(DatePart::Day, a), d.date_part(DatePart::Day, b));
-        format!("(({yb} - {ya}) * 12 + {mb} - {ma} - CASE WHEN {db} < {da} THEN 1 ELSE 0 END)")
-    };
-    format!(
-        "(CASE WHEN {b} >= {a} THEN {} ELSE -{} END)",
-        forward(a, b),
-        forward(b, a)
-    )
 }
 
 fn literal(d: Dialect, l: &Lit) -> String {
@@ -339,25 +272,6 @@ mod tests {
 #[cfg(test)]
 mod dialect_tests {
     use super::*;
-
-    #[test]
-    fn working_days_count_weekdays_less_weekday_holidays() {
-        // 2023-05-08 (a Monday holiday) and 2023-05-06 (a Saturday) given;
-        // only the Monday is subtracted.
-        let holidays = [19_485, 19_483];
-        let w = SqlWriter {
-            dialect: Dialect::Duckdb,
-            column: &|c| c.to_string(),
-            holidays: &holidays,
-        };
-        let sql = w.working_days_to("d");
-        assert!(
-            sql.contains("WHEN d >= DATE '2023-05-08' THEN 1 ELSE 0 END"),
-            "{sql}"
-        );
-        assert!(!sql.contains("2023-05-06"), "{sql}");
-        assert!(sql.contains("(d - DATE '0001-01-01')"), "{sql}");
-    }
 
     #[test]
     fn sql_server_has_no_booleans_only_conditions() {
