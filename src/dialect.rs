@@ -138,6 +138,15 @@ impl Dialect {
         }
     }
 
+    /// The date `n` days after `date` (a whole number of either sign).
+    pub fn add_days(self, date: &str, n: &str) -> String {
+        match self {
+            Dialect::Duckdb | Dialect::Postgres => format!("({date} + CAST({n} AS INTEGER))"),
+            Dialect::Spark => format!("date_add({date}, CAST({n} AS INT))"),
+            Dialect::Tsql => format!("DATEADD(day, CAST({n} AS INT), {date})"),
+        }
+    }
+
     /// A condition that always holds (or never does).
     pub fn truth(self, holds: bool) -> String {
         match (self, holds) {

@@ -224,6 +224,11 @@ fn number() -> impl Strategy<Value = String> {
         Just("days_between(period_start, d)".to_string()),
         Just("previous(n)".to_string()),
         Just("months_between(previous(d), d)".to_string()),
+        Just("day(d)".to_string()),
+        Just("days_between(d, add_months(e, n))".to_string()),
+        Just("days_between(add_years(period_end, m), d)".to_string()),
+        Just("days_between(add_days(d, n), e)".to_string()),
+        Just("day(add_months(period_end, n))".to_string()),
     ];
     leaf.prop_recursive(2, 6, 2, |inner| {
         (
@@ -305,6 +310,8 @@ fn common_filters_are_vectorised() {
         "age_at(d, period_end) >= 16 && age_at(d, period_end) <= 17",
         "months_between(d, e) < 12 && d <= period_end && d >= period_start",
         "previous(d) != () && months_between(previous(d), d) < 12",
+        "add_months(d, 6) <= period_end && day(d) == 1",
+        "add_years(d, 2) <= period_end || add_days(e, -30) > d",
     ] {
         let expr = expr.replace("team", "s");
         let compiled = compile(&expr).unwrap();

@@ -87,6 +87,36 @@ pub(crate) fn whole_years(from: i32, to: i32) -> i64 {
     whole_months(from, to) / 12
 }
 
+/// The day `n` days after `day` (before it when `n` is negative), `None`
+/// past the dates a calendar date holds.
+pub(crate) fn shift_days(day: i32, n: i64) -> Option<i32> {
+    let shifted = i32::try_from(i64::from(day).checked_add(n)?).ok()?;
+    naive(shifted).map(|_| shifted)
+}
+
+/// The day `n` months after `day` (before it when `n` is negative), on the
+/// same day of the month or, where that month is shorter, its last day:
+/// one month after 31 January is 28 (or 29) February, one year before
+/// 29 February is 28 February. `None` past the dates a calendar date holds.
+pub(crate) fn shift_months(day: i32, n: i64) -> Option<i32> {
+    use chrono::Months;
+    let date = naive(day)?;
+    let months = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
+    let shifted = if n >= 0 {
+        date.checked_add_months(months)?
+    } else {
+        date.checked_sub_months(months)?
+    };
+    Some(super::period::days_from_date(shifted))
+}
+
+/// The calendar date of a day, `None` outside chrono's range.
+fn naive(day: i32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_num_days_from_ce_opt(
+        day.checked_add(super::period::UNIX_EPOCH_DAYS_FROM_CE)?,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +222,31 @@ mod tests {
                 "{d}"
             );
         }
+    }
+
+    #[test]
+    fn months_added_stop_at_the_end_of_a_shorter_month() {
+        let shift = |a: &str, n: i64| {
+            crate::calendar::period::date_from_days(shift_months(day(a), n).unwrap()).to_string()
+        };
+        assert_eq!(shift("2023-01-31", 1), "2023-02-28");
+        assert_eq!(shift("2024-01-31", 1), "2024-02-29");
+        assert_eq!(shift("2024-02-29", -12), "2023-02-28");
+        assert_eq!(shift("2024-02-29", 48), "2028-02-29");
+        assert_eq!(shift("2023-03-31", -1), "2023-02-28");
+        assert_eq!(shift("2023-05-15", -17), "2021-12-15");
+        assert_eq!(shift("2023-05-15", 0), "2023-05-15");
+    }
+
+    #[test]
+    fn shifts_past_the_last_date_are_none_not_a_panic() {
+        assert_eq!(shift_days(day("2023-12-31"), 1), Some(day("2024-01-01")));
+        assert_eq!(shift_days(day("2024-03-01"), -1), Some(day("2024-02-29")));
+        assert_eq!(shift_days(i32::MAX, 1), None);
+        assert_eq!(shift_days(0, i64::MAX), None);
+        assert_eq!(shift_days(0, 1 << 40), None);
+        assert_eq!(shift_months(0, i64::MIN), None);
+        assert_eq!(shift_months(0, 1 << 40), None);
+        assert_eq!(shift_months(i32::MAX, 1), None);
     }
 }

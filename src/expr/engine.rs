@@ -142,6 +142,28 @@ mod tests {
     }
 
     #[test]
+    fn dates_move_by_days_months_and_years() {
+        let text = |src: &str| eval(src).unwrap().cast::<Date>().naive().to_string();
+        assert_eq!(text(r#"add_days(date("2024-02-28"), 1)"#), "2024-02-29");
+        assert_eq!(text(r#"add_days(date("2024-03-01"), -1)"#), "2024-02-29");
+        assert_eq!(text(r#"add_months(date("2023-01-31"), 1)"#), "2023-02-28");
+        assert_eq!(text(r#"add_years(date("2024-02-29"), -1)"#), "2023-02-28");
+        assert_eq!(text(r#"add_years(date("2024-02-29"), 4)"#), "2028-02-29");
+        assert_eq!(eval(r#"day(date("2023-07-31"))"#).unwrap().as_int(), Ok(31));
+        assert!(eval("add_months((), 3)").unwrap().is_unit());
+        assert!(eval("day(())").unwrap().is_unit());
+        let err = eval(r#"add_days(date("2023-01-01"), 9223372036854775807)"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("add_days(2023-01-01, 9223372036854775807) is past the dates"),
+            "{err}"
+        );
+        let err = eval(r#"add_years(date("2023-01-01"), 9223372036854775807)"#).unwrap_err();
+        assert!(err.to_string().contains("is past the dates"), "{err}");
+        assert!(eval("add_months(3, 1)").is_err());
+    }
+
+    #[test]
     fn missing_values_propagate_and_compare_false() {
         assert!(eval("() + 1").unwrap().is_unit());
         assert!(!eval("() <= 45").unwrap().as_bool().unwrap());

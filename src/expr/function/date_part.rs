@@ -1,4 +1,4 @@
-//! `year(d)` and `month(d)`: a part of a date as a number; missing if the
+//! `year(d)`, `month(d)` and `day(d)`: a part of a date as a number; missing if the
 //! date is missing.
 
 use super::{over_dates, Function, SqlContext};
@@ -35,6 +35,14 @@ pub(super) const MONTH: DatePart = DatePart {
     part: |d| INT::from(d.month()),
     arrow: ArrowPart::Month,
     sql: SqlPart::Month,
+};
+
+pub(super) const DAY: DatePart = DatePart {
+    name: "day",
+    usage: "day(d)",
+    part: |d| INT::from(d.day()),
+    arrow: ArrowPart::Day,
+    sql: SqlPart::Day,
 };
 
 impl Function for DatePart {

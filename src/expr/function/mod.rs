@@ -5,6 +5,8 @@
 //! Adding a function is its file and one line in `FUNCTIONS`; the engine,
 //! the plan, the SQL writer and `check`'s help all read that list.
 
+mod add_days;
+mod add_months;
 mod add_working_days;
 mod date;
 mod date_part;
@@ -15,9 +17,12 @@ mod working_days_between;
 
 pub(crate) use whole_between::whole_months;
 
-use super::value::{Eval, Fallback, Ty, Val};
+use super::value::{broadcast, Eval, Fallback, Lit, Ty, Val};
 use crate::calendar::Calendar;
 use crate::dialect::Dialect;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Int64Type};
+use arrow_array::{Array, Date32Array};
 use rhai::Engine;
 use std::sync::Arc;
 
@@ -62,6 +67,10 @@ pub(crate) const FUNCTIONS: &[&dyn Function] = &[
     &whole_between::AGE_AT,
     &date_part::YEAR,
     &date_part::MONTH,
+    &date_part::DAY,
+    &add_days::AddDays,
+    &add_months::ADD_MONTHS,
+    &add_months::ADD_YEARS,
     &working_days_between::WorkingDaysBetween,
     &add_working_days::AddWorkingDays,
     &format_number::FormatNumber,
@@ -88,4 +97,37 @@ fn over_dates(args: &[Ty], n: usize, gives: Ty) -> Option<Ty> {
     } else {
         gives
     })
+}
+
+/// The type of a call moving a date by a whole number: a date, or `()`
+/// when the date is `()`.
+fn date_moved(args: &[Ty]) -> Option<Ty> {
+    match args {
+        [Ty::Unit, Ty::Int] => Some(Ty::Unit),
+        [Ty::Date, Ty::Int] => Some(Ty::Date),
+        _ => None,
+    }
+}
+
+/// Each date of `args[0]` moved by the number beside it in `args[1]`
+/// (`step(day, n)`, `None` where per-row Rhai raises an error, which then
+/// says so); a missing date stays missing.
+fn move_dates(args: Vec<Val>, rows: usize, step: impl Fn(i32, i64) -> Option<i32>) -> Eval<Val> {
+    let [a, n] = <[Val; 2]>::try_from(args).map_err(|_| Fallback)?;
+    let Some(a) = broadcast(a, rows) else {
+        return Ok(Val::Scalar(Lit::Unit));
+    };
+    let n = broadcast(n, rows).ok_or(Fallback)?;
+    let a = a.as_primitive_opt::<Date32Type>().ok_or(Fallback)?;
+    let n = n.as_primitive_opt::<Int64Type>().ok_or(Fallback)?;
+    // Rhai has no function for a missing number of days: let it say so.
+    if n.null_count() > 0 {
+        return Err(Fallback);
+    }
+    let moved = a
+        .iter()
+        .zip(n.values().iter())
+        .map(|(d, k)| d.map(|d| step(d, *k).ok_or(Fallback)).transpose())
+        .collect::<Eval<Date32Array>>()?;
+    Ok(Val::Array(std::sync::Arc::new(moved)))
 }

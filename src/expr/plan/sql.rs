@@ -264,6 +264,23 @@ mod tests {
     }
 
     #[test]
+    fn moving_a_date_by_months_is_built_from_month_ends_in_every_dialect() {
+        for (dialect, month_end) in [
+            (Dialect::Duckdb, "last_day("),
+            (Dialect::Postgres, "make_date("),
+            (Dialect::Tsql, "EOMONTH("),
+            (Dialect::Spark, "last_day("),
+        ] {
+            let sql = sql_in(dialect, "add_years(a, 1) > b && add_days(b, -3) < a").unwrap();
+            assert!(sql.contains(month_end), "{dialect:?}: {sql}");
+            assert!(
+                sql.contains("CAST(CAST(-3 AS BIGINT) AS INT"),
+                "{dialect:?}: {sql}"
+            );
+        }
+    }
+
+    #[test]
     fn moving_a_date_by_working_days_has_no_sql() {
         assert_eq!(sql("add_working_days(a, 3) > b"), None);
     }
