@@ -18,7 +18,7 @@ fn the_shipped_example_runs_without_a_warning() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(check.stderr.is_empty(), "{}", check.stderr);
     assert!(
-        check.stdout.starts_with("ok: 83 indicators") && !check.stdout.contains("warning"),
+        check.stdout.starts_with("ok: 85 indicators") && !check.stdout.contains("warning"),
         "{}",
         check.stdout
     );

@@ -34,7 +34,7 @@ fn every_indicator_is_on_a_self_contained_page() {
     let dir = tempfile::tempdir().unwrap();
     let html = run_example(dir.path());
     let ids = ids();
-    assert_eq!(ids.len(), 83);
+    assert_eq!(ids.len(), 85);
     for id in &ids {
         assert!(
             html.contains(&format!("<tr id=\"ind-{id}\"")),
@@ -80,7 +80,7 @@ fn a_real_browser_renders_every_indicator() {
         .expect("run the browser");
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
-        dom.contains("83 indicators shown"),
+        dom.contains("85 indicators shown"),
         "the filter script did not run"
     );
     for id in ids() {

@@ -67,7 +67,7 @@ fn base(kind: &str) -> Keys {
         ]),
         "window" => keys(&[("window", "rolling_12m"), ("measure", FLOW)]),
         "cohort" => keys(&[(
-            "measures",
+            "any_of",
             "[{ kind: flow, source: events, date: date, distinct: child }, \
              { kind: snapshot, source: events2, start: start, end: end, distinct: child }]",
         )]),
@@ -140,13 +140,22 @@ fn case(kind: &str, key: &str) -> (Keys, Keys) {
         ("rate", "population") => (vec![], keys(&[("population", "{ value: 2000 }")])),
         ("rate", "per") => (vec![], keys(&[("per", "100")])),
         ("window", "window") => (vec![], keys(&[("window", "financial_year_to_date")])),
-        ("cohort", "measures") => (
+        ("cohort", "any_of") => (
             vec![],
             keys(&[(
-                "measures",
+                "any_of",
                 "[{ kind: flow, source: events, date: date, distinct: child }, \
                  { kind: snapshot, source: events, start: start, end: end, distinct: child }]",
             )]),
+        ),
+        // Only the ids also (or never) held by a snapshot of `events`.
+        ("cohort", "all_of" | "none_of") => (
+            vec![],
+            vec![(
+                if key == "all_of" { "all_of" } else { "none_of" },
+                "[{ kind: snapshot, source: events, start: start, end: end, distinct: child }]"
+                    .to_string(),
+            )],
         ),
         ("expression", "formula") => (vec![], keys(&[("formula", "HELPER + 2")])),
         (kind, key) => panic!(
@@ -165,7 +174,7 @@ fn placed(place: &str, inner: &str) -> String {
         "numerator" => format!("{{ kind: ratio, numerator: {inner}, denominator: {FLOW} }}"),
         "denominator" => format!("{{ kind: ratio, numerator: {FLOW}, denominator: {inner} }}"),
         "cohort" => format!(
-            "{{ kind: cohort, measures: [{inner}, {{ kind: snapshot, source: events2, start: start, end: end, distinct: child }}] }}"
+            "{{ kind: cohort, any_of: [{inner}, {{ kind: snapshot, source: events2, start: start, end: end, distinct: child }}] }}"
         ),
         other => panic!("no place `{other}`"),
     }

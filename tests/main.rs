@@ -10,6 +10,7 @@ mod benchmark_table;
 mod board_conventions;
 mod breakdowns;
 mod change_display;
+mod cohort_sets;
 mod date_arithmetic;
 mod diagnostics;
 mod drill;

@@ -20,7 +20,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["reporting"], "2023-07");
-    assert_eq!(doc["indicators"], 83);
+    assert_eq!(doc["indicators"], 85);
     assert_eq!(doc["files"].as_array().unwrap().len(), 14);
 
     // The RAG of each indicator's latest whole row, from the CSV written.
@@ -49,7 +49,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
         .values()
         .map(|v| v.as_u64().unwrap())
         .sum();
-    assert_eq!(total, 83);
+    assert_eq!(total, 85);
 
     // The warnings are `check`'s.
     let check = rubric(&["check", "--format", "json"]);
@@ -73,7 +73,7 @@ fn the_text_summary_fits_a_screen_and_quiet_says_nothing() {
         "{text}"
     );
     assert!(
-        text.contains("\n83 indicators\n  RAG: 26 red, 10 amber, 3 green, 44 no rule\n"),
+        text.contains("\n85 indicators\n  RAG: 26 red, 10 amber, 4 green, 45 no rule\n"),
         "{text}"
     );
     assert!(

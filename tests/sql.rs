@@ -32,7 +32,7 @@ fn json_lists_the_queries_and_what_has_no_sql() {
     assert_eq!(doc["dialect"], "DuckDB");
     assert!(doc.get("setup").is_none(), "every query stands alone");
     let queries = doc["queries"].as_array().unwrap();
-    assert_eq!(queries.len(), 82);
+    assert_eq!(queries.len(), 84);
     assert!(queries
         .iter()
         .all(|q| q["sql"].as_str().unwrap().starts_with("WITH ")));

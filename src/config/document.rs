@@ -271,10 +271,17 @@ pub struct MeasureDoc {
     pub scale: Option<Spanned<f64>>,
     /// rate and window: the measure being rated or windowed.
     pub measure: Option<Box<MeasureDoc>>,
-    /// cohort: distinct counts over several sources whose ids are counted
-    /// once across them all.
+    /// cohort: distinct counts whose ids make up the cohort: an id held by
+    /// any of them (each id counted once across them all). `measures` is
+    /// the older name.
+    #[serde(default, alias = "measures")]
+    pub any_of: Vec<MeasureDoc>,
+    /// cohort: distinct counts every id counted must also be held by.
     #[serde(default)]
-    pub measures: Vec<MeasureDoc>,
+    pub all_of: Vec<MeasureDoc>,
+    /// cohort: distinct counts no id counted may be held by.
+    #[serde(default)]
+    pub none_of: Vec<MeasureDoc>,
     /// rate: the population the measure is divided by.
     pub population: Option<PopulationDoc>,
     /// rate: the rate is per this many of the population (e.g. 10000).

@@ -2,7 +2,7 @@
 //! and formulas are combined per group and period. A value that cannot be
 //! given is a `Point` with the reason, never NaN or infinity.
 
-use super::cohort::union_per_period;
+use super::cohort;
 use super::domain::Domain;
 use super::result::{BaseResult, Group};
 use super::tables::{population_by_year, Tables};
@@ -128,7 +128,7 @@ fn evaluate_in_order(
     Ok(())
 }
 
-type Cohorts = BTreeMap<(Vec<crate::model::measure::BaseId>, Group), Vec<i64>>;
+type Cohorts = BTreeMap<(crate::model::measure::Cohort, Group), Vec<i64>>;
 
 struct EvalCtx<'a> {
     project: &'a Project,
@@ -180,9 +180,11 @@ fn collect_groups(m: &Measure, bases: &[BaseResult], groups: &mut BTreeSet<Group
         }
         Measure::Rate { measure, .. } => collect_groups(measure, bases, groups),
         Measure::Expression(_) => {}
-        Measure::Cohort(members) => {
-            for id in members {
-                groups.extend(bases[*id].groups.keys().cloned());
+        // Every member's groups, as the SQL grid lists them (a group only a
+        // `none_of` member holds counts 0).
+        Measure::Cohort(c) => {
+            for id in c.members() {
+                groups.extend(bases[id].groups.keys().cloned());
             }
         }
     }
@@ -216,7 +218,7 @@ fn point(
         Measure::Cohort(members) => {
             let key = (members.clone(), group.clone());
             if !ctx.cohorts.contains_key(&key) {
-                let counts = union_per_period(ctx.bases, members, group, ctx.domain.len());
+                let counts = cohort::per_period(ctx.bases, members, group, ctx.domain.len());
                 ctx.cohorts.insert(key.clone(), counts);
             }
             Point::value(ctx.cohorts[&key][t] as f64)

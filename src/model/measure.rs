@@ -29,8 +29,8 @@ pub enum Measure {
     },
     Expression(Formula),
     /// Distinct ids counted once across several distinct counts (each a
-    /// base measure over its own source).
-    Cohort(Vec<BaseId>),
+    /// base measure over its own source), combined as sets.
+    Cohort(Cohort),
 }
 
 /// How rows are placed in periods.
@@ -308,8 +308,34 @@ impl Measure {
             } => [numerator.base_ids(), denominator.base_ids()].concat(),
             Measure::Rate { measure, .. } => measure.base_ids(),
             Measure::Expression(_) => Vec::new(),
-            Measure::Cohort(members) => members.clone(),
+            Measure::Cohort(c) => c.members().collect(),
         }
+    }
+}
+
+/// Which ids a cohort counts in each period and group: those held by any
+/// of `any_of` (or, with none, by the first of `all_of`), held by every
+/// one of `all_of` and by none of `none_of`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cohort {
+    pub any_of: Vec<BaseId>,
+    pub all_of: Vec<BaseId>,
+    pub none_of: Vec<BaseId>,
+}
+
+impl Cohort {
+    /// Every member, `any_of` then `all_of` then `none_of`.
+    pub fn members(&self) -> impl Iterator<Item = BaseId> + '_ {
+        self.any_of
+            .iter()
+            .chain(&self.all_of)
+            .chain(&self.none_of)
+            .copied()
+    }
+
+    /// Whether it is a union only (the ids of any member).
+    pub fn is_union(&self) -> bool {
+        self.all_of.is_empty() && self.none_of.is_empty()
     }
 }
 

@@ -238,16 +238,33 @@ pub(crate) fn describe_measure(out: &mut String, project: &Project, m: &Measure,
         Measure::Expression(f) => {
             let _ = writeln!(out, "{pad}- formula: `{}`", f.text.trim());
         }
-        Measure::Cohort(members) => {
+        Measure::Cohort(c) if c.is_union() => {
             let _ = writeln!(out, "{pad}- cohort: each id counted once across");
-            for id in members {
-                let _ = writeln!(
-                    out,
-                    "{pad}  - {}",
-                    describe_base(&project.base_measures[*id])
-                );
+            describe_members(out, project, &c.any_of, &pad);
+        }
+        Measure::Cohort(c) => {
+            let _ = writeln!(out, "{pad}- cohort: each id counted once, held by");
+            for (heading, members) in [
+                ("any of", &c.any_of),
+                ("all of", &c.all_of),
+                ("none of", &c.none_of),
+            ] {
+                if !members.is_empty() {
+                    let _ = writeln!(out, "{pad}  - {heading}:");
+                    describe_members(out, project, members, &format!("{pad}  "));
+                }
             }
         }
+    }
+}
+
+fn describe_members(out: &mut String, project: &Project, members: &[usize], pad: &str) {
+    for id in members {
+        let _ = writeln!(
+            out,
+            "{pad}  - {}",
+            describe_base(&project.base_measures[*id])
+        );
     }
 }
 

@@ -134,7 +134,7 @@ fn bases_of(project: &Project, m: &Measure, out: &mut BTreeSet<usize>) {
             bases_of(project, denominator, out);
         }
         Measure::Rate { measure, .. } => bases_of(project, measure, out),
-        Measure::Cohort(members) => out.extend(members.iter().copied()),
+        Measure::Cohort(c) => out.extend(c.members()),
         Measure::Expression(f) => {
             for input in &f.inputs {
                 if let Some(ind) = project.indicators.iter().find(|i| &i.id == input) {

@@ -39,7 +39,7 @@ fn sources_read(project: &Project, m: &Measure, out: &mut BTreeSet<String>) -> O
     };
     match m {
         Measure::Base(id) => base(*id, out),
-        Measure::Cohort(members) => members.iter().for_each(|id| base(*id, out)),
+        Measure::Cohort(c) => c.members().for_each(|id| base(id, out)),
         Measure::Ratio {
             numerator,
             denominator,
@@ -68,7 +68,7 @@ fn bases_of(m: &Measure, out: &mut BTreeSet<usize>) {
         Measure::Base(id) => {
             out.insert(*id);
         }
-        Measure::Cohort(members) => out.extend(members.iter().copied()),
+        Measure::Cohort(c) => out.extend(c.members()),
         Measure::Ratio {
             numerator,
             denominator,

@@ -3,7 +3,7 @@
 //! the words a native run gives.
 
 use super::{gives_reasons, per_group, Builder, NoSql};
-use crate::model::measure::{Aggregate, BaseId, Measure, Population};
+use crate::model::measure::{Aggregate, BaseId, Cohort, Measure, Population};
 
 /// The figures of one measure as SQL over the joined grid row; `missing`
 /// is why the value is missing (NULL when it is not), in the scan's words.
@@ -99,52 +99,9 @@ impl Builder<'_> {
                     ),
                 }
             }
-            Measure::Cohort(members) => {
-                let names = members
-                    .iter()
-                    .map(|m| self.base(*m))
-                    .collect::<Result<Vec<_>, _>>()?;
+            Measure::Cohort(c) => {
                 let cte = format!("cohort{}", self.ctes.len());
-                let breakdowns = &self.project.base_measures[members[0]].breakdowns;
-                let any_having = members
-                    .iter()
-                    .any(|m| self.project.base_measures[*m].having.is_some());
-                let grouped = if any_having {
-                    // A member with `having` gives only the ids meeting it in
-                    // each period and group, so every member is grouped first
-                    // (as the native run keeps each group's held ids).
-                    let mut sets = Vec::with_capacity(members.len());
-                    for (m, n) in members.iter().zip(&names) {
-                        let placed = format!("SELECT * FROM {n}_placed");
-                        let base = &self.project.base_measures[*m];
-                        sets.push(match &base.having {
-                            Some(h) => {
-                                let (per_id, held) = self.ids_having(h, breakdowns, &placed)?;
-                                format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id WHERE {held}")
-                            }
-                            None => {
-                                let per_id = per_group(d, breakdowns, ", v", "count(*) AS rubric_n", &placed);
-                                format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id")
-                            }
-                        });
-                    }
-                    format!(
-                        "SELECT p, b, g, count(DISTINCT v) AS v FROM ({}) AS rubric_members GROUP BY p, b, g",
-                        sets.join(" UNION ALL ")
-                    )
-                } else {
-                    let union: Vec<String> = names
-                        .iter()
-                        .map(|n| format!("SELECT * FROM {n}_placed"))
-                        .collect();
-                    per_group(
-                        d,
-                        breakdowns,
-                        "",
-                        "count(DISTINCT v) AS v",
-                        &union.join(" UNION ALL "),
-                    )
-                };
+                let grouped = self.cohort(c)?;
                 self.ctes.push(format!("{cte} AS ({grouped})"));
                 self.joins.push(format!(
                     "LEFT JOIN {cte} ON {cte}.p = grid.p AND {cte}.b = grid.b AND {cte}.g = grid.g"
@@ -153,6 +110,87 @@ impl Builder<'_> {
             }
             Measure::Expression(f) => return Err(NoSql::Formula(f.inputs.clone())),
         })
+    }
+
+    /// A cohort's distinct ids per period and group (`p, b, g, v`).
+    fn cohort(&mut self, c: &Cohort) -> Result<String, NoSql> {
+        let d = self.d;
+        let members: Vec<usize> = c.members().collect();
+        let names = members
+            .iter()
+            .map(|m| self.base(*m))
+            .collect::<Result<Vec<_>, _>>()?;
+        let breakdowns = &self.project.base_measures[members[0]].breakdowns;
+        let any_having = members
+            .iter()
+            .any(|m| self.project.base_measures[*m].having.is_some());
+        if c.is_union() && !any_having {
+            let union: Vec<String> = names
+                .iter()
+                .map(|n| format!("SELECT * FROM {n}_placed"))
+                .collect();
+            return Ok(per_group(
+                d,
+                breakdowns,
+                "",
+                "count(DISTINCT v) AS v",
+                &union.join(" UNION ALL "),
+            ));
+        }
+        // Each member's ids per period and group (a member with `having`
+        // only those meeting it, as the native run keeps each group's held
+        // ids), combined as sets.
+        let mut held = Vec::with_capacity(members.len());
+        for (m, n) in members.iter().zip(&names) {
+            let placed = format!("SELECT * FROM {n}_placed");
+            let base = &self.project.base_measures[*m];
+            held.push(match &base.having {
+                Some(h) => {
+                    let (per_id, kept) = self.ids_having(h, breakdowns, &placed)?;
+                    format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id WHERE {kept}")
+                }
+                None => {
+                    let per_id = per_group(d, breakdowns, ", v", "count(*) AS rubric_n", &placed);
+                    format!("SELECT p, b, g, v FROM ({per_id}) AS rubric_per_id")
+                }
+            });
+        }
+        let held_by = |m: usize| &held[members.iter().position(|x| *x == m).unwrap_or(0)];
+        let ids = if c.is_union() {
+            held.join(" UNION ALL ")
+        } else {
+            // One set operation at a time, each side its own subquery, so
+            // no dialect's precedence of INTERSECT over UNION and EXCEPT
+            // comes into it.
+            let mut steps = Vec::new();
+            let (mut ids, all_from) = if c.any_of.is_empty() {
+                (held_by(c.all_of[0]).clone(), 1)
+            } else {
+                let any: Vec<&String> = c.any_of.iter().map(|m| held_by(*m)).collect();
+                (
+                    any.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" UNION "),
+                    0,
+                )
+            };
+            for m in &c.all_of[all_from..] {
+                steps.push(("INTERSECT", held_by(*m)));
+            }
+            for m in &c.none_of {
+                steps.push(("EXCEPT", held_by(*m)));
+            }
+            for (k, (op, other)) in steps.into_iter().enumerate() {
+                ids = format!(
+                    "SELECT p, b, g, v FROM ({ids}) AS rubric_s{k} {op} SELECT p, b, g, v FROM ({other}) AS rubric_t{k}"
+                );
+            }
+            ids
+        };
+        Ok(format!(
+            "SELECT p, b, g, count(DISTINCT v) AS v FROM ({ids}) AS rubric_members GROUP BY p, b, g"
+        ))
     }
 
     /// Why a sum or mean has no value: the least reason its rows give

@@ -88,8 +88,16 @@ const FIELDS: &[Field] = &[
         at: |d| d.measure.as_ref().map(|_| &d.kind.referenced),
     },
     Field {
-        name: "measures",
-        at: |d| d.measures.first().map(|m| &m.kind.referenced),
+        name: "any_of",
+        at: |d| d.any_of.first().map(|m| &m.kind.referenced),
+    },
+    Field {
+        name: "all_of",
+        at: |d| d.all_of.first().map(|m| &m.kind.referenced),
+    },
+    Field {
+        name: "none_of",
+        at: |d| d.none_of.first().map(|m| &m.kind.referenced),
     },
     Field {
         name: "population",
