@@ -321,6 +321,45 @@ fn a_date_in_no_declared_format_names_the_value_column_and_row() {
 }
 
 #[test]
+fn regression_iso_date_times_in_a_csv_date_column_are_cut_to_their_date() {
+    // A date with a time of day, in each way extracts write one: all four
+    // are dates, counted in the month of the date as written (the last is
+    // 23:59 on 31 March an hour ahead of UTC, still 31 March as written).
+    let bytes = b"referral_date,team\n\
+        2023-03-31 14:30:00,North\n\
+        2023-04-01T09:00:00Z,North\n\
+        05/04/2023 10:15,South\n\
+        2023-03-31T23:59:59.5+01:00,South\n";
+    let f = csv_project(bytes, "");
+    let t = f.run(&["--period", "2023-04"]);
+    assert_eq!(t.value("A1", "2023-03"), "2");
+    assert_eq!(t.value("A1", "2023-04"), "2");
+}
+
+#[test]
+fn a_column_of_dates_read_as_text_names_the_value_that_is_not_a_date() {
+    // One value in another format makes the whole column text: check says
+    // which value, where, and to set `date_formats`, not only that the
+    // column holds text.
+    let bytes = b"referral_date,team\n2023-01-05,North\n2023-01-06,North\n31.01.2023,South\n";
+    let f = csv_project(bytes, "");
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "column `referral_date` of `referrals` is read as text, not dates: `31.01.2023` (data row 3 of extracts/referrals.csv) is not a date in the formats %Y-%m-%d, %d/%m/%Y"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("set `date_formats`"), "{}", out.stderr);
+    // Declaring the format reads it.
+    let f = csv_project(bytes, "    date_formats: [\"%Y-%m-%d\", \"%d.%m.%Y\"]\n");
+    let t = f.run(&[]);
+    assert_eq!(t.value("A1", "2023-01"), "3");
+}
+
+#[test]
 fn check_names_the_source_and_file_of_a_missing_column() {
     let bytes = b"when,team\n2023-01-05,North\n";
     let f = csv_project(bytes, "");

@@ -121,3 +121,36 @@ fn a_missing_sheet_and_a_wrong_type_are_named_with_their_place() {
         out.stderr
     );
 }
+
+#[test]
+fn a_column_of_text_dates_read_as_text_names_the_cell_that_is_not_a_date() {
+    let f = project("    sheet: Referrals\n    header_row: 3\n");
+    // The same sheet with one closing date written another way (row 6).
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Referrals").unwrap();
+    for (c, name) in ["referral_date", "closed", "team", "team_2", "children"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(2, c as u16, *name).unwrap();
+    }
+    for (i, closed) in ["10/01/2023", "11/01/2023", "1st March"].iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_string(r, 0, "05/01/2023").unwrap();
+        sheet.write_string(r, 1, *closed).unwrap();
+        sheet.write_string(r, 2, "North").unwrap();
+        sheet.write_string(r, 3, "Coast").unwrap();
+        sheet.write_number(r, 4, 1.0).unwrap();
+    }
+    book.save(f.path().join("referrals.xlsx")).unwrap();
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "column `closed` of `referrals` is read as text, not dates: `1st March` (cell B6) is not a date"
+        ),
+        "{}",
+        out.stderr
+    );
+}

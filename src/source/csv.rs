@@ -3,9 +3,9 @@
 //! memory. Types are declared or inferred from the first rows; dates
 //! written as text (`05/01/2023`) are read with the declared formats.
 
-use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::kind::{Batches, Declaration, Declared, NotADate, Reader, SourceKind};
 use super::read_error::ReadError;
-use super::text::parse_date;
+use super::text::{first_non_date, parse_date};
 use crate::config::files::{check_inside, files_with_extensions};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
@@ -168,6 +168,22 @@ impl Reader for CsvSource {
 
     fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         schema(self)
+    }
+
+    fn first_non_date(&self, column: &str) -> Option<NotADate> {
+        let file = self.files.first()?;
+        let (header, rows) = sample(self, file, SAMPLE_ROWS).ok()?;
+        let c = header.iter().position(|h| h == column)?;
+        let values = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i, r.get(c)?.as_str())));
+        let (value, i) = first_non_date(values, &self.date_formats, |v| is_missing(self, v))?;
+        Some(NotADate {
+            value,
+            place: format!("data row {} of {}", i + 1, self.shown(file)),
+            formats: self.date_formats.clone(),
+        })
     }
 
     fn read(
@@ -600,12 +616,13 @@ mod tests {
     }
 
     #[test]
-    fn a_date_reads_day_first_and_with_a_midnight_time() {
+    fn a_date_reads_day_first_and_with_a_time_of_day() {
         let f = vec!["%d/%m/%Y".to_string()];
         let jan5 = parse_date("2023-01-05", &["%Y-%m-%d".to_string()]).unwrap();
         assert_eq!(parse_date("05/01/2023", &f), Some(jan5));
         assert_eq!(parse_date("05/01/2023 00:00:00", &f), Some(jan5));
-        assert_eq!(parse_date("05/01/2023 10:30", &f), None);
+        assert_eq!(parse_date("05/01/2023 10:30", &f), Some(jan5));
+        assert_eq!(parse_date("05/01/2023 10:30 tomorrow", &f), None);
         assert_eq!(parse_date("31/02/2023", &f), None);
     }
 }

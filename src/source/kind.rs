@@ -47,6 +47,16 @@ pub(crate) enum Batches {
     Whole(Vec<RecordBatch>),
 }
 
+/// A value that kept a column of dates from being read as dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotADate {
+    pub(crate) value: String,
+    /// Where it is, in words: `data row 5 of extract.csv`.
+    pub(crate) place: String,
+    /// The formats it was read with.
+    pub(crate) formats: Vec<String>,
+}
+
 /// How a source's rows are read, whatever its kind.
 pub(crate) trait Reader: std::fmt::Debug + Send + Sync {
     /// Where the rows come from, in words: a file, files or a query.
@@ -58,6 +68,12 @@ pub(crate) trait Reader: std::fmt::Debug + Send + Sync {
     fn stored_bytes(&self) -> u64;
     /// The columns and their types as stored.
     fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError>;
+    /// Why a column holding mostly dates was read as text: its first value
+    /// that is not a date in the formats read, where the kind reads dates
+    /// from text (CSV, Excel).
+    fn first_non_date(&self, _column: &str) -> Option<NotADate> {
+        None
+    }
     /// The named columns' rows; `types` are the source's usable columns.
     fn read(
         &self,

@@ -80,6 +80,12 @@ impl Source {
             .join(", ")
     }
 
+    /// Why a column of dates was read as text (CSV, Excel): its first
+    /// value that is not a date.
+    pub(crate) fn first_non_date(&self, column: &str) -> Option<kind::NotADate> {
+        self.read_from.first_non_date(column)
+    }
+
     /// Where the rows come from, in words: a file, files or a query.
     pub fn describe(&self) -> String {
         self.read_from.describe(&self.name, &self.file)

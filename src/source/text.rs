@@ -98,20 +98,111 @@ pub(super) fn date_formats(
 }
 
 /// A date written as text, read with the first format that fits it
-/// whole, as days since 1970-01-01.
+/// whole, as days since 1970-01-01. A date followed by a time of day
+/// (`2023-03-31 14:30:00`, `2023-03-31T14:30:00.5Z`, `05/01/2023 09:15`,
+/// any offset) is cut to its date as written, as a Parquet timestamp is
+/// cut to its date.
 pub(super) fn parse_date(text: &str, formats: &[String]) -> Option<i32> {
     let text = text.trim();
-    formats.iter().find_map(|f| {
-        chrono::NaiveDate::parse_from_str(text, f)
-            .ok()
-            .or_else(|| {
-                // A date exported with a midnight time (`05/01/2023 00:00:00`).
-                let (day, time) = text.split_once(' ')?;
-                let t = time.trim();
-                (t == "00:00" || t == "00:00:00")
-                    .then(|| chrono::NaiveDate::parse_from_str(day, f).ok())
-                    .flatten()
-            })
-            .map(arrow_array::types::Date32Type::from_naive_date)
-    })
+    let on_its_own = |day: &str| {
+        formats
+            .iter()
+            .find_map(|f| chrono::NaiveDate::parse_from_str(day, f).ok())
+    };
+    on_its_own(text)
+        .or_else(|| {
+            let (day, time) = text.split_once([' ', 'T'])?;
+            is_time_of_day(time.trim()).then(|| on_its_own(day))?
+        })
+        .map(arrow_array::types::Date32Type::from_naive_date)
+}
+
+/// `14:30`, `14:30:00`, `14:30:00.123`, each with an optional `Z` or
+/// offset (`+01:00`, `-0500`).
+fn is_time_of_day(text: &str) -> bool {
+    let clock = text
+        .strip_suffix(['Z', 'z'])
+        .or_else(|| {
+            let at = text.rfind(['+', '-'])?;
+            let offset = &text[at + 1..];
+            let digits: String = offset.chars().filter(|c| *c != ':').collect();
+            (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit())).then(|| &text[..at])
+        })
+        .unwrap_or(text);
+    ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .any(|f| chrono::NaiveTime::parse_from_str(clock, f).is_ok())
+}
+
+/// The first value of a sample that is neither missing nor a date, with
+/// its 0-based place: why a column read as text is not dates.
+pub(super) fn first_non_date<'a>(
+    values: impl Iterator<Item = (usize, &'a str)>,
+    formats: &[String],
+    is_missing: impl Fn(&str) -> bool,
+) -> Option<(String, usize)> {
+    let mut any_date = false;
+    let mut first = None;
+    for (i, v) in values {
+        if is_missing(v) {
+            continue;
+        }
+        if parse_date(v, formats).is_some() {
+            any_date = true;
+        } else if first.is_none() {
+            first = Some((v.to_string(), i));
+        }
+        if any_date && first.is_some() {
+            break;
+        }
+    }
+    // A column of no dates at all is text, not dates gone wrong.
+    first.filter(|_| any_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats() -> Vec<String> {
+        vec!["%Y-%m-%d".to_string(), "%d/%m/%Y".to_string()]
+    }
+
+    #[test]
+    fn a_time_of_day_after_a_date_is_cut_off() {
+        let day = |t: &str| parse_date(t, &formats());
+        let march31 = day("2023-03-31");
+        assert!(march31.is_some());
+        for t in [
+            "2023-03-31 14:30",
+            "2023-03-31 14:30:00",
+            "2023-03-31T14:30:00",
+            "2023-03-31T14:30:00.123456Z",
+            "2023-03-31T23:59:59+01:00",
+            "2023-03-31 00:00:00-0500",
+            "31/03/2023 09:15",
+        ] {
+            assert_eq!(day(t), march31, "{t}");
+        }
+        for t in [
+            "2023-03-31 25:00",
+            "2023-03-31 soon",
+            "2023-03-31T",
+            "2023-03-31 14:30 +1",
+        ] {
+            assert_eq!(day(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn the_first_value_that_is_not_a_date_is_found_only_among_dates() {
+        let values = ["", "2023-01-05", "31.01.2023", "later"];
+        let found = first_non_date(values.into_iter().enumerate(), &formats(), str::is_empty);
+        assert_eq!(found, Some(("31.01.2023".to_string(), 2)));
+        let words = ["North", "South"];
+        assert_eq!(
+            first_non_date(words.into_iter().enumerate(), &formats(), str::is_empty),
+            None
+        );
+    }
 }

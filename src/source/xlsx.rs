@@ -2,9 +2,9 @@
 //! benchmarks), read with calamine. Dates stored as Excel serial numbers
 //! become dates; dates written as text are read with the declared formats.
 
-use super::kind::{Batches, Declaration, Declared, Reader, SourceKind};
+use super::kind::{Batches, Declaration, Declared, NotADate, Reader, SourceKind};
 use super::read_error::ReadError;
-use super::text::parse_date;
+use super::text::{first_non_date, parse_date};
 use crate::config::files::check_inside;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::expr::column_type::ColumnType;
@@ -132,6 +132,36 @@ impl Reader for XlsxSource {
 
     fn schema(&self) -> Result<Vec<(String, DataType)>, ReadError> {
         schema(self)
+    }
+
+    fn first_non_date(&self, column: &str) -> Option<NotADate> {
+        let sheet = load(self).ok()?;
+        let c = sheet.names.iter().position(|n| n == column)?;
+        // Cells Excel holds as dates are dates whatever the formats.
+        let a_date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)?
+            .format(self.date_formats.first()?)
+            .to_string();
+        let texts: Vec<(usize, String)> = sheet
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match &r[c] {
+                Data::DateTime(_) | Data::DateTimeIso(_) => Some((i, a_date.clone())),
+                Data::Empty | Data::Error(_) => None,
+                other => Some((i, other.to_string())),
+            })
+            .collect();
+        let values = texts.iter().map(|(i, t)| (*i, t.as_str()));
+        let missing = |v: &str| v.trim().is_empty() || self.missing.iter().any(|m| m == v);
+        let (value, i) = first_non_date(values, &self.date_formats, missing)?;
+        Some(NotADate {
+            value,
+            place: format!(
+                "cell {}",
+                cell_name(sheet.first_row + i as u32, sheet.first_col + c as u32)
+            ),
+            formats: self.date_formats.clone(),
+        })
     }
 
     fn read(

@@ -55,20 +55,42 @@ pub(super) fn column(
             let actual = t
                 .map(|t| t.name().to_string())
                 .unwrap_or_else(|| source.arrow_types[&name.value].clone());
-            ctx.problems.push(
-                site.at(
-                    name,
-                    format!(
-                        "column `{}` of `{}` holds {actual} values, but this needs {wanted}",
-                        name.value, source.name
-                    ),
-                )
-                .help(format!(
-                    "choose a column of the right type; `{}` has: {}",
-                    source.name,
-                    source.column_list()
-                )),
-            );
+            // A column of dates read as text for one value: say which.
+            let not_a_date = (types.contains(&ColumnType::Date) && *t == Some(ColumnType::Str))
+                .then(|| source.first_non_date(&name.value))
+                .flatten();
+            let problem = match not_a_date {
+                Some(n) => site
+                    .at(
+                        name,
+                        format!(
+                            "column `{}` of `{}` is read as text, not dates: `{}` ({}) is not a date in the formats {}",
+                            name.value,
+                            source.name,
+                            crate::text::visible(&n.value, false),
+                            n.place,
+                            n.formats.join(", ")
+                        ),
+                    )
+                    .help(format!(
+                        "set `date_formats` in the declaration of `{}` to the formats its dates are written in (chrono's codes, e.g. `%d.%m.%Y`), or correct the value",
+                        source.name
+                    )),
+                None => site
+                    .at(
+                        name,
+                        format!(
+                            "column `{}` of `{}` holds {actual} values, but this needs {wanted}",
+                            name.value, source.name
+                        ),
+                    )
+                    .help(format!(
+                        "choose a column of the right type; `{}` has: {}",
+                        source.name,
+                        source.column_list()
+                    )),
+            };
+            ctx.problems.push(problem);
             None
         }
         None => {
