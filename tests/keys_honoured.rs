@@ -87,6 +87,11 @@ fn case(kind: &str, key: &str) -> (Keys, Keys) {
         ("flow", "date") => (vec![], keys(&[("date", "alt_date")])),
         ("snapshot", "start") => (vec![], keys(&[("start", "alt_start")])),
         ("snapshot", "end") => (vec![], keys(&[("end", "alt_end")])),
+        // Child 1's first row ends on 31 May: closed at May's end, or open.
+        ("snapshot", "open_on_end_day") => (
+            keys(&[("end", "month_end")]),
+            keys(&[("open_on_end_day", "true")]),
+        ),
         (_, "filter") => (vec![], keys(&[("filter", "'team == \"North\"'")])),
         (_, "distinct") => (vec![], keys(&[("distinct", "child")])),
         (_, "sum") => (vec![], keys(&[("sum", "amount")])),
@@ -254,6 +259,18 @@ fn project() -> Fixture {
                     d(&[
                         None,
                         Some("2023-07-15"),
+                        None,
+                        None,
+                        None,
+                        Some("2023-01-10"),
+                        None,
+                    ]),
+                ),
+                (
+                    "month_end",
+                    d(&[
+                        Some("2023-05-31"),
+                        None,
                         None,
                         None,
                         None,

@@ -48,6 +48,7 @@ mod rules;
 mod run_summary;
 mod schema;
 mod series_contract;
+mod snapshot_ends;
 mod sources_csv;
 mod sources_odbc;
 mod sources_xlsx;

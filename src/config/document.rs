@@ -262,6 +262,10 @@ pub struct MeasureDoc {
     /// (as pre-aggregated tables often do); it becomes the missing reason.
     #[schemars(with = "Option<String>")]
     pub missing_reason: Option<Spanned<String>>,
+    /// snapshot: a row ending on the period's last day is open at its end
+    /// (some returns count it so; by default it is closed).
+    #[schemars(with = "Option<bool>")]
+    pub open_on_end_day: Option<Spanned<bool>>,
     /// ratio: the measure counted on top.
     pub numerator: Option<Box<MeasureDoc>>,
     /// ratio: the measure counted below.

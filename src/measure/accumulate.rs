@@ -12,7 +12,7 @@ use super::having::entities_having;
 use super::period_counts::{distinct_per_period, running_totals};
 use super::period_filter::{held_pairs, CHUNK_PAIRS};
 use super::result::{BaseResult, BreakdownValue, Cells, Group, KeptIds};
-use super::row_periods::{flow_periods, group_at, kept_rows, RowPeriods};
+use super::row_periods::{flow_periods, group_at, kept_rows, snapshot_ends, RowPeriods};
 use super::spans::Spans;
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::MonthTable;
@@ -283,7 +283,17 @@ impl<'a> Accumulator<'a> {
         let dates = |name: &str| col(name).as_primitive::<Date32Type>().clone();
         let (starts, ends) = match &base.timing {
             Timing::Flow { date } => (dates(date), None),
-            Timing::Snapshot { start, end } => (dates(start), Some(dates(end))),
+            Timing::Snapshot {
+                start,
+                end,
+                open_on_end_day,
+            } => {
+                let starts = dates(start);
+                let ends = end.as_deref().map(dates);
+                let ends =
+                    snapshot_ends(ends.as_ref(), starts.len(), *open_on_end_day, base.window);
+                (starts, Some(ends))
+            }
         };
         let values = match &base.aggregate {
             Aggregate::Sum(c) | Aggregate::Mean(c) => Some(

@@ -9,7 +9,7 @@ use super::lookup::{join, lookup_columns, Indexes};
 use super::measure_error::MeasureError;
 use super::period_filter::held_pairs;
 use super::result::BreakdownValue;
-use super::row_periods::{group_at, kept_rows, RowPeriods};
+use super::row_periods::{group_at, kept_rows, snapshot_ends, RowPeriods};
 use crate::calendar::period::days_from_date;
 use crate::calendar::period::{Month, MonthTable};
 use crate::diagnostic::Diagnostic;
@@ -297,7 +297,17 @@ impl Scope<'_> {
         let dates = |name: &str| col(name).map(|c| c.as_primitive::<Date32Type>().clone());
         let (starts, ends) = match &base.timing {
             Timing::Flow { date } => (dates(date)?, None),
-            Timing::Snapshot { start, end } => (dates(start)?, Some(dates(end)?)),
+            Timing::Snapshot {
+                start,
+                end,
+                open_on_end_day,
+            } => {
+                let starts = dates(start)?;
+                let ends = end.as_deref().map(dates).transpose()?;
+                let ends =
+                    snapshot_ends(ends.as_ref(), starts.len(), *open_on_end_day, base.window);
+                (starts, Some(ends))
+            }
         };
         let periods = RowPeriods {
             starts: &starts,

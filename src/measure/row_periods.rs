@@ -56,6 +56,24 @@ pub(crate) fn flow_periods(
     flow_range(month, window).and_then(|(a, b)| domain.clip(a, b))
 }
 
+/// A snapshot's end dates as the period logic reads them: none at all
+/// without an `end` column (every row stays open), and with
+/// `open_on_end_day` a day later outside a window, so a row ending on a
+/// period's last day is open at its end (a window already counts a row
+/// open at any time in it, its end day included).
+pub(crate) fn snapshot_ends(
+    ends: Option<&arrow_array::Date32Array>,
+    rows: usize,
+    open_on_end_day: bool,
+    window: Option<WindowKind>,
+) -> arrow_array::Date32Array {
+    match ends {
+        None => arrow_array::Date32Array::new_null(rows),
+        Some(e) if open_on_end_day && window.is_none() => e.unary(|d| d.saturating_add(1)),
+        Some(e) => e.clone(),
+    }
+}
+
 /// The rows a measure keeps before its period logic: those the filter
 /// holds for (a filter's empty result keeps nothing) with a start date.
 /// Walking the set bits skips the filtered-out rows in whole words.

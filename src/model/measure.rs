@@ -38,8 +38,15 @@ pub enum Measure {
 pub enum Timing {
     /// The row counts in the period its date falls in.
     Flow { date: String },
-    /// The row counts in every period it is open at the end of.
-    Snapshot { start: String, end: String },
+    /// The row counts in every period it is open at the end of: opened on
+    /// or before its last day and not closed by it (with `open_on_end_day`,
+    /// a row ending on the period's last day is still open at its end);
+    /// without an `end` column, a row stays open from its start.
+    Snapshot {
+        start: String,
+        end: Option<String>,
+        open_on_end_day: bool,
+    },
 }
 
 /// What is computed over the rows kept.
@@ -224,7 +231,9 @@ impl BaseMeasure {
     pub fn columns(&self) -> Vec<String> {
         let mut cols = match &self.timing {
             Timing::Flow { date } => vec![date.clone()],
-            Timing::Snapshot { start, end } => vec![start.clone(), end.clone()],
+            Timing::Snapshot { start, end, .. } => {
+                std::iter::once(start).chain(end).cloned().collect()
+            }
         };
         if let Some(f) = &self.filter {
             cols.extend(f.columns.iter().cloned());

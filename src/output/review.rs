@@ -277,11 +277,34 @@ fn describe_base(b: &BaseMeasure) -> String {
     };
     let when = match &b.timing {
         Timing::Flow { date } => format!("with `{date}` in the period"),
-        Timing::Snapshot { start, end } if b.window.is_some() => {
+        Timing::Snapshot {
+            start, end: None, ..
+        } if b.window.is_some() => {
+            format!("open at any time (from `{start}`, never closing)")
+        }
+        Timing::Snapshot {
+            start, end: None, ..
+        } => {
+            format!("open at the period's end (from `{start}`, never closing)")
+        }
+        Timing::Snapshot {
+            start,
+            end: Some(end),
+            ..
+        } if b.window.is_some() => {
             format!("open at any time (`{start}` to `{end}`)")
         }
-        Timing::Snapshot { start, end } => {
-            format!("open at the period's end (`{start}` to `{end}`)")
+        Timing::Snapshot {
+            start,
+            end: Some(end),
+            open_on_end_day,
+        } => {
+            let end_day = if *open_on_end_day {
+                ", open on its end day"
+            } else {
+                ""
+            };
+            format!("open at the period's end (`{start}` to `{end}`{end_day})")
         }
     };
     let window = match b.window {

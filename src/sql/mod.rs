@@ -346,15 +346,32 @@ impl Builder<'_> {
                     .map_or_else(|| m.clone(), |w| window_end(d, &m, w));
                 (m, to)
             }
-            Timing::Snapshot { start, end } => {
-                let (s, e) = (col(start), col(end));
+            Timing::Snapshot {
+                start,
+                end,
+                open_on_end_day,
+            } => {
+                let s = col(start);
                 conditions.push(format!("{s} IS NOT NULL"));
-                conditions.push(format!("({e} IS NULL OR {e} >= {s})"));
                 let last = self.domain.last.0.to_string();
-                let to = match base.window {
-                    None => format!("coalesce({} - 1, {last})", self.month_of(&e)),
-                    Some(w) => {
-                        format!("coalesce({}, {last})", window_end(d, &self.month_of(&e), w))
+                let to = match end {
+                    // No end column: every row stays open.
+                    None => last,
+                    Some(end) => {
+                        let e = col(end);
+                        conditions.push(format!("({e} IS NULL OR {e} >= {s})"));
+                        match base.window {
+                            // Open on its end day: as if it ended a day later.
+                            None if *open_on_end_day => format!(
+                                "coalesce({} - 1, {last})",
+                                self.month_of(&d.add_days(&e, "1"))
+                            ),
+                            None => format!("coalesce({} - 1, {last})", self.month_of(&e)),
+                            Some(w) => format!(
+                                "coalesce({}, {last})",
+                                window_end(d, &self.month_of(&e), w)
+                            ),
+                        }
                     }
                 };
                 (self.month_of(&s), to)

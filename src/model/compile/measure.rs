@@ -80,6 +80,10 @@ const FIELDS: &[Field] = &[
         at: |d| d.denominator.as_ref().map(|_| &d.kind.referenced),
     },
     Field {
+        name: "open_on_end_day",
+        at: |d| loc(&d.open_on_end_day),
+    },
+    Field {
         name: "scale",
         at: |d| loc(&d.scale),
     },

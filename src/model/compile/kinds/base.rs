@@ -43,6 +43,7 @@ pub(super) const SNAPSHOT: Base = Base {
         "source",
         "start",
         "end",
+        "open_on_end_day",
         "filter",
         "distinct",
         "sum",
@@ -92,15 +93,39 @@ fn compile_base(c: Compiling, flow: bool) -> Option<Measure> {
             date: column(&source, date, &[ColumnType::Date], "a date", site, ctx)?,
         }
     } else {
-        let (Some(start), Some(end)) = (&doc.start, &doc.end) else {
-            need.missing(if doc.start.is_none() { "start" } else { "end" }, ctx);
+        // Without `end`, rows stay open from their start (people, not
+        // episodes).
+        let Some(start) = &doc.start else {
+            need.missing("start", ctx);
             return None;
         };
         let start = column(&source, start, &[ColumnType::Date], "a date", site, ctx);
-        let end = column(&source, end, &[ColumnType::Date], "a date", site, ctx);
+        let end = match &doc.end {
+            Some(end) => Some(column(
+                &source,
+                end,
+                &[ColumnType::Date],
+                "a date",
+                site,
+                ctx,
+            )?),
+            None => None,
+        };
+        let open_on_end_day = match &doc.open_on_end_day {
+            Some(o) if end.is_none() => {
+                ctx.problems.push(
+                    site.at(o, "`open_on_end_day` needs an `end` column")
+                        .help("without `end` every row stays open from its start: name the column holding each row's end, or remove `open_on_end_day`"),
+                );
+                return None;
+            }
+            Some(o) => o.value,
+            None => false,
+        };
         Timing::Snapshot {
             start: start?,
-            end: end?,
+            end,
+            open_on_end_day,
         }
     };
     let history = match &doc.history {
@@ -217,6 +242,13 @@ fn compile_base(c: Compiling, flow: bool) -> Option<Measure> {
             return None;
         }
     };
+    if let (Some(o), Some(_)) = (&doc.open_on_end_day, windows.explicit) {
+        ctx.problems.push(
+            site.at(o, "`open_on_end_day` changes nothing in a window")
+                .help("a windowed snapshot counts a row open at any time in the window, its end day included: remove `open_on_end_day`, or move it to a snapshot outside the window"),
+        );
+        ok = false;
+    }
     if !ok {
         return None;
     }
