@@ -255,6 +255,54 @@ fn previous_reads_the_same_childs_earlier_row() {
 }
 
 #[test]
+fn regression_previous_works_inside_an_interpolated_string() {
+    let f = histories();
+    f.file(
+        "indicators/t.yaml",
+        &indicators(&[indicator(
+            "REPEAT_T",
+            "count",
+            "neutral",
+            "kind: flow\nsource: cp_plans\ndate: start_date\n\
+             history: { entity: child_id, order: start_date }\n\
+             filter: '`${previous(start_date)}` != \"\"'",
+            "",
+        )]),
+    );
+    let t = f.run(&["--period", "2023-03"]);
+    // As REPEAT: a first plan's previous start is `()`, which a string
+    // interpolates as nothing.
+    assert_eq!(t.value("REPEAT_T", "2023-02"), "2");
+    assert_eq!(t.value("REPEAT_T", "2023-01"), "0");
+}
+
+#[test]
+fn previous_outside_a_filter_says_where_it_works() {
+    let f = histories();
+    f.file(
+        "indicators/t.yaml",
+        &indicators(&[indicator(
+            "FORMULA",
+            "count",
+            "neutral",
+            "kind: expression\nformula: previous(REPEAT) + 1",
+            "",
+        )]),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`previous` reads the same entity's previous row")
+            && out
+                .stderr
+                .contains("`filter` of a flow or snapshot with `history"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn previous_needs_a_history() {
     let f = histories();
     f.file(

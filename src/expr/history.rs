@@ -45,14 +45,23 @@ pub fn rewrite_previous(text: &str) -> (String, Vec<String>) {
 }
 
 /// `text` cut into code and non-code (string literals, comments) pieces,
-/// flagged `true` for code.
+/// flagged `true` for code. The `${...}` of a backtick string is code.
 fn pieces(text: &str) -> Vec<(bool, &str)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
         let end = match bytes[i] {
-            q @ (b'"' | b'`' | b'\'') => {
+            b'`' => {
+                if start < i {
+                    out.push((true, &text[start..i]));
+                }
+                let end = backtick_string(text, i, &mut out);
+                start = end;
+                i = end;
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
                 let mut j = i + 1;
                 while j < bytes.len() && bytes[j] != q {
                     j += if bytes[j] == b'\\' { 2 } else { 1 };
@@ -87,6 +96,37 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// The backtick string starting at `from`, its text as non-code and each
+/// `${...}` inside as code (cut into pieces itself); where it ends.
+fn backtick_string<'a>(text: &'a str, from: usize, out: &mut Vec<(bool, &'a str)>) -> usize {
+    let bytes = text.as_bytes();
+    let (mut literal, mut j) = (from, from + 1);
+    while j < bytes.len() && bytes[j] != b'`' {
+        if bytes[j] == b'$' && bytes.get(j + 1) == Some(&b'{') {
+            out.push((false, &text[literal..j + 2]));
+            // The interpolation ends at its matching brace.
+            let (inner, mut depth, mut k) = (j + 2, 1, j + 2);
+            while k < bytes.len() && depth > 0 {
+                match bytes[k] {
+                    b'{' => depth += 1,
+                    b'}' => depth -= 1,
+                    _ => {}
+                }
+                k += 1;
+            }
+            let close = if depth == 0 { k - 1 } else { k };
+            out.extend(pieces(&text[inner..close]));
+            literal = close;
+            j = close;
+            continue;
+        }
+        j += if bytes[j] == b'\\' { 2 } else { 1 };
+    }
+    let end = (j + 1).min(bytes.len());
+    out.push((false, &text[literal..end]));
+    end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +143,18 @@ mod tests {
              && note != \"previous(x)\" // previous(y)"
         );
         assert_eq!(names, ["end_date"]);
+    }
+
+    #[test]
+    fn calls_inside_an_interpolation_are_rewritten_and_its_text_is_not() {
+        let (text, names) = rewrite_previous(
+            "`previous(a) ${previous(team)} and ${ #{x: previous(b)}.x }` != \"\"",
+        );
+        assert_eq!(
+            text,
+            "`previous(a) ${previous__team} and ${ #{x: previous__b}.x }` != \"\""
+        );
+        assert_eq!(names, ["team", "b"]);
     }
 
     #[test]

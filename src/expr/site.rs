@@ -193,6 +193,14 @@ pub fn unknown_function(
     pos: Position,
     known: &BTreeSet<String>,
 ) -> Diagnostic {
+    if name == "previous" {
+        return site
+            .diagnostic(
+                pos,
+                "`previous` reads the same entity's previous row, which only a measure's rows have",
+            )
+            .help("use `previous(column)` in the `filter` of a flow or snapshot with `history: { entity: ..., order: ... }`; in a rule, `previous` is the figure compared against, a value rather than a function");
+    }
     let suggestion = did_you_mean(name, known.iter().map(String::as_str));
     let functions = super::function::usages().join(", ");
     let help = match suggestion {
