@@ -220,3 +220,31 @@ fn explain_says_a_to_date_value_compares_with_last_year() {
         out.stdout
     );
 }
+
+#[test]
+fn a_value_named_once_with_let_gives_the_same_figures_in_rust_and_sql() {
+    let f = project();
+    f.file(
+        "indicators/named.yaml",
+        &indicators(&[indicator(
+            "LAC1617_LET",
+            "count",
+            "neutral",
+            "kind: snapshot\nsource: cla_episodes\nstart: start_date\nend: end_date\n\
+             filter: let age = age_at(dob, period_end); age >= 16 && age <= 17",
+            "",
+        )]),
+    );
+    let t = f.run(&["--period", "2022-04"]);
+    // The same children as LAC1617, which writes `age_at` twice.
+    for month in ["2021-12", "2022-01", "2022-02", "2022-03", "2022-04"] {
+        assert_eq!(
+            t.value("LAC1617_LET", month),
+            t.value("LAC1617", month),
+            "{month}"
+        );
+    }
+    assert_eq!(t.value("LAC1617_LET", "2022-03"), "1");
+    let all = "52 figures of 4 indicators agree (0 without SQL)";
+    sql_agrees_with_duckdb(&f, "2022-04", all);
+}

@@ -273,8 +273,37 @@ fn boolean() -> impl Strategy<Value = String> {
     })
 }
 
+/// A filter naming values with `let` before its expression (one name
+/// maybe unused, one maybe shadowing the other).
+fn with_lets() -> impl Strategy<Value = String> {
+    (number(), operand(), boolean(), any::<bool>(), any::<bool>()).prop_map(
+        |(a, b, rest, use_b, shadow)| {
+            let second = if shadow { "v" } else { "w" };
+            let uses = if use_b {
+                format!("{second} != ()")
+            } else {
+                "true".to_string()
+            };
+            format!("let v = {a}; let {second} = {b}; (v > 1 || {uses}) && ({rest})")
+        },
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_plan_with_named_values_agrees_with_per_row_rhai(expr in with_lets(), rows in prop::collection::vec(row(), 1..40)) {
+        let engine = engine();
+        let compiled = compile(&expr).map_err(TestCaseError::fail)?;
+        let b = batch(&rows, false);
+        let reference = compiled.evaluate_per_row(&engine, &b).map_err(|e| e.message);
+        if let Some(Ok(mask)) = compiled.evaluate_vectorised(&b) {
+            prop_assert_eq!(Ok(mask), reference.clone(), "expression: {}", expr);
+        }
+        let public = compiled.evaluate(&engine, &b).map_err(|e| e.message);
+        prop_assert_eq!(public, reference, "expression: {}", expr);
+    }
 
     #[test]
     fn vectorised_plan_agrees_with_per_row_rhai(expr in boolean(), rows in prop::collection::vec(row(), 1..40), dictionary in any::<bool>()) {
@@ -312,6 +341,7 @@ fn common_filters_are_vectorised() {
         "previous(d) != () && months_between(previous(d), d) < 12",
         "add_months(d, 6) <= period_end && day(d) == 1",
         "add_years(d, 2) <= period_end || add_days(e, -30) > d",
+        "let age = age_at(d, period_end); age >= 16 && age <= 17",
     ] {
         let expr = expr.replace("team", "s");
         let compiled = compile(&expr).unwrap();
@@ -320,6 +350,28 @@ fn common_filters_are_vectorised() {
             "{expr} should run on Arrow kernels"
         );
     }
+}
+
+#[test]
+fn a_filter_is_named_values_then_one_expression() {
+    for (text, problem) in [
+        ("let n = 3; n > 1", "`n` is already a column of the source"),
+        ("let a = 1; a = 2; a > 1", "a filter is one expression"),
+        ("fn f() { 1 } f() > 0", "does not parse"),
+        ("fn f() { 1 }; f() > 0", "a filter is one expression"),
+        (
+            "let a = { let b = 1; b }; a > 0",
+            "a filter is one expression",
+        ),
+        ("let a = 1;", "a filter is one expression"),
+        ("n > { let a = 1; a }", "does not parse"),
+    ] {
+        let err = compile(text).expect_err(text);
+        assert!(err.contains(problem), "{text}: {err}");
+    }
+    // A value never used is worked out by Rhai (which may stop on it): no plan.
+    assert!(!compile("let a = n + 1; m > 1").unwrap().is_vectorised());
+    assert!(compile("let a = n + 1; a > 1").unwrap().is_vectorised());
 }
 
 #[test]

@@ -46,7 +46,7 @@ pub fn rewrite_previous(text: &str) -> (String, Vec<String>) {
 
 /// `text` cut into code and non-code (string literals, comments) pieces,
 /// flagged `true` for code. The `${...}` of a backtick string is code.
-fn pieces(text: &str) -> Vec<(bool, &str)> {
+pub(crate) fn pieces(text: &str) -> Vec<(bool, &str)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut start, mut i) = (0, 0);

@@ -19,6 +19,98 @@ use std::sync::Arc;
 pub const PERIOD_START: &str = "period_start";
 pub const PERIOD_END: &str = "period_end";
 
+/// Where each `;` outside strings, comments and brackets is: the ends of
+/// the `let` lines before a filter's expression.
+fn top_level_semicolons(text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let (mut depth, mut at) = (0i32, 0);
+    for (code, piece) in super::history::pieces(text) {
+        if code {
+            for (i, c) in piece.char_indices() {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth -= 1,
+                    ';' if depth == 0 => found.push(at + i),
+                    _ => {}
+                }
+            }
+        }
+        at += piece.len();
+    }
+    found
+}
+
+/// The names a filter gives values with `let name = ...;` before its one
+/// expression (after the last `;`, compiled as an expression alone, so it
+/// may hold what any filter may). Anything else a script may hold (other
+/// statements, functions, a block in a named value) is refused, as is a
+/// name that is already a column.
+fn named_values(
+    engine: &Engine,
+    ast: &AST,
+    text: &str,
+    semicolons: &[usize],
+    site: &ExprSite,
+    columns: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let mut named = BTreeSet::new();
+    let Some(&last_semicolon) = semicolons.last() else {
+        return Ok(named);
+    };
+    let shape = || {
+        vec![site
+            .diagnostic(
+                rhai::Position::NONE,
+                "a filter is one expression, after any `let name = ...;` lines naming values it uses",
+            )
+            .help("e.g. `let age = age_at(pers_dob, period_end); age >= 16 && age <= 17`")]
+    };
+    let statements = ast.statements();
+    if statements.len() != semicolons.len() + 1 || ast.iter_functions().next().is_some() {
+        return Err(shape());
+    }
+    let mut scope = Scope::new();
+    for name in columns {
+        scope.push_dynamic(name.as_str(), Dynamic::UNIT);
+    }
+    for stmt in &statements[..semicolons.len()] {
+        let rhai::Stmt::Var(var, _, pos) = stmt else {
+            return Err(shape());
+        };
+        let name = var.0.name.to_string();
+        if columns.contains(&name) {
+            return Err(vec![site
+                .diagnostic(*pos, format!("`{name}` is already a column of the source"))
+                .help("give the value a name of its own")]);
+        }
+        scope.push_dynamic(name.clone(), Dynamic::UNIT);
+        named.insert(name);
+    }
+    // Each named value and the expression, as expressions alone.
+    let mut from = 0;
+    for &end in semicolons {
+        let line = text[from..end].trim_start();
+        let value = line
+            .strip_prefix("let")
+            .and_then(|rest| rest.split_once('='))
+            .map(|(_, value)| value);
+        match value {
+            Some(v) if engine.compile_expression_with_scope(&scope, v).is_ok() => {}
+            _ => return Err(shape()),
+        }
+        from = end + 1;
+    }
+    let expression = &text[last_semicolon + 1..];
+    if expression.trim().is_empty()
+        || engine
+            .compile_expression_with_scope(&scope, expression)
+            .is_err()
+    {
+        return Err(shape());
+    }
+    Ok(named)
+}
+
 /// A compiled row filter.
 #[derive(Debug, Clone)]
 pub struct RowExpr {
@@ -60,30 +152,36 @@ impl RowExpr {
             scope.push_dynamic(name.as_str(), Dynamic::UNIT);
         }
         let names: BTreeSet<String> = columns.keys().cloned().collect();
-        let ast = engine
-            .compile_expression_with_scope(&scope, text)
-            .map_err(|e| {
-                let period: &[(&str, &str)] = if names.contains(PERIOD_END) {
-                    &[
-                        (PERIOD_START, "the measured period's first day"),
-                        (PERIOD_END, "its last day"),
-                    ]
-                } else {
-                    &[]
-                };
-                vec![parse_error_with(
-                    &site,
-                    &e,
-                    &names,
-                    "the source's columns are",
-                    period,
-                )]
-            })?;
+        let lets = top_level_semicolons(text);
+        let compiled = if lets.is_empty() {
+            engine.compile_expression_with_scope(&scope, text)
+        } else {
+            engine.compile_with_scope(&scope, text)
+        };
+        let ast = compiled.map_err(|e| {
+            let period: &[(&str, &str)] = if names.contains(PERIOD_END) {
+                &[
+                    (PERIOD_START, "the measured period's first day"),
+                    (PERIOD_END, "its last day"),
+                ]
+            } else {
+                &[]
+            };
+            vec![parse_error_with(
+                &site,
+                &e,
+                &names,
+                "the source's columns are",
+                period,
+            )]
+        })?;
+        let named = named_values(engine, &ast, text, &lets, &site, &names)?;
         let mut problems: Vec<Diagnostic> = unknown_calls(&ast, known_functions)
             .into_iter()
             .map(|(name, pos)| unknown_function(&site, &name, pos, known_functions))
             .collect();
-        let used = variables(&ast);
+        let mut used = variables(&ast);
+        used.retain(|v| !named.contains(v));
         let mut typed = HashMap::new();
         for name in &used {
             match columns.get(name) {
@@ -166,8 +264,11 @@ impl RowExpr {
         for (name, _) in &arrays {
             scope.push_dynamic(*name, Dynamic::UNIT);
         }
+        let columns_only = scope.len();
         let mut out = Vec::with_capacity(batch.num_rows());
         for row in 0..batch.num_rows() {
+            // The values a row's `let` lines named go with the row.
+            scope.rewind(columns_only);
             for (name, array) in &arrays {
                 scope.set_value(*name, dynamic_at(*array, row));
             }

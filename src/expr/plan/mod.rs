@@ -17,6 +17,7 @@ use arrow_array::types::Float64Type;
 use arrow_array::{Array, BooleanArray, Float64Array, RecordBatch};
 use arrow_schema::DataType;
 use rhai::{Expr, AST};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -87,12 +88,37 @@ impl Plan {
         columns: &HashMap<String, ColumnType>,
         cal: &Arc<Calendar>,
     ) -> Option<Plan> {
-        let root = match ast.statements() {
-            [rhai::Stmt::Expr(expr)] => build_node(expr, columns, cal)?,
+        let (last, lets) = ast.statements().split_last()?;
+        let b = Build {
+            columns,
+            cal,
+            locals: RefCell::new(HashMap::new()),
+        };
+        // `let name = ...;` lines name a value: each use of the name is its
+        // node. One never used is left to Rhai, which still works it out
+        // (and may stop on it).
+        for stmt in lets {
+            let rhai::Stmt::Var(var, _, _) = stmt else {
+                return None;
+            };
+            let node = build_node(&var.1, &b)?;
+            let name = var.0.name.to_string();
+            if let Some((_, used)) = b.locals.borrow().get(&name) {
+                used.get().then_some(())?;
+            }
+            b.locals.borrow_mut().insert(name, (node, Cell::new(false)));
+        }
+        let root = match last {
+            rhai::Stmt::Expr(expr) => build_node(expr, &b)?,
             // Rhai hoists a call at the top of an expression into a statement.
-            [rhai::Stmt::FnCall(call, _)] => build_call(call, columns, cal)?,
+            rhai::Stmt::FnCall(call, _) => build_call(call, &b)?,
             _ => return None,
         };
+        b.locals
+            .borrow()
+            .values()
+            .all(|(_, used)| used.get())
+            .then_some(())?;
         (root.ty() == Ty::Bool).then_some(Plan { root })
     }
 
@@ -113,11 +139,15 @@ impl Plan {
     }
 }
 
-fn build_node(
-    expr: &Expr,
-    columns: &HashMap<String, ColumnType>,
-    cal: &Arc<Calendar>,
-) -> Option<Node> {
+/// What a plan is built from: the columns' types, the calendar, and the
+/// values named with `let` so far (and whether each has been used).
+struct Build<'a> {
+    columns: &'a HashMap<String, ColumnType>,
+    cal: &'a Arc<Calendar>,
+    locals: RefCell<HashMap<String, (Node, Cell<bool>)>>,
+}
+
+fn build_node(expr: &Expr, b: &Build) -> Option<Node> {
     Some(match expr {
         Expr::BoolConstant(b, _) => Node::Lit(Lit::Bool(*b)),
         Expr::IntegerConstant(i, _) => Node::Lit(Lit::Int(*i)),
@@ -127,12 +157,16 @@ fn build_node(
         Expr::DynamicConstant(d, _) => Node::Lit(Lit::from_dynamic(d)?),
         Expr::Variable(v, _, _) => {
             let name = v.1.as_str();
-            Node::Column(name.to_string(), Ty::of_column(*columns.get(name)?))
+            if let Some((node, used)) = b.locals.borrow().get(name) {
+                used.set(true);
+                return Some(node.clone());
+            }
+            Node::Column(name.to_string(), Ty::of_column(*b.columns.get(name)?))
         }
         Expr::And(items, _) | Expr::Or(items, _) => {
             let nodes = items
                 .iter()
-                .map(|e| build_node(e, columns, cal).filter(|n| n.ty() == Ty::Bool))
+                .map(|e| build_node(e, b).filter(|n| n.ty() == Ty::Bool))
                 .collect::<Option<Vec<_>>>()?;
             if matches!(expr, Expr::And(..)) {
                 Node::And(nodes)
@@ -140,18 +174,15 @@ fn build_node(
                 Node::Or(nodes)
             }
         }
-        Expr::FnCall(call, _) => build_call(call, columns, cal)?,
+        Expr::FnCall(call, _) => build_call(call, b)?,
         _ => return None,
     })
 }
 
-fn build_call(
-    call: &rhai::FnCallExpr,
-    columns: &HashMap<String, ColumnType>,
-    cal: &Arc<Calendar>,
-) -> Option<Node> {
+fn build_call(call: &rhai::FnCallExpr, b: &Build) -> Option<Node> {
+    let cal = b.cal;
     let args = &call.args;
-    let arg = |i: usize| build_node(&args[i], columns, cal);
+    let arg = |i: usize| build_node(&args[i], b);
     Some(match (call.name.as_str(), args.len()) {
         (op @ ("==" | "!=" | "<" | "<=" | ">" | ">="), 2) => {
             let op = match op {
@@ -185,7 +216,7 @@ fn build_call(
             let items = match &args[0] {
                 Expr::Array(items, _) => items
                     .iter()
-                    .map(|e| match build_node(e, columns, cal)? {
+                    .map(|e| match build_node(e, b)? {
                         Node::Lit(l) => Some(l),
                         _ => None,
                     })
@@ -205,20 +236,20 @@ fn build_call(
             let function = function::find(name)?;
             let args = args
                 .iter()
-                .map(|a| build_node(a, columns, cal))
+                .map(|a| build_node(a, b))
                 .collect::<Option<Vec<_>>>()?;
             let types: Vec<Ty> = args.iter().map(Node::ty).collect();
             let ty = function.typed(&types)?;
             // A call on constants that gives a constant (a written date) is
             // that constant; one it cannot compute is left to Rhai.
-            if args.iter().all(|a| matches!(a, Node::Lit(_))) && ty != Ty::Unit {
-                let values = args
-                    .iter()
-                    .map(|a| match a {
-                        Node::Lit(l) => Val::Scalar(l.clone()),
-                        _ => unreachable!("every argument is a constant"),
-                    })
-                    .collect();
+            let constants: Option<Vec<Val>> = args
+                .iter()
+                .map(|a| match a {
+                    Node::Lit(l) => Some(Val::Scalar(l.clone())),
+                    _ => None,
+                })
+                .collect();
+            if let Some(values) = constants.filter(|_| ty != Ty::Unit) {
                 match function.eval(values, 1, cal) {
                     Ok(Val::Scalar(l)) => return Some(Node::Lit(l)),
                     Ok(Val::Array(_)) => {}
