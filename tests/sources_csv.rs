@@ -686,3 +686,83 @@ fn sql_refuses_a_snapshot_changed_by_hand() {
         out.stderr
     );
 }
+
+#[test]
+fn columns_named_as_an_extract_names_them_are_renamed_for_expressions() {
+    // Headers as a case management system exports them.
+    let bytes = b"Referral Date,Team Name\n2023-01-05,North\n2023-01-09,South\n2023-02-01,North\n";
+    let f = Fixture::new();
+    f.standard_rules();
+    std::fs::create_dir_all(f.path().join("extracts")).unwrap();
+    std::fs::write(f.path().join("extracts/referrals.csv"), bytes).unwrap();
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: referrals\n    path: extracts/referrals.csv\n    rename: { referral_date: \"Referral Date\", team: \"Team Name\" }\n",
+    );
+    common::referrals_counted(&f, "breakdown: team");
+    let t = f.run(&["--period", "2023-02"]);
+    // January: 5th (North) and 9th (South); February: 1st (North).
+    assert_eq!(t.value("A1", "2023-01"), "2");
+    assert_eq!(t.value("A1", "2023-02"), "1");
+    assert_eq!(t.group("A1", "North", "2023-01", "value"), "1");
+    // A snapshot holds the new names, and DuckDB's SQL reads them.
+    let snap = f.path().join("snap");
+    let out = f.rubric(&["snapshot", "--out", snap.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let run = f.rubric(&[
+        "run",
+        "--quiet",
+        "--period",
+        "2023-02",
+        "--data",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(f.read_csv().value("A1", "2023-01"), "2");
+}
+
+#[test]
+fn a_column_an_expression_cannot_name_is_suggested_with_its_rename() {
+    let bytes = b"referral_date,Team Name\n2023-01-05,North\n";
+    let f = Fixture::new();
+    f.standard_rules();
+    std::fs::create_dir_all(f.path().join("extracts")).unwrap();
+    std::fs::write(f.path().join("extracts/referrals.csv"), bytes).unwrap();
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: referrals\n    path: extracts/referrals.csv\n",
+    );
+    f.file(
+        "indicators/a.yaml",
+        &common::indicators(&[common::indicator(
+            "A1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: referrals\ndate: referral_date\nfilter: Team_Name == \"North\"",
+            "",
+        )]),
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rename: { team_name: \"Team Name\" }"),
+        "{}",
+        out.stderr
+    );
+    // And a rename that cannot work is refused at its place.
+    f.file(
+        "rubric.yaml",
+        "sources:\n  - name: referrals\n    path: extracts/referrals.csv\n    rename: { team: \"Team\", \"my team\": \"Team Name\" }\n",
+    );
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("`rename` gives `team` to `Team`, which the source does not have")
+            && out
+                .stderr
+                .contains("`my team` cannot name a column in an expression"),
+        "{}",
+        out.stderr
+    );
+}

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{dates, example, strs, Fixture};
+use common::{dates, example, sql_agrees_with_duckdb, strs, Fixture};
 
 #[test]
 fn one_query_per_kind_of_measure_is_pinned() {
@@ -97,5 +97,37 @@ fn a_filter_only_rhai_can_run_is_listed_without_sql() {
         out.stdout.contains("-- R1 has no SQL: the filter `if team == \"North\" { true } else { false }` runs row by row in Rhai, with no SQL to match it"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn a_renamed_parquet_column_is_read_by_its_stored_name_in_sql() {
+    let f = Fixture::new();
+    f.standard_rules()
+        .table(
+            "referrals",
+            vec![
+                (
+                    "Referral Date",
+                    dates(&[Some("2023-02-10"), Some("2023-03-01"), Some("2023-03-20")]),
+                ),
+                ("Team Name", strs(&[Some("North"), Some("North"), Some("South")])),
+            ],
+        )
+        .file(
+            "rubric.yaml",
+            "sources:\n  - name: referrals\n    rename: { referral_date: \"Referral Date\", team: \"Team Name\" }\n",
+        );
+    common::referrals_counted(&f, "breakdown: team");
+    let t = f.run(&["--period", "2023-03"]);
+    // March: 1st (North), 20th (South); February: 10th.
+    assert_eq!(t.value("A1", "2023-03"), "2");
+    assert_eq!(t.group("A1", "South", "2023-03", "value"), "1");
+    let out = f.rubric(&["sql", "--period", "2023-03"]);
+    assert!(out.stdout.contains("\"Referral Date\""), "{}", out.stdout);
+    sql_agrees_with_duckdb(
+        &f,
+        "2023-03",
+        "39 figures of 1 indicators agree (0 without SQL)",
     );
 }

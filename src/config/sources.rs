@@ -46,6 +46,11 @@ pub struct SourceDoc {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub date_formats: Vec<Spanned<String>>,
+    /// Any kind: columns given names expressions can use, each new name to
+    /// the name the source has (`start_date: "Start Date"`).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub rename: BTreeMap<String, Spanned<String>>,
     /// Column types where inference is not wanted: `integer`, `number`,
     /// `text`, `date` or `true/false`, by column name.
     #[serde(default)]

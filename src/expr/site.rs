@@ -105,6 +105,31 @@ impl ExprSite {
     }
 }
 
+/// Whether an expression can name `text` as it is written.
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A name an expression can use for a column named `text`: `Start Date`
+/// gives `start_date`.
+fn name_for(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out
+    } else {
+        format!("c_{out}")
+    }
+}
+
 /// Turns a Rhai compile error into an analyst's diagnostic.
 pub fn parse_error(
     site: &ExprSite,
@@ -138,6 +163,10 @@ pub fn parse_error_with(
             }
             let all = listed.iter().copied().chain(also.iter().map(|a| a.0));
             let help = match did_you_mean(name, all) {
+                Some(s) if !is_name(s) => format!(
+                    "did you mean the column `{s}`? An expression cannot name it as written: give it a name in its source's declaration, `rename: {{ {}: \"{s}\" }}`, and use that; {what_names}: {list}",
+                    name_for(s)
+                ),
                 Some(s) => format!("did you mean `{s}`? {what_names}: {list}"),
                 None => format!("{what_names}: {list}"),
             };

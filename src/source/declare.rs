@@ -121,7 +121,12 @@ pub fn discover(
                     name.clone(),
                     f.clone(),
                     f,
-                    Some(((doc, &loaded.file), place)),
+                    Some(parquet::DeclaredAt {
+                        doc,
+                        yaml: &loaded.file,
+                        place,
+                        rename: false,
+                    }),
                 ),
                 None => declare(root, &loaded.file, doc, &mut sources, &mut problems),
             }
@@ -281,6 +286,11 @@ fn declare(
             return;
         }
     };
+    let Some((read_from, columns, stored_names)) =
+        super::rename::apply(&doc.rename, yaml, read_from, columns, problems)
+    else {
+        return;
+    };
     let arrow_types = columns
         .iter()
         .map(|(n, t)| (n.clone(), t.clone()))
@@ -301,6 +311,7 @@ fn declare(
             read_from,
             columns,
             arrow_types: stored_types(arrow_types),
+            stored_names,
             expectations,
         },
     );

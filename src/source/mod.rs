@@ -15,6 +15,7 @@ mod kind;
 mod odbc;
 pub(crate) mod parquet;
 mod read_error;
+mod rename;
 pub(crate) mod snapshot;
 mod text;
 mod unique;
@@ -49,6 +50,9 @@ pub struct Source {
     pub columns: BTreeMap<String, Option<ColumnType>>,
     /// The type of each column as stored, for messages.
     pub arrow_types: BTreeMap<String, String>,
+    /// The columns `rename:` gives new names, by new name: the name the
+    /// source stores (SQL reads the stored one).
+    pub stored_names: BTreeMap<String, String>,
     /// What the rows must satisfy.
     pub expectations: Vec<Expectation>,
 }

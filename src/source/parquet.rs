@@ -52,7 +52,12 @@ impl SourceKind for Parquet {
             d.name.clone(),
             PathBuf::from(&path),
             &full,
-            Some(((d.doc, d.yaml), d.path_place)),
+            Some(DeclaredAt {
+                doc: d.doc,
+                yaml: d.yaml,
+                place: d.path_place,
+                rename: true,
+            }),
         );
         Some(Declared::Added)
     }
@@ -222,6 +227,15 @@ fn batch_rows(builder: &ParquetRecordBatchReaderBuilder<std::fs::File>, roots: &
 }
 
 /// Adds a Parquet source, its schema read from the file's footer.
+/// A file declared in YAML: where, and whether its `rename:` applies (a
+/// snapshot already holds the new names).
+pub(super) struct DeclaredAt<'a> {
+    pub(super) doc: &'a SourceDoc,
+    pub(super) yaml: &'a Path,
+    pub(super) place: Place,
+    pub(super) rename: bool,
+}
+
 pub(super) fn add(
     root: &Path,
     sources: &mut Sources,
@@ -229,14 +243,14 @@ pub(super) fn add(
     name: String,
     file: PathBuf,
     path: &Path,
-    declared: Option<((&SourceDoc, &Path), Place)>,
+    declared: Option<DeclaredAt>,
 ) {
     let path = match check_inside(root, path) {
         Ok(resolved) => resolved,
         Err(problem) => {
             sources.unreadable.insert(name);
             problems.push(match declared {
-                Some(((_, yaml), place)) => Diagnostic::new(
+                Some(DeclaredAt { yaml, place, .. }) => Diagnostic::new(
                     yaml,
                     place,
                     format!("{}: {}", file.display(), problem.message),
@@ -255,18 +269,39 @@ pub(super) fn add(
         }
     }) {
         Ok(schema) => {
-            let columns: BTreeMap<String, Option<ColumnType>> = schema
+            let pairs: Vec<(String, arrow_schema::DataType)> = schema
                 .fields()
                 .iter()
-                .map(|f| (f.name().clone(), ColumnType::of(f.data_type())))
+                .map(|f| (f.name().clone(), f.data_type().clone()))
                 .collect();
-            let arrow_types = schema
-                .fields()
+            let reader: Arc<dyn Reader> = Arc::new(ParquetReader { path });
+            // A declared file's `rename:` (a snapshot already holds the
+            // new names).
+            let renaming = match &declared {
+                Some(DeclaredAt {
+                    doc,
+                    yaml,
+                    rename: true,
+                    ..
+                }) => super::rename::apply(&doc.rename, yaml, reader, pairs, problems),
+                _ => Some((reader, pairs, BTreeMap::new())),
+            };
+            let Some((read_from, pairs, stored_names)) = renaming else {
+                sources.unreadable.insert(name);
+                return;
+            };
+            let columns: BTreeMap<String, Option<ColumnType>> = pairs
                 .iter()
-                .map(|f| (f.name().clone(), f.data_type().to_string()))
+                .map(|(n, t)| (n.clone(), ColumnType::of(t)))
+                .collect();
+            let arrow_types = pairs
+                .iter()
+                .map(|(n, t)| (n.clone(), t.to_string()))
                 .collect();
             let expectations = match declared {
-                Some(((doc, yaml), _)) => compile_expectations(doc, yaml, &columns, problems),
+                Some(DeclaredAt { doc, yaml, .. }) => {
+                    compile_expectations(doc, yaml, &columns, problems)
+                }
                 None => Vec::new(),
             };
             sources.by_name.insert(
@@ -274,9 +309,10 @@ pub(super) fn add(
                 Source {
                     name,
                     file,
-                    read_from: Arc::new(ParquetReader { path }),
+                    read_from,
                     columns,
                     arrow_types,
+                    stored_names,
                     expectations,
                 },
             );

@@ -113,14 +113,17 @@ impl Builder<'_> {
         })
     }
 
-    /// A column as the scan sees it: dates of any stored kind as dates.
+    /// A column as the scan sees it: dates of any stored kind as dates,
+    /// under the name the source stores.
     pub(super) fn column(&self, source: &str, name: &str) -> String {
-        let quoted = self.d.ident(name);
-        let stored = self
-            .project
-            .sources
-            .by_name
-            .get(source)
+        let source = self.project.sources.by_name.get(source);
+        // A column `rename:` named is read by the name the source stores.
+        let quoted = self.d.ident(
+            source
+                .and_then(|s| s.stored_names.get(name))
+                .map_or(name, String::as_str),
+        );
+        let stored = source
             .and_then(|s| s.arrow_types.get(name))
             .map(String::as_str);
         match stored {
