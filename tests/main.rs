@@ -11,6 +11,7 @@ mod board_conventions;
 mod breakdowns;
 mod change_display;
 mod cohort_sets;
+mod data_ends;
 mod date_arithmetic;
 mod diagnostics;
 mod drill;

@@ -112,6 +112,7 @@ pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagn
                 ))
         })
         .collect();
+    out.extend(sources_ending_early(p, card));
     out.extend(crate::rules::plausible::implausible_numbers(p, card));
     out.extend(red_without_commentary(p, card));
     out.extend(card.read_here.iter().map(|(i, why)| {
@@ -128,6 +129,37 @@ pub(super) fn warnings_of(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagn
         .help("write the part SQL cannot say another way (a filter the vectorised plan covers, `working_days_between` instead of `add_working_days`), or keep all its sources on one pushed-down connection")
     }));
     out
+}
+
+/// Sources whose latest dated row is before the reporting month, with no
+/// extraction day declared: their months since count nothing from them,
+/// which is true only if nothing happened.
+fn sources_ending_early(p: &Project, card: &scorecard::Scorecard) -> Vec<Diagnostic> {
+    card.source_ends
+        .iter()
+        .filter(|(source, end)| {
+            **end < card.reporting
+                && p.sources.by_name.get(*source).is_some_and(|s| s.extracted.is_none())
+        })
+        .map(|(source, end)| {
+            let s = &p.sources.by_name[source];
+            Diagnostic::new(
+                &s.file,
+                crate::diagnostic::Place::WHOLE_FILE,
+                format!(
+                    "source `{source}` has no dated row after {end}, but the reporting month is {}: its figures for {} to {} count nothing from it",
+                    card.reporting,
+                    end.offset(1),
+                    card.reporting
+                ),
+            )
+            .subject(format!("source {source}"))
+            .help(format!(
+                "if its extract stops there, declare the day it was extracted (`extracted: {}` in its declaration) so those months say there is no data; or set `reporting_month: common` in rubric.yaml to report the last month every source reaches; if nothing happened since, nothing is wrong",
+                end.last_day()
+            ))
+        })
+        .collect()
 }
 
 /// The warnings of a scorecard: indicators whose latest rating has a bad

@@ -574,6 +574,11 @@ pub struct ProjectDoc {
     pub publication: Option<PublicationDoc>,
     /// Flags for figures to read with care.
     pub quality: Option<QualityDoc>,
+    /// How a run without `--period` chooses its month: `latest` (the
+    /// default: the latest month any source has a dated row in) or
+    /// `common` (the latest month every source reaches).
+    #[schemars(with = "Option<ReportingMonth>")]
+    pub reporting_month: Option<Spanned<ReportingMonth>>,
     /// How reports print figures.
     pub display: Option<DisplayDoc>,
     /// Benchmarks read from a table, with their vintage and rank.
@@ -581,6 +586,18 @@ pub struct ProjectDoc {
     /// Declared sources (more can be written in files under `sources/`).
     #[serde(default)]
     pub sources: Vec<super::sources::SourceDoc>,
+}
+
+/// How a run without `--period` chooses its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportingMonth {
+    /// The latest month any source has a dated row in.
+    #[default]
+    Latest,
+    /// The latest month every source reaches (its `extracted` day's month
+    /// where declared, else its latest dated row's).
+    Common,
 }
 
 /// How reports print figures, for the whole project.

@@ -46,6 +46,10 @@ pub struct SourceDoc {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub date_formats: Vec<Spanned<String>>,
+    /// Any kind: the day the source's data was extracted (`2023-05-31`):
+    /// figures of months after it have no data from it, and say so.
+    #[schemars(with = "Option<String>")]
+    pub extracted: Option<Spanned<String>>,
     /// Any kind: columns given names expressions can use, each new name to
     /// the name the source has (`start_date: "Start Date"`).
     #[serde(default)]

@@ -150,14 +150,16 @@ fn evaluate_indicator(ind: &Indicator, mut ctx: EvalCtx) -> Result<IndicatorSeri
         }
     }
     let mut series = IndicatorSeries::default();
+    let data_end = ctx.project.data_end(ind);
     for group in groups {
         let mut points = Vec::with_capacity(ctx.domain.len());
         for t in 0..ctx.domain.len() {
             let month = ctx.domain.month(t);
-            let point = match ind.collected_from {
-                Some(from) if month < from => {
+            let point = match (ind.collected_from, &data_end) {
+                (Some(from), _) if month < from => {
                     Point::missing(format!("not collected before {from}"))
                 }
+                (_, Some(end)) if month > end.month => Point::missing(end.reason()),
                 _ => point(ind.measure_at(month), ind, &group, t, &mut ctx)?,
             };
             points.push(point);

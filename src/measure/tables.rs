@@ -144,24 +144,42 @@ pub(super) fn collect_population_columns(
 /// A latest date outside 1900 to 2199 is a data error (a mistyped year,
 /// or a placeholder such as 9999-12-31), reported rather than used.
 pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>, EvalError> {
-    let mut latest: Option<(i32, &BaseMeasure)> = None;
+    Ok(latest_months(project, tables)?.into_values().max())
+}
+
+/// Each source's latest month with a date in a measure's period column
+/// (sources with no dated row are left out).
+pub fn latest_months(
+    project: &Project,
+    tables: &Tables,
+) -> Result<BTreeMap<String, Month>, EvalError> {
+    let mut latest: BTreeMap<&str, (i32, &BaseMeasure)> = BTreeMap::new();
     for base in &project.base_measures {
         for batch in &tables.by_source[&base.source].batches {
             if let Some(col) = batch.column_by_name(base.period_column()) {
                 if let Some(m) = arrow_arith::aggregate::max(col.as_primitive::<Date32Type>()) {
-                    if latest.is_none_or(|(l, _)| m > l) {
-                        latest = Some((m, base));
+                    let slot = latest.entry(&base.source).or_insert((m, base));
+                    if m > slot.0 {
+                        *slot = (m, base);
                     }
                 }
             }
         }
     }
-    let Some((days, base)) = latest else {
-        return Ok(None);
-    };
+    latest
+        .into_iter()
+        .map(|(source, (days, base))| {
+            in_range(project, days, base).map(|m| (source.to_string(), m))
+        })
+        .collect()
+}
+
+/// The month of a source's latest date, or the error of a date no month
+/// can be reported for.
+fn in_range(project: &Project, days: i32, base: &BaseMeasure) -> Result<Month, EvalError> {
     let month = Month::of_days(days);
     if (1900..2200).contains(&month.year()) {
-        return Ok(Some(month));
+        return Ok(month);
     }
     Err(source_error(
         project,

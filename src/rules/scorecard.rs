@@ -90,6 +90,9 @@ pub struct Scorecard {
     pub findings: Vec<crate::source::expect::Finding>,
     /// Indicators reading a pushed-down source that ran here, with why.
     pub read_here: Vec<(usize, String)>,
+    /// Each source's latest month with data, where the run read it to
+    /// choose the reporting month (empty with `--period`).
+    pub source_ends: std::collections::BTreeMap<String, Month>,
 }
 
 /// The latest row of each indicator for the whole, by indicator.

@@ -17,12 +17,13 @@ use crate::error::EvalError;
 use crate::measure::domain::Domain;
 use crate::measure::scan::{scan, Input, Scanned};
 use crate::measure::series::{evaluate_all, IndicatorSeries};
-use crate::measure::tables::{latest_month, read_period_columns};
+use crate::measure::tables::{latest_months, read_period_columns};
 use crate::model::Project;
 use crate::model::{Policy, Quality};
 use crate::progress::{Progress, Silent};
 use crate::rules::scorecard::Scorecard;
 use rate::compare_and_rate;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// How to run: which month, whether to withhold small counts, how figures
@@ -60,10 +61,17 @@ impl<'a> RunOptions<'a> {
 /// Evaluates the project: the one way to run it.
 pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalError> {
     let started = Instant::now();
-    let reporting = match (options.period, options.input) {
-        (Some(m), _) => m,
-        (None, Input::Sources) => reporting_or_latest(project, None)?,
-        (None, Input::Tables { tables, .. }) => reporting_month(latest_month(project, tables)?)?,
+    let (reporting, source_ends) = match (options.period, options.input) {
+        (Some(m), _) => (m, BTreeMap::new()),
+        (None, Input::Sources) => {
+            let periods = read_period_columns(project).map_err(EvalError)?;
+            let ends = latest_months(project, &periods)?;
+            (reporting_month(project, &ends)?, ends)
+        }
+        (None, Input::Tables { tables, .. }) => {
+            let ends = latest_months(project, tables)?;
+            (reporting_month(project, &ends)?, ends)
+        }
     };
     let domain = Domain::ending(reporting);
     let pushed = match options.input {
@@ -111,25 +119,58 @@ pub fn run(project: &Project, options: RunOptions) -> Result<Scorecard, EvalErro
     }
     let mut card = compare_and_rate(project, &benchmarks, series, reporting, options, timings)?;
     card.findings = findings;
+    card.source_ends = source_ends;
     card.read_here = pushed.read_here;
     Ok(card)
 }
 
-/// The reporting month asked for, or else the latest month with data (read
-/// from the date columns alone).
+/// The reporting month asked for, or else the one the project's data
+/// gives (read from the date columns alone).
 pub fn reporting_or_latest(project: &Project, asked: Option<Month>) -> Result<Month, EvalError> {
     match asked {
         Some(m) => Ok(m),
         None => {
             let periods = read_period_columns(project).map_err(EvalError)?;
-            reporting_month(latest_month(project, &periods)?)
+            reporting_month(project, &latest_months(project, &periods)?)
         }
     }
 }
 
-/// The reporting month, or why there is none.
-fn reporting_month(latest: Option<Month>) -> Result<Month, EvalError> {
-    latest.ok_or_else(|| {
+/// The month a source's data reaches: the last whole month before its
+/// declared extraction day, else the month of its latest dated row.
+pub fn source_end(project: &Project, source: &str, latest: Month) -> Month {
+    match project
+        .sources
+        .by_name
+        .get(source)
+        .and_then(|s| s.extracted)
+    {
+        Some(day) => {
+            let month = Month::of_days(day);
+            let whole = crate::calendar::period::days_from_date(month.last_day()) <= day;
+            if whole {
+                month
+            } else {
+                month.offset(-1)
+            }
+        }
+        None => latest,
+    }
+}
+
+/// The reporting month the project's sources give (`reporting_month:` in
+/// `rubric.yaml`: the latest month any source has data in, or the latest
+/// every source reaches), or why there is none.
+fn reporting_month(project: &Project, ends: &BTreeMap<String, Month>) -> Result<Month, EvalError> {
+    use crate::config::document::ReportingMonth;
+    let chosen = match project.reporting_month {
+        ReportingMonth::Latest => ends.values().max().copied(),
+        ReportingMonth::Common => ends
+            .iter()
+            .map(|(source, latest)| source_end(project, source, *latest))
+            .min(),
+    };
+    chosen.ok_or_else(|| {
         EvalError(
             Diagnostic::new(
                 "data",

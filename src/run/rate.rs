@@ -148,6 +148,7 @@ pub(super) fn compare_and_rate(
         timings,
         findings: Vec::new(),
         read_here: Vec::new(),
+        source_ends: Default::default(),
     })
 }
 

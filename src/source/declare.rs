@@ -130,6 +130,19 @@ pub fn discover(
                 ),
                 None => declare(root, &loaded.file, doc, &mut sources, &mut problems),
             }
+            if let Some(e) = &doc.extracted {
+                match crate::calendar::parse_day(&e.value) {
+                    Some(day) => {
+                        if let Some(s) = sources.by_name.get_mut(&name) {
+                            s.extracted = Some(day);
+                        }
+                    }
+                    None => problems.push(
+                        Diagnostic::new(&loaded.file, Place::from(&e.referenced), format!("`extracted` is `{}`, not a date", crate::text::visible(&e.value, false)))
+                            .help("write the day the source's data was extracted as YYYY-MM-DD, e.g. `extracted: 2023-05-31`"),
+                    ),
+                }
+            }
             for p in &mut problems[before..] {
                 p.subject.get_or_insert_with(|| format!("source {name}"));
             }
@@ -312,6 +325,7 @@ fn declare(
             columns,
             arrow_types: stored_types(arrow_types),
             stored_names,
+            extracted: None,
             expectations,
         },
     );

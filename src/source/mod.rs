@@ -53,6 +53,9 @@ pub struct Source {
     /// The columns `rename:` gives new names, by new name: the name the
     /// source stores (SQL reads the stored one).
     pub stored_names: BTreeMap<String, String>,
+    /// The day its data was extracted, where declared (days since
+    /// 1970-01-01): months after it have no data from it.
+    pub extracted: Option<i32>,
     /// What the rows must satisfy.
     pub expectations: Vec<Expectation>,
 }

@@ -313,6 +313,7 @@ pub(super) fn add(
                     columns,
                     arrow_types,
                     stored_names,
+                    extracted: None,
                     expectations,
                 },
             );

@@ -202,7 +202,10 @@ fn indicator_query(
     for (from, to, measure) in &runs {
         figures.push((*from, *to, b.figure(measure)?));
     }
-    let pick = |part: fn(&Figure) -> &String, before: String| -> String {
+    let data_end = project.data_end(ind);
+    // A part of the figures over the grid: `before` where not collected
+    // yet, `after` (else NULL) after the data ends.
+    let pick = |part: fn(&Figure) -> &String, before: String, after: Option<String>| -> String {
         let body = if figures.len() == 1 {
             part(&figures[0].2).clone()
         } else {
@@ -213,6 +216,14 @@ fn indicator_query(
                 })
                 .collect();
             format!("CASE {} END", arms.join(" "))
+        };
+        let body = match &data_end {
+            Some(end) => format!(
+                "CASE WHEN grid.p > {} THEN {} ELSE {body} END",
+                end.month.0,
+                after.clone().unwrap_or_else(|| "NULL".to_string())
+            ),
+            None => body,
         };
         match ind.collected_from {
             Some(from) => format!(
@@ -227,12 +238,13 @@ fn indicator_query(
         .map(|from| d.string(&format!("not collected before {from}")))
         .unwrap_or_default();
     let number = |e: String| format!("CAST({e} AS {})", d.double());
-    let (value, numerator, denominator, missing) = (
-        number(pick(|f| &f.value, "NULL".to_string())),
-        number(pick(|f| &f.numerator, "NULL".to_string())),
-        number(pick(|f| &f.denominator, "NULL".to_string())),
-        pick(|f| &f.missing, not_collected),
+    let (value, numerator, denominator) = (
+        number(pick(|f| &f.value, "NULL".to_string(), None)),
+        number(pick(|f| &f.numerator, "NULL".to_string(), None)),
+        number(pick(|f| &f.denominator, "NULL".to_string(), None)),
     );
+    let no_data = data_end.as_ref().map(|e| d.string(&e.reason()));
+    let missing = pick(|f| &f.missing, not_collected, no_data);
     let mut groups = vec![format!(
         "SELECT {all} AS b, {all} AS g",
         all = d.string(WHOLE)

@@ -55,12 +55,53 @@ pub struct Project {
     pub publication: Option<crate::model::Policy>,
     /// When figures are flagged (`quality:` in `rubric.yaml`).
     pub quality: Quality,
+    /// How a run without `--period` chooses its month.
+    pub reporting_month: crate::config::document::ReportingMonth,
     /// Benchmarks read from a table, when `rubric.yaml` names one.
     pub benchmark_table: Option<crate::model::benchmark::BenchmarkTable>,
     /// The page files, in path order (the default board is not among them).
     pub pages: Vec<crate::model::page::Page>,
     pub engine: Engine,
     pub texts: SourceTexts,
+}
+
+/// Where an indicator's data stops: the month of the earliest extraction
+/// day declared on a source it reads. Months after it have no data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataEnd {
+    pub month: crate::calendar::period::Month,
+    pub day: i32,
+    pub source: String,
+}
+
+impl DataEnd {
+    /// Why a month after it has no value.
+    pub fn reason(&self) -> String {
+        format!(
+            "no data after {}: `{}` was extracted then",
+            crate::calendar::period::date_from_days(self.day),
+            self.source
+        )
+    }
+}
+
+impl Project {
+    /// Where an indicator's data stops, when a source it reads declares
+    /// the day it was extracted.
+    pub fn data_end(&self, ind: &crate::model::indicator::Indicator) -> Option<DataEnd> {
+        ind.measures()
+            .flat_map(|m| m.base_ids())
+            .filter_map(|b| {
+                let source = &self.base_measures[b].source;
+                let day = self.sources.by_name.get(source)?.extracted?;
+                Some(DataEnd {
+                    month: crate::calendar::period::Month::of_days(day),
+                    day,
+                    source: source.clone(),
+                })
+            })
+            .min_by_key(|e| (e.day, e.source.clone()))
+    }
 }
 
 /// Problems found while compiling, with the texts needed to quote them.
@@ -186,6 +227,12 @@ pub fn compile_project_with(
         sources: ctx.sources,
         publication,
         quality,
+        reporting_month: files
+            .settings
+            .as_ref()
+            .and_then(|s| s.doc.reporting_month.as_ref())
+            .map(|r| r.value)
+            .unwrap_or_default(),
         benchmark_table,
         pages,
         engine: ctx.engine,
