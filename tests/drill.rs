@@ -8,7 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::Array;
 use common::*;
-use rubric::measure::drill::{drill, Drilled, Part};
+use rubric::measure::drill::{cohort_ids, drill, Drilled, Part};
 use rubric::model::measure::{Aggregate, Measure};
 use rubric::model::{compile_project, Project};
 use std::collections::BTreeSet;
@@ -61,9 +61,26 @@ fn drilled_rows_add_up_to_every_figure_of_the_example() {
         let point = &row.point;
         let numerator_only = matches!(ind.measure, Measure::Base(_));
         let is_ratio = matches!(ind.measure, Measure::Ratio { .. });
+        // A cohort (alone or as a ratio's numerator) lists its ids: as
+        // many as the figure.
+        if let Some(ids) = cohort_ids(&p, index, row.period, card.reporting, None) {
+            let ids = ids.unwrap_or_else(|e| panic!("{}: {e}", ind.id));
+            let expected = if matches!(ind.measure, Measure::Cohort(_)) {
+                point.value
+            } else {
+                point.numerator
+            };
+            assert_eq!(
+                Some(ids.ids.len() as f64),
+                expected,
+                "{}: cohort ids",
+                ind.id
+            );
+            checked += 1;
+        }
         let Ok(num) = drill(&p, index, row.period, card.reporting, None, Part::Numerator) else {
-            // Formulas and cohorts (alone or as a ratio's numerator) have
-            // no rows of their own to list.
+            // Formulas (and cohorts, drilled above) have no rows of their
+            // own to list.
             let no_rows = |m: &Measure| matches!(m, Measure::Expression(_) | Measure::Cohort(_));
             assert!(
                 no_rows(&ind.measure)
@@ -178,5 +195,37 @@ fn drill_lists_the_rows_of_a_team_and_the_excluded_ones() {
     assert!(
         text.contains("NA"),
         "the missing team is NA, not blank:\n{text}"
+    );
+}
+
+#[test]
+fn regression_drill_lists_a_cohorts_ids_a_formulas_parts_and_the_previous_values_read() {
+    // CIC12: children in need, less those on a plan or in care.
+    let out = example(&["drill", "CIC12"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("CIC12 2023-07, the whole: the ids counted, 452 ids and the members holding each (the figure: 452)")
+            && out.stdout.contains("any of: ssd_cin_plans  none of: ssd_cp_plans  none of: ssd_cla_episodes"),
+        "{}",
+        out.stdout
+    );
+    // AS5 is AS1 / FD3 * 100: its parts, each with its figure.
+    let out = example(&["drill", "AS5"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("a formula of other indicators, `AS1 / FD3 * 100` = 94.5")
+            && out.stdout.contains("  AS1 = 293")
+            && out.stdout.contains("  FD3 = 310"),
+        "{}",
+        out.stdout
+    );
+    // FD9's filter reads each referral's previous one: shown as the filter names it.
+    let out = example(&["drill", "FD9"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("previous(cine_referral_date)") && !out.stdout.contains("previous__"),
+        "{}",
+        out.stdout
     );
 }

@@ -6,7 +6,7 @@ use super::figure::figure;
 use super::{EXIT_RUN_FAILED, EXIT_USAGE};
 use crate::calendar::period::Month;
 use crate::format::period_label;
-use crate::measure::drill::{drill as drill_rows, Part};
+use crate::measure::drill::{cohort_ids, drill as drill_rows, CohortIds, Part};
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,20 @@ pub(super) fn drill(
     let f = figure(project, id, period, breakdown)?;
     let (p, index, row) = (&f.project, f.indicator, f.row());
     let ind = &p.indicators[index];
+    if let crate::model::measure::Measure::Expression(formula) = ind.measure_at(row.period) {
+        return formula_parts(&f, formula);
+    }
+    if part == Part::Numerator {
+        if let Some(ids) = cohort_ids(p, index, row.period, f.card.reporting, row.group.as_ref()) {
+            let ids = ids.map_err(|why| {
+                Failure::message(
+                    EXIT_USAGE,
+                    format!("error: cannot drill into {}: {why}", ind.id),
+                )
+            })?;
+            return cohort_table(&f, &ids, out);
+        }
+    }
     let drilled = match drill_rows(
         p,
         index,
@@ -102,6 +116,135 @@ pub(super) fn drill(
             Ok(())
         }
         Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
+    }
+}
+
+/// Where the figure is in words: `FD1 2023-07, the whole`.
+fn figure_place(f: &super::figure::Figure) -> String {
+    let (ind, row) = (&f.project.indicators[f.indicator], f.row());
+    format!(
+        "{} {}, {}",
+        ind.id,
+        period_label(row.period, ind.frequency),
+        row.group
+            .as_ref()
+            .map_or("the whole".to_string(), |g| format!(
+                "{} = {}",
+                g.by, g.value
+            ))
+    )
+}
+
+/// A formula's figure from its parts: each indicator it reads, with its
+/// figure for the same period and breakdown value.
+fn formula_parts(f: &super::figure::Figure, formula: &crate::model::measure::Formula) -> Outcome {
+    let (p, row) = (&f.project, f.row());
+    let ind = &p.indicators[f.indicator];
+    let shown = |v: Option<f64>, i: &crate::model::indicator::Indicator| {
+        v.map_or("no value".to_string(), |v| {
+            crate::format::value(v, i.unit, i.decimals)
+        })
+    };
+    let mut text = format!(
+        "{}: a formula of other indicators, `{}` = {}\n\n",
+        figure_place(f),
+        formula.text.trim(),
+        shown(row.point.value, ind)
+    );
+    for id in &formula.inputs {
+        let Some(i) = p.indicators.iter().position(|x| &x.id == id) else {
+            continue;
+        };
+        let figure = f
+            .card
+            .rows
+            .iter()
+            .find(|r| r.indicator == i && r.period == row.period && r.group == row.group)
+            .and_then(|r| r.point.value);
+        text += &format!(
+            "  {id} = {}  ({})\n",
+            shown(figure, &p.indicators[i]),
+            p.indicators[i].title
+        );
+    }
+    text += &format!(
+        "\ndrill into {} for the rows behind each\n",
+        formula.inputs.join(" or ")
+    );
+    out!("{}", crate::text::visible(&text, true));
+    Ok(())
+}
+
+/// A cohort's ids for the figure, each with the members holding it.
+fn cohort_table(f: &super::figure::Figure, ids: &CohortIds, out: Option<PathBuf>) -> Outcome {
+    use arrow_array::{ArrayRef, StringArray};
+    let p = &f.project;
+    let mut fields = vec![arrow_schema::Field::new(
+        "id",
+        arrow_schema::DataType::Utf8,
+        false,
+    )];
+    let mut columns: Vec<ArrayRef> = vec![std::sync::Arc::new(StringArray::from_iter_values(
+        ids.ids.iter().map(|(id, _)| id.as_str()),
+    ))];
+    for (n, (base, how)) in ids.members.iter().enumerate() {
+        let name = format!("{how}: {}", p.base_measures[*base].source);
+        fields.push(arrow_schema::Field::new(
+            if fields.iter().any(|f| f.name() == &name) {
+                format!("{name} ({})", n + 1)
+            } else {
+                name
+            },
+            arrow_schema::DataType::Utf8,
+            false,
+        ));
+        columns.push(std::sync::Arc::new(StringArray::from_iter_values(
+            ids.ids
+                .iter()
+                .map(|(_, held)| if held[n] { "yes" } else { "no" }),
+        )));
+    }
+    let rows = RecordBatch::try_new(
+        std::sync::Arc::new(arrow_schema::Schema::new(fields)),
+        columns,
+    )
+    .map_err(|e| Failure::message(EXIT_RUN_FAILED, format!("error: {e}")))?;
+    let row = f.row();
+    let counted = if matches!(
+        p.indicators[f.indicator].measure_at(row.period),
+        crate::model::measure::Measure::Cohort(_)
+    ) {
+        row.point.value
+    } else {
+        row.point.numerator
+    };
+    let heading = format!(
+        "{}: the ids counted, {} id{} and the members holding each{}",
+        figure_place(f),
+        ids.ids.len(),
+        if ids.ids.len() == 1 { "" } else { "s" },
+        counted.map_or(String::new(), |c| format!(
+            " (the figure: {})",
+            crate::format::count(c)
+        ))
+    );
+    match &out {
+        Some(file) => match write_rows(file, &rows) {
+            Ok(()) => {
+                outln!(
+                    "{}; written to {}",
+                    crate::text::visible(&heading, false),
+                    file.display()
+                );
+                Ok(())
+            }
+            Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
+        },
+        None => {
+            outln!("{}\n", crate::text::visible(&heading, false));
+            out!("{}", table(&rows));
+            Ok(())
+        }
     }
 }
 

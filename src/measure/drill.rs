@@ -110,6 +110,112 @@ pub fn drill(
             indicator: ind.id.clone(),
             why,
         })?;
+    let rows = base_rows(project, base, minus, period, reporting, group)?;
+    Ok(Drilled {
+        source: project.base_measures[base].source.clone(),
+        base,
+        rows,
+    })
+}
+
+/// The ids a cohort counts in a period, each with whether each member
+/// holds it there: as many ids as the figure.
+#[derive(Debug, Clone)]
+pub struct CohortIds {
+    /// Each member: its base measure and how it takes part.
+    pub members: Vec<(BaseId, &'static str)>,
+    /// Each id counted, with whether each member holds it.
+    pub ids: Vec<(String, Vec<bool>)>,
+}
+
+/// The cohort behind indicator `index`'s figure (its measure, or a ratio's
+/// numerator) for `period`, member by member.
+pub fn cohort_ids(
+    project: &Project,
+    index: usize,
+    period: Month,
+    reporting: Month,
+    group: Option<&BreakdownValue>,
+) -> Option<Result<CohortIds, DrillError>> {
+    let cohort = match project.indicators[index].measure_at(period) {
+        Measure::Cohort(c) => c,
+        Measure::Ratio { numerator, .. } => match numerator.as_ref() {
+            Measure::Cohort(c) => c,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let members: Vec<(BaseId, &'static str)> = cohort
+        .any_of
+        .iter()
+        .map(|b| (*b, "any of"))
+        .chain(cohort.all_of.iter().map(|b| (*b, "all of")))
+        .chain(cohort.none_of.iter().map(|b| (*b, "none of")))
+        .collect();
+    Some((|| {
+        let mut held = Vec::with_capacity(members.len());
+        for (base, _) in &members {
+            let rows = base_rows(project, *base, None, period, reporting, group)?;
+            let Aggregate::Distinct(column) = &project.base_measures[*base].aggregate else {
+                return Err(DrillError::NotRead("the member's id".to_string()));
+            };
+            let ids = rows
+                .column_by_name(column)
+                .ok_or_else(|| DrillError::NotRead(column.clone()))?;
+            let set: std::collections::BTreeSet<String> = (0..ids.len())
+                .filter(|&r| !ids.is_null(r))
+                .map(|r| group_at(ids.as_ref(), r))
+                .collect();
+            held.push(set);
+        }
+        let mut all: std::collections::BTreeSet<&String> = held.iter().flatten().collect();
+        let holds = |i: usize, id: &String| held[i].contains(id);
+        all.retain(|id| {
+            let any = members
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, how))| *how == "any of")
+                .map(|(i, _)| holds(i, id))
+                .collect::<Vec<_>>();
+            let first_all = members.iter().position(|(_, how)| *how == "all of");
+            let counted = if any.is_empty() {
+                first_all.is_some_and(|i| holds(i, id))
+            } else {
+                any.iter().any(|h| *h)
+            };
+            counted
+                && members.iter().enumerate().all(|(i, (_, how))| match *how {
+                    "all of" => holds(i, id),
+                    "none of" => !holds(i, id),
+                    _ => true,
+                })
+        });
+        let ids = all
+            .into_iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    (0..members.len()).map(|i| holds(i, id)).collect(),
+                )
+            })
+            .collect();
+        Ok(CohortIds {
+            members: members.clone(),
+            ids,
+        })
+    })())
+}
+
+/// The rows of base measure `base` counted in `period` (less those `minus`
+/// counts), with the columns their lookups and histories bring.
+fn base_rows(
+    project: &Project,
+    base: BaseId,
+    minus: Option<BaseId>,
+    period: Month,
+    reporting: Month,
+    group: Option<&BreakdownValue>,
+) -> Result<RecordBatch, DrillError> {
     let measure = &project.base_measures[base];
     let source = &project.sources.by_name[&measure.source];
     let columns = source.usable_columns();
@@ -190,11 +296,26 @@ pub fn drill(
         None => std::sync::Arc::new(arrow_schema::Schema::empty()),
     };
     let rows = arrow_select::concat::concat_batches(&schema, &parts).map_err(DrillError::from)?;
-    Ok(Drilled {
-        source: measure.source.clone(),
-        base,
-        rows,
-    })
+    shown_names(rows)
+}
+
+/// The rows with each history column named as a filter reads it:
+/// `previous(start_date)`, not the scan's `previous__start_date`.
+fn shown_names(rows: RecordBatch) -> Result<RecordBatch, DrillError> {
+    let schema = rows.schema();
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match crate::expr::history::previous_of(f.name()) {
+            Some(column) => f.as_ref().clone().with_name(format!("previous({column})")),
+            None => f.as_ref().clone(),
+        })
+        .collect();
+    RecordBatch::try_new(
+        std::sync::Arc::new(arrow_schema::Schema::new(fields)),
+        rows.columns().to_vec(),
+    )
+    .map_err(DrillError::from)
 }
 
 /// Keeps, in each batch's `rows`, the rows of the ids whose rows (across
@@ -246,17 +367,13 @@ fn bases_of(m: &Measure, part: Part) -> Result<(BaseId, Option<BaseId>), NotRows
                 ..
             },
             part,
-        ) => {
-            let (Measure::Base(n), Measure::Base(d)) = (numerator.as_ref(), denominator.as_ref())
-            else {
-                return Err(NotRows::ComputedParts);
-            };
-            Ok(match part {
-                Part::Numerator => (*n, None),
-                Part::Denominator => (*d, None),
-                Part::Excluded => (*d, Some(*n)),
-            })
-        }
+        ) => match (part, numerator.as_ref(), denominator.as_ref()) {
+            (Part::Numerator, Measure::Base(n), _) => Ok((*n, None)),
+            (Part::Denominator, _, Measure::Base(d)) => Ok((*d, None)),
+            (Part::Excluded, Measure::Base(n), Measure::Base(d)) => Ok((*d, Some(*n))),
+            (Part::Numerator, Measure::Cohort(_), _) => Err(NotRows::Cohort),
+            _ => Err(NotRows::ComputedParts),
+        },
         (Measure::Rate { measure, .. }, Part::Numerator) => match measure.as_ref() {
             Measure::Base(b) => Ok((*b, None)),
             _ => Err(NotRows::ComputedMeasure),
