@@ -5,6 +5,15 @@
 
 use std::borrow::Cow;
 
+/// `1 indicator`, `2 indicators`: a count with its noun, singular for one.
+pub(crate) fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Text from data or definitions made safe for a terminal: control
 /// characters (an ANSI escape, a carriage return, a bell) are shown as
 /// `\u{1b}` instead of acting on the screen. Line breaks are kept when

@@ -35,6 +35,7 @@ mod install;
 mod keys_honoured;
 mod lookups;
 mod measures;
+mod page_agreement;
 mod pages;
 mod period_logic;
 mod periods;

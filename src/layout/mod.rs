@@ -258,6 +258,34 @@ impl<'a> Board<'a> {
     }
 
     /// Every line, in declaration order.
+    /// The period a page's title names: the latest period shown where
+    /// every indicator on it has one frequency other than monthly (a
+    /// quarterly page is titled by its quarter), else the reporting month.
+    pub(crate) fn title_period(&self) -> String {
+        let mut frequencies = self.lines().map(|l| l.indicator.frequency);
+        match frequencies.next() {
+            Some(f) if f != Frequency::Monthly && frequencies.all(|g| g == f) => self
+                .lines()
+                .filter_map(|l| l.periods.last().copied())
+                .max()
+                .map_or_else(
+                    || self.reporting.short_label(),
+                    |end| crate::format::period_label(end, f),
+                ),
+            _ => self.reporting.short_label(),
+        }
+    }
+
+    /// Whether a table of the page has a column (the default board has
+    /// every one).
+    pub(crate) fn shows(&self, wanted: impl Fn(&Column) -> bool) -> bool {
+        self.page.columns.is_none()
+            || FREQUENCIES.iter().any(|f| {
+                self.sections.iter().any(|s| !s.lines_of(*f).is_empty())
+                    && self.columns(*f, &[]).iter().any(&wanted)
+            })
+    }
+
     pub(crate) fn lines(&self) -> impl Iterator<Item = &Line<'a>> {
         let mut all: Vec<&Line> = self.sections.iter().flat_map(|s| &s.lines).collect();
         all.sort_by_key(|l| l.index);
@@ -332,6 +360,19 @@ impl<'a> Section<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// How the page names the line where it refers to it (commentary,
+    /// notes): its ref and printed title where the page prints refs (the
+    /// title alone where it has no ref), else its ID, which the page
+    /// prints in its first column.
+    pub(crate) fn shown_name(&self, board: &Board) -> String {
+        let title = self.label.unwrap_or(&self.indicator.title);
+        match (board.uses_refs, self.reference) {
+            (true, Some(r)) => format!("{r} {title}"),
+            (true, None) => title.to_string(),
+            (false, _) => self.indicator.id.clone(),
+        }
+    }
+
     fn build(
         project: &'a Project,
         card: &Scorecard,

@@ -32,7 +32,12 @@ struct Page {
     custom: bool,
     reporting: String,
     reporting_label: String,
-    count: usize,
+    /// `18 indicators`.
+    count: String,
+    /// Whether any table shows a RAG rating, a direction of travel: the
+    /// lead explains only what the page has.
+    shows_rag: bool,
+    shows_dot: bool,
     sections: Vec<Section>,
     rag_counts: Vec<(String, usize)>,
     /// The RAG filter's choices: (key, label), worst first.
@@ -154,12 +159,18 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
     // A RAG outcome counts by its label; those without, by their state.
     let mut rag_counts: Vec<(String, usize, (u8, Option<crate::config::document::Tone>))> =
         Vec::new();
+    // An indicator shown twice (in two sections) counts once.
+    let mut counted = BTreeSet::new();
     for s in &board.sections {
         let mut cards = Vec::new();
         for line in &s.lines {
             let Some(c) = indicator_card(board, line) else {
                 continue;
             };
+            if !counted.insert(line.index) {
+                cards.push(c);
+                continue;
+            }
             let rank = match &line.rag {
                 Shown::Outcome { tone, .. } => (0, Some(*tone)),
                 Shown::NotRated(_) => (1, None),
@@ -184,12 +195,7 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
                 .iter()
                 .filter_map(|l| {
                     let text = l.latest?.commentary.as_deref()?;
-                    let label = if board.uses_refs {
-                        l.reference.unwrap_or(&l.indicator.id)
-                    } else {
-                        &l.indicator.id
-                    };
-                    Some((label.to_string(), text.trim().to_string()))
+                    Some((l.shown_name(board), text.trim().to_string()))
                 })
                 .collect()
         } else {
@@ -211,8 +217,10 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
         description: board.page.description.clone(),
         custom: board.page.columns.is_some(),
         reporting: board.reporting.to_string(),
-        reporting_label: board.reporting.short_label(),
-        count: board.page.indicators().len(),
+        reporting_label: board.title_period(),
+        count: crate::text::count_of(board.page.indicators().len(), "indicator"),
+        shows_rag: board.shows(|c| matches!(c, Column::Rag)),
+        shows_dot: board.shows(|c| matches!(c, Column::Dot)),
         quality_notes: board.quality_notes.clone(),
         sections,
         rag_counts: rag_counts.into_iter().map(|(l, n, _)| (l, n)).collect(),

@@ -45,12 +45,7 @@ impl super::PageWriter for Markdown {
 pub(crate) fn render(board: &Board) -> String {
     let mut out = String::new();
     let page = board.page;
-    let _ = writeln!(
-        out,
-        "# {}: {}\n",
-        escape(&page.title),
-        board.reporting.short_label()
-    );
+    let _ = writeln!(out, "# {}: {}\n", escape(&page.title), board.title_period());
     if let Some(d) = &page.description {
         let _ = writeln!(out, "{}\n", escape(d.trim()));
     }
@@ -67,9 +62,9 @@ pub(crate) fn render(board: &Board) -> String {
     };
     let _ = writeln!(
         out,
-        "Reporting period {}; {} indicators{shown}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
+        "Reporting period {}; {}{shown}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
         board.reporting,
-        page.indicators().len(),
+        crate::text::count_of(page.indicators().len(), "indicator"),
     );
     if !board.quality_notes.is_empty() {
         let _ = writeln!(
@@ -332,10 +327,11 @@ fn render_table(
                     .push(period_heading(r.period, frequency));
             }
         }
+        let name = escape(&line.shown_name(board));
         for (why, periods) in reasons {
             notes.push(format!(
                 "- **{}** ({}): {}",
-                ind.id,
+                name,
                 periods.join(", "),
                 escape(why)
             ));
@@ -344,13 +340,13 @@ fn render_table(
         for flag in &latest.flags {
             care.push(format!(
                 "- **{}** ({}): {}",
-                ind.id,
+                name,
                 period_heading(latest.period, frequency),
                 escape(&flag.to_string())
             ));
         }
         if let Some(text) = &latest.commentary {
-            commentary.push(format!("- **{}**: {}", ind.id, escape(text.trim())));
+            commentary.push(format!("- **{}**: {}", name, escape(text.trim())));
         }
     }
     out.push('\n');

@@ -115,11 +115,7 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     )?;
     book.set_properties(
         &DocProperties::new()
-            .set_title(format!(
-                "{}: {}",
-                board.page.title,
-                board.reporting.short_label()
-            ))
+            .set_title(format!("{}: {}", board.page.title, board.title_period()))
             .set_creation_datetime(&created),
     );
     scorecard_sheet(book.add_worksheet(), board)?;
@@ -323,7 +319,7 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
     sheet.write_string_with_format(
         0,
         0,
-        format!("{}: {}", board.page.title, board.reporting.short_label()),
+        format!("{}: {}", board.page.title, board.title_period()),
         &bold.clone().set_font_size(14),
     )?;
     sheet.write_string(

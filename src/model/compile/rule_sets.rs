@@ -45,6 +45,16 @@ pub(super) fn compile_rule_sets(
             }
             let mut outcome_names = BTreeSet::new();
             for o in &doc.outcomes {
+                if o.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+                    ctx.problems.push(
+                        at(
+                            &doc.name,
+                            format!("the outcome `{}` has an empty `label`", o.name),
+                        )
+                        .help("a cell showing only its symbol says nothing to a screen reader: give it a label such as `Red`, or leave `label` out to show its name"),
+                    );
+                    ok = false;
+                }
                 if !outcome_names.insert(o.name.clone()) {
                     ctx.problems.push(
                         at(

@@ -1,0 +1,150 @@
+//! Pages that agree with themselves, as a board member reads them: counts
+//! add up to the indicators shown, commentary and notes name rows as the
+//! page does, plurals are right, a quarterly page is titled by its
+//! quarter, the lead explains only the columns the page has, and an
+//! outcome with an empty label is refused. Each failed on the pages
+//! before it was fixed.
+
+use crate::common;
+use common::*;
+use std::path::Path;
+
+fn page(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("out").join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The text between two markers.
+fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let start = text.find(from).map(|i| i + from.len()).unwrap_or(0);
+    let end = text[start..].find(to).map_or(text.len(), |i| start + i);
+    &text[start..end]
+}
+
+#[test]
+fn regression_rag_counts_add_up_to_the_indicators_shown_once_each() {
+    // The board shows PUB12 in two sections: it is one indicator.
+    let html = page("board.html");
+    let summary = between(&html, "<ul class=\"summary\"", "</ul>");
+    let total: usize = summary
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            between(li, ": ", "</li>")
+                .trim()
+                .parse::<usize>()
+                .unwrap_or_else(|_| panic!("a count in {li}"))
+        })
+        .sum();
+    assert!(
+        html.contains("18 indicators."),
+        "{}",
+        between(&html, "class=\"lead\">", "</p>")
+    );
+    assert_eq!(total, 18, "{summary}");
+}
+
+#[test]
+fn regression_commentary_and_notes_name_rows_as_the_page_prints_them() {
+    for name in ["board.md", "scrutiny.md", "framework.md", "scorecard.md"] {
+        let md = page(name);
+        // Each table row's first two cells: the ref (or ID) and the title.
+        let rows: Vec<(String, String)> = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Ref") && !l.starts_with("| ID"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                (
+                    cells[0].trim_start_matches("| ").trim().to_string(),
+                    cells.get(1).unwrap_or(&"").trim().to_string(),
+                )
+            })
+            .collect();
+        for bullet in md.lines().filter(|l| l.starts_with("- **")) {
+            let named = between(bullet, "- **", "**");
+            let printed = rows
+                .iter()
+                .any(|(r, t)| named == r || named == t || named == format!("{r} {t}").trim());
+            assert!(
+                printed,
+                "{name}: `{named}` is not how any row of the page is printed\n{bullet}"
+            );
+        }
+    }
+}
+
+#[test]
+fn regression_one_is_singular() {
+    for name in [
+        "board.html",
+        "scrutiny.html",
+        "framework.html",
+        "scorecard.html",
+        "board.md",
+        "scrutiny.md",
+        "framework.md",
+        "scorecard.md",
+    ] {
+        let text = page(name);
+        assert!(
+            !text.contains(">1 indicators") && !text.contains(" 1 indicators"),
+            "{name}"
+        );
+    }
+    // The annual table of the scrutiny page holds one indicator.
+    assert!(page("scrutiny.html").contains(">1 indicator<"));
+}
+
+#[test]
+fn regression_a_quarterly_page_is_titled_by_its_latest_quarter() {
+    let md = page("framework.md");
+    let title = md.lines().next().unwrap();
+    // Its tables end with the quarter to June 2023.
+    assert_eq!(title, "# Early intervention framework: 2023-24 Q1");
+    assert!(page("framework.html").contains("Early intervention framework: 2023-24 Q1</h1>"));
+    // A monthly page keeps the month.
+    assert!(page("board.md").starts_with("# Board data tables: Jul-23\n"));
+}
+
+#[test]
+fn regression_the_lead_explains_only_the_columns_the_page_has() {
+    let lead = |name: &str| between(&page(name), "<p class=\"lead\">Reporting", "</p>").to_string();
+    // The framework page has RAG but no direction of travel, and tables,
+    // not a line per indicator.
+    let framework = lead("framework.html");
+    assert!(
+        framework.contains("rates the latest value against its target"),
+        "{framework}"
+    );
+    assert!(!framework.contains("direction of travel"), "{framework}");
+    assert!(!framework.contains("the line shows"), "{framework}");
+    // The board has both; the default scorecard has its lines.
+    let board = lead("board.html");
+    assert!(
+        board.contains("direction of travel") && board.contains("RAG"),
+        "{board}"
+    );
+    assert!(lead("scorecard.html").contains("the line shows the periods before it"));
+}
+
+#[test]
+fn an_outcome_with_an_empty_label_is_refused() {
+    let f = Fixture::new();
+    f.standard_rules();
+    referrals_counted(&f, "");
+    f.table(
+        "referrals",
+        vec![("referral_date", dates(&[Some("2023-01-05")]))],
+    );
+    let rules = std::fs::read_to_string(f.path().join("rules/standard.yaml")).expect("rules");
+    let emptied = rules.replacen("label: Red", "label: \"\"", 1);
+    assert_ne!(rules, emptied, "the shipped rules label an outcome Red");
+    f.file("rules/standard.yaml", &emptied);
+    let out = f.rubric(&["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("has an empty `label`"),
+        "{}",
+        out.stderr
+    );
+}
