@@ -124,8 +124,9 @@ fn a_real_browser_renders_the_three_pages() {
         let rows = dom.matches("data-indicator=").count();
         let expected = if name == "board" { count + 1 } else { count };
         assert_eq!(rows, expected, "{name}: rows in the DOM");
+        // The filter counts indicators, each once.
         assert!(
-            dom.contains(&format!("{expected} indicators shown")),
+            dom.contains(&format!("{count} indicators shown")),
             "{name}: the filter script did not run"
         );
     }

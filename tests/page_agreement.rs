@@ -148,3 +148,40 @@ fn an_outcome_with_an_empty_label_is_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn regression_a_direction_of_travel_is_not_drawn_as_a_rag_rating() {
+    // The board's DoT column: bold coloured text, no box (class `dot`);
+    // its RAG column keeps the box.
+    let html = page("board.html");
+    assert!(
+        html.contains(
+            "<span class=\"badge dot red\"><span aria-hidden=\"true\">-1 </span>Worsening</span>"
+        ),
+        "no DoT drawn as text"
+    );
+    assert!(
+        html.contains("<span class=\"badge red\"><span aria-hidden=\"true\">● </span>Red</span>")
+    );
+    assert!(html.contains(".badge.dot { background: none; border: none;"));
+}
+
+#[test]
+fn regression_the_filter_counts_an_indicator_shown_twice_once() {
+    let Some(browser) = browser() else {
+        eprintln!("skipped: no chromium (set RUBRIC_BROWSER); .ci/run installs one");
+        return;
+    };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("out/board.html");
+    let out = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains(">18 indicators shown<"),
+        "{}",
+        between(&dom, "filter-count", "</p>")
+    );
+}

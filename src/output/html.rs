@@ -32,7 +32,6 @@ struct Page {
     custom: bool,
     reporting: String,
     reporting_label: String,
-    /// `18 indicators`.
     count: String,
     /// Whether any table shows a RAG rating, a direction of travel: the
     /// lead explains only what the page has.
@@ -130,6 +129,8 @@ struct Badge {
     symbol: String,
     label: String,
     because: String,
+    /// A direction of travel or rated comparison: drawn as text, not boxed.
+    direction: bool,
 }
 
 #[derive(Serialize)]
@@ -515,7 +516,10 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
             )
         }
         Cell::Rating(shown) => TableCell {
-            badge: Some(badge(shown)),
+            badge: Some(Badge {
+                direction: matches!(column, Column::Dot | Column::Rated(_)),
+                ..badge(shown)
+            }),
             ..plain("", String::new())
         },
         Cell::Commentary(text) => plain("commentary", text.unwrap_or_default().trim().to_string()),
@@ -536,18 +540,21 @@ fn badge(shown: &Shown) -> Badge {
             symbol: symbol.unwrap_or_default().to_string(),
             label: label.to_string(),
             because: because.unwrap_or_default().to_string(),
+            direction: false,
         },
         Shown::NotRated(why) => Badge {
             key,
             symbol: "○".to_string(),
             label: "Not rated".to_string(),
             because: why.to_string(),
+            direction: false,
         },
         Shown::NoRule(_) => Badge {
             key,
             symbol: String::new(),
             label: "No rule".to_string(),
             because: String::new(),
+            direction: false,
         },
     }
 }
