@@ -185,3 +185,39 @@ fn regression_the_filter_counts_an_indicator_shown_twice_once() {
         between(&dom, "filter-count", "</p>")
     );
 }
+
+#[test]
+fn regression_workbooks_honour_breakdowns_false_and_freeze_every_sheet() {
+    use std::io::Read;
+    for name in [
+        "board.xlsx",
+        "scrutiny.xlsx",
+        "framework.xlsx",
+        "scorecard.xlsx",
+    ] {
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("out").join(name))
+            .expect("workbook");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut text = |entry: &str| {
+            let mut s = String::new();
+            zip.by_name(entry)
+                .unwrap_or_else(|_| panic!("{name}: {entry}"))
+                .read_to_string(&mut s)
+                .unwrap();
+            s
+        };
+        let workbook = text("xl/workbook.xml");
+        let sheets = workbook.matches("<sheet ").count();
+        // The three pages say `breakdowns: false`: no team sheets there.
+        if name != "scorecard.xlsx" {
+            assert!(!workbook.contains(" teams\""), "{name}: {workbook}");
+        }
+        for i in 1..=sheets {
+            let sheet = text(&format!("xl/worksheets/sheet{i}.xml"));
+            assert!(
+                sheet.contains("<pane "),
+                "{name}: sheet {i} has no frozen panes"
+            );
+        }
+    }
+}

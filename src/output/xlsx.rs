@@ -121,7 +121,8 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     scorecard_sheet(book.add_worksheet(), board)?;
     data_sheet(book.add_worksheet(), long)?;
     definitions_sheet(book.add_worksheet(), board)?;
-    for line in board.lines() {
+    // A page with `breakdowns: false` shows none, here as in its tables.
+    for line in board.lines().filter(|_| board.page.breakdowns) {
         if !line.breakdowns.is_empty() {
             teams_sheet(book.add_worksheet(), board, line)?;
         }
@@ -326,15 +327,16 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
         1,
         0,
         format!(
-            "Reporting period {}; {} indicators. n/a: no value (the cell's note says why); –: does not apply.",
+            "Reporting period {}; {}. n/a: no value (the cell's note says why); –: does not apply.",
             board.reporting,
-            board.page.indicators().len()
+            crate::text::count_of(board.page.indicators().len(), "indicator")
         ),
     )?;
     if let Some(d) = &board.page.description {
         sheet.write_string(2, 0, d.trim())?;
     }
     let mut row = 3u32;
+    let mut frozen = false;
     for frequency in FREQUENCIES {
         let sections = board.sections_of(frequency);
         if sections.is_empty() {
@@ -349,8 +351,11 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
                 &header_format(),
             )?;
         }
-        if frequency == Frequency::Monthly {
+        // The first table's heading and titles stay in view, whatever its
+        // frequency.
+        if !frozen {
             sheet.set_freeze_panes(row + 1, 2)?;
+            frozen = true;
         }
         row += 1;
         let first_data_row = row;
@@ -659,6 +664,7 @@ fn teams_sheet(sheet: &mut Worksheet, board: &Board, line: &Line) -> Result<(), 
         row += 2;
     }
     sheet.set_column_width(0, 24)?;
+    sheet.set_freeze_panes(3, 1)?;
     Ok(())
 }
 
