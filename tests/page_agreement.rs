@@ -221,3 +221,24 @@ fn regression_workbooks_honour_breakdowns_false_and_freeze_every_sheet() {
         }
     }
 }
+
+#[test]
+fn regression_a_column_label_names_the_period_of_its_table() {
+    // The scrutiny page labels its change `vs previous {period}`: its
+    // monthly tables say month, its annual table year.
+    let md = page("scrutiny.md");
+    let headers: Vec<&str> = md.lines().filter(|l| l.starts_with("| ID |")).collect();
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.contains("| 2022-23 | vs previous year |")),
+        "{headers:?}"
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.contains("| Jul-23 | vs previous month |")),
+        "{headers:?}"
+    );
+    assert!(!md.contains("2022-23 | vs previous month"));
+}

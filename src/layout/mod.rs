@@ -240,11 +240,20 @@ impl<'a> Board<'a> {
     }
 
     /// The heading the page gives a column, when it gives one.
-    pub(crate) fn label(&self, column: &Column) -> Option<&'a str> {
+    /// The page's label for a column in a table of `frequency`, its
+    /// `{period}` written as that table's period: `vs previous {period}`
+    /// heads a monthly table `vs previous month`, an annual one `vs
+    /// previous year`.
+    pub(crate) fn label(&self, column: &Column, frequency: Frequency) -> Option<String> {
+        let period = match frequency {
+            Frequency::Monthly => "month",
+            Frequency::Quarterly => "quarter",
+            Frequency::Annual => "year",
+        };
         self.labels
             .iter()
             .find(|(c, _)| c == column)
-            .map(|(_, l)| *l)
+            .map(|(_, l)| l.replace("{period}", period))
     }
 
     /// The lines of one frequency, section by section (sections without

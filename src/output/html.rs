@@ -411,8 +411,8 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
 
 /// A column's heading: the page's label, or the report's own.
 fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]) -> String {
-    let text = match (board.label(column), column) {
-        (Some(label), _) => label.to_string(),
+    let text = match (board.label(column, frequency), column) {
+        (Some(label), _) => label,
         (None, Column::Id) => "Ref".into(),
         (None, Column::Title) => "Indicator".into(),
         (None, Column::Period(m)) => period_heading(*m, frequency),

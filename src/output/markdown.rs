@@ -239,8 +239,8 @@ fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]
         Column::Benchmark(b) => crate::layout::common_vintage(lines, b),
         _ => None,
     };
-    let text = match (board.label(column), column) {
-        (Some(label), _) => escape(label),
+    let text = match (board.label(column, frequency), column) {
+        (Some(label), _) => escape(&label),
         (None, Column::Id) if board.uses_refs => "Ref".into(),
         (None, Column::Id) => "ID".into(),
         (None, Column::Title) => "Indicator".into(),

@@ -281,8 +281,8 @@ fn colour_rag(
 
 /// A column's heading: the page's label, or the workbook's own.
 fn heading(board: &Board, column: &Column, frequency: Frequency) -> String {
-    if let Some(label) = board.label(column) {
-        return label.to_string();
+    if let Some(label) = board.label(column, frequency) {
+        return label;
     }
     match column {
         Column::Id if board.uses_refs => "Ref".into(),
