@@ -166,6 +166,25 @@ impl SourceTexts {
         self.texts.insert(file, (text, starts));
     }
 
+    /// A fingerprint of every definition file read (its path and text):
+    /// the same definitions give the same one on any machine.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (file, (text, _)) in &self.texts {
+            hash.update(crate::text::slashed(file).as_bytes());
+            hash.update([0]);
+            // A checkout with Windows line endings has the same definitions.
+            hash.update(text.replace("\r\n", "\n").as_bytes());
+            hash.update([0]);
+        }
+        hash.finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     pub fn line(&self, file: &Path, line: u32) -> Option<&str> {
         if line == 0 {
             return None;

@@ -242,3 +242,44 @@ fn regression_a_column_label_names_the_period_of_its_table() {
     );
     assert!(!md.contains("2022-23 | vs previous month"));
 }
+
+#[test]
+fn the_index_lists_every_file_of_the_pack_and_fingerprints_the_definitions() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("out");
+    let index = page("index.html");
+    let linked: std::collections::BTreeSet<String> = index
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| between(rest, "", "\"").to_string())
+        .collect();
+    let written: std::collections::BTreeSet<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n != "index.html")
+        .collect();
+    assert_eq!(linked, written);
+    assert!(index.contains("<h1>Scorecard pack: Jul-23</h1>"));
+    // The same definitions, the same bytes; a changed title, another print.
+    let f = Fixture::new();
+    f.standard_rules();
+    f.table(
+        "referrals",
+        vec![("referral_date", dates(&[Some("2023-01-05")]))],
+    );
+    referrals_counted(&f, "");
+    let fingerprint = |f: &Fixture| {
+        let run = f.rubric(&["run", "--quiet"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let index = std::fs::read_to_string(f.out_dir().join("index.html")).unwrap();
+        between(&index, "fingerprint <code>", "</code>").to_string()
+    };
+    let first = fingerprint(&f);
+    assert_eq!(first.len(), 12);
+    assert_eq!(fingerprint(&f), first);
+    let yaml = std::fs::read_to_string(f.path().join("indicators/a.yaml")).unwrap();
+    f.file(
+        "indicators/a.yaml",
+        &yaml.replacen("title: ", "title: Renamed ", 1),
+    );
+    assert_ne!(fingerprint(&f), first);
+}

@@ -5,6 +5,7 @@ pub(crate) mod compare;
 pub(crate) mod csv;
 pub(crate) mod explain;
 pub(crate) mod html;
+mod index;
 pub(crate) mod long_form;
 pub(crate) mod markdown;
 mod output_error;
@@ -24,7 +25,7 @@ use crate::rules::scorecard::Scorecard;
 use std::path::Path;
 
 /// The names of the files every run writes: the long form, then the
-/// default board (pages add their own).
+/// default board (pages add their own, and the pack's index comes last).
 pub const FILES: [&str; 5] = [
     "scorecard.parquet",
     "scorecard.csv",
@@ -32,6 +33,9 @@ pub const FILES: [&str; 5] = [
     "scorecard.html",
     "scorecard.xlsx",
 ];
+
+/// The pack's index, listing every file.
+const INDEX: &str = "index.html";
 
 /// Renders every output in memory: the long form, the default board and
 /// each page in the formats it lists, by file name.
@@ -50,6 +54,7 @@ pub fn file_names(project: &Project) -> Vec<String> {
             names.push(format!("{}.{}", page.name, format.extension()));
         }
     }
+    names.push(INDEX.to_string());
     names
 }
 
@@ -87,6 +92,11 @@ fn render_files(project: &Project, card: &Scorecard) -> Result<Files, OutputErro
     for page in pages {
         files.extend(page?);
     }
+    let index = index::render(project, card).map_err(|cause| OutputError::Render {
+        file: INDEX.to_string(),
+        cause: cause.into(),
+    })?;
+    files.push((INDEX.to_string(), index));
     Ok(files)
 }
 
