@@ -80,6 +80,28 @@ pub(crate) fn change(
     }
 }
 
+/// A change as printed (see `change`), its direction shown as `sign`
+/// says: `+10%`, `10%` or `↑ 10%` (`→` where the printed change is 0).
+pub(crate) fn signed_change(
+    change: Option<f64>,
+    change_pct: Option<f64>,
+    unit: Unit,
+    display: ChangeDisplay,
+    decimals: u8,
+    sign: crate::config::document::ChangeSign,
+) -> Option<String> {
+    use crate::config::document::ChangeSign;
+    let text = self::change(change, change_pct, unit, display, decimals)?;
+    let bare = text.trim_start_matches(['+', '-']).to_string();
+    Some(match sign {
+        ChangeSign::PlusMinus => text,
+        ChangeSign::Unsigned => bare,
+        ChangeSign::Arrow if text.starts_with('+') => format!("↑ {bare}"),
+        ChangeSign::Arrow if text.starts_with('-') => format!("↓ {bare}"),
+        ChangeSign::Arrow => format!("→ {bare}"),
+    })
+}
+
 /// A benchmark as printed: its value (or its state in words), with the
 /// year it is for when `with_year` and its rank where known:
 /// `21.5% (2021-22, 7th of 152)`.

@@ -198,3 +198,46 @@ sections:
     assert_eq!(out.code, 1, "{}", out.stderr);
     insta::assert_snapshot!(out.stderr);
 }
+
+#[test]
+fn a_change_shows_its_direction_as_the_page_says() {
+    let f = project();
+    f.file(
+        "pages/test.yaml",
+        &PAGE.replace(
+            "  - { change: previous, display: points, label: Change }\n",
+            "  - { change: previous, display: points, label: Change }\n  - { change: previous, display: points, sign: unsigned, label: Unsigned }\n  - { change: previous, display: points, sign: arrow, label: Arrow }\n  - { change: last_year, display: relative, sign: arrow, label: Year arrow }\n",
+        ),
+    );
+    let out = f.rubric(&["run", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // July 2023 has 1 referral, June 3: -2, printed 2 unsigned and with a
+    // down arrow; July 2022 also had 1: no change, an arrow across.
+    let md = std::fs::read_to_string(f.out_dir().join("test.md")).unwrap();
+    let row = md.lines().find(|l| l.starts_with("| R-1 |")).unwrap();
+    assert!(row.contains("| 1 | -2 | 2 | ↓ 2 | → 0% | 0% |"), "{row}");
+    let html = std::fs::read_to_string(f.out_dir().join("test.html")).unwrap();
+    assert!(html.contains(">↓ 2<"), "the arrow in the HTML cell");
+    // A sign that is not one, or on a column that is not a change, is refused.
+    for (column, problem) in [
+        (
+            "{ change: previous, sign: sideways }",
+            "`sign: sideways` is not a way to show a change's direction",
+        ),
+        (
+            "{ column: rag, sign: arrow }",
+            "`sign` applies to a change column, not `rag`",
+        ),
+    ] {
+        f.file(
+            "pages/test.yaml",
+            &PAGE.replace(
+                "  - { change: last_year, display: relative }\n",
+                &format!("  - {column}\n"),
+            ),
+        );
+        let out = f.rubric(&["check"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(out.stderr.contains(problem), "{}", out.stderr);
+    }
+}

@@ -142,6 +142,18 @@ impl ChangeDisplay {
     }
 }
 
+/// How a change shows its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChangeSign {
+    /// `+10%`, `-10%` (the default).
+    #[default]
+    PlusMinus,
+    /// `10%` either way: a page that shows the direction elsewhere.
+    Unsigned,
+    /// `↑ 10%`, `↓ 10%`, `→ 0%`: the change and its arrow in one cell.
+    Arrow,
+}
+
 #[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum CompareWith {

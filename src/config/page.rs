@@ -133,6 +133,8 @@ pub struct ColumnDoc {
     pub of: Option<String>,
     /// How a change is printed (`points` or `relative`).
     pub display: Option<String>,
+    /// How a change shows its direction (`plus_minus`, `unsigned`, `arrow`).
+    pub sign: Option<String>,
     pub label: Option<String>,
 }
 
@@ -150,6 +152,9 @@ pub enum ColumnSchema {
     Change {
         change: String,
         display: Option<String>,
+        /// `plus_minus` (`+10%`, the default), `unsigned` (`10%`) or
+        /// `arrow` (`↑ 10%`).
+        sign: Option<String>,
         label: Option<String>,
     },
     /// The target of a financial year (`2023-24`), or `in_force`.
@@ -174,13 +179,14 @@ pub enum ColumnSchema {
     },
 }
 
-const COLUMN_KEYS: [&str; 7] = [
+const COLUMN_KEYS: [&str; 8] = [
     "change",
     "target",
     "benchmark",
     "rated",
     "column",
     "display",
+    "sign",
     "label",
 ];
 
@@ -197,6 +203,7 @@ impl<'de> Deserialize<'de> for ColumnDoc {
                     kind: v.to_string(),
                     of: None,
                     display: None,
+                    sign: None,
                     label: None,
                 })
             }
@@ -209,12 +216,14 @@ impl<'de> Deserialize<'de> for ColumnDoc {
                     kind: String::new(),
                     of: None,
                     display: None,
+                    sign: None,
                     label: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     let value = map.next_value::<String>()?;
                     match key.as_str() {
                         "display" if doc.display.is_none() => doc.display = Some(value),
+                        "sign" if doc.sign.is_none() => doc.sign = Some(value),
                         "label" if doc.label.is_none() => doc.label = Some(value),
                         "column" if doc.kind.is_empty() => doc.kind = value,
                         k @ ("change" | "target" | "benchmark" | "rated")

@@ -14,7 +14,7 @@ mod rating;
 pub(crate) use rating::{rating_key, tone_colour, Shown};
 
 use crate::calendar::period::{FinancialYear, Month};
-use crate::config::document::{ChangeDisplay, Frequency, Tone};
+use crate::config::document::{ChangeDisplay, ChangeSign, Frequency, Tone};
 use crate::model::benchmark::Figure;
 use crate::model::indicator::{Indicator, YearFigure};
 use crate::model::page::{ColumnKind, Page, PageRow};
@@ -106,9 +106,9 @@ pub(crate) enum Column<'a> {
     Trend,
     /// The change against the previous period, printed as the page says
     /// or else as the indicator does.
-    Change(Option<ChangeDisplay>),
+    Change(Option<ChangeDisplay>, ChangeSign),
     /// The change against the same period last year.
-    ChangeYoy(Option<ChangeDisplay>),
+    ChangeYoy(Option<ChangeDisplay>, ChangeSign),
     Dot,
     Avg12m,
     Max12m,
@@ -143,6 +143,7 @@ pub(crate) enum Cell<'a> {
         change: Option<f64>,
         pct: Option<f64>,
         display: ChangeDisplay,
+        sign: ChangeSign,
     },
     /// The values of the periods shown, oldest first.
     Trend(Vec<Option<f64>>),
@@ -508,19 +509,21 @@ impl<'a> Line<'a> {
             Column::Period(m) => Cell::Figure { row: self.at(*m) },
             Column::Latest => Cell::Figure { row: self.latest },
             Column::Trend => Cell::Trend(self.whole_values()),
-            Column::Change(display) => Cell::Change {
+            Column::Change(display, sign) => Cell::Change {
                 change: c.and_then(|c| c.change),
                 pct: c.and_then(|c| c.change_pct),
                 display: display.unwrap_or(ind.change_display),
+                sign: *sign,
             },
             // When the previous period is the same period last year (an
             // annual indicator, or a cumulative one), this column would
             // repeat the change beside it.
-            Column::ChangeYoy(_) if self.repeats_change() => Cell::NotApplicable,
-            Column::ChangeYoy(display) => Cell::Change {
+            Column::ChangeYoy(..) if self.repeats_change() => Cell::NotApplicable,
+            Column::ChangeYoy(display, sign) => Cell::Change {
                 change: c.and_then(|c| c.change_yoy),
                 pct: c.and_then(|c| c.change_yoy_pct),
                 display: display.unwrap_or(ind.change_display),
+                sign: *sign,
             },
             Column::Dot => Cell::Rating(&self.dot),
             Column::Rated(name) => match self.rated.iter().find(|(n, _)| n == name) {
@@ -599,11 +602,13 @@ fn column_of(kind: &ColumnKind) -> Option<Column<'_>> {
         ColumnKind::Change {
             last_year: false,
             display,
-        } => Column::Change(*display),
+            sign,
+        } => Column::Change(*display, *sign),
         ColumnKind::Change {
             last_year: true,
             display,
-        } => Column::ChangeYoy(*display),
+            sign,
+        } => Column::ChangeYoy(*display, *sign),
         ColumnKind::Dot => Column::Dot,
         ColumnKind::Rag => Column::Rag,
         ColumnKind::Rated(r) => Column::Rated(r),

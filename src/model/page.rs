@@ -3,7 +3,7 @@
 //! one, the default board of every indicator.
 
 use crate::calendar::period::FinancialYear;
-use crate::config::document::{ChangeDisplay, Frequency};
+use crate::config::document::{ChangeDisplay, ChangeSign, Frequency};
 use crate::config::page::PageFormat;
 use crate::model::indicator::Indicator;
 use std::path::PathBuf;
@@ -71,6 +71,7 @@ pub enum ColumnKind {
     Change {
         last_year: bool,
         display: Option<ChangeDisplay>,
+        sign: ChangeSign,
     },
     Dot,
     Rag,

@@ -33,8 +33,7 @@ struct Page {
     reporting: String,
     reporting_label: String,
     count: String,
-    /// Whether any table shows a RAG rating, a direction of travel: the
-    /// lead explains only what the page has.
+    /// Whether a table shows RAG, DoT: the lead explains only those.
     shows_rag: bool,
     shows_dot: bool,
     sections: Vec<Section>,
@@ -418,8 +417,8 @@ fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]
         (None, Column::Period(m)) => period_heading(*m, frequency),
         (None, Column::Latest) => "Latest".into(),
         (None, Column::Trend) => "Trend".into(),
-        (None, Column::Change(_)) => "vs previous".into(),
-        (None, Column::ChangeYoy(_)) => "vs last year".into(),
+        (None, Column::Change(..)) => "vs previous".into(),
+        (None, Column::ChangeYoy(..)) => "vs last year".into(),
         (None, Column::Dot) => "Direction of travel".into(),
         (None, Column::Rated(r)) => r.replace('_', " "),
         (None, Column::Avg12m) => "12-month average".into(),
@@ -484,9 +483,10 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
             change,
             pct,
             display,
+            sign,
         } => plain(
             "num",
-            format::change(change, pct, ind.unit, display, ind.decimals)
+            format::signed_change(change, pct, ind.unit, display, ind.decimals, sign)
                 .unwrap_or_else(|| MISSING.to_string()),
         ),
         Cell::Trend(values) => {

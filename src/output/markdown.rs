@@ -3,7 +3,7 @@
 //! maximum, target, RAG and benchmarks; then missing-value reasons,
 //! commentary for the reporting month and team breakdowns.
 
-use crate::config::document::Frequency;
+use crate::config::document::{ChangeSign, Frequency};
 use crate::format;
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
@@ -19,8 +19,8 @@ const MISSING: &str = "n/a";
 
 /// The columns after the periods, in the order board tables print them.
 const ORDER: [Column<'static>; 8] = [
-    Column::Change(None),
-    Column::ChangeYoy(None),
+    Column::Change(None, ChangeSign::PlusMinus),
+    Column::ChangeYoy(None, ChangeSign::PlusMinus),
     Column::Dot,
     Column::Avg12m,
     Column::Max12m,
@@ -128,7 +128,8 @@ fn format_cell(ind: &Indicator, cell: Cell, with_year: bool) -> String {
             change,
             pct,
             display,
-        } => format::change(change, pct, ind.unit, display, ind.decimals)
+            sign,
+        } => format::signed_change(change, pct, ind.unit, display, ind.decimals, sign)
             .unwrap_or_else(|| MISSING.to_string()),
         Cell::Trend(values) => format::trend(&values),
         Cell::Target(t) => t.map_or(NONE.to_string(), |(shown, _, _)| escape(&shown)),
@@ -247,8 +248,8 @@ fn heading(board: &Board, column: &Column, frequency: Frequency, lines: &[&Line]
         (None, Column::Period(m)) => period_heading(*m, frequency),
         (None, Column::Latest) => "Latest".into(),
         (None, Column::Trend) => "Trend".into(),
-        (None, Column::Change(_)) => "vs prev".into(),
-        (None, Column::ChangeYoy(_)) => "vs last year".into(),
+        (None, Column::Change(..)) => "vs prev".into(),
+        (None, Column::ChangeYoy(..)) => "vs last year".into(),
         (None, Column::Dot) => "DoT".into(),
         (None, Column::Rated(r)) => escape(&r.replace('_', " ")),
         (None, Column::Avg12m) => "12m avg".into(),

@@ -13,6 +13,7 @@ pub(crate) mod parquet;
 pub mod review;
 pub(crate) mod review_snapshot;
 pub(crate) mod xlsx;
+mod xlsx_change;
 pub(crate) mod zip_host;
 
 pub(crate) use output_error::{OutputError, RenderError};

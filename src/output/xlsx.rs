@@ -14,7 +14,7 @@
 use super::long_form::{self, Cell as DataCell};
 use super::review::describe_measure;
 use crate::calendar::period::Month;
-use crate::config::document::{ChangeDisplay, Frequency, Tone, Unit};
+use crate::config::document::{ChangeSign, Frequency, Tone, Unit};
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
@@ -43,8 +43,8 @@ fn tone_colours(tone: Tone) -> Option<(u32, u32)> {
 /// The columns of the Scorecard sheet after the periods, in the order
 /// the workbook has always had them.
 const ORDER: [Column<'static>; 9] = [
-    Column::Change(None),
-    Column::ChangeYoy(None),
+    Column::Change(None, ChangeSign::PlusMinus),
+    Column::ChangeYoy(None, ChangeSign::PlusMinus),
     Column::Avg12m,
     Column::Max12m,
     Column::Target(None),
@@ -291,8 +291,8 @@ fn heading(board: &Board, column: &Column, frequency: Frequency) -> String {
         Column::Period(m) => period_heading(*m, frequency),
         Column::Latest => "Latest".into(),
         Column::Trend => "Trend".into(),
-        Column::Change(_) => "vs previous".into(),
-        Column::ChangeYoy(_) => "vs last year".into(),
+        Column::Change(..) => "vs previous".into(),
+        Column::ChangeYoy(..) => "vs last year".into(),
         Column::Dot => "DoT".into(),
         Column::Rated(r) => r.replace('_', " "),
         Column::Avg12m => "12-month average".into(),
@@ -422,7 +422,8 @@ fn write_cell(
             change,
             pct,
             display,
-        } => change_cell(sheet, row, col, ind, (change, pct), display)?,
+            sign,
+        } => super::xlsx_change::change_cell(sheet, row, col, ind, (change, pct), (display, sign))?,
         Cell::Trend(values) => {
             sheet.write_string(row, col, crate::format::trend(&values))?;
         }
@@ -487,42 +488,6 @@ fn commentary_column(sheet: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
 /// A change against the previous period or last year as the indicator
 /// prints it: the difference (points for a percentage), or the percent
 /// change (stored as a fraction).
-fn change_cell(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    ind: &Indicator,
-    (change, pct): (Option<f64>, Option<f64>),
-    display: ChangeDisplay,
-) -> Result<(), XlsxError> {
-    let decimals = if ind.decimals == 0 {
-        String::new()
-    } else {
-        format!(".{}", "0".repeat(usize::from(ind.decimals)))
-    };
-    let points = |v: f64| match ind.unit {
-        Unit::Percent => (
-            v,
-            format!("+0{decimals}\" pts\";-0{decimals}\" pts\";0\" pts\""),
-        ),
-        _ => (v, format!("+0{decimals};-0{decimals};0")),
-    };
-    let cell = match (display, pct, change) {
-        (ChangeDisplay::Points, _, c) => c.map(points),
-        (ChangeDisplay::Relative, Some(p), _) => Some((p / 100.0, "+0%;-0%;0%".to_string())),
-        (ChangeDisplay::Relative, None, c) => c.map(points),
-    };
-    match cell {
-        Some((v, pattern)) => {
-            sheet.write_number_with_format(row, col, v, &Format::new().set_num_format(pattern))?;
-        }
-        None => {
-            sheet.write_string(row, col, NONE)?;
-        }
-    }
-    Ok(())
-}
-
 fn data_sheet(sheet: &mut Worksheet, long: &[long_form::Column]) -> Result<(), XlsxError> {
     sheet.set_name("Data")?;
     for (c, column) in long.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! place in the page file.
 
 use crate::calendar::period::FinancialYear;
-use crate::config::document::ChangeDisplay;
+use crate::config::document::{ChangeDisplay, ChangeSign};
 use crate::config::load::Loaded;
 use crate::config::page::{ColumnDoc, PageDoc, PageFormat, RowDoc};
 use crate::config::span::Spanned;
@@ -229,6 +229,27 @@ impl Site<'_> {
                 return None;
             }
         };
+        let sign = match doc.sign.as_deref() {
+            None | Some("plus_minus") => ChangeSign::PlusMinus,
+            Some("unsigned") => ChangeSign::Unsigned,
+            Some("arrow") => ChangeSign::Arrow,
+            Some(other) => {
+                self.refuse(
+                    place,
+                    format!("`sign: {other}` is not a way to show a change's direction"),
+                    "write `sign: plus_minus` (+10%, the default), `sign: unsigned` (10%) or `sign: arrow` (↑ 10%)",
+                );
+                return None;
+            }
+        };
+        if doc.sign.is_some() && !matches!(doc.kind.as_str(), "change" | "change_yoy") {
+            self.refuse(
+                place,
+                format!("`sign` applies to a change column, not `{}`", doc.kind),
+                "remove `sign`, or put it on a `change` column",
+            );
+            return None;
+        }
         if display.is_some() && !matches!(doc.kind.as_str(), "change" | "change_yoy") {
             self.refuse(
                 place,
@@ -242,10 +263,12 @@ impl Site<'_> {
             ("change", None | Some("previous")) => ColumnKind::Change {
                 last_year: false,
                 display,
+                sign,
             },
             ("change", Some("last_year")) | ("change_yoy", None) => ColumnKind::Change {
                 last_year: true,
                 display,
+                sign,
             },
             ("change", Some(other)) => {
                 self.refuse(
