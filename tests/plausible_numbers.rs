@@ -108,3 +108,20 @@ fn plausible_percentages_and_benchmarks_are_not_warned() {
     )]);
     assert_eq!(warnings(&f), []);
 }
+
+#[test]
+fn a_versions_numbers_are_checked_as_the_indicators_own() {
+    let f = assessments(&[(
+        "P5",
+        "targets: { 2022-23: 85 }\nrag: rag_target_relative\nversions:\n  - from: 2023-01\n    why: A wider band.\n    rag_params: { amber_tolerance_pct: 0.1 }\n    benchmarks: { england: 0.8 }",
+    )]);
+    let found: Vec<String> = warnings(&f).into_iter().map(|w| w.1).collect();
+    assert_eq!(
+        found,
+        [
+            "P5: the benchmark `england` from 2023-01 is 0.8 on a percentage indicator whose figures reach 75.0%: it reads as 0.8%, not 80%",
+            "P5: `amber_tolerance_pct` of its RAG rule from 2023-01 is 0.1, which reads as 0.1%: a percentage written as a fraction?",
+        ],
+        "{found:?}"
+    );
+}

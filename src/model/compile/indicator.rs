@@ -192,17 +192,39 @@ fn written_numbers(doc: &IndicatorDoc) -> Vec<Written> {
             });
         }
     }
-    for (rule, params) in [("DoT", &doc.dot_params), ("RAG", &doc.rag_params)] {
-        for (name, n) in params.iter().filter(|(k, _)| k.ends_with("_pct")) {
+    let params = |from: &str,
+                  dot: &BTreeMap<String, Spanned<Number>>,
+                  rag: &BTreeMap<String, Spanned<Number>>,
+                  out: &mut Vec<Written>| {
+        for (rule, params) in [("DoT", dot), ("RAG", rag)] {
+            for (name, n) in params.iter().filter(|(k, _)| k.ends_with("_pct")) {
+                if let Some((value, place)) = number(n) {
+                    out.push(Written {
+                        what: format!("`{name}` of its {rule} rule{from}"),
+                        value,
+                        kind: WrittenKind::PercentParameter,
+                        place,
+                    });
+                }
+            }
+        }
+    };
+    params("", &doc.dot_params, &doc.rag_params, &mut out);
+    // A dated version's numbers are read from its month on: as plausible
+    // or not as the indicator's own.
+    for v in &doc.versions {
+        let from = format!(" from {}", v.value.from.value);
+        for (name, n) in v.value.benchmarks.iter().flatten() {
             if let Some((value, place)) = number(n) {
                 out.push(Written {
-                    what: format!("`{name}` of its {rule} rule"),
+                    what: format!("the benchmark `{name}`{from}"),
                     value,
-                    kind: WrittenKind::PercentParameter,
+                    kind: WrittenKind::Benchmark,
                     place,
                 });
             }
         }
+        params(&from, &v.value.dot_params, &v.value.rag_params, &mut out);
     }
     out
 }
