@@ -241,3 +241,60 @@ fn a_change_shows_its_direction_as_the_page_says() {
         assert!(out.stderr.contains(problem), "{}", out.stderr);
     }
 }
+
+/// A sum with no rows in June 2023, on a page with its own marks.
+fn marked() -> Fixture {
+    let f = Fixture::new();
+    f.standard_rules().table(
+        "published",
+        vec![
+            (
+                "month_end",
+                dates(&[Some("2023-05-31"), Some("2023-07-31")]),
+            ),
+            ("value", common::floats(&[Some(5.0), Some(7.0)])),
+        ],
+    );
+    f.file(
+        "indicators/p.yaml",
+        &indicators(&[indicator(
+            "P1",
+            "count",
+            "neutral",
+            "kind: flow\nsource: published\ndate: month_end\nsum: value",
+            "",
+        )]),
+    );
+    f.file(
+        "pages/marked.yaml",
+        "title: Marked\nmonths: 3\ncolumns: [periods, target, rag]\nmarkers: { missing: \"-\", not_applicable: \"\", reasons: { \"no rows in this period\": nr } }\nsections:\n  - title: S\n    rows: [P1]\n",
+    );
+    f
+}
+
+#[test]
+fn a_page_marks_cells_without_a_figure_its_own_way_and_says_so() {
+    let f = marked();
+    let out = f.rubric(&["run", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = std::fs::read_to_string(f.out_dir().join("marked.md")).unwrap();
+    // May 5, June no rows (`nr`), July 7; no target and no RAG rule: blank.
+    let row = md.lines().find(|l| l.contains("Indicator P1")).unwrap();
+    assert!(row.ends_with("| 5.0 | nr | 7.0 |  |  |"), "{row}");
+    assert!(
+        md.contains("`nr`: no rows in this period; `-`: no value (reasons under each section); a blank cell: not applicable."),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(f.out_dir().join("marked.html")).unwrap();
+    assert!(
+        html.contains("“nr”: no rows in this period;"),
+        "the HTML key"
+    );
+    assert!(html.contains(">nr<"), "the HTML cell");
+    let bytes = std::fs::read(f.out_dir().join("marked.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
+    let sheet = book.worksheet_range("Scorecard").expect("sheet");
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "nr"), "{cells:?}");
+    assert!(!cells.iter().any(|c| c == "–" || c == "n/a"), "{cells:?}");
+}

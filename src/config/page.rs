@@ -44,6 +44,25 @@ pub struct PageDoc {
     pub commentary: Option<bool>,
     /// The sections, in order.
     pub sections: Vec<SectionDoc>,
+    /// How the page's tables mark a cell with no value and one where
+    /// nothing applies (default `n/a` and `–`), and any reason's own mark.
+    #[serde(default)]
+    pub markers: Option<MarkersDoc>,
+}
+
+/// A page's marks for cells without a figure.
+#[derive(Debug, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MarkersDoc {
+    /// A value that is missing (default `n/a`); its reason is under the table.
+    pub missing: Option<String>,
+    /// A cell where nothing applies, such as a target never set (default
+    /// `–`; `""` leaves it blank).
+    pub not_applicable: Option<String>,
+    /// A missing value's own mark by its reason, as the published table
+    /// prints it: `{ "to be confirmed (TBC)": tbc }`.
+    #[serde(default)]
+    pub reasons: std::collections::BTreeMap<String, String>,
 }
 
 /// A format a page is written in.

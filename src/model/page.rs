@@ -27,8 +27,55 @@ pub struct Page {
     /// Whether sections list their commentary below the table.
     pub commentary: bool,
     pub sections: Vec<PageSection>,
+    /// How its tables mark cells without a figure.
+    pub markers: Markers,
     /// The page file, `None` for the default board.
     pub file: Option<PathBuf>,
+}
+
+/// How a page's tables mark cells without a figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markers {
+    /// A missing value.
+    pub missing: String,
+    /// A cell where nothing applies.
+    pub not_applicable: String,
+    /// A missing value's own mark, by its reason.
+    pub reasons: Vec<(String, String)>,
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            missing: "n/a".to_string(),
+            not_applicable: "–".to_string(),
+            reasons: Vec::new(),
+        }
+    }
+}
+
+impl Markers {
+    /// Each mark with what it means, in the order a key lists them: each
+    /// reason's own mark (meaning that reason), then a missing value's
+    /// (`None`: no value), then the not-applicable one's (`Some("")`); an
+    /// empty mark is a blank cell. Each format words the last two its way.
+    pub fn key(&self) -> Vec<(&str, Option<&str>)> {
+        let mut out: Vec<(&str, Option<&str>)> = self
+            .reasons
+            .iter()
+            .map(|(why, mark)| (mark.as_str(), Some(why.as_str())))
+            .collect();
+        out.push((&self.missing, None));
+        out.push((&self.not_applicable, Some("")));
+        out
+    }
+
+    /// The mark of a missing value, by its reason where the page has one.
+    pub fn missing_for(&self, reason: Option<&str>) -> &str {
+        reason
+            .and_then(|r| self.reasons.iter().find(|(why, _)| why == r))
+            .map_or(self.missing.as_str(), |(_, mark)| mark.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +192,7 @@ impl Page {
             breakdowns: true,
             commentary: true,
             sections,
+            markers: Markers::default(),
             file: None,
         }
     }

@@ -9,10 +9,10 @@
 use super::explain;
 use crate::format::{period_heading, period_label};
 
+use super::sparkline::{sparkline, sparkline_label};
 use crate::config::document::Frequency;
 use crate::format;
 use crate::layout::{rating_key, Board, Cell, Column, Line, Shown};
-use crate::model::indicator::Indicator;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -33,6 +33,8 @@ struct Page {
     reporting: String,
     reporting_label: String,
     count: String,
+    /// What each mark of a cell without a figure means: (mark, meaning).
+    key: Vec<(String, String)>,
     /// Whether a table shows RAG, DoT: the lead explains only those.
     shows_rag: bool,
     shows_dot: bool,
@@ -219,6 +221,20 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
         reporting: board.reporting.to_string(),
         reporting_label: board.title_period(),
         count: crate::text::count_of(board.page.indicators().len(), "indicator"),
+        key: board
+            .page
+            .markers
+            .key()
+            .into_iter()
+            .map(|(mark, meaning)| {
+                let meaning = match meaning {
+                    None => "no value (the reason is given)",
+                    Some("") => "does not apply",
+                    Some(why) => why,
+                };
+                (mark.to_string(), meaning.to_string())
+            })
+            .collect(),
         shows_rag: board.shows(|c| matches!(c, Column::Rag)),
         shows_dot: board.shows(|c| matches!(c, Column::Dot)),
         quality_notes: board.quality_notes.clone(),
@@ -351,7 +367,7 @@ fn indicator_card(board: &Board, line: &Line) -> Option<Card> {
         benchmarks,
         commentary: latest.commentary.clone(),
         flags: latest.flags.iter().map(ToString::to_string).collect(),
-        sparkline_label: sparkline_label(ind, &values, latest.target),
+        sparkline_label: sparkline_label(ind, &values, latest.target, MISSING),
         sparkline: sparkline(&values, latest.target),
         breakdowns,
         explain: explain::render(board.project, latest),
@@ -452,6 +468,7 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
         badge: None,
         svg: None,
     };
+    let m = &board.page.markers;
     match line.cell(column, board) {
         Cell::Text(t) => plain("", t.to_string()),
         Cell::Figure { row } => match row.and_then(|r| r.point.value.map(|v| (r, v))) {
@@ -470,12 +487,16 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
                     row.and_then(|r| r.point.missing.clone())
                         .unwrap_or_else(|| "no row for the period".to_string()),
                 ),
-                ..plain("num", MISSING.to_string())
+                ..plain(
+                    "num",
+                    m.missing_for(row.and_then(|r| r.point.missing.as_deref()))
+                        .to_string(),
+                )
             },
         },
         Cell::Statistic(v) => plain(
             "num",
-            v.map_or(MISSING.to_string(), |v| {
+            v.map_or(m.missing.clone(), |v| {
                 format::value(v, ind.unit, ind.decimals)
             }),
         ),
@@ -487,7 +508,7 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
         } => plain(
             "num",
             format::signed_change(change, pct, ind.unit, display, ind.decimals, sign)
-                .unwrap_or_else(|| MISSING.to_string()),
+                .unwrap_or_else(|| m.missing.clone()),
         ),
         Cell::Trend(values) => {
             let labelled: Vec<(String, Option<f64>)> = line
@@ -499,10 +520,13 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
             let target = line.latest.and_then(|r| r.target);
             TableCell {
                 svg: Some(sparkline(&labelled, target)),
-                ..plain("", sparkline_label(ind, &labelled, target))
+                ..plain("", sparkline_label(ind, &labelled, target, &m.missing))
             }
         }
-        Cell::Target(t) => plain("num", t.map_or(NONE.to_string(), |(shown, _, _)| shown)),
+        Cell::Target(t) => plain(
+            "num",
+            t.map_or(m.not_applicable.clone(), |(shown, _, _)| shown),
+        ),
         Cell::Benchmark(f) => {
             let with_year = match column {
                 Column::Benchmark(b) => crate::layout::common_vintage(lines, b).is_none(),
@@ -510,7 +534,7 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
             };
             plain(
                 "num",
-                f.map_or(NONE.to_string(), |f| {
+                f.map_or(m.not_applicable.clone(), |f| {
                     format::benchmark(f, ind.unit, ind.decimals, with_year)
                 }),
             )
@@ -523,7 +547,7 @@ fn table_cell(board: &Board, line: &Line, column: &Column, lines: &[&Line]) -> T
             ..plain("", String::new())
         },
         Cell::Commentary(text) => plain("commentary", text.unwrap_or_default().trim().to_string()),
-        Cell::NotApplicable => plain("num", NONE.to_string()),
+        Cell::NotApplicable => plain("num", m.not_applicable.clone()),
     }
 }
 
@@ -559,83 +583,6 @@ fn badge(shown: &Shown) -> Badge {
     }
 }
 
-const SPARK_W: f64 = 120.0;
-const SPARK_H: f64 = 32.0;
-
-/// A line of the values shown, gaps where a value is missing, the target
-/// as a dashed line and the latest value as a dot. Coordinates are rounded
-/// to one decimal so the file is the same on every machine.
-fn sparkline(values: &[(String, Option<f64>)], target: Option<f64>) -> String {
-    let known: Vec<f64> = values.iter().filter_map(|v| v.1).chain(target).collect();
-    if known.is_empty() || values.len() < 2 {
-        return String::new();
-    }
-    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let x = |i: usize| 2.0 + (SPARK_W - 4.0) * i as f64 / (values.len() - 1) as f64;
-    let y = |v: f64| 2.0 + (SPARK_H - 4.0) * (1.0 - (v - lo) / span);
-    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
-    for (i, (_, v)) in values.iter().enumerate() {
-        match v {
-            Some(v) => runs
-                .last_mut()
-                .expect("one run")
-                .push(format!("{:.1},{:.1}", x(i), y(*v))),
-            None => runs.push(Vec::new()),
-        }
-    }
-    let mut svg = format!(
-        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W} {SPARK_H}\" width=\"{SPARK_W}\" height=\"{SPARK_H}\" aria-hidden=\"true\" focusable=\"false\">"
-    );
-    if let Some(t) = target {
-        svg.push_str(&format!(
-            "<line class=\"target\" x1=\"2\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
-            SPARK_W - 2.0,
-            y(t),
-            y(t)
-        ));
-    }
-    for run in runs.iter().filter(|r| !r.is_empty()) {
-        svg.push_str(&format!("<polyline points=\"{}\"/>", run.join(" ")));
-    }
-    if let Some((_, Some(v))) = values.last() {
-        let i = values.len() - 1;
-        svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/>",
-            x(i),
-            y(*v)
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// The sparkline in words, for screen readers and as a tooltip.
-fn sparkline_label(
-    ind: &Indicator,
-    values: &[(String, Option<f64>)],
-    target: Option<f64>,
-) -> String {
-    let points: Vec<String> = values
-        .iter()
-        .map(|(p, v)| {
-            format!(
-                "{p} {}",
-                v.map_or(MISSING.to_string(), |v| format::value(
-                    v,
-                    ind.unit,
-                    ind.decimals
-                ))
-            )
-        })
-        .collect();
-    let target = target.map_or(String::new(), |t| {
-        format!("; target {}", format::value(t, ind.unit, ind.decimals))
-    });
-    format!("{}{target}", points.join(", "))
-}
-
 /// A section's anchor: its name in lower-case letters and digits (any
 /// other character a hyphen), made unique by a number when two sections
 /// would share one.
@@ -667,27 +614,6 @@ fn anchor(section: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_sparkline_breaks_at_a_missing_value_and_marks_the_target() {
-        let values = vec![
-            ("a".to_string(), Some(1.0)),
-            ("b".to_string(), Some(3.0)),
-            ("c".to_string(), None),
-            ("d".to_string(), Some(2.0)),
-            ("e".to_string(), Some(2.0)),
-        ];
-        let svg = sparkline(&values, Some(3.0));
-        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
-        assert!(
-            svg.contains("<line class=\"target\" x1=\"2\" x2=\"118.0\" y1=\"2.0\" y2=\"2.0\"/>"),
-            "{svg}"
-        );
-        // The lowest value sits at the bottom, the latest has a dot.
-        assert!(svg.contains("points=\"2.0,30.0 31.0,2.0\""), "{svg}");
-        assert!(svg.contains("<circle cx=\"118.0\" cy=\"16.0\""), "{svg}");
-        assert_eq!(sparkline(&values[2..3], None), "");
-    }
 
     #[test]
     fn anchors_are_plain() {

@@ -8,14 +8,10 @@ use crate::format;
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::Indicator;
+use crate::model::page::Markers;
 use crate::rules::scorecard::Row;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-
-/// Shown where an indicator has no such thing (no target, no rule, no benchmark).
-const NONE: &str = "–";
-/// Shown where a value could not be computed; the notes say why.
-const MISSING: &str = "n/a";
 
 /// The columns after the periods, in the order board tables print them.
 const ORDER: [Column<'static>; 8] = [
@@ -62,9 +58,10 @@ pub(crate) fn render(board: &Board) -> String {
     };
     let _ = writeln!(
         out,
-        "Reporting period {}; {}{shown}. `{MISSING}`: no value (reasons under each section); `{NONE}`: not applicable.\n",
+        "Reporting period {}; {}{shown}. {}\n",
         board.reporting,
         crate::text::count_of(page.indicators().len(), "indicator"),
+        key(&page.markers),
     );
     if !board.quality_notes.is_empty() {
         let _ = writeln!(
@@ -85,7 +82,27 @@ pub(crate) fn render(board: &Board) -> String {
     out
 }
 
-fn cell_value(ind: &Indicator, row: &Row) -> String {
+/// What each mark of a cell without a figure means, from the page's own.
+fn key(m: &Markers) -> String {
+    let parts: Vec<String> = m
+        .key()
+        .into_iter()
+        .map(|(mark, meaning)| {
+            let meaning = match meaning {
+                None => "no value (reasons under each section)".to_string(),
+                Some("") => "not applicable".to_string(),
+                Some(why) => escape(why),
+            };
+            match mark {
+                "" => format!("a blank cell: {meaning}"),
+                mark => format!("`{}`: {meaning}", escape(mark)),
+            }
+        })
+        .collect();
+    format!("{}.", parts.join("; "))
+}
+
+fn cell_value(ind: &Indicator, row: &Row, m: &Markers) -> String {
     match row.point.value {
         Some(v) => format::with_parts(
             v,
@@ -94,11 +111,11 @@ fn cell_value(ind: &Indicator, row: &Row) -> String {
             ind.unit,
             ind.decimals,
         ),
-        None => MISSING.to_string(),
+        None => escape(m.missing_for(row.point.missing.as_deref())),
     }
 }
 
-fn rating_cell(shown: &Shown) -> String {
+fn rating_cell(shown: &Shown, m: &Markers) -> String {
     match shown {
         Shown::Outcome {
             symbol: Some(s),
@@ -106,39 +123,40 @@ fn rating_cell(shown: &Shown) -> String {
             ..
         } => format!("{s} {label}"),
         Shown::Outcome { label, .. } => label.to_string(),
-        Shown::NotRated(_) => MISSING.to_string(),
-        Shown::NoRule(_) => NONE.to_string(),
+        Shown::NotRated(_) => escape(&m.missing),
+        Shown::NoRule(_) => escape(&m.not_applicable),
     }
 }
 
-fn opt_value(v: Option<f64>, ind: &Indicator) -> String {
-    v.map_or(MISSING.to_string(), |v| {
+fn opt_value(v: Option<f64>, ind: &Indicator, m: &Markers) -> String {
+    v.map_or(escape(&m.missing), |v| {
         format::value(v, ind.unit, ind.decimals)
     })
 }
 
 /// One cell of a board table, as Markdown; `with_year` when the
 /// column's heading does not give the benchmark's year.
-fn format_cell(ind: &Indicator, cell: Cell, with_year: bool) -> String {
+fn format_cell(ind: &Indicator, cell: Cell, with_year: bool, m: &Markers) -> String {
+    let (missing, none) = (escape(&m.missing), escape(&m.not_applicable));
     match cell {
         Cell::Text(t) => escape(t),
-        Cell::Figure { row } => row.map_or(MISSING.to_string(), |r| cell_value(ind, r)),
-        Cell::Statistic(v) => opt_value(v, ind),
+        Cell::Figure { row } => row.map_or(missing, |r| cell_value(ind, r, m)),
+        Cell::Statistic(v) => opt_value(v, ind, m),
         Cell::Change {
             change,
             pct,
             display,
             sign,
         } => format::signed_change(change, pct, ind.unit, display, ind.decimals, sign)
-            .unwrap_or_else(|| MISSING.to_string()),
+            .unwrap_or(missing),
         Cell::Trend(values) => format::trend(&values),
-        Cell::Target(t) => t.map_or(NONE.to_string(), |(shown, _, _)| escape(&shown)),
-        Cell::Benchmark(f) => f.map_or(NONE.to_string(), |f| {
+        Cell::Target(t) => t.map_or(none, |(shown, _, _)| escape(&shown)),
+        Cell::Benchmark(f) => f.map_or(none, |f| {
             escape(&format::benchmark(f, ind.unit, ind.decimals, with_year))
         }),
-        Cell::Rating(shown) => rating_cell(shown),
+        Cell::Rating(shown) => rating_cell(shown, m),
         Cell::Commentary(text) => text.map(|t| escape(t.trim())).unwrap_or_default(),
-        Cell::NotApplicable => NONE.to_string(),
+        Cell::NotApplicable => none,
     }
 }
 
@@ -315,7 +333,9 @@ fn render_table(
         let cells: Vec<String> = columns
             .iter()
             .zip(&with_year)
-            .map(|(c, with_year)| format_cell(ind, line.cell(c, board), *with_year))
+            .map(|(c, with_year)| {
+                format_cell(ind, line.cell(c, board), *with_year, &board.page.markers)
+            })
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         // Missing values, one note per reason with the periods it applies to.
@@ -397,7 +417,7 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                         format!(
                             " {} |",
                             line.share(r)
-                                .map_or_else(|| MISSING.to_string(), format::share)
+                                .map_or_else(|| escape(&board.page.markers.missing), format::share)
                         )
                     } else {
                         String::new()
@@ -406,7 +426,7 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                         out,
                         "| {} | {} |{share} {} | {} | {} |",
                         escape(team.name),
-                        cell_value(ind, r),
+                        cell_value(ind, r, &board.page.markers),
                         format::change(
                             c.change,
                             c.change_pct,
@@ -414,9 +434,15 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                             ind.change_display,
                             ind.decimals
                         )
-                        .unwrap_or_else(|| MISSING.to_string()),
-                        rating_cell(&Shown::of(board.project, ind.dot_at(r.period), &r.dot)),
-                        rating_cell(&Shown::of(board.project, ind.rag_at(r.period), &r.rag)),
+                        .unwrap_or_else(|| escape(&board.page.markers.missing)),
+                        rating_cell(
+                            &Shown::of(board.project, ind.dot_at(r.period), &r.dot),
+                            &board.page.markers,
+                        ),
+                        rating_cell(
+                            &Shown::of(board.project, ind.rag_at(r.period), &r.rag),
+                            &board.page.markers,
+                        ),
                     );
                 }
             }

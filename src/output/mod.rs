@@ -12,6 +12,7 @@ mod output_error;
 pub(crate) mod parquet;
 pub mod review;
 pub(crate) mod review_snapshot;
+mod sparkline;
 pub(crate) mod xlsx;
 mod xlsx_change;
 pub(crate) mod zip_host;

@@ -18,6 +18,7 @@ use crate::config::document::{ChangeSign, Frequency, Tone, Unit};
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::{Indicator, RuleUse};
+use crate::model::page::Markers;
 use crate::rules::scorecard::Row;
 use chrono::Datelike;
 use rust_xlsxwriter::{
@@ -25,9 +26,8 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
-/// Shown where a value could not be computed (a note says why).
-const MISSING: &str = "n/a";
-/// Shown where an indicator has no such thing.
+/// Shown where a definition has no such thing (the Definitions sheet;
+/// page tables use the page's own marks).
 const NONE: &str = "–";
 
 /// The colours (text, fill) of each coloured tone, as on the HTML page.
@@ -170,6 +170,7 @@ fn write_value(
     ind: &Indicator,
     value: Option<f64>,
     why_missing: Option<&str>,
+    m: &Markers,
 ) -> Result<(), XlsxError> {
     match value {
         Some(v) => {
@@ -177,7 +178,7 @@ fn write_value(
         }
         None => {
             let right = Format::new().set_align(FormatAlign::Right);
-            sheet.write_string_with_format(row, col, MISSING, &right)?;
+            sheet.write_string_with_format(row, col, m.missing_for(why_missing), &right)?;
             if let Some(why) = why_missing.filter(|w| !w.is_empty()) {
                 sheet.insert_note(row, col, &Note::new(why).set_author("Rubric"))?;
             }
@@ -194,14 +195,16 @@ fn period_cells(
     ind: &Indicator,
     rows: &[&Row],
     periods: &[Month],
+    m: &Markers,
 ) -> Result<(), XlsxError> {
-    for (k, m) in periods.iter().enumerate() {
+    for (k, month) in periods.iter().enumerate() {
         figure(
             sheet,
             row,
             first + k as u16,
             ind,
-            rows.iter().find(|r| r.period == *m).copied(),
+            rows.iter().find(|r| r.period == *month).copied(),
+            m,
         )?;
     }
     Ok(())
@@ -214,6 +217,7 @@ fn figure(
     col: u16,
     ind: &Indicator,
     r: Option<&Row>,
+    m: &Markers,
 ) -> Result<(), XlsxError> {
     match r {
         Some(r) => {
@@ -224,6 +228,7 @@ fn figure(
                 ind,
                 r.point.value,
                 r.point.missing.as_deref(),
+                m,
             )?;
             // A figure to read with care says why in a note.
             if r.point.value.is_some() && !r.flags.is_empty() {
@@ -233,17 +238,17 @@ fn figure(
             Ok(())
         }
         None => {
-            sheet.write_string(row, col, MISSING)?;
+            sheet.write_string(row, col, &m.missing)?;
             Ok(())
         }
     }
 }
 
-fn rating_word(shown: &Shown) -> String {
+fn rating_word(shown: &Shown, m: &Markers) -> String {
     match shown {
         Shown::Outcome { label, .. } => label.to_string(),
         Shown::NotRated(_) => "Not rated".to_string(),
-        Shown::NoRule(_) => NONE.to_string(),
+        Shown::NoRule(_) => m.not_applicable.clone(),
     }
 }
 
@@ -401,6 +406,7 @@ fn write_cell(
     column: &Column,
 ) -> Result<(), XlsxError> {
     let ind = line.indicator;
+    let m = &board.page.markers;
     let cell = line.cell(column, board);
     if line.latest.is_none() && !matches!(cell, Cell::Text(_) | Cell::Figure { .. }) {
         return Ok(());
@@ -409,37 +415,45 @@ fn write_cell(
         Cell::Text(t) => {
             sheet.write_string(row, col, t)?;
         }
-        Cell::Figure { row: r } => figure(sheet, row, col, ind, r)?,
+        Cell::Figure { row: r } => figure(sheet, row, col, ind, r, m)?,
         Cell::Statistic(v) => {
             let why = match column {
                 Column::Avg12m => "no 12 months to average",
                 Column::Outturn => "no value for the last financial year",
                 _ => "no 12 months",
             };
-            write_value(sheet, row, col, ind, v, Some(why))?;
+            write_value(sheet, row, col, ind, v, Some(why), m)?;
         }
         Cell::Change {
             change,
             pct,
             display,
             sign,
-        } => super::xlsx_change::change_cell(sheet, row, col, ind, (change, pct), (display, sign))?,
+        } => super::xlsx_change::change_cell(
+            sheet,
+            row,
+            col,
+            ind,
+            (change, pct),
+            (display, sign),
+            m,
+        )?,
         Cell::Trend(values) => {
             sheet.write_string(row, col, crate::format::trend(&values))?;
         }
         Cell::Target(Some((_, Some(v), false))) => {
-            write_value(sheet, row, col, ind, Some(v), None)?
+            write_value(sheet, row, col, ind, Some(v), None, m)?
         }
         // A number with its year and rank as a note; a state as written.
         Cell::Benchmark(Some(f)) => {
             match f.value {
-                Some(v) => write_value(sheet, row, col, ind, Some(v), None)?,
+                Some(v) => write_value(sheet, row, col, ind, Some(v), None, m)?,
                 None => {
                     let right = Format::new().set_align(FormatAlign::Right);
                     sheet.write_string_with_format(
                         row,
                         col,
-                        f.state.as_deref().unwrap_or(NONE),
+                        f.state.as_deref().unwrap_or(&m.not_applicable),
                         &right,
                     )?;
                 }
@@ -455,10 +469,10 @@ fn write_cell(
             sheet.write_string_with_format(row, col, shown, &right)?;
         }
         Cell::Target(None) | Cell::Benchmark(None) => {
-            sheet.write_string(row, col, NONE)?;
+            sheet.write_string(row, col, &m.not_applicable)?;
         }
         Cell::Rating(shown) => {
-            sheet.write_string(row, col, rating_word(shown))?;
+            sheet.write_string(row, col, rating_word(shown, m))?;
             if let Some(why) = shown.because().filter(|w| !w.is_empty()) {
                 sheet.insert_note(row, col, &Note::new(why).set_author("Rubric"))?;
             }
@@ -468,7 +482,7 @@ fn write_cell(
         }
         Cell::Commentary(None) => {}
         Cell::NotApplicable => {
-            sheet.write_string(row, col, NONE)?;
+            sheet.write_string(row, col, &m.not_applicable)?;
         }
     }
     Ok(())
@@ -612,17 +626,19 @@ fn teams_sheet(sheet: &mut Worksheet, board: &Board, line: &Line) -> Result<(), 
         for (name, mine) in all.chain(table.values.iter().map(|t| (t.name, &t.rows))) {
             row += 1;
             sheet.write_string(row, 0, name)?;
-            period_cells(sheet, row, 1, ind, mine, periods)?;
+            period_cells(sheet, row, 1, ind, mine, periods, &board.page.markers)?;
             if let Some(latest) = mine.last() {
                 let col = 1 + periods.len() as u16;
                 match latest.target {
-                    Some(t) => write_value(sheet, row, col, ind, Some(t), None)?,
+                    Some(t) => {
+                        write_value(sheet, row, col, ind, Some(t), None, &board.page.markers)?
+                    }
                     None => {
-                        sheet.write_string(row, col, NONE)?;
+                        sheet.write_string(row, col, &board.page.markers.not_applicable)?;
                     }
                 }
                 let shown = Shown::of(board.project, ind.rag_at(latest.period), &latest.rag);
-                sheet.write_string(row, col + 1, rating_word(&shown))?;
+                sheet.write_string(row, col + 1, rating_word(&shown, &board.page.markers))?;
             }
         }
         colour_rag(sheet, board, first, row, 2 + periods.len() as u16)?;

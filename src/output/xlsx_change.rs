@@ -4,10 +4,8 @@
 
 use crate::config::document::{ChangeDisplay, ChangeSign, Unit};
 use crate::model::indicator::Indicator;
+use crate::model::page::Markers;
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
-
-/// The cell's text where a change does not apply.
-const NONE: &str = "–";
 
 /// A `positive;negative;zero` number format with its signs shown as
 /// `sign` says.
@@ -31,6 +29,7 @@ pub(super) fn change_cell(
     ind: &Indicator,
     (change, pct): (Option<f64>, Option<f64>),
     (display, sign): (ChangeDisplay, ChangeSign),
+    m: &Markers,
 ) -> Result<(), XlsxError> {
     let decimals = if ind.decimals == 0 {
         String::new()
@@ -57,7 +56,7 @@ pub(super) fn change_cell(
             sheet.write_number_with_format(row, col, v, &Format::new().set_num_format(pattern))?;
         }
         None => {
-            sheet.write_string(row, col, NONE)?;
+            sheet.write_string(row, col, &m.not_applicable)?;
         }
     }
     Ok(())

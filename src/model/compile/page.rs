@@ -9,7 +9,9 @@ use crate::config::page::{ColumnDoc, PageDoc, PageFormat, RowDoc};
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::indicator::Indicator;
-use crate::model::page::{ColumnKind, Page, PageColumn, PageRow, PageSection, COLUMN_NAMES};
+use crate::model::page::{
+    ColumnKind, Markers, Page, PageColumn, PageRow, PageSection, COLUMN_NAMES,
+};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -189,6 +191,20 @@ impl Site<'_> {
             breakdowns: doc.breakdowns.unwrap_or(true),
             commentary: doc.commentary.unwrap_or(true),
             sections,
+            markers: doc
+                .markers
+                .as_ref()
+                .map_or_else(Markers::default, |m| Markers {
+                    missing: m
+                        .missing
+                        .clone()
+                        .unwrap_or_else(|| Markers::default().missing),
+                    not_applicable: m
+                        .not_applicable
+                        .clone()
+                        .unwrap_or_else(|| Markers::default().not_applicable),
+                    reasons: m.reasons.clone().into_iter().collect(),
+                }),
             file: Some(self.file.to_path_buf()),
         })
     }
