@@ -283,3 +283,25 @@ fn the_index_lists_every_file_of_the_pack_and_fingerprints_the_definitions() {
     );
     assert_ne!(fingerprint(&f), first);
 }
+
+#[test]
+fn the_key_explains_the_ratings_the_page_shows_from_its_rule_sets() {
+    // The board rates RAG and scores DoT as the board does; the framework
+    // page has no DoT column, so its key has no DoT rule.
+    let board = page("board.md");
+    let key = between(&board, "Key to the ratings:\n\n", "\n\n");
+    assert!(
+        key.contains("- ● Red, ● Amber, ● Green: Green when the target is met"),
+        "{key}"
+    );
+    assert!(
+        key.contains("- +1 Improving, 0 Same, -1 Worsening"),
+        "{key}"
+    );
+    let framework = page("framework.md");
+    let key = between(&framework, "Key to the ratings:\n\n", "\n\n");
+    assert!(key.contains("● Red") && !key.contains("Improving"), "{key}");
+    assert!(
+        page("board.html").contains("<details class=\"key\"><summary>Key to the ratings</summary>")
+    );
+}

@@ -33,6 +33,8 @@ struct Page {
     reporting: String,
     reporting_label: String,
     count: String,
+    /// Each rating rule set the page shows: its outcomes and what it does.
+    rating_key: Vec<(String, String)>,
     /// What each mark of a cell without a figure means: (mark, meaning).
     key: Vec<(String, String)>,
     /// Whether a table shows RAG, DoT: the lead explains only those.
@@ -221,6 +223,21 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
         reporting: board.reporting.to_string(),
         reporting_label: board.title_period(),
         count: crate::text::count_of(board.page.indicators().len(), "indicator"),
+        rating_key: board
+            .rating_key()
+            .iter()
+            .map(|k| {
+                let outcomes: Vec<String> = k
+                    .outcomes
+                    .iter()
+                    .map(|(symbol, label)| format!("{symbol} {label}").trim().to_string())
+                    .collect();
+                (
+                    outcomes.join(", "),
+                    k.description.unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
         key: board
             .page
             .markers

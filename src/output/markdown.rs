@@ -63,6 +63,22 @@ pub(crate) fn render(board: &Board) -> String {
         crate::text::count_of(page.indicators().len(), "indicator"),
         key(&page.markers),
     );
+    let ratings = board.rating_key();
+    if !ratings.is_empty() {
+        let _ = writeln!(out, "Key to the ratings:\n");
+        for k in &ratings {
+            let outcomes: Vec<String> = k
+                .outcomes
+                .iter()
+                .map(|(symbol, label)| escape(format!("{symbol} {label}").trim()))
+                .collect();
+            let what = k
+                .description
+                .map_or(String::new(), |d| format!(": {}", escape(d)));
+            let _ = writeln!(out, "- {}{what}", outcomes.join(", "));
+        }
+        out.push('\n');
+    }
     if !board.quality_notes.is_empty() {
         let _ = writeln!(
             out,
