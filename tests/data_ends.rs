@@ -113,3 +113,30 @@ fn reporting_month_common_reports_the_last_month_every_source_reaches() {
     assert!(t.rows.keys().all(|(_, _, _, p)| p.as_str() <= "2023-04"));
     assert_eq!(t.value("REF", "2023-04"), "1");
 }
+
+#[test]
+fn regression_only_the_month_chosen_must_be_a_reporting_month() {
+    // A historic source whose latest date is in 1850 does not stop a run
+    // reporting July 2023 from another source; only a chosen month outside
+    // 1900-2199 is refused.
+    let f = project("");
+    f.table(
+        "assessments",
+        vec![("assessment_date", dates(&[Some("1850-03-01")]))],
+    );
+    let t = f.run(&[]);
+    assert_eq!(t.value("REF", "2023-07"), "1");
+    let common = project("reporting_month: common\n");
+    common.table(
+        "assessments",
+        vec![("assessment_date", dates(&[Some("1850-03-01")]))],
+    );
+    let out = common.rubric(&["run"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("is in the year 1850, which cannot be a reporting month"),
+        "{}",
+        out.stderr
+    );
+}

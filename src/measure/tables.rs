@@ -6,7 +6,7 @@ use super::measure_error::MeasureError;
 use crate::calendar::period::Month;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::error::EvalError;
-use crate::model::measure::{BaseMeasure, Population};
+use crate::model::measure::Population;
 use crate::model::Project;
 use crate::source::{read_columns, read_latest, Table};
 use arrow_array::cast::AsArray;
@@ -144,49 +144,52 @@ pub(super) fn collect_population_columns(
 /// A latest date outside 1900 to 2199 is a data error (a mistyped year,
 /// or a placeholder such as 9999-12-31), reported rather than used.
 pub fn latest_month(project: &Project, tables: &Tables) -> Result<Option<Month>, EvalError> {
-    Ok(latest_months(project, tables)?.into_values().max())
+    let ends = latest_months(project, tables)?;
+    match ends.iter().max_by_key(|(_, m)| **m) {
+        Some((source, month)) => reportable(project, source, *month).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Each source's latest month with a date in a measure's period column
-/// (sources with no dated row are left out).
+/// (sources with no dated row are left out), as the data has it.
 pub fn latest_months(
     project: &Project,
     tables: &Tables,
 ) -> Result<BTreeMap<String, Month>, EvalError> {
-    let mut latest: BTreeMap<&str, (i32, &BaseMeasure)> = BTreeMap::new();
+    let mut latest: BTreeMap<String, i32> = BTreeMap::new();
     for base in &project.base_measures {
         for batch in &tables.by_source[&base.source].batches {
             if let Some(col) = batch.column_by_name(base.period_column()) {
                 if let Some(m) = arrow_arith::aggregate::max(col.as_primitive::<Date32Type>()) {
-                    let slot = latest.entry(&base.source).or_insert((m, base));
-                    if m > slot.0 {
-                        *slot = (m, base);
-                    }
+                    let slot = latest.entry(base.source.clone()).or_insert(m);
+                    *slot = (*slot).max(m);
                 }
             }
         }
     }
-    latest
+    Ok(latest
         .into_iter()
-        .map(|(source, (days, base))| {
-            in_range(project, days, base).map(|m| (source.to_string(), m))
-        })
-        .collect()
+        .map(|(source, days)| (source, Month::of_days(days)))
+        .collect())
 }
 
-/// The month of a source's latest date, or the error of a date no month
-/// can be reported for.
-fn in_range(project: &Project, days: i32, base: &BaseMeasure) -> Result<Month, EvalError> {
-    let month = Month::of_days(days);
+/// `month`, the latest of `source`, when it can be a reporting month; a
+/// month outside 1900 to 2199 is a data error in that source.
+pub fn reportable(project: &Project, source: &str, month: Month) -> Result<Month, EvalError> {
     if (1900..2200).contains(&month.year()) {
         return Ok(month);
     }
+    let column = project
+        .base_measures
+        .iter()
+        .find(|b| b.source == source)
+        .map_or("", |b| b.period_column());
     Err(source_error(
         project,
-        &base.source,
+        source,
         format!(
-            "the latest date in column `{}` is in the year {}, which cannot be a reporting month",
-            base.period_column(),
+            "the latest date in column `{column}` is in the year {}, which cannot be a reporting month",
             month.year()
         ),
         "fix or remove the rows with that date (a mistyped year, or a placeholder such as 9999-12-31), or choose the month with --period YYYY-MM",

@@ -164,22 +164,28 @@ pub fn source_end(project: &Project, source: &str, latest: Month) -> Month {
 fn reporting_month(project: &Project, ends: &BTreeMap<String, Month>) -> Result<Month, EvalError> {
     use crate::config::document::ReportingMonth;
     let chosen = match project.reporting_month {
-        ReportingMonth::Latest => ends.values().max().copied(),
+        ReportingMonth::Latest => ends.iter().map(|(s, m)| (*m, s)).max(),
         ReportingMonth::Common => ends
             .iter()
-            .map(|(source, latest)| source_end(project, source, *latest))
+            .map(|(source, latest)| (source_end(project, source, *latest), source))
             .min(),
     };
-    chosen.ok_or_else(|| {
-        EvalError(
-            Diagnostic::new(
-                "data",
-                Place::WHOLE_FILE,
-                "no source has any dated row, so there is no period to report",
-            )
-            .help("check the data files have rows, or choose the month with --period YYYY-MM"),
+    let Some((month, source)) = chosen else {
+        return Err(no_dated_row());
+    };
+    crate::measure::tables::reportable(project, source, month)
+}
+
+/// Why there is no reporting month.
+fn no_dated_row() -> EvalError {
+    EvalError(
+        Diagnostic::new(
+            "data",
+            Place::WHOLE_FILE,
+            "no source has any dated row, so there is no period to report",
         )
-    })
+        .help("check the data files have rows, or choose the month with --period YYYY-MM"),
+    )
 }
 
 /// Evaluates the project from series computed elsewhere (`rubric run
