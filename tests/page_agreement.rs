@@ -305,3 +305,27 @@ fn the_key_explains_the_ratings_the_page_shows_from_its_rule_sets() {
         page("board.html").contains("<details class=\"key\"><summary>Key to the ratings</summary>")
     );
 }
+
+#[test]
+fn a_heading_over_a_group_of_columns_is_printed_in_every_format() {
+    // The board's four benchmark columns share `group: Benchmarking`.
+    let md = page("board.md");
+    assert!(
+        md.contains("**Benchmarking**: Own previous year 2021-22, Statistical neighbours 2021-22, South East 2021-22, England 2021-22\n\n| Ref |"),
+        "{md}"
+    );
+    assert!(page("board.html").contains("<th scope=\"colgroup\" colspan=\"4\">Benchmarking</th>"));
+    use std::io::Read;
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("out/board.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    assert!(
+        sheet.contains("<mergeCell ref=\""),
+        "no merged heading in the workbook"
+    );
+}

@@ -155,6 +155,8 @@ pub struct ColumnDoc {
     /// How a change shows its direction (`plus_minus`, `unsigned`, `arrow`).
     pub sign: Option<String>,
     pub label: Option<String>,
+    /// A heading over this column and the columns beside it with the same.
+    pub group: Option<String>,
 }
 
 /// The schema of [`ColumnDoc`].
@@ -175,30 +177,40 @@ pub enum ColumnSchema {
         /// `arrow` (`↑ 10%`).
         sign: Option<String>,
         label: Option<String>,
+        /// A heading over consecutive columns with the same group.
+        group: Option<String>,
     },
     /// The target of a financial year (`2023-24`), or `in_force`.
     Target {
         target: String,
         label: Option<String>,
+        /// A heading over consecutive columns with the same group.
+        group: Option<String>,
     },
     /// One benchmark by name.
     Benchmark {
         benchmark: String,
         label: Option<String>,
+        /// A heading over consecutive columns with the same group.
+        group: Option<String>,
     },
     /// A rated comparison by name (`dot`, `rag`, or one under `rated:`).
     Rated {
         rated: String,
         label: Option<String>,
+        /// A heading over consecutive columns with the same group.
+        group: Option<String>,
     },
     /// Any named column with its own heading.
     Labelled {
         column: String,
         label: Option<String>,
+        /// A heading over consecutive columns with the same group.
+        group: Option<String>,
     },
 }
 
-const COLUMN_KEYS: [&str; 8] = [
+const COLUMN_KEYS: [&str; 9] = [
     "change",
     "target",
     "benchmark",
@@ -207,6 +219,7 @@ const COLUMN_KEYS: [&str; 8] = [
     "display",
     "sign",
     "label",
+    "group",
 ];
 
 impl<'de> Deserialize<'de> for ColumnDoc {
@@ -224,6 +237,7 @@ impl<'de> Deserialize<'de> for ColumnDoc {
                     display: None,
                     sign: None,
                     label: None,
+                    group: None,
                 })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -237,12 +251,14 @@ impl<'de> Deserialize<'de> for ColumnDoc {
                     display: None,
                     sign: None,
                     label: None,
+                    group: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     let value = map.next_value::<String>()?;
                     match key.as_str() {
                         "display" if doc.display.is_none() => doc.display = Some(value),
                         "sign" if doc.sign.is_none() => doc.sign = Some(value),
+                        "group" if doc.group.is_none() => doc.group = Some(value),
                         "label" if doc.label.is_none() => doc.label = Some(value),
                         "column" if doc.kind.is_empty() => doc.kind = value,
                         k @ ("change" | "target" | "benchmark" | "rated")

@@ -13,6 +13,8 @@ mod rating;
 
 pub(crate) use rating::{rating_key, tone_colour, Shown};
 
+mod key;
+
 use crate::calendar::period::{FinancialYear, Month};
 use crate::config::document::{ChangeDisplay, ChangeSign, Frequency, Tone};
 use crate::model::benchmark::Figure;
@@ -43,6 +45,8 @@ pub(crate) struct Board<'a> {
     pub uses_refs: bool,
     /// The headings the page gives its columns.
     labels: Vec<(Column<'a>, &'a str)>,
+    /// The heading over each grouped column.
+    groups: Vec<(Column<'a>, &'a str)>,
 }
 
 /// The indicators of one section, in the order they are declared.
@@ -75,13 +79,6 @@ pub(crate) struct Line<'a> {
     /// Each breakdown with its values, in the order the indicator lists
     /// them (those with no value left out).
     pub breakdowns: Vec<BreakdownTable<'a>>,
-}
-
-/// One rule set in a page's key: what it does and its outcomes as shown.
-pub(crate) struct RatingKey<'a> {
-    pub description: Option<&'a str>,
-    /// Each outcome's symbol (may be empty) and label.
-    pub outcomes: Vec<(&'a str, &'a str)>,
 }
 
 /// One breakdown of a line: a table of its values.
@@ -223,6 +220,12 @@ impl<'a> Board<'a> {
             .flatten()
             .filter_map(|c| Some((column_of(&c.kind)?, c.label.as_deref()?)))
             .collect();
+        let groups = page
+            .columns
+            .iter()
+            .flatten()
+            .filter_map(|c| Some((column_of(&c.kind)?, c.group.as_deref()?)))
+            .collect();
         Board {
             project,
             page,
@@ -244,6 +247,7 @@ impl<'a> Board<'a> {
                 )
             }),
             labels,
+            groups,
         }
     }
 
@@ -293,45 +297,23 @@ impl<'a> Board<'a> {
         }
     }
 
-    /// The key to the page's ratings: each rule set rating a column the
-    /// page shows (RAG first, then direction of travel), with its outcomes'
-    /// symbols and labels and what it does, from the rule sets themselves.
-    pub(crate) fn rating_key(&self) -> Vec<RatingKey<'a>> {
-        let mut names: Vec<&'a str> = Vec::new();
-        let project = self.project;
-        let mut add = |rule: Option<&'a str>| {
-            if let Some(r) = rule.filter(|r| !names.contains(r)) {
-                names.push(r);
-            }
-        };
-        let reporting = self.reporting;
-        if self.shows(|c| matches!(c, Column::Rag)) {
-            for l in self.lines() {
-                add(l.indicator.rag_at(reporting).map(|u| u.rule.as_str()));
+    /// The headings over a table's columns: each run of consecutive columns
+    /// with the same group (or none) and how many columns it spans; empty
+    /// when no column is grouped.
+    pub(crate) fn group_spans(&self, columns: &[Column<'a>]) -> Vec<(Option<&'a str>, usize)> {
+        let group_of = |c: &Column| self.groups.iter().find(|(g, _)| g == c).map(|(_, h)| *h);
+        if !columns.iter().any(|c| group_of(c).is_some()) {
+            return Vec::new();
+        }
+        let mut spans: Vec<(Option<&'a str>, usize)> = Vec::new();
+        for c in columns {
+            let g = group_of(c);
+            match spans.last_mut() {
+                Some((last, n)) if *last == g => *n += 1,
+                _ => spans.push((g, 1)),
             }
         }
-        if self.shows(|c| matches!(c, Column::Dot)) {
-            for l in self.lines() {
-                add(l.indicator.dot_at(reporting).map(|u| u.rule.as_str()));
-            }
-        }
-        names
-            .into_iter()
-            .filter_map(|n| project.rule_sets.get(n))
-            .map(|r| RatingKey {
-                description: r.description.as_deref().map(str::trim),
-                outcomes: r
-                    .outcomes
-                    .iter()
-                    .map(|o| {
-                        (
-                            o.symbol.as_deref().unwrap_or_default(),
-                            o.label.as_deref().unwrap_or(&o.name),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect()
+        spans
     }
 
     /// Whether a table of the page has a column (the default board has

@@ -102,6 +102,8 @@ pub enum PageRow {
 pub struct PageColumn {
     pub kind: ColumnKind,
     pub label: Option<String>,
+    /// A heading over it and the columns beside it with the same.
+    pub group: Option<String>,
 }
 
 /// What a page column shows.

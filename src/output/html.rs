@@ -64,6 +64,8 @@ struct Section {
 #[derive(Serialize)]
 struct Table {
     caption: String,
+    /// Headings over runs of columns (empty text: none), when any.
+    groups: Vec<(String, usize)>,
     headings: Vec<String>,
     rows: Vec<TableRow>,
 }
@@ -434,6 +436,11 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
                 Frequency::Quarterly => format!("{}: quarterly", section.name),
                 Frequency::Annual => format!("{}: annual", section.name),
             },
+            groups: board
+                .group_spans(&columns)
+                .into_iter()
+                .map(|(g, n)| (g.unwrap_or_default().to_string(), n))
+                .collect(),
             headings,
             rows,
         });

@@ -325,6 +325,23 @@ fn render_table(
             _ => false,
         })
         .collect();
+    // A Markdown table has one heading row: the headings over runs of
+    // columns are said above it.
+    let mut at = 0;
+    let mut grouped = Vec::new();
+    for (group, n) in board.group_spans(columns) {
+        if let Some(g) = group {
+            grouped.push(format!(
+                "**{}**: {}",
+                escape(g),
+                header[at..at + n].join(", ")
+            ));
+        }
+        at += n;
+    }
+    if !grouped.is_empty() {
+        let _ = writeln!(out, "{}\n", grouped.join("; "));
+    }
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let _ = writeln!(
         out,

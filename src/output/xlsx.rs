@@ -348,6 +348,25 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
             continue;
         }
         let columns = board.columns(frequency, &ORDER);
+        // Headings over runs of columns, merged across them, a row above.
+        let spans = board.group_spans(&columns);
+        if !spans.is_empty() {
+            let mut at = 0u16;
+            for (group, n) in spans {
+                let last = at + n as u16 - 1;
+                match group {
+                    Some(g) if n > 1 => {
+                        sheet.merge_range(row, at, row, last, g, &header_format())?;
+                    }
+                    Some(g) => {
+                        sheet.write_string_with_format(row, at, g, &header_format())?;
+                    }
+                    None => {}
+                }
+                at = last + 1;
+            }
+            row += 1;
+        }
         for (c, column) in columns.iter().enumerate() {
             sheet.write_string_with_format(
                 row,

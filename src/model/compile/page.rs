@@ -362,6 +362,7 @@ impl Site<'_> {
         Some(PageColumn {
             kind,
             label: doc.label.clone(),
+            group: doc.group.clone(),
         })
     }
 }
