@@ -78,44 +78,36 @@ pub(super) fn drill(
         Part::Excluded => "the rows in the denominator but not the numerator",
     };
     let heading = format!(
-        "{id} {}, {}: {what}, {} row{} of `{}`{}",
-        period_label(row.period, ind.frequency),
-        row.group
-            .as_ref()
-            .map_or("the whole".to_string(), |g| format!(
-                "{} = {}",
-                g.by, g.value
-            )),
-        drilled.rows.num_rows(),
-        if drilled.rows.num_rows() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "{}: {what}, {} of `{}`{}",
+        figure_place(&f),
+        crate::text::count_of(drilled.rows.num_rows(), "row"),
         drilled.source,
         figure.map_or(String::new(), |f| format!(
             " (the figure: {})",
             crate::format::count(f)
         ))
     );
-    let written = match &out {
-        Some(file) => write_rows(file, &drilled.rows),
+    show(&heading, &drilled.rows, out)
+}
+
+/// The rows under their heading on screen (the first few), or all of them
+/// written to `out` with the heading said.
+fn show(heading: &str, rows: &RecordBatch, out: Option<PathBuf>) -> Outcome {
+    // The heading holds a title and a breakdown value from the data.
+    let heading = crate::text::visible(heading, false);
+    match &out {
+        Some(file) => match write_rows(file, rows) {
+            Ok(()) => {
+                outln!("{heading}; written to {}", file.display());
+                Ok(())
+            }
+            Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
+        },
         None => {
-            // The heading holds a title and a breakdown value from the data.
-            outln!("{}\n", crate::text::visible(&heading, false));
-            out!("{}", table(&drilled.rows));
-            return Ok(());
-        }
-    };
-    match written {
-        Ok(()) => {
-            outln!(
-                "{heading}; written to {}",
-                out.expect("out given").display()
-            );
+            outln!("{heading}\n");
+            out!("{}", table(rows));
             Ok(())
         }
-        Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
     }
 }
 
@@ -219,33 +211,15 @@ fn cohort_table(f: &super::figure::Figure, ids: &CohortIds, out: Option<PathBuf>
         row.point.numerator
     };
     let heading = format!(
-        "{}: the ids counted, {} id{} and the members holding each{}",
+        "{}: the ids counted, {} and the members holding each{}",
         figure_place(f),
-        ids.ids.len(),
-        if ids.ids.len() == 1 { "" } else { "s" },
+        crate::text::count_of(ids.ids.len(), "id"),
         counted.map_or(String::new(), |c| format!(
             " (the figure: {})",
             crate::format::count(c)
         ))
     );
-    match &out {
-        Some(file) => match write_rows(file, &rows) {
-            Ok(()) => {
-                outln!(
-                    "{}; written to {}",
-                    crate::text::visible(&heading, false),
-                    file.display()
-                );
-                Ok(())
-            }
-            Err(e) => Err(Failure::message(EXIT_RUN_FAILED, format!("error: {e}"))),
-        },
-        None => {
-            outln!("{}\n", crate::text::visible(&heading, false));
-            out!("{}", table(&rows));
-            Ok(())
-        }
-    }
+    show(&heading, &rows, out)
 }
 
 /// Each cell as text, `NA` for a missing value.

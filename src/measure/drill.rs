@@ -153,7 +153,7 @@ pub fn cohort_ids(
         .chain(cohort.none_of.iter().map(|b| (*b, "none of")))
         .collect();
     Some((|| {
-        let mut held = Vec::with_capacity(members.len());
+        let mut held: BTreeMap<BaseId, std::collections::BTreeSet<String>> = BTreeMap::new();
         for (base, _) in &members {
             let rows = base_rows(project, *base, None, period, reporting, group)?;
             let Aggregate::Distinct(column) = &project.base_measures[*base].aggregate else {
@@ -162,41 +162,19 @@ pub fn cohort_ids(
             let ids = rows
                 .column_by_name(column)
                 .ok_or_else(|| DrillError::NotRead(column.clone()))?;
-            let set: std::collections::BTreeSet<String> = (0..ids.len())
+            let set = (0..ids.len())
                 .filter(|&r| !ids.is_null(r))
                 .map(|r| group_at(ids.as_ref(), r))
                 .collect();
-            held.push(set);
+            held.insert(*base, set);
         }
-        let mut all: std::collections::BTreeSet<&String> = held.iter().flatten().collect();
-        let holds = |i: usize, id: &String| held[i].contains(id);
-        all.retain(|id| {
-            let any = members
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, how))| *how == "any of")
-                .map(|(i, _)| holds(i, id))
-                .collect::<Vec<_>>();
-            let first_all = members.iter().position(|(_, how)| *how == "all of");
-            let counted = if any.is_empty() {
-                first_all.is_some_and(|i| holds(i, id))
-            } else {
-                any.iter().any(|h| *h)
-            };
-            counted
-                && members.iter().enumerate().all(|(i, (_, how))| match *how {
-                    "all of" => holds(i, id),
-                    "none of" => !holds(i, id),
-                    _ => true,
-                })
-        });
+        let all: std::collections::BTreeSet<&String> = held.values().flatten().collect();
         let ids = all
             .into_iter()
+            .filter(|id| cohort.counts(|b| held[&b].contains(*id)))
             .map(|id| {
-                (
-                    id.clone(),
-                    (0..members.len()).map(|i| holds(i, id)).collect(),
-                )
+                let holding = members.iter().map(|(b, _)| held[b].contains(id)).collect();
+                (id.clone(), holding)
             })
             .collect();
         Ok(CohortIds {

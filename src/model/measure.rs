@@ -342,6 +342,18 @@ impl Cohort {
             .copied()
     }
 
+    /// Whether an id is counted, given which members hold it: held by any
+    /// of `any_of` (or, with none, by the first of `all_of`), by every one
+    /// of `all_of` and by none of `none_of`.
+    pub fn counts(&self, holds: impl Fn(BaseId) -> bool) -> bool {
+        let counted = if self.any_of.is_empty() {
+            self.all_of.first().is_some_and(|&b| holds(b))
+        } else {
+            self.any_of.iter().any(|&b| holds(b))
+        };
+        counted && self.all_of.iter().all(|&b| holds(b)) && !self.none_of.iter().any(|&b| holds(b))
+    }
+
     /// Whether it is a union only (the ids of any member).
     pub fn is_union(&self) -> bool {
         self.all_of.is_empty() && self.none_of.is_empty()
