@@ -10,7 +10,10 @@ fn main() -> std::process::ExitCode {
         eprintln!("usage: read_floor PROJECT");
         return std::process::ExitCode::from(2);
     };
-    let p = match rubric::model::compile_project(std::path::Path::new(&project)) {
+    let p = match rubric::model::compile_project(
+        std::path::Path::new(&project),
+        &rubric::output::formats(),
+    ) {
         Ok(p) => p,
         Err(f) => {
             eprintln!(

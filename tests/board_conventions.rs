@@ -243,7 +243,8 @@ fn tone_score(
 #[test]
 fn the_published_section_rates_as_the_board_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let project = rubric::model::compile_project(root).unwrap_or_else(|_| panic!("compiles"));
+    let project = rubric::model::compile_project(root, &rubric::output::formats())
+        .unwrap_or_else(|_| panic!("compiles"));
     let card = run::run(&project, RunOptions::new(&project)).expect("runs");
     let latest = scorecard::latest_whole_rows(&card);
     let printed = printed_rows();

@@ -47,7 +47,10 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn drilled_rows_add_up_to_every_figure_of_the_example() {
-    let Ok(p) = compile_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))) else {
+    let Ok(p) = compile_project(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &rubric::output::formats(),
+    ) else {
         panic!("the example compiles")
     };
     let card = rubric::run::run(&p, rubric::run::RunOptions::new(&p)).expect("example runs");

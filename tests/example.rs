@@ -51,9 +51,10 @@ fn list_shows_one_line_per_indicator() {
 
 #[test]
 fn every_shipped_filter_runs_on_arrow_kernels() {
-    let Ok(project) =
-        rubric::model::compile_project(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
-    else {
+    let Ok(project) = rubric::model::compile_project(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &rubric::output::formats(),
+    ) else {
         panic!("the example does not compile");
     };
     let slow: Vec<&str> = project

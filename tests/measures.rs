@@ -366,7 +366,8 @@ fn a_measure_shared_by_indicators_is_computed_once_and_gives_each_its_figures() 
             ),
         ]),
     );
-    let project = rubric::model::compile_project(f.path()).unwrap_or_else(|_| panic!("compiles"));
+    let project = rubric::model::compile_project(f.path(), &rubric::output::formats())
+        .unwrap_or_else(|_| panic!("compiles"));
     // V1's count, V2's denominator: one; V2's numerator, V3: one.
     assert_eq!(project.base_measures.len(), 2);
     let t = f.run(&["--period", "2023-01"]);

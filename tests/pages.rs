@@ -173,6 +173,7 @@ fn a_page_naming_what_does_not_exist_is_a_check_error_at_its_place() {
     f.file(
         "pages/test.yaml",
         r#"title: Broken
+formats: [markdown, htm]
 months: 30
 columns:
   - periods

@@ -171,7 +171,7 @@ proptest::proptest! {
             }
         }
         f.file("indicators/spans.yaml", &indicators(&defined));
-        let Ok(project) = rubric::model::compile_project(f.path()) else {
+        let Ok(project) = rubric::model::compile_project(f.path(), &rubric::output::formats()) else {
             panic!("the fixture compiles: {}", f.rubric(&["check"]).stderr)
         };
         let options = rubric::run::RunOptions::new(&project)

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn reviews(root: &Path) -> BTreeMap<String, String> {
-    let project = compile_project(root).unwrap_or_else(|f| panic!("{:?}", f.problems));
+    let project = compile_project(root, &rubric::output::formats())
+        .unwrap_or_else(|f| panic!("{:?}", f.problems));
     let card = run::run(&project, run::RunOptions::new(&project)).expect("scorecard");
     (0..project.indicators.len())
         .map(|i| {

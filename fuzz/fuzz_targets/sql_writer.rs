@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         ),
     )
     .expect("indicator");
-    let Ok(project) = compile_project(dir.path()) else {
+    let Ok(project) = compile_project(dir.path(), &rubric::output::formats()) else {
         return;
     };
     let month = Month::parse("2023-03").expect("month");

@@ -31,7 +31,7 @@ fn project() -> &'static PathBuf {
 fuzz_target!(|data: &[u8]| {
     let root = project();
     std::fs::write(root.join("indicators/fuzz.yaml"), data).expect("write");
-    if let Err(failure) = compile_project(root) {
+    if let Err(failure) = compile_project(root, &rubric::output::formats()) {
         let _ = render_all(&failure.problems, &failure.texts);
     }
 });

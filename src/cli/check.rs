@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 pub(super) fn check(project: &Path, format: Format) -> Outcome {
-    let result = compile_project(project);
+    let result = compile_project(project, &crate::output::formats());
     // A project that compiles is run too: whatever would make `run` fail
     // (a rule returning something that is not an outcome, a bad date in
     // the data) is a problem `check` reports, not a warning.

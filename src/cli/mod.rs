@@ -336,6 +336,6 @@ fn compiled_with(
     project: &std::path::Path,
     snapshot: Option<&crate::source::snapshot::Snapshot>,
 ) -> Result<crate::model::Project, Failure> {
-    crate::model::compile_project_with(project, snapshot)
+    crate::model::compile_project_with(project, snapshot, &crate::output::formats())
         .map_err(|failure| Failure::problems(failure.problems, &failure.texts))
 }

@@ -16,10 +16,11 @@ pub struct PageDoc {
     /// A sentence under the title: who the report is for, what it covers.
     #[serde(default)]
     pub description: Option<String>,
-    /// The formats written: `markdown`, `html`, `xlsx` (default all three).
+    /// The formats written, by name: `markdown`, `html`, `xlsx` (default
+    /// all of them).
     #[serde(default)]
-    #[schemars(with = "Option<Vec<PageFormat>>")]
-    pub formats: Option<Vec<Spanned<PageFormat>>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub formats: Option<Vec<Spanned<String>>>,
     /// Months shown for monthly indicators (default 13, at most 24).
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
@@ -63,27 +64,6 @@ pub struct MarkersDoc {
     /// prints it: `{ "to be confirmed (TBC)": tbc }`.
     #[serde(default)]
     pub reasons: std::collections::BTreeMap<String, String>,
-}
-
-/// A format a page is written in.
-#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum PageFormat {
-    Markdown,
-    Html,
-    Xlsx,
-}
-
-impl PageFormat {
-    pub const ALL: [PageFormat; 3] = [PageFormat::Markdown, PageFormat::Html, PageFormat::Xlsx];
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            PageFormat::Markdown => "md",
-            PageFormat::Html => "html",
-            PageFormat::Xlsx => "xlsx",
-        }
-    }
 }
 
 /// One section of a page.

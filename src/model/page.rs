@@ -4,7 +4,6 @@
 
 use crate::calendar::period::FinancialYear;
 use crate::config::document::{ChangeDisplay, ChangeSign, Frequency};
-use crate::config::page::PageFormat;
 use crate::model::indicator::Indicator;
 use std::path::PathBuf;
 
@@ -15,7 +14,8 @@ pub struct Page {
     pub name: String,
     pub title: String,
     pub description: Option<String>,
-    pub formats: Vec<PageFormat>,
+    /// The formats written, in the order of the writers' registry.
+    pub formats: Vec<Format>,
     /// Periods shown: months, quarters and years.
     pub months: u32,
     pub quarters: u32,
@@ -31,6 +31,22 @@ pub struct Page {
     pub markers: Markers,
     /// The page file, `None` for the default board.
     pub file: Option<PathBuf>,
+}
+
+/// A format a page can be written in, as its writer in `output::FORMATS`
+/// describes itself: the compiler checks a page's `formats:` against the
+/// list it is given, so a new format is its writer's file and one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Format {
+    /// Its name in `formats:` (`markdown`).
+    pub name: &'static str,
+    /// Its files' extension (`md`).
+    pub extension: &'static str,
+    /// What it is, in words, for the pack's index (`Markdown`).
+    pub words: &'static str,
+    /// Whether a page that leaves out `formats:` is written in it (the
+    /// default board too).
+    pub default: bool,
 }
 
 /// How a page's tables mark cells without a figure.
@@ -166,7 +182,7 @@ pub(crate) const COLUMN_NAMES: [&str; 17] = [
 impl Page {
     /// The default board: every indicator, in sections in the order they
     /// are first declared, each format's own columns.
-    pub fn default_board(indicators: &[Indicator]) -> Page {
+    pub fn default_board(indicators: &[Indicator], formats: &[Format]) -> Page {
         let mut sections: Vec<PageSection> = Vec::new();
         for (index, ind) in indicators.iter().enumerate() {
             let row = PageRow::Indicator {
@@ -186,7 +202,7 @@ impl Page {
             name: "scorecard".to_string(),
             title: "Scorecard".to_string(),
             description: None,
-            formats: PageFormat::ALL.to_vec(),
+            formats: formats.iter().filter(|f| f.default).copied().collect(),
             months: 13,
             quarters: 5,
             years: 3,

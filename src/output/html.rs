@@ -150,6 +150,15 @@ struct Team {
 pub(super) struct Html;
 
 impl super::PageWriter for Html {
+    fn format(&self) -> crate::model::page::Format {
+        crate::model::page::Format {
+            name: "html",
+            extension: "html",
+            words: "web page",
+            default: true,
+        }
+    }
+
     fn render(
         &self,
         board: &Board,

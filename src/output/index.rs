@@ -3,7 +3,6 @@
 //! the definitions they were made from (no clock time and no commit, so
 //! the same definitions and data give the same bytes).
 
-use crate::config::page::PageFormat;
 use crate::model::page::Page;
 use crate::model::Project;
 use crate::rules::scorecard::Scorecard;
@@ -53,18 +52,9 @@ struct File {
     kind: &'static str,
 }
 
-/// What a format is, in words.
-fn kind(format: PageFormat) -> &'static str {
-    match format {
-        PageFormat::Markdown => "Markdown",
-        PageFormat::Html => "web page",
-        PageFormat::Xlsx => "Excel workbook",
-    }
-}
-
 /// The index of the pack `project` writes for `card`.
 pub(crate) fn render(project: &Project, card: &Scorecard) -> Result<Vec<u8>, minijinja::Error> {
-    let default = Page::default_board(&project.indicators);
+    let default = Page::default_board(&project.indicators, &project.formats);
     let pages: Vec<Listed> = std::iter::once(&default)
         .chain(&project.pages)
         .map(|page| Listed {
@@ -73,8 +63,8 @@ pub(crate) fn render(project: &Project, card: &Scorecard) -> Result<Vec<u8>, min
                 .formats
                 .iter()
                 .map(|f| File {
-                    name: format!("{}.{}", page.name, f.extension()),
-                    kind: kind(*f),
+                    name: format!("{}.{}", page.name, f.extension),
+                    kind: f.words,
                 })
                 .collect(),
         })

@@ -8,7 +8,7 @@ use crate::format;
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
 use crate::model::indicator::Indicator;
-use crate::model::page::Markers;
+use crate::model::page::{Format, Markers};
 use crate::rules::scorecard::Row;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -29,6 +29,15 @@ const ORDER: [Column<'static>; 8] = [
 pub(super) struct Markdown;
 
 impl super::PageWriter for Markdown {
+    fn format(&self) -> Format {
+        Format {
+            name: "markdown",
+            extension: "md",
+            words: "Markdown",
+            default: true,
+        }
+    }
+
     fn render(
         &self,
         board: &Board,

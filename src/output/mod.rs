@@ -19,9 +19,8 @@ pub(crate) mod zip_host;
 
 pub(crate) use output_error::{OutputError, RenderError};
 
-use crate::config::page::PageFormat;
 use crate::layout::Board;
-use crate::model::page::Page;
+use crate::model::page::{Format, Page};
 use crate::model::Project;
 use crate::rules::scorecard::Scorecard;
 use std::path::Path;
@@ -53,7 +52,7 @@ pub fn file_names(project: &Project) -> Vec<String> {
     let mut names: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     for page in &project.pages {
         for format in &page.formats {
-            names.push(format!("{}.{}", page.name, format.extension()));
+            names.push(format!("{}.{}", page.name, format.extension));
         }
     }
     names.push(INDEX.to_string());
@@ -65,7 +64,7 @@ type Files = Vec<(String, Vec<u8>)>;
 
 fn render_files(project: &Project, card: &Scorecard) -> Result<Files, OutputError> {
     let columns = long_form::columns(project, card);
-    let default = Page::default_board(&project.indicators);
+    let default = Page::default_board(&project.indicators, &project.formats);
     let pages: Vec<&Page> = std::iter::once(&default).chain(&project.pages).collect();
     // Each file is rendered on its own (in parallel), and the first
     // failure in file order is the one reported.
@@ -127,13 +126,13 @@ fn render_page(
     // Before any output is made: a page a format cannot hold (a workbook
     // Excel cannot open) is no output.
     for format in &page.formats {
-        writer(*format).fits(&board, columns)?;
+        writer(format).fits(&board, columns)?;
     }
     let mut files = Vec::new();
     for format in &page.formats {
-        let name = format!("{}.{}", page.name, format.extension());
+        let name = format!("{}.{}", page.name, format.extension);
         let bytes =
-            writer(*format)
+            writer(format)
                 .render(&board, columns)
                 .map_err(|cause| OutputError::Render {
                     file: name.clone(),
@@ -145,8 +144,11 @@ fn render_page(
 }
 
 /// A format a page is written in: one file in `output/` implementing
-/// this, and one arm of `writer`.
+/// this, and one line of `FORMATS`.
 pub(crate) trait PageWriter: Sync {
+    /// Its name, extension and words: what a page's `formats:` is checked
+    /// against.
+    fn format(&self) -> Format;
     /// Whether the page can be written in this format at all, checked for
     /// every format before any is rendered.
     fn fits(&self, _board: &Board, _long: &[long_form::Column]) -> Result<(), OutputError> {
@@ -156,13 +158,22 @@ pub(crate) trait PageWriter: Sync {
     fn render(&self, board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, RenderError>;
 }
 
-/// Each page format's writer: the compiler holds every format to one.
-fn writer(format: PageFormat) -> &'static dyn PageWriter {
-    match format {
-        PageFormat::Markdown => &markdown::Markdown,
-        PageFormat::Html => &html::Html,
-        PageFormat::Xlsx => &xlsx::Xlsx,
-    }
+/// Every format a page can be written in, in the order a page's files
+/// are written.
+const FORMATS: &[&dyn PageWriter] = &[&markdown::Markdown, &html::Html, &xlsx::Xlsx];
+
+/// What the compiler checks a page's `formats:` against.
+pub fn formats() -> Vec<Format> {
+    FORMATS.iter().map(|w| w.format()).collect()
+}
+
+/// The writer of a format the compiler accepted.
+fn writer(format: &Format) -> &'static dyn PageWriter {
+    FORMATS
+        .iter()
+        .copied()
+        .find(|w| w.format().name == format.name)
+        .expect("a page's formats come from FORMATS")
 }
 
 /// Renders and writes every output into `out_dir`, all or nothing.

@@ -62,6 +62,15 @@ const EXCEL_COLUMNS: usize = 16_384;
 pub(super) struct Xlsx;
 
 impl super::PageWriter for Xlsx {
+    fn format(&self) -> crate::model::page::Format {
+        crate::model::page::Format {
+            name: "xlsx",
+            extension: "xlsx",
+            words: "Excel workbook",
+            default: true,
+        }
+    }
+
     fn fits(&self, board: &Board, long: &[long_form::Column]) -> Result<(), super::OutputError> {
         fits(board, long)
     }

@@ -61,6 +61,8 @@ pub struct Project {
     pub benchmark_table: Option<crate::model::benchmark::BenchmarkTable>,
     /// The page files, in path order (the default board is not among them).
     pub pages: Vec<crate::model::page::Page>,
+    /// Every format a page can be written in (the default board's too).
+    pub formats: Vec<crate::model::page::Format>,
     pub engine: Engine,
     pub texts: SourceTexts,
 }
@@ -110,9 +112,13 @@ pub struct CompileFailure {
     pub texts: SourceTexts,
 }
 
-/// Loads and validates the project in `root`.
-pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
-    compile_project_with(root, None)
+/// Loads and validates the project in `root`, whose pages may be written
+/// in `formats` (the output floor's writers: `output::formats()`).
+pub fn compile_project(
+    root: &Path,
+    formats: &[crate::model::page::Format],
+) -> Result<Project, CompileFailure> {
+    compile_project_with(root, None, formats)
 }
 
 /// Loads and validates the project, reading the sources a snapshot holds
@@ -120,6 +126,7 @@ pub fn compile_project(root: &Path) -> Result<Project, CompileFailure> {
 pub fn compile_project_with(
     root: &Path,
     snapshot: Option<&crate::source::snapshot::Snapshot>,
+    formats: &[crate::model::page::Format],
 ) -> Result<Project, CompileFailure> {
     let mut files = load_project(root);
     let (sources, source_problems) = discover(root, &files.sources, snapshot);
@@ -207,6 +214,7 @@ pub fn compile_project_with(
         &files.pages,
         &indicators,
         &benchmark_names,
+        formats,
         &mut ctx.problems,
     );
     if !ctx.problems.is_empty() {
@@ -235,6 +243,7 @@ pub fn compile_project_with(
             .unwrap_or_default(),
         benchmark_table,
         pages,
+        formats: formats.to_vec(),
         engine: ctx.engine,
         texts: ctx.texts,
     })

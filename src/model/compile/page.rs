@@ -5,12 +5,12 @@
 use crate::calendar::period::FinancialYear;
 use crate::config::document::{ChangeDisplay, ChangeSign};
 use crate::config::load::Loaded;
-use crate::config::page::{ColumnDoc, PageDoc, PageFormat, RowDoc};
+use crate::config::page::{ColumnDoc, PageDoc, RowDoc};
 use crate::config::span::Spanned;
 use crate::diagnostic::{did_you_mean, Diagnostic, Place};
 use crate::model::indicator::Indicator;
 use crate::model::page::{
-    ColumnKind, Markers, Page, PageColumn, PageRow, PageSection, COLUMN_NAMES,
+    ColumnKind, Format, Markers, Page, PageColumn, PageRow, PageSection, COLUMN_NAMES,
 };
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,6 +23,7 @@ pub(super) fn compile_pages(
     files: &[Loaded<PageDoc>],
     indicators: &[Indicator],
     benchmarks: &BTreeSet<String>,
+    formats: &[Format],
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
@@ -36,6 +37,7 @@ pub(super) fn compile_pages(
             file: &f.file,
             name: &name,
             problems: &mut *problems,
+            formats,
             failed: false,
         };
         if let Some(page) = site.page(&f.doc, indicators, benchmarks) {
@@ -49,6 +51,8 @@ struct Site<'a> {
     file: &'a Path,
     name: &'a str,
     problems: &'a mut Vec<Diagnostic>,
+    /// Every format a page can be written in.
+    formats: &'a [Format],
     failed: bool,
 }
 
@@ -60,6 +64,47 @@ impl Site<'_> {
                 .subject(format!("page {}", self.name))
                 .help(help),
         );
+    }
+
+    /// The formats a page names, in the registry's order; every default
+    /// one when it names none.
+    fn formats(&mut self, named: Option<&[Spanned<String>]>) -> Vec<Format> {
+        let Some(named) = named else {
+            return self.formats.iter().filter(|f| f.default).copied().collect();
+        };
+        let names: Vec<&str> = self.formats.iter().map(|f| f.name).collect();
+        let mut chosen = Vec::new();
+        for name in named {
+            match self.formats.iter().position(|f| f.name == name.value) {
+                Some(i) => chosen.push(i),
+                None => {
+                    let known = names.join(", ");
+                    self.refuse(
+                        Place::from(&name.referenced),
+                        format!("`{}` is not a page format", name.value),
+                        match did_you_mean(&name.value, names.iter().copied()) {
+                            Some(close) => {
+                                format!("did you mean `{close}`? The formats are {known}")
+                            }
+                            None => format!("the formats are {known}"),
+                        },
+                    );
+                }
+            }
+        }
+        if named.is_empty() {
+            self.refuse(
+                Place::WHOLE_FILE,
+                "`formats` is empty, so the page writes nothing".to_string(),
+                format!(
+                    "list one or more of {}, or leave `formats` out for the default ones",
+                    names.join(", ")
+                ),
+            );
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        chosen.into_iter().map(|i| self.formats[i]).collect()
     }
 
     fn page(
@@ -84,19 +129,7 @@ impl Site<'_> {
                 },
             );
         }
-        let mut formats: Vec<PageFormat> = match &doc.formats {
-            Some(f) => f.iter().map(|f| f.value).collect(),
-            None => PageFormat::ALL.to_vec(),
-        };
-        formats.sort_unstable();
-        formats.dedup();
-        if formats.is_empty() {
-            self.refuse(
-                Place::WHOLE_FILE,
-                "`formats` is empty, so the page writes nothing".to_string(),
-                "list one or more of markdown, html, xlsx, or leave `formats` out for all three",
-            );
-        }
+        let formats = self.formats(doc.formats.as_deref());
         let months = self.count(doc.months.as_ref(), "months", 13, 24);
         let quarters = self.count(doc.quarters.as_ref(), "quarters", 5, 8);
         let years = self.count(doc.years.as_ref(), "years", 3, 4);
