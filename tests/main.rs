@@ -37,6 +37,7 @@ mod lookups;
 mod measures;
 mod page_agreement;
 mod pages;
+mod pdf;
 mod period_logic;
 mod periods;
 mod plausible_numbers;

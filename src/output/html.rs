@@ -169,6 +169,17 @@ impl super::PageWriter for Html {
 }
 
 pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
+    let page = view(board);
+    let mut env = minijinja::Environment::new();
+    env.add_template("scorecard.html", TEMPLATE)?;
+    env.get_template("scorecard.html")
+        .and_then(|t| t.render(minijinja::context! { page => page }))
+}
+
+/// What a page shows, each figure formatted with the page's markers: the
+/// web page's template reads it, and the PDF's (`pdf.rs`) reads it as
+/// JSON, so both print the same text.
+pub(super) fn view(board: &Board) -> impl Serialize {
     let mut sections: Vec<Section> = Vec::new();
     let mut anchors = BTreeSet::new();
     // A RAG outcome counts by its label; those without, by their state.
@@ -279,10 +290,7 @@ pub(crate) fn render(board: &Board) -> Result<String, minijinja::Error> {
             })
             .collect(),
     };
-    let mut env = minijinja::Environment::new();
-    env.add_template("scorecard.html", TEMPLATE)?;
-    env.get_template("scorecard.html")
-        .and_then(|t| t.render(minijinja::context! { page => page }))
+    page
 }
 
 fn indicator_card(board: &Board, line: &Line) -> Option<Card> {

@@ -10,6 +10,7 @@ pub(crate) mod long_form;
 pub(crate) mod markdown;
 mod output_error;
 pub(crate) mod parquet;
+mod pdf;
 pub mod review;
 pub(crate) mod review_snapshot;
 mod sparkline;
@@ -27,12 +28,13 @@ use std::path::Path;
 
 /// The names of the files every run writes: the long form, then the
 /// default board (pages add their own, and the pack's index comes last).
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "scorecard.parquet",
     "scorecard.csv",
     "scorecard.md",
     "scorecard.html",
     "scorecard.xlsx",
+    "scorecard.pdf",
 ];
 
 /// The pack's index, listing every file.
@@ -160,7 +162,7 @@ pub(crate) trait PageWriter: Sync {
 
 /// Every format a page can be written in, in the order a page's files
 /// are written.
-const FORMATS: &[&dyn PageWriter] = &[&markdown::Markdown, &html::Html, &xlsx::Xlsx];
+const FORMATS: &[&dyn PageWriter] = &[&markdown::Markdown, &html::Html, &xlsx::Xlsx, &pdf::Pdf];
 
 /// What the compiler checks a page's `formats:` against.
 pub fn formats() -> Vec<Format> {

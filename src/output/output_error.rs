@@ -32,6 +32,9 @@ pub(crate) enum RenderError {
     Workbook(#[from] rust_xlsxwriter::XlsxError),
     #[error("the HTML template: {0}")]
     Template(#[from] minijinja::Error),
+    /// The PDF could not be typeset (Typst's messages).
+    #[error("typesetting the PDF: {0}")]
+    Typeset(String),
 }
 
 impl OutputError {

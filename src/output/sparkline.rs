@@ -1,6 +1,8 @@
 //! The line of an indicator's periods that HTML pages draw beside its
 //! figures (with the target dashed and the latest value marked), and the
-//! same in words for screen readers.
+//! same in words for screen readers. Each element carries its colours as
+//! attributes too (the page's CSS overrides them), so the PDF draws the
+//! same SVG without a style sheet.
 
 use crate::format;
 use crate::model::indicator::Indicator;
@@ -36,19 +38,22 @@ pub(super) fn sparkline(values: &[(String, Option<f64>)], target: Option<f64>) -
     );
     if let Some(t) = target {
         svg.push_str(&format!(
-            "<line class=\"target\" x1=\"2\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+            "<line class=\"target\" stroke=\"#1b1b1b\" stroke-dasharray=\"3 2\" x1=\"2\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
             SPARK_W - 2.0,
             y(t),
             y(t)
         ));
     }
     for run in runs.iter().filter(|r| !r.is_empty()) {
-        svg.push_str(&format!("<polyline points=\"{}\"/>", run.join(" ")));
+        svg.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"#1d4f91\" stroke-width=\"1.5\" points=\"{}\"/>",
+            run.join(" ")
+        ));
     }
     if let Some((_, Some(v))) = values.last() {
         let i = values.len() - 1;
         svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/>",
+            "<circle fill=\"#1d4f91\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/>",
             x(i),
             y(*v)
         ));
@@ -99,12 +104,15 @@ mod tests {
         let svg = sparkline(&values, Some(3.0));
         assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
         assert!(
-            svg.contains("<line class=\"target\" x1=\"2\" x2=\"118.0\" y1=\"2.0\" y2=\"2.0\"/>"),
+            svg.contains("<line class=\"target\" stroke=\"#1b1b1b\" stroke-dasharray=\"3 2\" x1=\"2\" x2=\"118.0\" y1=\"2.0\" y2=\"2.0\"/>"),
             "{svg}"
         );
         // The lowest value sits at the bottom, the latest has a dot.
         assert!(svg.contains("points=\"2.0,30.0 31.0,2.0\""), "{svg}");
-        assert!(svg.contains("<circle cx=\"118.0\" cy=\"16.0\""), "{svg}");
+        assert!(
+            svg.contains("<circle fill=\"#1d4f91\" cx=\"118.0\" cy=\"16.0\""),
+            "{svg}"
+        );
         assert_eq!(sparkline(&values[2..3], None), "");
     }
 }

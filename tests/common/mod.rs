@@ -480,3 +480,21 @@ pub fn headless(browser: &Path, profile: &Path) -> Command {
     .arg(format!("--user-data-dir={}", profile.display()));
     c
 }
+
+/// Poppler's command `tool` (`pdftotext`, `pdfinfo`), or `None` (with the
+/// reason said) where it is not installed; CI installs poppler-utils.
+pub fn poppler(tool: &str) -> Option<PathBuf> {
+    let works = Command::new(tool)
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| !o.stderr.is_empty() || o.status.success());
+    if works {
+        return Some(PathBuf::from(tool));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run this test: .ci/run installs poppler-utils"
+    );
+    eprintln!("skipped: poppler's {tool} is not installed (Debian: apt-get install poppler-utils)");
+    None
+}
