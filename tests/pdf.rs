@@ -137,3 +137,41 @@ fn a_pdf_is_the_same_bytes_on_every_run() {
         "between two runs",
     );
 }
+
+#[test]
+fn text_from_a_definition_is_printed_in_the_pdf_never_run_as_typst() {
+    let Some(pdftotext) = poppler("pdftotext") else {
+        return;
+    };
+    let dir = example_copy(&["indicators", "rules", "data", "calendars", "sources"]);
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    std::fs::write(
+        dir.path().join("pages/hostile.yaml"),
+        r##"title: '#read("/etc/passwd") ]*bold* $x$'
+description: '#panic("boom") \ @label // not a comment'
+formats: [pdf]
+columns: [latest, rag]
+sections:
+  - title: '= Heading #h(1fr)'
+    rows:
+      - { indicator: PUB1, ref: '#(1+1)', label: '#emph[x] `raw` <b>' }
+"##,
+    )
+    .unwrap();
+    let out = rubric_in(dir.path(), &["run", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = tool(&pdftotext, &["-raw"], &dir.path().join("out/hostile.pdf"));
+    for literal in [
+        r#"#read("/etc/passwd") ]*bold* $x$"#,
+        r#"#panic("boom") \ @label // not a comment"#,
+        "= Heading #h(1fr)",
+        "#(1+1)",
+        "#emph[x] `raw` <b>",
+    ] {
+        assert!(
+            text.contains(literal),
+            "`{literal}` is not printed as written:\n{text}"
+        );
+    }
+    assert!(!text.contains("root:"), "{text}");
+}
