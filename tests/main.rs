@@ -10,6 +10,7 @@ mod benchmark_table;
 mod board_conventions;
 mod breakdowns;
 mod change_display;
+mod charts;
 mod cohort_sets;
 mod data_ends;
 mod date_arithmetic;

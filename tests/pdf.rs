@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// The example's custom pages, each with a Markdown and a PDF file.
-const PAGES: [&str; 3] = ["board", "scrutiny", "framework"];
+const PAGES: [&str; 4] = ["board", "scrutiny", "framework", "priorities"];
 
 fn run_example() -> tempfile::TempDir {
     let dir = example_copy(&[
@@ -133,7 +133,7 @@ fn a_pdf_is_the_same_bytes_on_every_run() {
     common::same_files(
         &dir.path().join("out"),
         &dir.path().join("again"),
-        19,
+        23,
         "between two runs",
     );
 }

@@ -21,7 +21,7 @@ fn the_json_summary_counts_what_the_scorecard_says() {
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["reporting"], "2023-07");
     assert_eq!(doc["indicators"], 85);
-    assert_eq!(doc["files"].as_array().unwrap().len(), 19);
+    assert_eq!(doc["files"].as_array().unwrap().len(), 23);
 
     // The RAG of each indicator's latest whole row, from the CSV written.
     let mut latest: BTreeMap<String, String> = BTreeMap::new();
@@ -69,7 +69,7 @@ fn the_text_summary_fits_a_screen_and_quiet_says_nothing() {
     let out = rubric(&["run", "--out", dir.path().to_str().unwrap()]);
     let text = out.stdout;
     assert!(
-        text.starts_with("wrote scorecard.{parquet,csv,md,html,xlsx,pdf}, board.{md,html,xlsx,pdf}, framework.{md,html,xlsx,pdf}, scrutiny.{md,html,xlsx,pdf}, index.html to "),
+        text.starts_with("wrote scorecard.{parquet,csv,md,html,xlsx,pdf}, board.{md,html,xlsx,pdf}, framework.{md,html,xlsx,pdf}, priorities.{md,html,xlsx,pdf}, scrutiny.{md,html,xlsx,pdf}, index.html to "),
         "{text}"
     );
     assert!(

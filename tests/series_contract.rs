@@ -15,7 +15,7 @@ fn same_outputs(a: &Path, b: &Path) {
     common::same_files(
         a,
         b,
-        19,
+        23,
         "between the native run and the run from its series",
     );
 }

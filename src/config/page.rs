@@ -43,6 +43,12 @@ pub struct PageDoc {
     /// true), as analysis and actions.
     #[serde(default)]
     pub commentary: Option<bool>,
+    /// Whether each section shows, per indicator, a chart of its periods
+    /// with the target, last year and a benchmark, its figures and its
+    /// commentary, after its tables (default false; drawn in HTML and
+    /// PDF, the formats that can draw).
+    #[serde(default)]
+    pub charts: Option<bool>,
     /// The sections, in order.
     pub sections: Vec<SectionDoc>,
     /// How the page's tables mark a cell with no value and one where

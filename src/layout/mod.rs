@@ -72,6 +72,8 @@ pub(crate) struct Line<'a> {
     pub whole: Vec<&'a Row>,
     /// The latest row for the whole, when there is one.
     pub latest: Option<&'a Row>,
+    /// The value of the whole 12 months before each period shown.
+    pub last_year: Vec<Option<f64>>,
     pub dot: Shown<'a>,
     pub rag: Shown<'a>,
     /// The latest row's rated comparisons, by name.
@@ -432,6 +434,15 @@ impl<'a> Line<'a> {
             .filter(|r| r.group.is_none() && periods.contains(&r.period))
             .collect();
         let latest = whole.last().copied();
+        let last_year = periods
+            .iter()
+            .map(|m| {
+                let then = m.offset(-12);
+                rows.iter()
+                    .find(|r| r.group.is_none() && r.period == then)
+                    .and_then(|r| r.point.value)
+            })
+            .collect();
         let mut breakdowns: Vec<BreakdownTable> = indicator
             .breakdowns
             .iter()
@@ -489,6 +500,7 @@ impl<'a> Line<'a> {
             periods,
             whole,
             latest,
+            last_year,
             dot,
             rag,
             rated,

@@ -26,6 +26,8 @@ pub struct Page {
     pub breakdowns: bool,
     /// Whether sections list their commentary below the table.
     pub commentary: bool,
+    /// Whether each section charts each of its indicators (HTML and PDF).
+    pub charts: bool,
     pub sections: Vec<PageSection>,
     /// How its tables mark cells without a figure.
     pub markers: Markers,
@@ -209,6 +211,7 @@ impl Page {
             columns: None,
             breakdowns: true,
             commentary: true,
+            charts: false,
             sections,
             markers: Markers::default(),
             file: None,
@@ -222,6 +225,17 @@ impl Page {
             Frequency::Quarterly => self.quarters,
             Frequency::Annual => self.years,
         }
+    }
+
+    /// The periods of a frequency the page reads: those it shows and, when
+    /// it charts them, the same periods a year before.
+    pub fn periods_read(&self, frequency: Frequency) -> u32 {
+        let year = if self.charts {
+            12 / frequency.step() as u32
+        } else {
+            0
+        };
+        self.periods_of(frequency) + year
     }
 
     /// Every indicator the page shows, each once, in index order.

@@ -40,6 +40,9 @@ struct Page {
     /// Whether a table shows RAG, DoT: the lead explains only those.
     shows_rag: bool,
     shows_dot: bool,
+    /// Whether a table shows periods in columns; whether sections chart.
+    shows_periods: bool,
+    charts: bool,
     sections: Vec<Section>,
     rag_counts: Vec<(String, usize)>,
     /// The RAG filter's choices: (key, label), worst first.
@@ -58,6 +61,8 @@ struct Section {
     /// The section's commentary for the latest period, by row label, when
     /// the page shows it below the tables.
     commentary: Vec<(String, String)>,
+    /// Each indicator's chart, figures and commentary (`charts: true`).
+    charts: Vec<super::chart::ChartView>,
 }
 
 /// One table of a page that lists its columns.
@@ -216,23 +221,26 @@ pub(super) fn view(board: &Board) -> impl Serialize {
         } else {
             Vec::new()
         };
-        let commentary = if board.page.columns.is_some() && board.page.commentary {
-            s.lines
-                .iter()
-                .filter_map(|l| {
-                    let text = l.latest?.commentary.as_deref()?;
-                    Some((l.shown_name(board), text.trim().to_string()))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // With charts, each indicator's commentary is beside its chart.
+        let commentary =
+            if board.page.columns.is_some() && board.page.commentary && !board.page.charts {
+                s.lines
+                    .iter()
+                    .filter_map(|l| {
+                        let text = l.latest?.commentary.as_deref()?;
+                        Some((l.shown_name(board), text.trim().to_string()))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         sections.push(Section {
             name: s.name.to_string(),
             anchor: unique_anchor(s.name, &mut anchors),
             indicators: cards,
             tables,
             commentary,
+            charts: super::chart::views(board, &s.lines, &board.page.markers.missing),
         });
     }
     // Worst tone first, as boards read them; then not rated, then no rule;
@@ -276,6 +284,8 @@ pub(super) fn view(board: &Board) -> impl Serialize {
             .collect(),
         shows_rag: board.shows(|c| matches!(c, Column::Rag)),
         shows_dot: board.shows(|c| matches!(c, Column::Dot)),
+        shows_periods: board.shows(|c| matches!(c, Column::Period(_))),
+        charts: board.page.charts,
         quality_notes: board.quality_notes.clone(),
         sections,
         rag_counts: rag_counts.into_iter().map(|(l, n, _)| (l, n)).collect(),

@@ -1,6 +1,7 @@
 //! Outputs of a run, one file per format, written all or nothing.
 
 pub(crate) mod atomic;
+mod chart;
 pub(crate) mod compare;
 pub(crate) mod csv;
 pub(crate) mod explain;

@@ -62,7 +62,7 @@ pub(super) fn compare_and_rate(
             let wanted = project
                 .pages
                 .iter()
-                .map(|p| p.periods_of(ind.frequency))
+                .map(|p| p.periods_read(ind.frequency))
                 .max()
                 .unwrap_or(0)
                 .max(shown.len() as u32);

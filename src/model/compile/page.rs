@@ -223,6 +223,7 @@ impl Site<'_> {
             columns: Some(columns),
             breakdowns: doc.breakdowns.unwrap_or(true),
             commentary: doc.commentary.unwrap_or(true),
+            charts: doc.charts.unwrap_or(false),
             sections,
             markers: doc
                 .markers
