@@ -2,7 +2,9 @@
 // for WCAG 2.2 A and AA as loaded, after a filter, and with every
 // expandable open; checks the page reflows (nothing wider than the
 // window but a table's own scroll region) and that each table's caption
-// counts the rows a filter leaves. Writes the findings as JSON into
+// counts the rows a filter leaves; and, at 1280 px, that every row's
+// indicator, latest value, target, RAG and DoT cells (`data-key`) are in
+// the window without scrolling sideways. Writes the findings as JSON into
 // <pre id="axe-results"> for --dump-dom to carry out.
 (async function () {
   // `#w=320`: lay the page out 320 CSS pixels wide, as 1280 at 400% zoom.
@@ -31,6 +33,14 @@
         .filter((e) => !e.closest('.scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
         .slice(0, 5).map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
       found.push({ state, id: 'reflow', help: `the page is ${width}px wide in a ${window.innerWidth}px window (WCAG 1.4.10)`, nodes: wide });
+    }
+    if (state === 'as loaded' && !wanted || wanted >= 1000) {
+      const outside = Array.from(document.querySelectorAll('main tr[data-indicator]:not([hidden]) > [data-key]'))
+        .filter((c) => { const r = c.getBoundingClientRect(); return r.left < -1 || r.right > window.innerWidth + 1; });
+      if (state === 'as loaded' && outside.length) {
+        found.push({ state, id: 'key-columns', help: `${outside.length} cells of the indicator, latest value, target, RAG or DoT are outside the ${window.innerWidth}px window`,
+          nodes: outside.slice(0, 5).map((c) => (c.closest('tr').dataset.indicator || '') + ' ' + c.tagName.toLowerCase() + ' col ' + (c.dataset.col || 'row')) });
+      }
     }
     document.querySelectorAll('main > section:not([hidden]) > .scroll > table').forEach((t) => {
       const n = visibleRows(t);

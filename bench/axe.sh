@@ -2,7 +2,8 @@
 # Audits every HTML page in out/ for WCAG 2.2 A and AA with axe-core (from
 # the npm registry) in headless chromium: as loaded, after a filter and
 # with every expandable open, at 1280 px and at 320 px wide (reflow). Fails
-# on any violation, listing each. Screenshots of each page at both widths
+# on any violation, listing each, and when, at 1280 px, a row's indicator,
+# latest value, target, RAG or DoT cell is outside the window. Screenshots of each page at both widths
 # are left in target/axe/ to be looked at.
 set -euo pipefail
 cd "$(dirname "$0")/.."

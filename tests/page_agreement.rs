@@ -314,7 +314,9 @@ fn a_heading_over_a_group_of_columns_is_printed_in_every_format() {
         md.contains("**Benchmarking**: Own previous year 2021-22, Statistical neighbours 2021-22, South East 2021-22, England 2021-22\n\n| Ref |"),
         "{md}"
     );
-    assert!(page("board.html").contains("<th scope=\"colgroup\" colspan=\"4\">Benchmarking</th>"));
+    assert!(page("board.html").contains(
+        "<th scope=\"colgroup\" colspan=\"4\" data-from=\"17\" data-span=\"4\">Benchmarking</th>"
+    ));
     use std::io::Read;
     let bytes =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("out/board.xlsx")).unwrap();

@@ -128,8 +128,8 @@ fn html_and_the_workbook_draw_from_the_same_page() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let html = std::fs::read_to_string(f.out_dir().join("test.html")).unwrap();
     assert!(html.contains("<title>Test page: Jul-23</title>"), "{html}");
-    assert!(html.contains("<th scope=\"col\">Rated against last year</th>"));
-    assert!(html.contains("<th scope=\"col\">England</th>"));
+    assert!(html.contains("<th scope=\"col\" data-col=\"16\">Rated against last year</th>"));
+    assert!(html.contains("<th scope=\"col\" data-col=\"21\">England</th>"));
     assert!(
         html.contains("scope=\"colgroup\" colspan=\"26\">Sub one</th>"),
         "{html}"
@@ -298,4 +298,30 @@ fn a_page_marks_cells_without_a_figure_its_own_way_and_says_so() {
     let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
     assert!(cells.iter().any(|c| c == "nr"), "{cells:?}");
     assert!(!cells.iter().any(|c| c == "–" || c == "n/a"), "{cells:?}");
+}
+
+#[test]
+fn older_periods_may_fold_and_the_key_columns_are_marked_to_stay_in_view() {
+    let f = project();
+    let out = f.rubric(&["run", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let html = std::fs::read_to_string(f.out_dir().join("test.html")).unwrap();
+    // Fourteen months: Jun-22 is 13 periods before the latest, Jul-23,
+    // which is the column that must stay in view; the columns after the
+    // periods (the changes, ratings, targets) never fold by age.
+    assert!(
+        html.contains("<th scope=\"col\" data-col=\"0\" data-age=\"13\">Jun-22</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th scope=\"col\" data-col=\"13\" data-age=\"0\" data-key>Jul-23</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th scope=\"col\" data-col=\"14\">Change</th>"),
+        "{html}"
+    );
+    // The script folds them; without it every period shows.
+    assert!(html.contains("function fit(t, open)"), "{html}");
+    assert!(!html.contains("class=\"folded\""), "{html}");
 }

@@ -286,7 +286,7 @@ fn measures_pushed_down_to_the_database_give_the_same_bytes() {
         format!("{}{}", &text[..at], &text[at + 30..])
     };
     assert_eq!(index(&a), index(&b));
-    common::same_files(&a, &b, 14, "when the measures run in the database");
+    common::same_files(&a, &b, 22, "when the measures run in the database");
 }
 
 #[test]

@@ -69,9 +69,15 @@ struct Section {
 #[derive(Serialize)]
 struct Table {
     caption: String,
-    /// Headings over runs of columns (empty text: none), when any.
-    groups: Vec<(String, usize)>,
+    /// The row of headings over groups of columns, when any.
+    groups: Vec<super::fold::GroupCell>,
     headings: Vec<String>,
+    /// Per column: how old a period that may fold away is; whether the
+    /// column stays in view.
+    ages: Vec<Option<usize>>,
+    keys: Vec<bool>,
+    /// What the periods are called (`months`), for the fold's button.
+    periods: &'static str,
     rows: Vec<TableRow>,
 }
 
@@ -430,6 +436,7 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
             continue;
         }
         let columns: Vec<Column> = board.columns(frequency, &[]).into_iter().skip(2).collect();
+        let marks = super::fold::marks(board, &columns);
         let headings = columns
             .iter()
             .map(|c| heading(board, c, frequency, &lines))
@@ -463,12 +470,15 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
                 Frequency::Quarterly => format!("{}: quarterly", section.name),
                 Frequency::Annual => format!("{}: annual", section.name),
             },
-            groups: board
-                .group_spans(&columns)
-                .into_iter()
-                .map(|(g, n)| (g.unwrap_or_default().to_string(), n))
-                .collect(),
+            groups: marks.groups,
             headings,
+            ages: marks.ages,
+            keys: marks.keys,
+            periods: match frequency {
+                Frequency::Monthly => "months",
+                Frequency::Quarterly => "quarters",
+                Frequency::Annual => "years",
+            },
             rows,
         });
     }

@@ -5,6 +5,7 @@ mod chart;
 pub(crate) mod compare;
 pub(crate) mod csv;
 pub(crate) mod explain;
+mod fold;
 pub(crate) mod html;
 mod index;
 pub(crate) mod long_form;
