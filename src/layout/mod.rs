@@ -614,6 +614,18 @@ impl<'a> Line<'a> {
             .map(|(_, f)| f)
     }
 
+    /// Why values of the periods shown are missing: each reason, in order,
+    /// with its periods.
+    pub(crate) fn missing_reasons(&self) -> std::collections::BTreeMap<&'a str, Vec<Month>> {
+        let mut reasons: std::collections::BTreeMap<&str, Vec<Month>> = Default::default();
+        for r in &self.whole {
+            if let Some(why) = &r.point.missing {
+                reasons.entry(why.as_str()).or_default().push(r.period);
+            }
+        }
+        reasons
+    }
+
     /// The value of each period shown, oldest first.
     pub(crate) fn whole_values(&self) -> Vec<Option<f64>> {
         self.periods

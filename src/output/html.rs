@@ -78,6 +78,8 @@ struct Table {
     keys: Vec<bool>,
     /// What the periods are called (`months`), for the fold's button.
     periods: &'static str,
+    /// Each row's missing values, one note per reason with its periods.
+    missing: Vec<(String, String, String)>,
     rows: Vec<TableRow>,
 }
 
@@ -474,6 +476,21 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
             headings,
             ages: marks.ages,
             keys: marks.keys,
+            missing: lines
+                .iter()
+                .flat_map(|line| {
+                    let name = line.shown_name(board);
+                    line.missing_reasons()
+                        .into_iter()
+                        .map(move |(why, periods)| {
+                            let periods: Vec<String> = periods
+                                .iter()
+                                .map(|m| period_heading(*m, frequency))
+                                .collect();
+                            (name.clone(), periods.join(", "), why.to_string())
+                        })
+                })
+                .collect(),
             periods: match frequency {
                 Frequency::Monthly => "months",
                 Frequency::Quarterly => "quarters",

@@ -381,17 +381,12 @@ fn render_table(
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
         // Missing values, one note per reason with the periods it applies to.
-        let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for r in &line.whole {
-            if let Some(why) = &r.point.missing {
-                reasons
-                    .entry(why.as_str())
-                    .or_default()
-                    .push(period_heading(r.period, frequency));
-            }
-        }
         let name = escape(&line.shown_name(board));
-        for (why, periods) in reasons {
+        for (why, periods) in line.missing_reasons() {
+            let periods: Vec<String> = periods
+                .iter()
+                .map(|m| period_heading(*m, frequency))
+                .collect();
             notes.push(format!(
                 "- **{}** ({}): {}",
                 name,
