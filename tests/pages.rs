@@ -325,3 +325,59 @@ fn older_periods_may_fold_and_the_key_columns_are_marked_to_stay_in_view() {
     assert!(html.contains("function fit(t, open)"), "{html}");
     assert!(!html.contains("class=\"folded\""), "{html}");
 }
+
+#[test]
+fn a_block_without_a_title_has_no_heading_and_a_section_may_start_a_new_page() {
+    let f = project();
+    f.file(
+        "pages/test.yaml",
+        "title: Blocks\ncolumns: [latest, target]\nsections:\n  - rows: [A1]\n  - title: Second\n    new_page: true\n    rows: [A2]\n",
+    );
+    let out = f.rubric(&["run", "--quiet"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let read = |name: &str| std::fs::read_to_string(f.out_dir().join(name)).unwrap();
+    // Markdown: the first block's table follows the lead with no heading.
+    let md = read("test.md");
+    assert_eq!(md.matches("\n## ").count(), 1, "{md}");
+    assert!(md.contains("\n## Second\n"), "{md}");
+    // HTML: no heading, a caption that still counts, a label for the
+    // region; the second section breaks the printed page.
+    let html = read("test.html");
+    assert!(
+        html.contains("<section id=\"section-untitled\" aria-label=\"Rows without a heading\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(">Indicators: <span class=\"count\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<section id=\"section-second\" class=\"new-page\" aria-labelledby=\"section-second-h\">"),
+        "{html}"
+    );
+    assert_eq!(html.matches("<h2 id=").count(), 1, "{html}");
+    // The workbook: no heading row for the block, a page break before Second.
+    use std::io::Read;
+    let bytes = std::fs::read(f.out_dir().join("test.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    assert!(sheet.contains("<rowBreaks count=\"1\""), "{sheet}");
+    // The PDF: Second starts the second page.
+    if let Some(pdftotext) = common::poppler("pdftotext") {
+        let page = |n: &str| {
+            let out = std::process::Command::new(&pdftotext)
+                .args(["-f", n, "-l", n])
+                .arg(f.out_dir().join("test.pdf"))
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        assert!(!page("1").contains("Second"), "{}", page("1"));
+        assert!(page("2").contains("Second"), "{}", page("2"));
+    }
+}

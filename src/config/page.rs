@@ -76,9 +76,15 @@ pub struct MarkersDoc {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionDoc {
-    /// The section's heading.
-    #[schemars(with = "String")]
-    pub title: Spanned<String>,
+    /// The section's heading; left out, the section is a block of rows
+    /// with no heading, as a published table has.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub title: Option<Spanned<String>>,
+    /// Whether the section starts a new page where the format has pages
+    /// (the PDF, the web page printed, the workbook printed).
+    #[serde(default)]
+    pub new_page: Option<bool>,
     /// Every indicator declared with this `section:`, in declaration order
     /// (before any `rows`).
     #[serde(default)]

@@ -51,7 +51,10 @@ pub(crate) struct Board<'a> {
 
 /// The indicators of one section, in the order they are declared.
 pub(crate) struct Section<'a> {
+    /// Its heading; empty for a block of rows with none.
     pub name: &'a str,
+    /// Whether it starts a new page in the formats that have pages.
+    pub new_page: bool,
     pub lines: Vec<Line<'a>>,
 }
 
@@ -197,6 +200,7 @@ impl<'a> Board<'a> {
             }
             sections.push(Section {
                 name: &s.title,
+                new_page: s.new_page,
                 lines,
             });
         }
@@ -272,10 +276,10 @@ impl<'a> Board<'a> {
 
     /// The lines of one frequency, section by section (sections without
     /// such lines left out).
-    pub(crate) fn sections_of(&self, frequency: Frequency) -> Vec<(&'a str, Vec<&Line<'a>>)> {
+    pub(crate) fn sections_of(&self, frequency: Frequency) -> Vec<(&Section<'a>, Vec<&Line<'a>>)> {
         self.sections
             .iter()
-            .map(|s| (s.name, s.lines_of(frequency)))
+            .map(|s| (s, s.lines_of(frequency)))
             .filter(|(_, lines)| !lines.is_empty())
             .collect()
     }

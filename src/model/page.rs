@@ -98,7 +98,10 @@ impl Markers {
 
 #[derive(Debug, Clone)]
 pub struct PageSection {
+    /// Its heading; empty for a block of rows with none.
     pub title: String,
+    /// Whether it starts a new page in the formats that have pages.
+    pub new_page: bool,
     pub rows: Vec<PageRow>,
 }
 
@@ -196,6 +199,7 @@ impl Page {
                 Some(s) => s.rows.push(row),
                 None => sections.push(PageSection {
                     title: ind.section.clone(),
+                    new_page: false,
                     rows: vec![row],
                 }),
             }

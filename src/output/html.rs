@@ -6,6 +6,7 @@
 //! commentary, and expandable teams and explanation. The markup is plain
 //! tables, so it reads without the script, by keyboard and in print.
 
+use super::anchor::unique_anchor;
 use super::explain;
 use crate::format::{period_heading, period_label};
 
@@ -53,8 +54,11 @@ struct Page {
 
 #[derive(Serialize)]
 struct Section {
+    /// Its heading; empty for a block with none.
     name: String,
     anchor: String,
+    /// Whether it starts a new page in print.
+    new_page: bool,
     indicators: Vec<Card>,
     /// A page's tables, one per frequency, when it lists its columns.
     tables: Vec<Table>,
@@ -245,6 +249,7 @@ pub(super) fn view(board: &Board) -> impl Serialize {
         sections.push(Section {
             name: s.name.to_string(),
             anchor: unique_anchor(s.name, &mut anchors),
+            new_page: s.new_page,
             indicators: cards,
             tables,
             commentary,
@@ -467,10 +472,13 @@ fn page_tables(board: &Board, section: &crate::layout::Section) -> Vec<Table> {
             })
             .collect();
         tables.push(Table {
-            caption: match frequency {
-                Frequency::Monthly => section.name.to_string(),
-                Frequency::Quarterly => format!("{}: quarterly", section.name),
-                Frequency::Annual => format!("{}: annual", section.name),
+            caption: match (frequency, section.name) {
+                (Frequency::Monthly, "") => "Indicators".to_string(),
+                (Frequency::Quarterly, "") => "Quarterly indicators".to_string(),
+                (Frequency::Annual, "") => "Annual indicators".to_string(),
+                (Frequency::Monthly, name) => name.to_string(),
+                (Frequency::Quarterly, name) => format!("{name}: quarterly"),
+                (Frequency::Annual, name) => format!("{name}: annual"),
             },
             groups: marks.groups,
             headings,
@@ -658,47 +666,5 @@ fn badge(shown: &Shown) -> Badge {
             because: String::new(),
             direction: false,
         },
-    }
-}
-
-/// A section's anchor: its name in lower-case letters and digits (any
-/// other character a hyphen), made unique by a number when two sections
-/// would share one.
-fn unique_anchor(section: &str, taken: &mut BTreeSet<String>) -> String {
-    let base = anchor(section);
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
-fn anchor(section: &str) -> String {
-    let a: String = section
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("section-{}", a.trim_matches('-'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anchors_are_plain() {
-        assert_eq!(anchor("Children in care"), "section-children-in-care");
-        assert_eq!(anchor("Front door & MASH"), "section-front-door---mash");
-        let mut taken = BTreeSet::new();
-        assert_eq!(unique_anchor("Ü", &mut taken), "section-");
-        assert_eq!(unique_anchor("É", &mut taken), "section--2");
     }
 }

@@ -213,7 +213,10 @@ fn starts_entity(rest: &str) -> bool {
 }
 
 fn render_section(out: &mut String, board: &Board, section: &crate::layout::Section) {
-    let _ = writeln!(out, "## {}\n", escape(section.name));
+    // A block with no title has no heading.
+    if !section.name.is_empty() {
+        let _ = writeln!(out, "## {}\n", escape(section.name));
+    }
     // A section's tables share the benchmark columns its own indicators
     // have (every one a page names).
     let benchmarks: Vec<&str> = board

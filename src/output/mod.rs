@@ -1,5 +1,6 @@
 //! Outputs of a run, one file per format, written all or nothing.
 
+mod anchor;
 pub(crate) mod atomic;
 mod chart;
 pub(crate) mod compare;
@@ -18,6 +19,8 @@ pub(crate) mod review_snapshot;
 mod sparkline;
 pub(crate) mod xlsx;
 mod xlsx_change;
+mod xlsx_definitions;
+mod xlsx_style;
 pub(crate) mod zip_host;
 
 pub(crate) use output_error::{OutputError, RenderError};

@@ -12,23 +12,19 @@
 //! give the same bytes.
 
 use super::long_form::{self, Cell as DataCell};
-use super::review::describe_measure;
+use super::xlsx_style::header_format;
 use crate::calendar::period::Month;
 use crate::config::document::{ChangeSign, Frequency, Tone, Unit};
 use crate::format::period_heading;
 use crate::layout::{Board, Cell, Column, Line, Shown, FREQUENCIES};
-use crate::model::indicator::{Indicator, RuleUse};
+use crate::model::indicator::Indicator;
 use crate::model::page::Markers;
 use crate::rules::scorecard::Row;
 use chrono::Datelike;
 use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
+    FormatAlign, Note, Workbook, Worksheet, XlsxError,
 };
-
-/// Shown where a definition has no such thing (the Definitions sheet;
-/// page tables use the page's own marks).
-const NONE: &str = "–";
 
 /// The colours (text, fill) of each coloured tone, as on the HTML page.
 fn tone_colours(tone: Tone) -> Option<(u32, u32)> {
@@ -129,7 +125,7 @@ fn build(board: &Board, long: &[long_form::Column]) -> Result<Vec<u8>, XlsxError
     );
     scorecard_sheet(book.add_worksheet(), board)?;
     data_sheet(book.add_worksheet(), long)?;
-    definitions_sheet(book.add_worksheet(), board)?;
+    super::xlsx_definitions::definitions_sheet(book.add_worksheet(), board)?;
     // A page with `breakdowns: false` shows none, here as in its tables.
     for line in board.lines().filter(|_| board.page.breakdowns) {
         if !line.breakdowns.is_empty() {
@@ -161,15 +157,6 @@ fn stored(ind: &Indicator, v: f64) -> f64 {
         Unit::Percent => v / 100.0,
         _ => v,
     }
-}
-
-fn header_format() -> Format {
-    Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(Color::RGB(0xF3F2F1))
-        .set_border_bottom(FormatBorder::Thin)
-        .set_align(FormatAlign::Top)
 }
 
 fn write_value(
@@ -351,6 +338,8 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
     }
     let mut row = 3u32;
     let mut frozen = false;
+    // Rows a section that starts a new page begins at, for printing.
+    let mut breaks = Vec::new();
     for frequency in FREQUENCIES {
         let sections = board.sections_of(frequency);
         if sections.is_empty() {
@@ -393,8 +382,14 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
         row += 1;
         let first_data_row = row;
         for (section, lines) in sections {
-            sheet.write_string_with_format(row, 0, section, &bold)?;
-            row += 1;
+            if section.new_page && row > first_data_row {
+                breaks.push(row);
+            }
+            // A block with no title has no heading row.
+            if !section.name.is_empty() {
+                sheet.write_string_with_format(row, 0, section.name, &bold)?;
+                row += 1;
+            }
             for line in lines {
                 if let Some(sub) = line.subheading {
                     sheet.write_string_with_format(row, 1, sub, &bold)?;
@@ -417,6 +412,9 @@ fn scorecard_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError
         )?;
         commentary_column(sheet, position(&Column::Commentary))?;
         row += 1;
+    }
+    if !breaks.is_empty() {
+        sheet.set_page_breaks(&breaks)?;
     }
     sheet.set_column_width(0, 7)?;
     sheet.set_column_width(1, 48)?;
@@ -555,75 +553,6 @@ fn data_sheet(sheet: &mut Worksheet, long: &[long_form::Column]) -> Result<(), X
         sheet.autofilter(0, 0, rows, long.len() as u16 - 1)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// The definition of every indicator the page shows.
-fn definitions_sheet(sheet: &mut Worksheet, board: &Board) -> Result<(), XlsxError> {
-    sheet.set_name("Definitions")?;
-    let headers = [
-        "ID",
-        "Indicator",
-        "Section",
-        "Owner",
-        "Outcome",
-        "Unit",
-        "Polarity",
-        "Frequency",
-        "Measure",
-        "Breakdown",
-        "Targets",
-        "DoT rule",
-        "RAG rule",
-        "Defined in",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header_format())?;
-    }
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    for (r, ind) in board.lines().map(|l| l.indicator).enumerate() {
-        let targets: Vec<String> = ind
-            .targets
-            .iter()
-            .map(|(y, t)| format!("{y}: {}", t.shown(ind.polarity, ind.unit, ind.decimals)))
-            .collect();
-        let rule = |u: Option<&RuleUse>| u.map_or(NONE.to_string(), |u| u.rule.clone());
-        let cells = [
-            ind.id.clone(),
-            ind.title.clone(),
-            ind.section.clone(),
-            ind.owner.clone(),
-            ind.outcome.clone(),
-            ind.unit.name().to_string(),
-            ind.polarity.name().replace('_', " "),
-            ind.frequency.name().to_string(),
-            {
-                let mut text = String::new();
-                describe_measure(&mut text, board.project, &ind.measure, 0);
-                text.trim_end().to_string()
-            },
-            if ind.breakdowns.is_empty() {
-                NONE.to_string()
-            } else {
-                let names: Vec<String> = ind.breakdowns.iter().map(|b| b.describe()).collect();
-                names.join("; ")
-            },
-            if targets.is_empty() {
-                NONE.to_string()
-            } else {
-                targets.join("; ")
-            },
-            rule(ind.dot.as_ref()),
-            rule(ind.rag.as_ref()),
-            format!("{}:{}", crate::text::slashed(&ind.file), ind.place.line),
-        ];
-        for (c, text) in cells.iter().enumerate() {
-            sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;
-        }
-    }
-    sheet.set_column_width(1, 40)?;
-    sheet.set_column_width(8, 60)?;
-    sheet.set_freeze_panes(1, 1)?;
     Ok(())
 }
 

@@ -199,13 +199,23 @@ impl Site<'_> {
             // Rows refused above are reported already.
             if s.rows.is_empty() && s.indicators_of.is_none() {
                 self.refuse(
-                    Place::from(&s.title.referenced),
-                    format!("the section `{}` has no rows", s.title.value),
+                    s.title
+                        .as_ref()
+                        .map_or(Place::WHOLE_FILE, |t| Place::from(&t.referenced)),
+                    match &s.title {
+                        Some(t) => format!("the section `{}` has no rows", t.value),
+                        None => "a section without a title has no rows".to_string(),
+                    },
                     "list its indicators under `rows`, or take a declared section's with `indicators_of`",
                 );
             }
             sections.push(PageSection {
-                title: s.title.value.clone(),
+                title: s
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                new_page: s.new_page.unwrap_or(false),
                 rows,
             });
         }
