@@ -317,15 +317,10 @@ fn a_heading_over_a_group_of_columns_is_printed_in_every_format() {
     assert!(page("board.html").contains(
         "<th scope=\"colgroup\" colspan=\"4\" data-from=\"17\" data-span=\"4\">Benchmarking</th>"
     ));
-    use std::io::Read;
-    let bytes =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("out/board.xlsx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut sheet)
-        .unwrap();
+    let sheet = crate::common::workbook_part(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("out/board.xlsx"),
+        "xl/worksheets/sheet1.xml",
+    );
     assert!(
         sheet.contains("<mergeCell ref=\""),
         "no merged heading in the workbook"

@@ -357,14 +357,7 @@ fn a_block_without_a_title_has_no_heading_and_a_section_may_start_a_new_page() {
     );
     assert_eq!(html.matches("<h2 id=").count(), 1, "{html}");
     // The workbook: no heading row for the block, a page break before Second.
-    use std::io::Read;
-    let bytes = std::fs::read(f.out_dir().join("test.xlsx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut sheet)
-        .unwrap();
+    let sheet = common::workbook_part(&f.out_dir().join("test.xlsx"), "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<rowBreaks count=\"1\""), "{sheet}");
     // The PDF: Second starts the second page.
     if let Some(pdftotext) = common::poppler("pdftotext") {

@@ -498,3 +498,16 @@ pub fn poppler(tool: &str) -> Option<PathBuf> {
     eprintln!("skipped: poppler's {tool} is not installed (Debian: apt-get install poppler-utils)");
     None
 }
+
+/// One part of a workbook (`xl/worksheets/sheet1.xml`), as text.
+pub fn workbook_part(workbook: &Path, part: &str) -> String {
+    use std::io::Read;
+    let bytes = std::fs::read(workbook).expect("read the workbook");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut text = String::new();
+    zip.by_name(part)
+        .expect("the part")
+        .read_to_string(&mut text)
+        .expect("text");
+    text
+}
