@@ -369,6 +369,14 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
                 Ok(Text(v.to_string()))
             }
+            // A decimal is read as a number before it reaches here, and
+            // `3.10` and `3.1` are then the same: printing either could be
+            // wrong, so the text must be quoted.
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                Err(E::custom(format!(
+                    "`{v}` is read as a number, so it may not print as written (3.10 would print 3.1): quote it, as `\"{v}\"`, to print it as text"
+                )))
+            }
         }
         d.deserialize_any(Visit)
     }
@@ -404,6 +412,27 @@ mod tests {
             }
         );
         assert_eq!(doc.rows[2], RowDoc::Heading("Early help".into()));
+    }
+
+    #[test]
+    fn regression_a_decimal_reference_is_refused_with_how_to_quote_it() {
+        let read = |written: &str| {
+            serde_saphyr::from_str::<Both>(&format!(
+                "columns: []\nrows: [{{ indicator: A, ref: {written} }}]\n"
+            ))
+            .map(|doc| match &doc.rows[0] {
+                RowDoc::Indicator { reference, .. } => reference.clone(),
+                other => panic!("{other:?}"),
+            })
+        };
+        for text in ["\"3.10\"", "'3.1'", "43", "CP6B-NI"] {
+            let as_written = text.trim_matches(['"', '\'']).to_string();
+            assert_eq!(read(text).unwrap(), Some(as_written));
+        }
+        // A bare decimal is refused with how to write it, not "expected a
+        // number" (the field wants text).
+        let e = read("3.1").unwrap_err().to_string();
+        assert!(e.contains("quote it, as `\"3.1\"`"), "{e}");
     }
 
     #[test]
