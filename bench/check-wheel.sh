@@ -25,11 +25,15 @@ import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
     text = z.read(meta).decode()
-    scripts = [n for n in z.namelist() if ".data/scripts/" in n]
+    names = z.namelist()
+    scripts = [n for n in names if ".data/scripts/" in n]
 for line in ("Name: rubric-scorecard", "Summary: Rubric: performance scorecards", "Description-Content-Type: text/markdown"):
     assert line in text, f"{line!r} missing from {meta}"
 assert "## Install" in text, "the README is the package's description"
 assert [s.rsplit("/", 1)[1] for s in scripts] == ["rubric"], scripts
+# Both licences the package is offered under travel with it.
+for licence in ("LICENSE-MIT", "LICENSE-APACHE"):
+    assert any(".dist-info/" in n and n.lower().endswith(licence.lower()) for n in names), f"{licence} missing from the wheel"
 PY
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
