@@ -124,3 +124,37 @@ fn the_workbook_is_the_same_bytes_every_run() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     assert_eq!(workbook(a.path()), workbook(b.path()));
 }
+
+#[test]
+fn regression_a_missing_value_in_the_data_sheet_is_an_empty_cell_not_the_text_na() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = workbook(dir.path());
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let data = book.worksheet_range("Data").unwrap();
+    let header: Vec<String> = data
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (numerator, status) = (column("numerator"), column("status"));
+    // A count has no numerator: its cells are empty, so the column holds
+    // numbers only; the CSV still says NA.
+    let mut empty = 0;
+    for row in data.rows().skip(1) {
+        assert_ne!(row[numerator], Data::String("NA".into()), "{row:?}");
+        if row[numerator] == Data::Empty {
+            empty += 1;
+        }
+        assert_ne!(
+            row[status],
+            Data::Empty,
+            "every row says its status: {row:?}"
+        );
+    }
+    assert!(empty > 100, "{empty}");
+    let csv = std::fs::read_to_string(dir.path().join("scorecard.csv")).unwrap();
+    assert!(csv.contains(",ok,NA,1705,NA,NA,"), "the CSV keeps NA");
+}

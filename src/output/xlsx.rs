@@ -541,10 +541,11 @@ fn data_sheet(sheet: &mut Worksheet, long: &[long_form::Column]) -> Result<(), X
                 DataCell::Text(t) => {
                     sheet.write_string(r, c as u16, t)?;
                 }
-                // As in the CSV: missing is said, never a blank cell.
-                DataCell::Null => {
-                    sheet.write_string(r, c as u16, "NA")?;
-                }
+                // Excel's own missing: an empty cell, which keeps a number
+                // column numbers only (sums, averages and pivots skip it;
+                // the text `NA` made the column text). The row's status
+                // and reason say why a value is missing.
+                DataCell::Null => {}
             }
         }
     }
