@@ -372,3 +372,25 @@ fn regression_a_looked_up_breakdown_gives_the_same_groups_from_parquet_and_csv()
         assert_eq!(a, b, "{file} differs between Parquet and CSV");
     }
 }
+
+#[test]
+fn regression_a_team_not_rated_says_why_below_its_table() {
+    // CP5's teams count 4 to 9 conferences in July 2023: under the small
+    // base of 10, so none has a direction of travel, and the Markdown
+    // page says why under the table rather than leaving a bare n/a.
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::example(&["run", "--quiet", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = std::fs::read_to_string(dir.path().join("scorecard.md")).unwrap();
+    let table = &md[md.find("### CP5 ").expect("CP5's team table")..];
+    let table = &table[..table[4..].find("### ").map_or(table.len(), |e| e + 4)];
+    assert!(
+        table.contains("| Central 1 | 50% (2/4) | -10 pts | n/a | n/a |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("- DoT not rated for Central 1, Central 2, North 1: small base: the denominator 4 is under 10"),
+        "{table}"
+    );
+    assert!(table.contains("- RAG not rated for"), "{table}");
+}

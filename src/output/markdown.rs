@@ -447,10 +447,19 @@ fn render_breakdowns(out: &mut String, board: &Board) {
             // A value that could not be computed says why below the table,
             // as the legend promises.
             let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            // So does a rating that could not be made (a base too small).
+            let mut unrated: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
             for team in &table.values {
                 for r in team.rows.iter().filter(|r| r.period == latest) {
                     if let (None, Some(why)) = (r.point.value, &r.point.missing) {
                         reasons.entry(why.as_str()).or_default().push(team.name);
+                    }
+                    let dot = Shown::of(board.project, ind.dot_at(r.period), &r.dot);
+                    let rag = Shown::of(board.project, ind.rag_at(r.period), &r.rag);
+                    for (which, shown) in [("DoT", &dot), ("RAG", &rag)] {
+                        if let Shown::NotRated(why) = shown {
+                            unrated.entry((which, why)).or_default().push(team.name);
+                        }
                     }
                     let c = &r.comparison;
                     let share = if shares {
@@ -475,22 +484,25 @@ fn render_breakdowns(out: &mut String, board: &Board) {
                             ind.decimals
                         )
                         .unwrap_or_else(|| escape(&board.page.markers.missing)),
-                        rating_cell(
-                            &Shown::of(board.project, ind.dot_at(r.period), &r.dot),
-                            &board.page.markers,
-                        ),
-                        rating_cell(
-                            &Shown::of(board.project, ind.rag_at(r.period), &r.rag),
-                            &board.page.markers,
-                        ),
+                        rating_cell(&dot, &board.page.markers),
+                        rating_cell(&rag, &board.page.markers),
                     );
                 }
             }
             out.push('\n');
-            if !reasons.is_empty() {
+            if !reasons.is_empty() || !unrated.is_empty() {
                 for (why, names) in reasons {
                     let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
                     let _ = writeln!(out, "- n/a for {}: {}", names.join(", "), escape(why));
+                }
+                for ((which, why), names) in unrated {
+                    let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
+                    let _ = writeln!(
+                        out,
+                        "- {which} not rated for {}: {}",
+                        names.join(", "),
+                        escape(why)
+                    );
                 }
                 out.push('\n');
             }
