@@ -139,3 +139,44 @@ fn a_data_file_linked_outside_the_project_is_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn regression_a_snapshot_file_or_manifest_that_is_a_device_or_a_fifo_is_refused_unread() {
+    let f = referrals_project();
+    let snap = f.path().join("snap");
+    let out = rubric_bounded(f.path(), &["snapshot", "--out", snap.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let data = std::fs::read_dir(&snap)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .expect("a source's file");
+    let run = || rubric_bounded(f.path(), &["run", "--data", snap.to_str().unwrap()]);
+    // A source's file that is a link to an endless device: refused before
+    // it is hashed (it was read to 4.2 GB).
+    std::fs::remove_file(&data).unwrap();
+    symlink("/dev/zero", &data).unwrap();
+    let out = run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("leads outside"), "{}", out.stderr);
+    assert!(out.stderr.contains("/dev/zero"), "{}", out.stderr);
+    // A FIFO no one writes to: refused, not waited on.
+    std::fs::remove_file(&data).unwrap();
+    let name = std::ffi::CString::new(data.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let out = run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    // The manifest likewise.
+    let manifest = snap.join("manifest.json");
+    std::fs::remove_file(&manifest).unwrap();
+    symlink("/dev/zero", &manifest).unwrap();
+    let out = run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("manifest.json: it leads outside"),
+        "{}",
+        out.stderr
+    );
+}

@@ -17,6 +17,27 @@ use std::path::{Path, PathBuf};
 /// The manifest's file name in a snapshot folder.
 pub(crate) const MANIFEST: &str = "manifest.json";
 
+/// A manifest larger than this is refused: one line per source.
+const MAX_MANIFEST_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file of the snapshot folder, through the one door (`config::files`):
+/// inside the folder and a regular file, checked before a byte is read, so
+/// a link to `/dev/zero` or a FIFO is refused rather than read or waited on.
+fn door(dir: &Path, path: &Path) -> Result<std::fs::File, ReadError> {
+    let resolved = crate::config::files::check_inside(dir, path).map_err(|d| {
+        ReadError::Invalid(format!(
+            "{}: {}{}",
+            path.display(),
+            d.message,
+            d.help.map(|h| format!("; {h}")).unwrap_or_default()
+        ))
+    })?;
+    std::fs::File::open(&resolved).map_err(|cause| ReadError::File {
+        file: path.display().to_string(),
+        cause,
+    })
+}
+
 /// What a snapshot holds, as written in its manifest.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,14 +71,31 @@ pub struct Snapshot {
 impl Snapshot {
     /// Opens a snapshot, checking every file against the manifest.
     pub fn open(dir: &Path) -> Result<Snapshot, ReadError> {
+        use std::io::Read as _;
         let manifest_path = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-            ReadError::Invalid(format!(
-                "{}: {e}; `rubric snapshot --out {}` writes a snapshot there",
+        if !manifest_path.exists() {
+            return Err(ReadError::Invalid(format!(
+                "{} does not exist; `rubric snapshot --out {}` writes a snapshot there",
                 manifest_path.display(),
                 dir.display()
-            ))
-        })?;
+            )));
+        }
+        let mut text = String::new();
+        door(dir, &manifest_path)?
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                ReadError::Invalid(format!(
+                    "{} is not a snapshot manifest: {e}",
+                    manifest_path.display()
+                ))
+            })?;
+        if text.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(ReadError::Invalid(format!(
+                "{} is larger than the {MAX_MANIFEST_BYTES} bytes a manifest may be",
+                manifest_path.display()
+            )));
+        }
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
             ReadError::Invalid(format!(
                 "{} is not a snapshot manifest: {e}",
@@ -75,11 +113,15 @@ impl Snapshot {
                 )));
             }
             let path = dir.join(&entry.file);
-            let bytes = std::fs::read(&path).map_err(|cause| ReadError::File {
-                file: path.display().to_string(),
-                cause,
+            // Hashed as it streams: the file is never held whole.
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut door(dir, &path)?, &mut hasher).map_err(|cause| {
+                ReadError::File {
+                    file: path.display().to_string(),
+                    cause,
+                }
             })?;
-            if hex(&Sha256::digest(&bytes)) != entry.sha256 {
+            if hex(&hasher.finalize()) != entry.sha256 {
                 return Err(ReadError::Invalid(format!(
                     "{} has changed since the snapshot was taken (its SHA-256 differs from the manifest's); take the snapshot again",
                     path.display()
