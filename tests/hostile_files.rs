@@ -180,3 +180,19 @@ fn regression_a_snapshot_file_or_manifest_that_is_a_device_or_a_fifo_is_refused_
         out.stderr
     );
 }
+
+#[test]
+fn regression_a_folder_link_out_of_the_project_is_one_error_not_a_walk_of_the_machine() {
+    let f = referrals_project();
+    // data/root -> / made `check` name every .parquet file on the machine.
+    symlink("/", f.path().join("data/root")).unwrap();
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("this folder link leads outside the project folder, to /"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("error:").count(), 1, "{}", out.stderr);
+}

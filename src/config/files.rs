@@ -86,6 +86,7 @@ pub fn files_with_extensions(
     let mut problems = Vec::new();
     let mut visited = BTreeSet::new();
     let mut stack = vec![dir.to_path_buf()];
+    let canonical_root = root.canonicalize().ok();
     while let Some(current) = stack.pop() {
         let canonical = match current.canonicalize() {
             Ok(c) => c,
@@ -98,6 +99,24 @@ pub fn files_with_extensions(
                 continue;
             }
         };
+        // A folder link out of the project is one error, never walked (a
+        // link to `/` would list every file of the machine).
+        if let Some(inside) = &canonical_root {
+            if !canonical.starts_with(inside) {
+                problems.push(
+                    Diagnostic::new(
+                        relative(root, &current),
+                        Place::WHOLE_FILE,
+                        format!(
+                            "this folder link leads outside the project folder, to {}",
+                            dunce::simplified(&canonical).display()
+                        ),
+                    )
+                    .help("Rubric reads only files inside the project folder; copy the files in instead of linking to their folder"),
+                );
+                continue;
+            }
+        }
         if !visited.insert(canonical) {
             problems.push(
                 Diagnostic::new(
