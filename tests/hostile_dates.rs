@@ -89,3 +89,25 @@ fn a_snapshot_open_from_year_1_to_9999_counts_in_every_period_at_once() {
     // Open at the end of March 2023: 2 March (to i32::MAX), year 1 to 9999.
     assert_eq!(f.read_csv().value("A1", "2023-03"), "2");
 }
+
+#[test]
+fn regression_check_takes_the_period_its_own_help_suggests() {
+    // A placeholder date cannot be the reporting month: `check` says so
+    // and suggests --period, which it now takes, as `run` does.
+    let f = Fixture::new();
+    f.standard_rules().table(
+        "referrals",
+        vec![(
+            "referral_date",
+            dates(&[Some("2023-03-01"), Some("9999-12-31")]),
+        )],
+    );
+    referrals_counted(&f, "");
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("--period YYYY-MM"), "{}", out.stderr);
+    let out = rubric_bounded(f.path(), &["check", "--period", "2023-03"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = rubric_bounded(f.path(), &["check", "--period", "2023-13"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}

@@ -22,7 +22,11 @@ pub enum Format {
     Json,
 }
 
-pub(super) fn check(project: &Path, format: Format) -> Outcome {
+pub(super) fn check(
+    project: &Path,
+    format: Format,
+    period: Option<crate::calendar::period::Month>,
+) -> Outcome {
     let result = compile_project(project, &crate::output::formats());
     // A project that compiles is run too: whatever would make `run` fail
     // (a rule returning something that is not an outcome, a bad date in
@@ -30,7 +34,13 @@ pub(super) fn check(project: &Path, format: Format) -> Outcome {
     let (problems, warnings) = match &result {
         // With no indicators there is nothing to evaluate.
         Ok(p) if p.indicators.is_empty() => (Vec::new(), Vec::new()),
-        Ok(p) => match run::run(p, run::RunOptions::new(p)) {
+        Ok(p) => match run::run(
+            p,
+            run::RunOptions {
+                period,
+                ..run::RunOptions::new(p)
+            },
+        ) {
             Ok(card) => (Vec::new(), warnings_of(p, &card)),
             Err(e) => (vec![e.0], Vec::new()),
         },

@@ -150,6 +150,10 @@ pub enum Command {
         /// text (default) or json.
         #[arg(long, value_enum, default_value_t = check::Format::Text)]
         format: check::Format,
+        /// The reporting month the scorecard is evaluated for, YYYY-MM
+        /// (default: the latest month with data), as `run --period`.
+        #[arg(long, value_parser = parse_month)]
+        period: Option<crate::calendar::period::Month>,
     },
     /// List the indicators, one line each.
     List,
@@ -261,7 +265,7 @@ pub fn main() -> ExitCode {
         Command::Schema { out } => {
             schema::schema(&out.unwrap_or_else(|| cli.project.join("schemas")))
         }
-        Command::Check { format } => check::check(&cli.project, format),
+        Command::Check { format, period } => check::check(&cli.project, format, period),
         Command::List => list::list(&cli.project),
         Command::Sql {
             ids,
