@@ -196,3 +196,28 @@ fn regression_a_folder_link_out_of_the_project_is_one_error_not_a_walk_of_the_ma
     );
     assert_eq!(out.stderr.matches("error:").count(), 1, "{}", out.stderr);
 }
+
+#[test]
+fn regression_a_settings_file_that_is_a_folder_a_fifo_or_a_dangling_link_is_refused() {
+    let settings = |f: &Fixture| f.path().join("rubric.yaml");
+    let f = referrals_project();
+    std::fs::create_dir(settings(&f)).unwrap();
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("rubric.yaml"), "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+
+    let f = referrals_project();
+    let name = std::ffi::CString::new(settings(&f).to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+
+    let f = referrals_project();
+    symlink(f.path().join("gone.yaml"), settings(&f)).unwrap();
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("rubric.yaml"), "{}", out.stderr);
+}

@@ -38,7 +38,10 @@ pub struct ProjectFiles {
 pub fn load_project(root: &Path) -> ProjectFiles {
     let mut files = ProjectFiles::default();
     let settings = root.join(SETTINGS_FILE);
-    if settings.is_file() {
+    // Anything by that name is read through the one door, which refuses a
+    // folder, a FIFO or a dangling link: none is silently taken for "no
+    // settings".
+    if settings.symlink_metadata().is_ok() {
         let relative = PathBuf::from(SETTINGS_FILE);
         if let Some(text) = read_text(root, &settings, &relative, &mut files.problems) {
             files.texts.insert(relative.clone(), text.clone());
