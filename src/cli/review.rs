@@ -262,14 +262,36 @@ fn warn_stale(scope: &Scope) {
     }
 }
 
+/// How long the diff may search for the smallest difference; past it the
+/// diff is still right, only longer than it need be.
+const DIFF_SECONDS: u64 = 2;
+
+/// Lines of a diff printed at the most; the rest are counted.
+const DIFF_LINES: usize = 400;
+
 /// A unified diff, three lines of context, with control characters shown
-/// rather than acted on.
+/// rather than acted on; bounded in time and in length, so a large
+/// snapshot cannot stall the review (a 6 MB one took 37 s).
 fn diff(old: &str, new: &str) -> String {
-    let text = similar::TextDiff::from_lines(old, new);
+    let text = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(DIFF_SECONDS))
+        .diff_lines(old, new);
     let mut out = String::new();
+    let mut lines = 0usize;
+    let mut left = 0usize;
     for hunk in text.unified_diff().context_radius(3).iter_hunks() {
+        if lines >= DIFF_LINES {
+            left += hunk.iter_changes().count();
+            continue;
+        }
+        lines += 1;
         out.push_str(&format!("{}\n", hunk.header()));
         for change in hunk.iter_changes() {
+            if lines >= DIFF_LINES {
+                left += 1;
+                continue;
+            }
+            lines += 1;
             let sign = match change.tag() {
                 similar::ChangeTag::Delete => '-',
                 similar::ChangeTag::Insert => '+',
@@ -280,12 +302,45 @@ fn diff(old: &str, new: &str) -> String {
             out.push_str(&format!("{sign}{}\n", visible(line, false)));
         }
     }
+    if left > 0 {
+        out.push_str(&format!(
+            "... and {left} more lines of the diff, not shown (at most {DIFF_LINES} are)\n"
+        ));
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regression_a_large_snapshot_diff_is_bounded_in_time_and_length() {
+        // Two 6 MB snapshots differing on every other line.
+        let old: String = (0..200_000)
+            .map(|i| format!("line {i} of the old\n"))
+            .collect();
+        let new: String = (0..200_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("line {i} of the new\n")
+                } else {
+                    format!("line {i} of the old\n")
+                }
+            })
+            .collect();
+        let shown = diff(&old, &new);
+        assert!(
+            shown.lines().count() <= DIFF_LINES + 1,
+            "{}",
+            shown.lines().count()
+        );
+        assert!(
+            shown.ends_with("(at most 400 are)\n"),
+            "{}",
+            &shown[shown.len() - 200..]
+        );
+    }
 
     #[test]
     fn the_diff_shows_the_changed_line_with_its_context() {
