@@ -264,3 +264,37 @@ fn an_outcome_label_stays_text_in_the_page_and_the_workbook() {
         "{sheet}"
     );
 }
+
+#[test]
+fn regression_ids_and_page_names_that_differ_only_in_case_are_refused() {
+    let f = Fixture::new();
+    f.standard_rules().table(
+        "referrals",
+        vec![("referral_date", dates(&[Some("2023-03-01")]))],
+    );
+    let count = "kind: flow\nsource: referrals\ndate: referral_date";
+    f.file(
+        "indicators/a.yaml",
+        &indicators(&[
+            indicator("A1", "count", "neutral", count, ""),
+            indicator("a1", "count", "neutral", count, ""),
+        ]),
+    );
+    let page = "title: P\ncolumns: [latest]\nsections: [{ title: S, rows: [A1] }]\n";
+    f.file("pages/board.yaml", page);
+    f.file("pages/Board.yaml", page);
+    let out = rubric_bounded(f.path(), &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the indicator id `a1` differs from `A1` only in case"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("the page `board` differs from `Board` only in case"),
+        "{}",
+        out.stderr
+    );
+}

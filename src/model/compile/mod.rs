@@ -174,10 +174,31 @@ pub fn compile_project_with(
     }
     let mut indicators = Vec::new();
     let mut seen: BTreeMap<String, (PathBuf, Place)> = BTreeMap::new();
+    // Ids that differ only in case name one file on Windows and macOS
+    // (`reviews/A1.snap` and `reviews/a1.snap`).
+    let mut folded: BTreeMap<String, String> = BTreeMap::new();
     for file in &files.indicators {
         for doc in &file.doc.indicators {
             let id = &doc.value.id;
             let place = Place::from(&id.referenced);
+            if let Some(other) = folded.get(&id.value.to_lowercase()) {
+                if *other != id.value {
+                    ctx.problems.push(
+                        Diagnostic::new(
+                            &file.file,
+                            place,
+                            format!(
+                                "the indicator id `{}` differs from `{other}` only in case",
+                                id.value
+                            ),
+                        )
+                        .subject(format!("indicator {}", id.value))
+                        .help("rename one: their reviews and drill files would be one file on Windows and macOS"),
+                    );
+                    continue;
+                }
+            }
+            folded.insert(id.value.to_lowercase(), id.value.clone());
             if let Some((other_file, other_place)) = seen.get(&id.value) {
                 ctx.problems.push(
                     Diagnostic::new(

@@ -12,7 +12,7 @@ use crate::model::indicator::Indicator;
 use crate::model::page::{
     ColumnKind, Format, Markers, Page, PageColumn, PageRow, PageSection, COLUMN_NAMES,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The output name the default board takes.
@@ -27,12 +27,27 @@ pub(super) fn compile_pages(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages = Vec::new();
+    // Page names that differ only in case name the same outputs on Windows
+    // and macOS (`board.md`, `Board.md`).
+    let mut folded: BTreeMap<String, String> = BTreeMap::new();
     for f in files {
         let name = f
             .file
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        if let Some(other) = folded.insert(name.to_lowercase(), name.clone()) {
+            problems.push(
+                Diagnostic::new(
+                    &f.file,
+                    Place::WHOLE_FILE,
+                    format!("the page `{name}` differs from `{other}` only in case"),
+                )
+                .subject(format!("page {name}"))
+                .help("rename one: their outputs would be one file on Windows and macOS"),
+            );
+            continue;
+        }
         let mut site = Site {
             file: &f.file,
             name: &name,
