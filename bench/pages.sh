@@ -16,7 +16,7 @@ scales=("${@:-1 100}")
 [ $# -gt 0 ] || scales=(1 100)
 runs=${BENCH_RUNS:-5}
 cargo build --release --locked --quiet --bin rubric --example generate_example_data
-(cd "$baseline" && cargo build --release --locked --quiet --bin rubric)
+(cd "$baseline" && cargo build --release --locked --quiet --bin rubric --example generate_example_data)
 for s in "${scales[@]}"; do
   base=target/bench/x$s
   if [ ! -f "$base/data/ssd_cin_episodes.parquet" ]; then
