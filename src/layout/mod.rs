@@ -75,7 +75,8 @@ pub(crate) struct Line<'a> {
     pub whole: Vec<&'a Row>,
     /// The latest row for the whole, when there is one.
     pub latest: Option<&'a Row>,
-    /// The value of the whole 12 months before each period shown.
+    /// The value of the whole 12 months before each period shown, on a
+    /// page that charts (empty on others).
     pub last_year: Vec<Option<f64>>,
     pub dot: Shown<'a>,
     pub rag: Shown<'a>,
@@ -438,15 +439,23 @@ impl<'a> Line<'a> {
             .filter(|r| r.group.is_none() && periods.contains(&r.period))
             .collect();
         let latest = whole.last().copied();
-        let last_year = periods
-            .iter()
-            .map(|m| {
-                let then = m.offset(-12);
-                rows.iter()
-                    .find(|r| r.group.is_none() && r.period == then)
-                    .and_then(|r| r.point.value)
-            })
-            .collect();
+        // Only a chart draws the year before: other pages do not look.
+        let last_year = if page.charts {
+            let whole_before: Vec<&Row> =
+                rows.iter().copied().filter(|r| r.group.is_none()).collect();
+            periods
+                .iter()
+                .map(|m| {
+                    let then = m.offset(-12);
+                    whole_before
+                        .iter()
+                        .find(|r| r.period == then)
+                        .and_then(|r| r.point.value)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut breakdowns: Vec<BreakdownTable> = indicator
             .breakdowns
             .iter()
